@@ -1,0 +1,31 @@
+#pragma once
+// A supervised data set in the layout the objectives consume: one sample per column.
+#include <string>
+#include <vector>
+
+#include "optdyn/core/spec.hpp"
+#include "optdyn/core/types.hpp"
+
+namespace optdyn {
+
+struct Dataset {
+  Mat inputs;               // d × n, sample i is column i
+  Mat targets;              // k × n: regression targets, or one-hot rows for classification
+  std::vector<int> labels;  // class of each sample (size n) for classification, else empty
+  std::string description;  // e.g. "fashion-mnist train, first 1000, /usr/share/..."
+
+  Index size() const { return inputs.cols(); }
+  Index input_dim() const { return inputs.rows(); }
+  Index output_dim() const { return targets.rows(); }
+};
+
+// The data keys shared by every objective that trains on data (data=..., n=..., ...).
+// Objectives append these to their own parameter tables.
+std::vector<ParamInfo> dataset_params();
+
+// Builds the data set the spec's data keys describe. `input_dim`/`output_dim` are what the
+// model expects (e.g. from widths=784-32-10); generators use them, file-backed sets check
+// them (mismatch → InputError naming the key).
+Dataset make_dataset(const Spec& spec, Index input_dim, Index output_dim);
+
+}  // namespace optdyn

@@ -1,0 +1,92 @@
+#include "optdyn/objectives/objective.hpp"
+
+#include <string>
+
+#include "optdyn/core/error.hpp"
+
+namespace optdyn {
+
+void Objective::check_arguments(const Vec& theta, Batch batch) const {
+  if (theta.size() != dim())
+    throw InputError("objective '" + spec() + "': parameter vector has length " +
+                     std::to_string(theta.size()) + ", expected " + std::to_string(dim()));
+  if (batch.empty()) return;
+  const Index n = num_samples();
+  if (n == 0) throw InputError("objective '" + spec() + "': not a finite sum, batches not allowed");
+  for (Index i : batch)
+    if (i < 0 || i >= n)
+      throw InputError("objective '" + spec() + "': sample index " + std::to_string(i) +
+                       " outside [0, " + std::to_string(n) + ")");
+}
+
+std::uint64_t Objective::samples_in(Batch batch) const {
+  return batch.empty() ? static_cast<std::uint64_t>(num_samples()) : batch.size();
+}
+
+double Objective::value(const Vec& theta) const { return batch_value(theta, {}); }
+
+double Objective::value_and_gradient(const Vec& theta, Vec& gradient) const {
+  return batch_value_and_gradient(theta, {}, gradient);
+}
+
+Vec Objective::gradient(const Vec& theta) const {
+  Vec g;
+  value_and_gradient(theta, g);
+  return g;
+}
+
+void Objective::hessian_vector(const Vec& theta, const Vec& v, Vec& out) const {
+  batch_hessian_vector(theta, {}, v, out);
+}
+
+Vec Objective::hessian_vector(const Vec& theta, const Vec& v) const {
+  Vec out;
+  hessian_vector(theta, v, out);
+  return out;
+}
+
+Mat Objective::hessian(const Vec& theta) const {
+  check_arguments(theta, {});
+  return evaluate_hessian(theta);
+}
+
+double Objective::batch_value(const Vec& theta, Batch batch) const {
+  check_arguments(theta, batch);
+  ++counters_.values;
+  counters_.samples += samples_in(batch);
+  return evaluate(theta, batch, nullptr);
+}
+
+double Objective::batch_value_and_gradient(const Vec& theta, Batch batch, Vec& gradient) const {
+  check_arguments(theta, batch);
+  ++counters_.values;
+  ++counters_.gradients;
+  counters_.samples += samples_in(batch);
+  return evaluate(theta, batch, &gradient);
+}
+
+void Objective::batch_hessian_vector(const Vec& theta, Batch batch, const Vec& v, Vec& out) const {
+  check_arguments(theta, batch);
+  if (v.size() != dim())
+    throw InputError("objective '" + spec() + "': HVP direction has length " +
+                     std::to_string(v.size()) + ", expected " + std::to_string(dim()));
+  ++counters_.hvps;
+  counters_.samples += samples_in(batch);
+  evaluate_hvp(theta, batch, v, out);
+}
+
+// Column j of ∇²F is ∇²F e_j: D exact HVPs, symmetrised to remove round-off asymmetry.
+Mat Objective::evaluate_hessian(const Vec& theta) const {
+  const Index d = dim();
+  Mat h(d, d);
+  Vec e = Vec::Zero(d), column;
+  for (Index j = 0; j < d; ++j) {
+    e[j] = 1.0;
+    hessian_vector(theta, e, column);
+    h.col(j) = column;
+    e[j] = 0.0;
+  }
+  return 0.5 * (h + h.transpose());
+}
+
+}  // namespace optdyn
