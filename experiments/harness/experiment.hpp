@@ -1,0 +1,82 @@
+#pragma once
+// The experiment harness (DESIGN.md, "Experiments and reproducibility").
+//
+// Every experiment binary accepts `--out DIR --seed S --scale quick|full --set key=value
+// (repeatable) --force` and writes DIR/manifest.json (experiment, git commit, build type,
+// compiler, seed, scale, every resolved parameter, start/end time, wall seconds, and each
+// file written with its sha256) plus CSV files with a header row. A non-empty DIR is
+// refused without --force. Usage:
+//
+//   int main(int argc, char** argv) {
+//     return optdyn::harness::run_experiment(argc, argv, {"gradient_scaling", "one line", params},
+//                                            [](optdyn::harness::Experiment& ex) { ... });
+//   }
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/csv_writer.hpp"
+#include "optdyn/core/spec.hpp"
+
+namespace optdyn::harness {
+
+// A parameter with one default per scale (quick: minutes on a laptop; full: paper scale).
+struct ExperimentParam {
+  std::string key;
+  std::string quick;
+  std::string full;
+  std::string help;
+};
+
+struct ExperimentInfo {
+  std::string name;
+  std::string description;
+  std::vector<ExperimentParam> params;
+};
+
+class Experiment {
+ public:
+  // Parses the command line; throws InputError on bad input (unknown --set key, bad scale,
+  // non-empty --out without --force, ...). `--help` prints usage and the parameter table.
+  Experiment(ExperimentInfo info, int argc, char** argv);
+
+  const std::string& name() const { return info_.name; }
+  std::uint64_t seed() const { return seed_; }
+  const std::string& scale() const { return scale_; }
+  const std::filesystem::path& out_dir() const { return out_; }
+  // Resolved parameters (scale defaults overridden by --set), read with typed getters.
+  const Spec& params() const { return params_; }
+
+  // A CSV under out_dir(); recorded in the manifest (with its sha256) when it is closed by
+  // finish(). Keep the returned writer alive while writing.
+  CsvWriter& csv(const std::string& filename, std::vector<std::string> columns);
+  // Records a file the experiment wrote itself (e.g. JSON) for the manifest.
+  void record_file(const std::filesystem::path& path);
+  // Extra key/value facts for the manifest's "results" object (e.g. a measured slope).
+  void note(const std::string& key, const std::string& value);
+
+  // Closes every CSV, writes manifest.json through a temporary file and rename.
+  void finish(const std::string& status = "ok");
+
+  bool help_requested() const { return help_; }
+
+ private:
+  ExperimentInfo info_;
+  Spec params_;
+  std::uint64_t seed_ = 0;
+  std::string scale_ = "quick";
+  std::filesystem::path out_;
+  bool help_ = false;
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// Runs `body` inside the harness: InputError → one line on stderr, exit 2; any other
+// exception → one line, exit 1; otherwise writes the manifest and returns 0.
+int run_experiment(int argc, char** argv, ExperimentInfo info,
+                   const std::function<void(Experiment&)>& body);
+
+}  // namespace optdyn::harness
