@@ -19,6 +19,10 @@ void Objective::check_arguments(const Vec& theta, Batch batch) const {
                        " outside [0, " + std::to_string(n) + ")");
 }
 
+std::vector<ParameterBlock> Objective::parameter_blocks() const {
+  return {ParameterBlock{"theta", ParameterBlock::Kind::vector, 0, dim(), 1}};
+}
+
 std::uint64_t Objective::samples_in(Batch batch) const {
   return batch.empty() ? static_cast<std::uint64_t>(num_samples()) : batch.size();
 }

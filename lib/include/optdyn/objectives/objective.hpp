@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "optdyn/core/types.hpp"
 
@@ -28,6 +29,19 @@ struct EvalCounters {
 };
 
 class LeastSquaresAccess;
+
+// A contiguous slice of θ with a shape, so that initialisers and per-layer diagnostics can
+// treat θ as the list of tensors it is. For an MLP: per layer, the weight (rows = fan_out,
+// cols = fan_in, row-major, as PyTorch) and then the bias (cols = 1).
+struct ParameterBlock {
+  enum class Kind { vector, weight, bias };
+  std::string name;  // e.g. "0.weight", "0.bias" (PyTorch's nn.Sequential names), or "theta"
+  Kind kind = Kind::vector;
+  Index offset = 0;
+  Index rows = 0;  // fan_out for a weight; the length for a vector or bias
+  Index cols = 1;  // fan_in for a weight
+  Index size() const { return rows * cols; }
+};
 
 class Objective {
  public:
@@ -53,6 +67,9 @@ class Objective {
   double batch_value(const Vec& theta, Batch batch) const;
   double batch_value_and_gradient(const Vec& theta, Batch batch, Vec& gradient) const;
   void batch_hessian_vector(const Vec& theta, Batch batch, const Vec& v, Vec& out) const;
+
+  // θ as named, shaped blocks; the default is one vector block of length dim().
+  virtual std::vector<ParameterBlock> parameter_blocks() const;
 
   // --- optional views -----------------------------------------------------------------
   // Non-null when F = ½‖r(θ)‖² for an explicit residual map (see LeastSquaresAccess).
