@@ -58,8 +58,21 @@ class Experiment {
   // Extra key/value facts for the manifest's "results" object (e.g. a measured slope).
   void note(const std::string& key, const std::string& value);
 
-  // Closes every CSV, writes manifest.json through a temporary file and rename.
+  // Closes every CSV, writes manifest.json through a temporary file and rename. Called by
+  // run_experiment after the body returns; a body may call it first with another status
+  // (e.g. "diverged", which makes run_experiment exit with kExitDiverged). Idempotent.
   void finish(const std::string& status = "ok");
+
+  // DIR/filename, for files the experiment writes itself (then record_file() them).
+  std::filesystem::path file(const std::string& filename) const;
+  // Whether any CSV was opened or file recorded.
+  bool wrote_files() const;
+  // Whether finish() (or abandon()) has run, and the status finish() recorded.
+  bool finished() const;
+  const std::string& status() const;
+  // Ends a run that wrote nothing without a manifest (removes DIR if this run created it
+  // and it is still empty). Used by run_experiment when the body fails early.
+  void abandon();
 
   bool help_requested() const { return help_; }
 

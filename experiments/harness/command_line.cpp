@@ -1,0 +1,84 @@
+#include "harness/command_line.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "optdyn/core/error.hpp"
+
+namespace optdyn::harness {
+
+namespace {
+// Program_options' default style, minus guessing of abbreviated long names: `--obj` must
+// not silently mean `--objective`.
+constexpr int kStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
+[[noreturn]] void rethrow_as_input_error(std::string_view context, const std::exception& e) {
+  throw InputError(std::string(context) + ": " + e.what());
+}
+}  // namespace
+
+po::variables_map parse_options(const std::vector<std::string>& args, const po::options_description& options,
+                                std::string_view context, const po::positional_options_description* positional) {
+  po::variables_map vm;
+  try {
+    po::command_line_parser parser(args);
+    parser.options(options).style(kStyle);
+    po::positional_options_description none;
+    parser.positional(positional ? *positional : none);
+    po::store(parser.run(), vm);
+  } catch (const po::error& e) {
+    rethrow_as_input_error(context, e);
+  }
+  return vm;
+}
+
+void notify_options(po::variables_map& vm, std::string_view context) {
+  try {
+    po::notify(vm);
+  } catch (const po::error& e) {
+    rethrow_as_input_error(context, e);
+  }
+}
+
+std::uint64_t parse_uint64(std::string_view text, std::string_view what) {
+  const std::string s(text);
+  std::uint64_t value = 0;
+  bool ok = !s.empty() && s.size() <= 20;
+  for (char c : s) {
+    if (c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) {
+      ok = false;
+      break;
+    }
+    value = value * 10 + digit;
+  }
+  if (!ok) throw InputError(std::string(what) + ": '" + s + "' is not a non-negative 64-bit integer");
+  return value;
+}
+
+void print_error(std::string_view message) {
+  std::string line = "error: ";
+  for (char c : message) line += (c == '\n' || c == '\r') ? ' ' : c;
+  line += '\n';
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
+}
+
+int run_guarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const InputError& e) {
+    print_error(e.what());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return 1;
+  }
+}
+
+}  // namespace optdyn::harness

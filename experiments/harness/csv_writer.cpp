@@ -1,0 +1,111 @@
+#include "harness/csv_writer.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#include "harness/atomic_file.hpp"
+#include "optdyn/core/error.hpp"
+
+namespace optdyn::harness {
+namespace {
+
+// RFC 4180 quoting: a cell containing a comma, a quote or a line break is quoted, with
+// inner quotes doubled. Numbers never need it.
+void append_text(std::string& line, const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) {
+    line += text;
+    return;
+  }
+  line += '"';
+  for (char c : text) {
+    if (c == '"') line += '"';
+    line += c;
+  }
+  line += '"';
+}
+
+}  // namespace
+
+std::string format_double(double x) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+CsvWriter::CsvWriter(std::filesystem::path path, std::vector<std::string> columns)
+    : path_(std::move(path)), temporary_(temporary_path(path_)), columns_(columns.size()) {
+  if (columns.empty()) throw std::invalid_argument("CsvWriter '" + path_.string() + "': no columns");
+  file_ = std::fopen(temporary_.c_str(), "wb");
+  if (!file_) throw InputError("cannot write '" + path_.string() + "': " + std::strerror(errno));
+  std::string header;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) header += ',';
+    append_text(header, columns[i]);
+  }
+  header += '\n';
+  std::fputs(header.c_str(), file_);
+}
+
+CsvWriter::CsvWriter(CsvWriter&& other) noexcept
+    : path_(std::move(other.path_)),
+      temporary_(std::move(other.temporary_)),
+      file_(std::exchange(other.file_, nullptr)),
+      columns_(other.columns_),
+      rows_(other.rows_) {}
+
+CsvWriter& CsvWriter::operator=(CsvWriter&& other) noexcept {
+  if (this != &other) {
+    try {
+      close();
+    } catch (...) {
+    }
+    path_ = std::move(other.path_);
+    temporary_ = std::move(other.temporary_);
+    file_ = std::exchange(other.file_, nullptr);
+    columns_ = other.columns_;
+    rows_ = other.rows_;
+  }
+  return *this;
+}
+
+CsvWriter::~CsvWriter() {
+  try {
+    close();
+  } catch (...) {
+    // A destructor must not throw; the rows stay in the temporary file.
+  }
+}
+
+void CsvWriter::row(const std::vector<CsvCell>& cells) {
+  if (!file_) throw std::logic_error("CsvWriter '" + path_.string() + "': row() after close()");
+  if (cells.size() != columns_)
+    throw std::invalid_argument("CsvWriter '" + path_.string() + "': row has " + std::to_string(cells.size()) +
+                                " cells, header has " + std::to_string(columns_));
+  std::string line;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) line += ',';
+    if (const double* x = std::get_if<double>(&cells[i]))
+      line += format_double(*x);
+    else if (const long long* n = std::get_if<long long>(&cells[i]))
+      line += std::to_string(*n);
+    else
+      append_text(line, std::get<std::string>(cells[i]));
+  }
+  line += '\n';
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size())
+    throw std::runtime_error("CsvWriter '" + path_.string() + "': write failed");
+  ++rows_;
+}
+
+void CsvWriter::close() {
+  if (!file_) return;
+  std::FILE* file = std::exchange(file_, nullptr);
+  const bool ok = std::ferror(file) == 0;
+  const bool closed = std::fclose(file) == 0;
+  if (!ok || !closed) throw std::runtime_error("CsvWriter '" + path_.string() + "': write failed (disk full?)");
+  commit_temporary(path_);
+}
+
+}  // namespace optdyn::harness

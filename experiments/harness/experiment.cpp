@@ -1,0 +1,281 @@
+#include "harness/experiment.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "harness/atomic_file.hpp"
+#include "harness/command_line.hpp"
+#include "harness/sha256.hpp"
+#include "optdyn/core/error.hpp"
+
+#ifndef OPTDYN_GIT_COMMIT
+#define OPTDYN_GIT_COMMIT "unknown"
+#endif
+#ifndef OPTDYN_BUILD_TYPE
+#define OPTDYN_BUILD_TYPE "unknown"
+#endif
+#ifndef OPTDYN_COMPILER
+#define OPTDYN_COMPILER "unknown"
+#endif
+
+namespace optdyn::harness {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// UTC, ISO 8601 with seconds: 2024-05-01T12:34:56Z.
+std::string iso8601_utc(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+po::options_description harness_options() {
+  po::options_description options("Options");
+  options.add_options()
+      ("out", po::value<std::string>()->value_name("DIR"), "output directory (required; must be empty or new)")
+      ("seed", po::value<std::string>()->value_name("S")->default_value("1"), "random seed (non-negative integer)")
+      ("scale", po::value<std::string>()->value_name("quick|full")->default_value("quick"),
+       "parameter defaults: quick (minutes) or full (paper scale)")
+      ("set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE")->composing(),
+       "override one parameter (repeatable)")
+      ("force", "write into a non-empty --out directory (existing files are overwritten)")
+      ("help,h", "print this help and the parameter table");
+  return options;
+}
+
+bool directory_is_empty(const fs::path& dir) { return fs::directory_iterator(dir) == fs::directory_iterator(); }
+
+}  // namespace
+
+struct Experiment::Impl {
+  std::vector<std::string> command;
+  std::chrono::system_clock::time_point start_wall;
+  std::chrono::steady_clock::time_point start_steady;
+  std::vector<std::unique_ptr<CsvWriter>> csvs;
+  std::vector<fs::path> recorded;
+  std::vector<std::pair<std::string, std::string>> notes;
+  bool created_out = false;
+  bool finished = false;
+  std::string status;
+};
+
+Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
+    : info_(std::move(info)), params_(Spec::parse(info_.name, "experiment")), impl_(std::make_shared<Impl>()) {
+  impl_->start_wall = std::chrono::system_clock::now();
+  impl_->start_steady = std::chrono::steady_clock::now();
+  for (int i = 0; i < argc; ++i) impl_->command.emplace_back(argv[i]);
+  const std::vector<std::string> args(impl_->command.begin() + std::min(argc, 1), impl_->command.end());
+
+  const po::options_description options = harness_options();
+  po::variables_map vm = parse_options(args, options, info_.name);
+
+  if (vm.count("help")) {
+    help_ = true;
+    std::ostringstream out;
+    out << "usage: " << info_.name << " --out DIR [--seed S] [--scale quick|full] [--set KEY=VALUE]... [--force]\n"
+        << info_.description << "\n\n"
+        << options << "\nParameters (quick default / full default):\n";
+    for (const auto& p : info_.params)
+      out << "  " << p.key << " = " << p.quick << " / " << p.full << "\n      " << p.help << "\n";
+    std::cout << out.str();
+    return;
+  }
+
+  if (!vm.count("out")) throw InputError(info_.name + ": the option '--out' is required but missing");
+  seed_ = parse_uint64(vm["seed"].as<std::string>(), "--seed");
+  scale_ = vm["scale"].as<std::string>();
+  if (scale_ != "quick" && scale_ != "full")
+    throw InputError("--scale: '" + scale_ + "' is not one of quick|full");
+
+  // Scale defaults, then --set overrides (each key at most once, only declared keys).
+  for (const auto& p : info_.params) {
+    const std::string& value = scale_ == "quick" ? p.quick : p.full;
+    if (!value.empty()) params_.set(p.key, value);
+  }
+  if (vm.count("set")) {
+    std::set<std::string> seen;
+    for (const std::string& item : vm["set"].as<std::vector<std::string>>()) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0) throw InputError("--set '" + item + "': expected KEY=VALUE");
+      const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+      const bool known = std::any_of(info_.params.begin(), info_.params.end(),
+                                     [&](const ExperimentParam& p) { return p.key == key; });
+      if (!known) {
+        std::string keys;
+        for (const auto& p : info_.params) keys += (keys.empty() ? "" : ", ") + p.key;
+        throw InputError("--set: unknown key '" + key + "' for experiment '" + info_.name +
+                         "' (keys: " + (keys.empty() ? std::string("none") : keys) + ")");
+      }
+      if (value.empty()) throw InputError("--set: key '" + key + "': empty value");
+      if (!seen.insert(key).second) throw InputError("--set: key '" + key + "' given twice");
+      params_.set(key, value);
+    }
+  }
+
+  out_ = vm["out"].as<std::string>();
+  if (out_.empty()) throw InputError("--out: empty path");
+  out_ = out_.lexically_normal();
+  if (!out_.has_filename() && out_.has_parent_path() && out_ != out_.root_path()) out_ = out_.parent_path();
+  std::error_code ec;
+  if (fs::exists(out_, ec)) {
+    if (!fs::is_directory(out_, ec)) throw InputError("--out '" + out_.string() + "': exists and is not a directory");
+    if (!directory_is_empty(out_) && !vm.count("force"))
+      throw InputError("--out '" + out_.string() + "': directory is not empty (pass --force to overwrite)");
+  } else {
+    fs::create_directories(out_, ec);
+    if (ec) throw InputError("--out '" + out_.string() + "': cannot create directory: " + ec.message());
+    impl_->created_out = true;
+  }
+}
+
+fs::path Experiment::file(const std::string& filename) const { return out_ / filename; }
+
+CsvWriter& Experiment::csv(const std::string& filename, std::vector<std::string> columns) {
+  const fs::path path = out_ / filename;
+  for (const auto& w : impl_->csvs)
+    if (w->path() == path) throw std::logic_error("experiment '" + info_.name + "': CSV '" + filename + "' opened twice");
+  impl_->csvs.push_back(std::make_unique<CsvWriter>(path, std::move(columns)));
+  return *impl_->csvs.back();
+}
+
+// A relative path is relative to the output directory, unless it already starts with it
+// (as ex.file(name) does when --out is relative).
+void Experiment::record_file(const fs::path& path) {
+  const auto starts_with_out = [&] {
+    auto p = path.begin();
+    for (auto o = out_.begin(); o != out_.end(); ++o, ++p)
+      if (p == path.end() || *p != *o) return false;
+    return true;
+  };
+  impl_->recorded.push_back(path.is_absolute() || starts_with_out() ? path : out_ / path);
+}
+
+void Experiment::note(const std::string& key, const std::string& value) {
+  for (auto& [k, v] : impl_->notes)
+    if (k == key) {
+      v = value;
+      return;
+    }
+  impl_->notes.emplace_back(key, value);
+}
+
+bool Experiment::wrote_files() const { return !impl_->csvs.empty() || !impl_->recorded.empty(); }
+
+bool Experiment::finished() const { return impl_->finished; }
+
+const std::string& Experiment::status() const { return impl_->status; }
+
+void Experiment::finish(const std::string& status) {
+  if (help_ || impl_->finished) return;
+  impl_->finished = true;
+  impl_->status = status;
+  for (auto& w : impl_->csvs) w->close();
+  const auto end_wall = std::chrono::system_clock::now();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - impl_->start_steady).count();
+
+  // Files, by their path relative to the output directory (sorted, so the manifest's
+  // layout does not depend on the order in which files were closed).
+  std::vector<fs::path> paths;
+  for (const auto& w : impl_->csvs) paths.push_back(w->path());
+  for (const auto& p : impl_->recorded) paths.push_back(p);
+  std::vector<std::pair<std::string, fs::path>> files;
+  for (const auto& p : paths) {
+    std::string name = p.lexically_relative(out_).generic_string();
+    if (name.empty() || name.starts_with("..")) name = p.generic_string();
+    if (std::none_of(files.begin(), files.end(), [&](const auto& f) { return f.first == name; }))
+      files.emplace_back(name, p);
+  }
+  std::sort(files.begin(), files.end());
+
+  nlohmann::ordered_json manifest;
+  manifest["experiment"] = info_.name;
+  manifest["description"] = info_.description;
+  manifest["status"] = status;
+  manifest["git_commit"] = OPTDYN_GIT_COMMIT;
+  manifest["build_type"] = OPTDYN_BUILD_TYPE;
+  manifest["compiler"] = OPTDYN_COMPILER;
+  manifest["seed"] = seed_;
+  manifest["scale"] = scale_;
+  nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : params_.entries()) parameters[key] = value;
+  manifest["parameters"] = parameters;
+  manifest["command_line"] = impl_->command;
+  manifest["start_time"] = iso8601_utc(impl_->start_wall);
+  manifest["end_time"] = iso8601_utc(end_wall);
+  manifest["wall_seconds"] = wall;
+  nlohmann::ordered_json results = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : impl_->notes) results[key] = value;
+  manifest["results"] = results;
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& [name, path] : files) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) throw std::runtime_error("experiment '" + info_.name + "': recorded file '" + path.string() + "' is missing");
+    nlohmann::ordered_json entry;
+    entry["path"] = name;
+    entry["sha256"] = sha256_file(path);
+    entry["bytes"] = size;
+    list.push_back(entry);
+  }
+  manifest["files"] = list;
+  write_file_atomically(out_ / "manifest.json", manifest.dump(2) + "\n");
+}
+
+void Experiment::abandon() {
+  if (help_ || impl_->finished) return;
+  impl_->finished = true;
+  for (auto& w : impl_->csvs) {
+    try {
+      w->close();
+    } catch (...) {
+    }
+  }
+  std::error_code ec;
+  if (impl_->created_out && !wrote_files() && fs::is_directory(out_, ec) && directory_is_empty(out_))
+    fs::remove(out_, ec);
+}
+
+int run_experiment(int argc, char** argv, ExperimentInfo info, const std::function<void(Experiment&)>& body) {
+  std::unique_ptr<Experiment> experiment;
+  // A failed run keeps the rows it wrote and records its status in the manifest; a run
+  // that failed before writing anything (typically a bad parameter) leaves no trace, so
+  // the same --out can be reused after fixing the command line.
+  const auto record_failure = [&](const std::string& status) {
+    if (!experiment || experiment->finished()) return;
+    try {
+      if (experiment->wrote_files())
+        experiment->finish(status);
+      else
+        experiment->abandon();
+    } catch (...) {
+    }
+  };
+  try {
+    experiment = std::make_unique<Experiment>(std::move(info), argc, argv);
+    if (experiment->help_requested()) return kExitOk;
+    body(*experiment);
+    experiment->finish();
+    return experiment->status() == "diverged" ? kExitDiverged : kExitOk;
+  } catch (const InputError& e) {
+    record_failure(std::string("bad input: ") + e.what());
+    print_error(e.what());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    record_failure(std::string("failed: ") + e.what());
+    print_error(e.what());
+    return 1;
+  }
+}
+
+}  // namespace optdyn::harness

@@ -1,0 +1,59 @@
+#pragma once
+// Initial points from `--x0` specs (DESIGN.md, "The optdyn tool").
+//
+//   zeros                        θ = 0
+//   init:SCHEME[,gain=G][,seed=S][,bias=B]
+//                                random initialisation, block by block (see below);
+//                                defaults gain=1, seed=0, bias=0
+//   0.5,-1,2                     an explicit comma-separated list of numbers
+//   PATH                         a text file, one number per line; blank lines and
+//                                '#' comments (whole-line or trailing) are ignored
+//
+// How a spec string is classified, in this order: exactly `zeros`; a prefix `init:`; a
+// string made only of the characters `0-9 + - . e E , space tab` is a number list; a string
+// containing a comma that is not an existing file is a number list too (so that `1,x,3`
+// reports its bad entry); anything else is a file path. A file whose name looks like a
+// number list is reached with a path prefix such as `./1.5`.
+//
+// Schemes, applied to each ParameterBlock of f.parameter_blocks(). For a weight block,
+// fan_out = rows and fan_in = cols (PyTorch's out × in layout):
+//   gaussian    W_ij ~ N(0, σ²),  σ = gain / √fan_in          (LeCun-style scaling)
+//   uniform     W_ij ~ U(−a, a),  a = gain · √(3 / fan_in)    (same variance as gaussian)
+//   xavier      W_ij ~ N(0, σ²),  σ = gain · √(2 / (fan_in + fan_out))
+//               (Glorot & Bengio 2010, the normal variant)
+//   he          W_ij ~ N(0, σ²),  σ = gain · √(2 / fan_in)    (He et al. 2015)
+//   orthogonal  W = gain · Q with Q Haar-distributed orthogonal (Saxe, McClelland & Ganguli
+//               2013): Q from the QR factorisation of a standard Gaussian matrix, columns
+//               multiplied by sign(diag R) (Mezzadri 2007), which makes Q exactly Haar.
+//               Rectangular blocks are semi-orthogonal: WᵀW = gain² I when rows ≥ cols,
+//               WWᵀ = gain² I when rows < cols.
+// Bias blocks (Kind::bias) are filled with the constant `bias` under every scheme.
+// Vector blocks (Kind::vector, e.g. the single block "theta" of a plain objective) are
+// treated as independent scalars, fan_in = fan_out = 1: gaussian and xavier give N(0, gain²),
+// uniform U(−√3 gain, √3 gain), he N(0, 2 gain²), orthogonal ±gain with random signs
+// (a 1×1 orthogonal matrix is ±1).
+//
+// Randomness: block k (in parameter_blocks() order) draws from Rng::derived(seed, k), so
+// the same seed gives the same θ on every platform, and a block's values do not depend
+// on the shapes of the blocks before it.
+//
+// Errors are InputErrors with one-line messages starting "x0: ...", naming the key, file
+// and line, or list entry; a wrong length gives
+// "x0: has length N, objective 'SPEC' has dimension D".
+#include <cstdint>
+#include <string_view>
+
+#include "optdyn/core/types.hpp"
+#include "optdyn/objectives/objective.hpp"
+
+namespace optdyn {
+
+Vec initial_point(std::string_view spec, const Objective& f);
+
+// One block's initialisation (exposed for tests and for experiments that build their own
+// layouts): fills `out` (rows × cols, row-major in θ order) for the given scheme.
+// `kind` decides fan-in/fan-out as described above; bias blocks get `bias`.
+void initialise_block(std::string_view scheme, const ParameterBlock& block, double gain, double bias,
+                      std::uint64_t seed, std::uint64_t stream, Eigen::Ref<Vec> out);
+
+}  // namespace optdyn

@@ -1,0 +1,179 @@
+#include "optdyn/core/initial_point.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/rng.hpp"
+#include "optdyn/core/spec.hpp"
+
+namespace optdyn {
+namespace {
+
+constexpr std::string_view kSchemes = "gaussian|uniform|xavier|he|orthogonal";
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool parse_number(std::string_view text, double& out) {
+  const std::string s(trim(text));
+  if (s.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(out);
+}
+
+bool looks_like_number_list(std::string_view spec) {
+  if (trim(spec).empty()) return false;
+  for (char c : spec)
+    if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E' || c == ',' ||
+          c == ' ' || c == '\t'))
+      return false;
+  return true;
+}
+
+Vec parse_number_list(std::string_view spec) {
+  std::vector<double> values;
+  std::size_t start = 0, entry = 1;
+  while (true) {
+    const std::size_t comma = spec.find(',', start);
+    const std::string_view item = spec.substr(start, comma == std::string_view::npos ? spec.npos : comma - start);
+    double x;
+    if (!parse_number(item, x))
+      throw InputError("x0: list entry " + std::to_string(entry) + " '" + std::string(trim(item)) +
+                       "' is not a finite number");
+    values.push_back(x);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+    ++entry;
+  }
+  return Eigen::Map<const Vec>(values.data(), static_cast<Index>(values.size()));
+}
+
+Vec read_vector_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("x0: cannot open file '" + path + "'");
+  std::vector<double> values;
+  std::string line;
+  long number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    std::string_view content = line;
+    if (const std::size_t hash = content.find('#'); hash != std::string_view::npos) content = content.substr(0, hash);
+    content = trim(content);
+    if (content.empty()) continue;
+    double x;
+    if (!parse_number(content, x))
+      throw InputError("x0: file '" + path + "' line " + std::to_string(number) + ": '" + std::string(content) +
+                       "' is not a finite number");
+    values.push_back(x);
+  }
+  if (in.bad()) throw InputError("x0: error reading file '" + path + "'");
+  if (values.empty()) throw InputError("x0: file '" + path + "' contains no numbers");
+  return Eigen::Map<const Vec>(values.data(), static_cast<Index>(values.size()));
+}
+
+// Haar-distributed (semi-)orthogonal rows × cols matrix (Mezzadri 2007, §5): QR of a
+// standard Gaussian tall matrix, each column of Q multiplied by the sign of R's diagonal
+// entry. A wide block is the transpose of a tall one.
+Mat haar_orthogonal(Index rows, Index cols, Rng& rng) {
+  const bool wide = rows < cols;
+  const Index m = wide ? cols : rows, n = wide ? rows : cols;
+  const Mat g = rng.normal_matrix(m, n);
+  Eigen::HouseholderQR<Mat> qr(g);
+  Mat q = qr.householderQ() * Mat::Identity(m, n);
+  const Mat& r = qr.matrixQR();
+  for (Index j = 0; j < n; ++j)
+    if (r(j, j) < 0) q.col(j) = -q.col(j);
+  return wide ? Mat(q.transpose()) : q;
+}
+
+}  // namespace
+
+void initialise_block(std::string_view scheme, const ParameterBlock& block, double gain, double bias,
+                      std::uint64_t seed, std::uint64_t stream, Eigen::Ref<Vec> out) {
+  if (block.kind == ParameterBlock::Kind::bias) {
+    out.setConstant(bias);
+    return;
+  }
+  Rng rng = Rng::derived(seed, stream);
+  const bool weight = block.kind == ParameterBlock::Kind::weight;
+  const double fan_in = weight ? static_cast<double>(block.cols) : 1.0;
+  const double fan_out = weight ? static_cast<double>(block.rows) : 1.0;
+  const Index n = out.size();
+  if (scheme == "gaussian" || scheme == "xavier" || scheme == "he") {
+    const double sigma = scheme == "gaussian" ? gain / std::sqrt(fan_in)
+                         : scheme == "xavier" ? gain * std::sqrt(2.0 / (fan_in + fan_out))
+                                              : gain * std::sqrt(2.0 / fan_in);
+    for (Index i = 0; i < n; ++i) out[i] = sigma * rng.normal();
+  } else if (scheme == "uniform") {
+    const double a = gain * std::sqrt(3.0 / fan_in);
+    for (Index i = 0; i < n; ++i) out[i] = rng.uniform(-a, a);
+  } else if (scheme == "orthogonal") {
+    if (!weight) {
+      for (Index i = 0; i < n; ++i) out[i] = rng.rademacher_sign() ? gain : -gain;
+      return;
+    }
+    const Mat q = haar_orthogonal(block.rows, block.cols, rng);
+    // θ stores the block row-major (rows = fan_out, cols = fan_in).
+    for (Index i = 0; i < block.rows; ++i)
+      for (Index j = 0; j < block.cols; ++j) out[i * block.cols + j] = gain * q(i, j);
+  } else {
+    throw InputError("x0: unknown scheme '" + std::string(scheme) + "' (schemes: " + std::string(kSchemes) + ")");
+  }
+}
+
+Vec initial_point(std::string_view spec_text, const Objective& f) {
+  const std::string_view text = trim(spec_text);
+  const Index d = f.dim();
+  Vec x;
+  if (text.empty()) {
+    throw InputError("x0: empty spec (expected zeros, init:SCHEME,..., a number list or a file)");
+  } else if (text == "zeros") {
+    x = Vec::Zero(d);
+  } else if (text.starts_with("init:")) {
+    // `init:SCHEME,key=value,...` is parsed as the spec `SCHEME:key=value,...`.
+    std::string rest(text.substr(5));
+    const std::size_t comma = rest.find(',');
+    if (comma != std::string::npos) rest[comma] = ':';
+    Spec spec = Spec::parse(rest, "x0 init");
+    const std::string scheme = spec.name();
+    if (scheme != "gaussian" && scheme != "uniform" && scheme != "xavier" && scheme != "he" && scheme != "orthogonal")
+      throw InputError("x0: unknown init scheme '" + scheme + "' (schemes: " + std::string(kSchemes) + ")");
+    spec.apply_schema({{"gain", "1", "scale of the weights"},
+                       {"seed", "0", "random seed"},
+                       {"bias", "0", "constant for bias blocks"}});
+    const double gain = spec.real("gain");
+    if (gain < 0) throw InputError("x0 init '" + scheme + "': key 'gain': " + spec.text("gain") + " must be >= 0");
+    const std::uint64_t seed = spec.seed("seed");
+    const double bias = spec.real("bias");
+    x = Vec::Zero(d);
+    const std::vector<ParameterBlock> blocks = f.parameter_blocks();
+    for (std::size_t k = 0; k < blocks.size(); ++k) {
+      const ParameterBlock& b = blocks[k];
+      if (b.offset < 0 || b.size() < 0 || b.offset + b.size() > d)
+        throw std::logic_error("objective '" + f.spec() + "': parameter block '" + b.name + "' outside θ");
+      initialise_block(scheme, b, gain, bias, seed, k, x.segment(b.offset, b.size()));
+    }
+  } else if (looks_like_number_list(text) ||
+             (text.find(',') != std::string_view::npos && !std::filesystem::exists(std::string(text)))) {
+    x = parse_number_list(text);
+  } else {
+    x = read_vector_file(std::string(text));
+  }
+  if (x.size() != d)
+    throw InputError("x0: has length " + std::to_string(x.size()) + ", objective '" + f.spec() + "' has dimension " +
+                     std::to_string(d));
+  return x;
+}
+
+}  // namespace optdyn

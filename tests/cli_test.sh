@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# The `optdyn` tool end to end: list, eval (values against the closed-form Rosenbrock
+# derivatives), help, and every bad-input path (exit 2, exactly one line on stderr that
+# names the offending key, option or file).
+# Usage: bash cli_test.sh BIN_DIR SOURCE_DIR
+set -u
+BIN_DIR=${1:?usage: cli_test.sh BIN_DIR SOURCE_DIR}
+OPTDYN="$BIN_DIR/optdyn"
+PYTHON=${PYTHON:-/usr/bin/python3}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-cli-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+
+[ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
+
+# --- list -----------------------------------------------------------------------------
+if "$OPTDYN" list objectives >"$WORK/list.txt" 2>"$WORK/list.err"; then
+  pass "list objectives"
+else
+  fail "list objectives exited $?: $(cat "$WORK/list.err")"
+fi
+for name in quadratic rosenbrock saddle monkey_saddle plateau_saddle least_squares logistic_regression \
+            softmax_regression deep_linear mlp spherical_pspin; do
+  grep -q "^$name " "$WORK/list.txt" || fail "list objectives does not mention '$name'"
+done
+# Every name the registry knows (from the unknown-name error) appears in the listing too.
+"$OPTDYN" eval --objective __no_such__ --x0 zeros --out "$WORK/x.json" 2>"$WORK/names.err" >/dev/null
+known=$(sed -n 's/.*(known: \(.*\)).*/\1/p' "$WORK/names.err" | tr -d ',')
+[ -n "$known" ] || fail "unknown-objective error does not list the known names: $(cat "$WORK/names.err")"
+for name in $known; do
+  grep -q "^$name " "$WORK/list.txt" || fail "list objectives does not mention registered '$name'"
+done
+pass "list mentions every registered objective ($(echo $known | wc -w) names)"
+
+# --- help -----------------------------------------------------------------------------
+"$OPTDYN" --help >"$WORK/help.txt" 2>&1 || fail "optdyn --help exited $?"
+grep -q "eval" "$WORK/help.txt" && grep -q "list" "$WORK/help.txt" || fail "optdyn --help lacks the commands"
+"$OPTDYN" help eval >"$WORK/help_eval.txt" 2>&1 || fail "optdyn help eval exited $?"
+grep -q -- "--objective" "$WORK/help_eval.txt" && grep -q -- "--x0" "$WORK/help_eval.txt" || fail "help eval lacks options"
+"$OPTDYN" eval --help >/dev/null 2>&1 || fail "optdyn eval --help exited $?"
+pass "help"
+
+# --- eval: closed-form Rosenbrock --------------------------------------------------------
+# F = Σ_{i<D−1} a(x_{i+1} − x_i²)² + (1 − x_i)²
+#   ∂F/∂x_i  = [i<D−1](−4a x_i (x_{i+1} − x_i²) − 2(1 − x_i)) + [i>0] 2a(x_i − x_{i−1}²)
+#   ∂²F/∂x_i² = [i<D−1](2 − 4a(x_{i+1} − x_i²) + 8a x_i²) + [i>0] 2a,  ∂²F/∂x_i∂x_{i+1} = −4a x_i
+# At 0 ∈ R³: F = 2, ∇F = (−2, −2, 0), ∇²F = diag(2, 2 + 2a, 2a).
+check_rosenbrock() {  # FILE X0(comma list) EXPECT_HESSIAN(0|1)
+  "$PYTHON" - "$@" <<'PY'
+import json, sys
+path, point, want_hessian = sys.argv[1], [float(v) for v in sys.argv[2].split(",")], sys.argv[3] == "1"
+j = json.load(open(path))
+a = 100.0
+for item in j["objective"].split(":", 1)[1].split(","):
+    k, v = item.split("=")
+    if k == "a":
+        a = float(v)
+x, d = point, len(point)
+loss = sum(a * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(d - 1))
+grad = [0.0] * d
+hess = [[0.0] * d for _ in range(d)]
+for i in range(d - 1):
+    grad[i] += -4 * a * x[i] * (x[i + 1] - x[i] ** 2) - 2 * (1 - x[i])
+    grad[i + 1] += 2 * a * (x[i + 1] - x[i] ** 2)
+    hess[i][i] += 2 - 4 * a * (x[i + 1] - x[i] ** 2) + 8 * a * x[i] ** 2
+    hess[i + 1][i + 1] += 2 * a
+    hess[i][i + 1] += -4 * a * x[i]
+    hess[i + 1][i] += -4 * a * x[i]
+def close(u, v, tol=1e-12):
+    return abs(u - v) <= tol * max(1.0, abs(v))
+errors = []
+if j["dim"] != d: errors.append(f"dim {j['dim']} != {d}")
+if j["x"] != x: errors.append(f"x {j['x']} != {x}")
+if not close(j["loss"], loss): errors.append(f"loss {j['loss']} != {loss}")
+if len(j["gradient"]) != d or not all(close(g, e) for g, e in zip(j["gradient"], grad)):
+    errors.append(f"gradient {j['gradient']} != {grad}")
+if not close(j["gradient_norm"], sum(g * g for g in grad) ** 0.5): errors.append("gradient_norm")
+if want_hessian:
+    h = j.get("hessian")
+    if h is None or len(h) != d or any(len(r) != d for r in h) or \
+       not all(close(h[r][c], hess[r][c]) for r in range(d) for c in range(d)):
+        errors.append(f"hessian {h} != {hess}")
+elif "hessian" in j:
+    errors.append("hessian written without --hessian")
+for key in ("values", "gradients", "hvps", "samples"):
+    if key not in j["counters"]: errors.append(f"counters lacks {key}")
+if j["counters"]["gradients"] < 1: errors.append("counters.gradients < 1")
+if errors:
+    print("; ".join(errors)); sys.exit(1)
+PY
+}
+
+if "$OPTDYN" eval --objective rosenbrock:dim=3 --x0 0,0,0 --out "$WORK/r.json" 2>"$WORK/r.err"; then
+  [ -s "$WORK/r.err" ] && fail "eval wrote to stderr: $(cat "$WORK/r.err")"
+  [ -e "$WORK/r.json.tmp" ] && fail "eval left r.json.tmp behind"
+  msg=$(check_rosenbrock "$WORK/r.json" 0,0,0 0) && pass "eval rosenbrock:dim=3 at 0: loss 2, gradient (-2,-2,0)" \
+    || fail "eval rosenbrock at 0: $msg"
+  "$PYTHON" -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j["loss"]==2 and j["gradient"]==[-2,-2,0] else 1)' \
+    "$WORK/r.json" || fail "eval rosenbrock at 0: loss/gradient not exactly 2 and (-2,-2,0)"
+else
+  fail "eval rosenbrock:dim=3 exited $?: $(cat "$WORK/r.err")"
+fi
+if "$OPTDYN" eval --objective rosenbrock:dim=3 --x0 zeros --hessian --out "$WORK/h.json" 2>"$WORK/h.err"; then
+  msg=$(check_rosenbrock "$WORK/h.json" 0,0,0 1) && pass "eval --hessian at 0 equals diag(2, 202, 200)" \
+    || fail "eval --hessian at 0: $msg"
+else
+  fail "eval --hessian exited $?: $(cat "$WORK/h.err")"
+fi
+# A generic point, given as a file (one value per line, comments allowed).
+printf '# a point\n0.5\n-1   # second\n\n2\n' >"$WORK/point.txt"
+if "$OPTDYN" eval --objective rosenbrock:dim=3 --x0 "$WORK/point.txt" --hessian --out "$WORK/p.json" 2>"$WORK/p.err"; then
+  msg=$(check_rosenbrock "$WORK/p.json" 0.5,-1,2 1) && pass "eval --hessian at (0.5,-1,2) from a file" \
+    || fail "eval at (0.5,-1,2): $msg"
+else
+  fail "eval with an x0 file exited $?: $(cat "$WORK/p.err")"
+fi
+# init: specs are deterministic.
+"$OPTDYN" eval --objective rosenbrock:dim=4 --x0 init:gaussian,seed=3 --out "$WORK/i1.json" 2>/dev/null &&
+  "$OPTDYN" eval --objective rosenbrock:dim=4 --x0 init:gaussian,seed=3 --out "$WORK/i2.json" 2>/dev/null &&
+  cmp -s "$WORK/i1.json" "$WORK/i2.json" && pass "eval with init:gaussian,seed=3 is deterministic" \
+  || fail "eval with init:gaussian is not deterministic"
+
+# --- bad input: exit 2, exactly one line on stderr naming the culprit ----------------------
+expect_bad_input() {  # DESCRIPTION NEEDLE ARGS...
+  local what=$1 needle=$2
+  shift 2
+  "$OPTDYN" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"
+  local status=$? lines
+  lines=$(wc -l <"$WORK/err.txt")
+  if [ "$status" -ne 2 ]; then
+    fail "$what: exit $status, expected 2 (stderr: $(cat "$WORK/err.txt"))"
+  elif [ "$lines" -ne 1 ]; then
+    fail "$what: $lines lines on stderr, expected 1: $(cat "$WORK/err.txt")"
+  elif ! grep -qF -- "$needle" "$WORK/err.txt"; then
+    fail "$what: stderr does not name '$needle': $(cat "$WORK/err.txt")"
+  else
+    pass "$what → exit 2: $(cat "$WORK/err.txt")"
+  fi
+}
+R="rosenbrock:dim=3"
+O="$WORK/bad.json"
+printf '1\n# comment\n2\nnot-a-number\n' >"$WORK/malformed.txt"
+expect_bad_input "unknown objective" "'nosuch'" eval --objective nosuch --x0 zeros --out "$O"
+expect_bad_input "unknown key" "'foo'" eval --objective rosenbrock:dim=3,foo=1 --x0 zeros --out "$O"
+expect_bad_input "malformed spec" "'dim'" eval --objective rosenbrock:dim --x0 zeros --out "$O"
+expect_bad_input "bad value" "'dim'" eval --objective rosenbrock:dim=abc --x0 zeros --out "$O"
+expect_bad_input "out-of-range value" "'dim'" eval --objective rosenbrock:dim=1 --x0 zeros --out "$O"
+expect_bad_input "wrong x0 length" "x0: has length 2, objective 'rosenbrock" eval --objective "$R" --x0 1,2 --out "$O"
+expect_bad_input "bad x0 list entry" "entry 2" eval --objective "$R" --x0 1,x,3 --out "$O"
+expect_bad_input "missing x0 file" "$WORK/missing.txt" eval --objective "$R" --x0 "$WORK/missing.txt" --out "$O"
+expect_bad_input "malformed x0 file" "$WORK/malformed.txt' line 4" eval --objective "$R" --x0 "$WORK/malformed.txt" --out "$O"
+expect_bad_input "unknown init scheme" "'bogus'" eval --objective "$R" --x0 init:bogus --out "$O"
+expect_bad_input "unknown init key" "'gian'" eval --objective "$R" --x0 init:gaussian,gian=2 --out "$O"
+expect_bad_input "unknown option" "'--bogus'" eval --objective "$R" --x0 zeros --out "$O" --bogus
+expect_bad_input "abbreviated option" "'--obj'" eval --obj "$R" --x0 zeros --out "$O"
+expect_bad_input "missing required option" "'--out'" eval --objective "$R" --x0 zeros
+expect_bad_input "missing --x0" "'--x0'" eval --objective "$R" --out "$O"
+expect_bad_input "repeated option" "'--out'" eval --objective "$R" --x0 zeros --out "$O" --out "$O"
+expect_bad_input "unwritable --out" "$WORK/no/such/dir/x.json" eval --objective "$R" --x0 zeros --out "$WORK/no/such/dir/x.json"
+expect_bad_input "Hessian too large" "--hessian" eval --objective quadratic:dim=5001,rotate=false --x0 zeros --hessian --out "$O"
+expect_bad_input "unknown subcommand" "'frobnicate'" frobnicate
+expect_bad_input "option before subcommand" "'--bogus'" --bogus
+expect_bad_input "no subcommand" "missing command"
+expect_bad_input "help for unknown subcommand" "'nosuch'" help nosuch
+expect_bad_input "unknown list kind" "'widgets'" list widgets
+expect_bad_input "list without kind" "missing KIND" list
+[ -e "$O" ] && fail "a failed eval left $O behind"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "all cli tests passed"
