@@ -88,7 +88,8 @@ Spec Spec::parse(std::string_view text, std::string_view kind) {
 }
 
 void Spec::apply_schema(const std::vector<ParamInfo>& params) {
-  for (const auto& [key, value] : entries_) {
+  for (const auto& entry : entries_) {
+    const std::string& key = entry.first;
     const bool known = std::any_of(params.begin(), params.end(),
                                    [&](const ParamInfo& p) { return p.key == key; });
     if (!known) {

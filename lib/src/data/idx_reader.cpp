@@ -1,0 +1,184 @@
+// IDX parsing and zlib file reading; see idx_reader.hpp for the format and the guarantees.
+#include "optdyn/data/idx_reader.hpp"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+#include "optdyn/core/error.hpp"
+
+namespace optdyn {
+namespace {
+
+[[noreturn]] void fail(std::string_view name, const std::string& what) {
+  throw InputError(std::string(name) + ": " + what);
+}
+
+std::string hex(std::uint64_t value, int digits) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "0x%0*llx", digits, static_cast<unsigned long long>(value));
+  return buffer;
+}
+
+const char* type_name(std::uint8_t code) {
+  switch (code) {
+    case 0x08: return "unsigned byte";
+    case 0x09: return "signed byte";
+    case 0x0B: return "int16";
+    case 0x0C: return "int32";
+    case 0x0D: return "float32";
+    case 0x0E: return "float64";
+    default: return nullptr;
+  }
+}
+
+std::uint32_t big_endian_u32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         std::uint32_t{p[3]};
+}
+
+// Closes a gzFile on every path.
+struct GzCloser {
+  gzFile file;
+  ~GzCloser() {
+    if (file) gzclose_r(file);
+  }
+};
+
+// zlib's gzerror() message is "<path>: <what>"; drop the path (we print our own name).
+std::string zlib_message(gzFile file, int* code) {
+  std::string message = gzerror(file, code);
+  if (*code == Z_ERRNO) return std::strerror(errno);
+  const std::size_t colon = message.find(": ");
+  return colon == std::string::npos ? message : message.substr(colon + 2);
+}
+
+[[noreturn]] void fail_zlib(std::string_view name, int code, const std::string& message, std::size_t offset) {
+  // gzread fails a whole chunk at once: the error lies at or after `offset`.
+  const std::string where = " at or after decompressed byte " + std::to_string(offset);
+  if (code == Z_BUF_ERROR) fail(name, "truncated gzip data (" + message + where + ")");
+  if (code == Z_ERRNO) fail(name, "read error" + where + ": " + message);
+  fail(name, "corrupt gzip data" + where + ": " + message);
+}
+
+std::vector<std::uint8_t> read_gz(gzFile file, std::string_view name, std::size_t max_bytes) {
+  GzCloser closer{file};
+  gzbuffer(file, 1 << 17);
+  std::vector<std::uint8_t> out;
+  constexpr std::size_t kChunk = 1 << 16;
+  while (true) {
+    // Read one byte past the cap so that "exactly at the cap" and "over it" differ.
+    const std::size_t room = max_bytes - out.size() + 1;
+    const std::size_t want = room < kChunk ? room : kChunk;
+    const std::size_t old = out.size();
+    out.resize(old + want);
+    errno = 0;
+    const int got = gzread(file, out.data() + old, static_cast<unsigned>(want));
+    if (got < 0) {
+      int code = Z_OK;
+      const std::string message = zlib_message(file, &code);
+      fail_zlib(name, code, message, old);
+    }
+    out.resize(old + static_cast<std::size_t>(got));
+    if (out.size() > max_bytes)
+      fail(name, "decompressed size exceeds the limit of " + std::to_string(max_bytes) + " bytes");
+    if (got == 0) break;
+  }
+  // gzread may return the bytes it got and only then notice a truncated stream.
+  int code = Z_OK;
+  const std::string message = zlib_message(file, &code);
+  if (code != Z_OK && code != Z_STREAM_END) fail_zlib(name, code, message, out.size());
+  closer.file = nullptr;
+  const int closed = gzclose_r(file);
+  if (closed == Z_BUF_ERROR) fail_zlib(name, closed, "unexpected end of file", out.size());
+  if (closed != Z_OK) fail(name, "error closing the gzip stream (zlib code " + std::to_string(closed) + ")");
+  return out;
+}
+
+}  // namespace
+
+std::size_t IdxArray::item_size() const {
+  std::size_t size = 1;
+  for (std::size_t i = 1; i < dims.size(); ++i) size *= dims[i];
+  return size;
+}
+
+IdxArray parse_idx(std::span<const std::uint8_t> bytes, std::string_view name, std::size_t max_bytes) {
+  const std::size_t length = bytes.size();
+  if (length < 4)
+    fail(name, "short read at byte " + std::to_string(length) + ": the IDX header needs 4 magic bytes");
+  const std::uint32_t magic = big_endian_u32(bytes.data());
+  if (bytes[0] != 0 || bytes[1] != 0)
+    fail(name, "bad magic " + hex(magic, 8) + " (an IDX file starts with two zero bytes, e.g. 0x00000803)");
+  const std::uint8_t type = bytes[2];
+  const char* type_text = type_name(type);
+  if (!type_text) fail(name, "bad magic " + hex(magic, 8) + ": unknown IDX type code " + hex(type, 2));
+  if (type != 0x08)
+    fail(name, std::string("unsupported IDX type code ") + hex(type, 2) + " (" + type_text +
+                   "); only 0x08 (unsigned byte) is supported");
+  const int rank = bytes[3];
+  if (rank < 1 || rank > kIdxMaxRank)
+    fail(name, "unsupported IDX rank " + std::to_string(rank) + " (magic " + hex(magic, 8) + "; expected 1 to " +
+                   std::to_string(kIdxMaxRank) + ")");
+  const std::size_t header = 4 + 4 * static_cast<std::size_t>(rank);
+  if (length < header)
+    fail(name, "short read at byte " + std::to_string(length) + ": the header of a rank-" + std::to_string(rank) +
+                   " IDX file has " + std::to_string(header) + " bytes");
+
+  IdxArray array;
+  array.type_code = type;
+  array.dims.resize(static_cast<std::size_t>(rank));
+  std::size_t total = 1;  // element size is 1 (unsigned byte)
+  for (int i = 0; i < rank; ++i) {
+    const std::uint32_t d = big_endian_u32(bytes.data() + 4 + 4 * i);
+    array.dims[static_cast<std::size_t>(i)] = d;
+    // Overflow-free: total ≤ max_bytes before the multiplication and d < 2^32.
+    if (d != 0 && total > max_bytes / d) {
+      std::string shape;
+      for (int j = 0; j < rank; ++j)
+        shape += (j ? " x " : "") + std::to_string(big_endian_u32(bytes.data() + 4 + 4 * j));
+      fail(name, "declared shape " + shape + " exceeds the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+    total *= d;
+  }
+  const std::size_t available = length - header;
+  if (available < total)
+    fail(name, "short read at byte " + std::to_string(length) + ": the header declares " + std::to_string(total) +
+                   " data bytes (ending at byte " + std::to_string(header + total) + ")");
+  if (available > total)
+    fail(name, std::to_string(available - total) + " trailing bytes after the declared data (which ends at byte " +
+                   std::to_string(header + total) + ")");
+  array.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());
+  return array;
+}
+
+std::vector<std::uint8_t> read_maybe_gzip_file(const std::string& path, std::size_t max_bytes) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an IDX file");
+  errno = 0;
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (!file) fail(path, std::string("cannot open: ") + (errno ? std::strerror(errno) : "out of memory"));
+  return read_gz(file, path, max_bytes);
+}
+
+std::vector<std::uint8_t> read_maybe_gzip_fd(int fd, std::string_view name, std::size_t max_bytes) {
+  const int copy = dup(fd);
+  if (copy < 0) fail(name, std::string("cannot duplicate the file descriptor: ") + std::strerror(errno));
+  gzFile file = gzdopen(copy, "rb");
+  if (!file) {
+    close(copy);
+    fail(name, "cannot open the file descriptor through zlib");
+  }
+  return read_gz(file, name, max_bytes);
+}
+
+IdxArray read_idx_file(const std::string& path, std::size_t max_bytes) {
+  const std::vector<std::uint8_t> bytes = read_maybe_gzip_file(path, max_bytes + 4 + 4 * kIdxMaxRank);
+  return parse_idx(bytes, path, max_bytes);
+}
+
+}  // namespace optdyn
