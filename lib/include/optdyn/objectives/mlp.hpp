@@ -3,6 +3,8 @@
 // Interface fixed here; see mlp.cpp for the mathematics (backprop gradient, Pearlmutter's
 // R-operator HVP) and the conventions (loss normalisation, layout).
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "optdyn/core/registry.hpp"
@@ -47,7 +49,9 @@ class MlpLayout {
   Index size_ = 0;
 };
 
-class Mlp : public Objective {
+// The least-squares view (mse without l2): r = vec(f(X) − Y)/√n, sample-major (the k
+// outputs of sample 0, then of sample 1, ...), so that F = ½‖r‖².
+class Mlp : public Objective, private LeastSquaresAccess {
  public:
   Mlp(MlpArchitecture architecture, Dataset data, std::string spec);
 
@@ -64,18 +68,42 @@ class Mlp : public Objective {
   // Network outputs f(x; θ) (before any softmax), one column per input column.
   Mat predict(const Vec& theta, const Mat& inputs) const;
 
+  // The targets the loss uses (k × n; bce: 1 × n of 0/1; ce: one-hot or probabilities).
+  const Mat& loss_targets() const { return targets_; }
+
  protected:
   double evaluate(const Vec& theta, Batch batch, Vec* gradient) const override;
   void evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const override;
 
  private:
+  // LeastSquaresAccess (reached through least_squares()).
+  Index num_residuals() const override;
+  Vec residuals(const Vec& theta) const override;
+  Vec jacobian_vector(const Vec& theta, const Vec& v) const override;
+  Vec jacobian_transpose_vector(const Vec& theta, const Vec& u) const override;
+
   MlpArchitecture arch_;
   MlpLayout layout_;
   Dataset data_;
   std::string spec_;
+  Mat targets_;  // prepared from data_ for the loss (see loss_targets())
 };
+
+// "mse" | "ce" | "bce" (InputError naming `key` otherwise) and back.
+MlpLoss parse_mlp_loss(std::string_view text, std::string_view key = "loss");
+std::string_view mlp_loss_name(MlpLoss loss);
 
 // Registry entry "mlp" (keys: widths, act, loss, bias, l2 and the data keys).
 RegistryEntry<ObjectivePtr> mlp_entry();
+
+// The data an MLP of these widths and loss trains on, from the spec's data keys (for bce
+// the data are asked for 2 classes and the labels 0/1 become the single target row).
+Dataset make_mlp_dataset(const Spec& spec, const std::vector<Index>& widths, MlpLoss loss);
+// make_mlp_dataset + Mlp, with the resolved spec as the objective's spec string. Used by the
+// entries mlp, deep_linear, logistic_regression and softmax_regression.
+ObjectivePtr make_mlp(const Spec& spec, MlpArchitecture architecture);
+// `own` keys followed by dataset_params(), with some data defaults replaced (e.g. data=...).
+std::vector<ParamInfo> with_data_params(std::vector<ParamInfo> own,
+                                        const std::vector<std::pair<std::string, std::string>>& data_defaults);
 
 }  // namespace optdyn

@@ -1,0 +1,431 @@
+// Multilayer perceptron objective: value, gradient by backpropagation, exact Hessian-vector
+// product by Pearlmutter's R-operator, and the least-squares view (residuals, J·v, Jᵀ·u).
+//
+// Notation and conventions
+//   Layers l = 0..L−1 map width n_l to n_{l+1}; θ holds W_l (n_{l+1} × n_l, row-major) and b_l
+//   in PyTorch's parameters_to_vector order (mlp_layout.cpp). A batch of B samples is
+//   processed at once as matrices with one sample per COLUMN:
+//     a_0 = X (d × B),  z_{l+1} = W_l a_l + b_l 1ᵀ,  a_{l+1} = σ(z_{l+1}) (hidden layers),
+//     f = z_L (the output layer is linear).
+//   F(θ) = (1/B) Σ_i L(f_i, y_i) + (l2/2)‖θ‖²  (MEAN over the batch; empty batch = all n).
+//   Losses per sample (y = column of the prepared targets):
+//     mse  L = ½‖f − y‖²                          ∂L/∂f = f − y           ∂²L/∂f² = I
+//     ce   L = −Σ_k y_k log softmax(f)_k          ∂L/∂f = w p − y         ∂²L/∂f² = w (diag p − p pᵀ)
+//          with p = softmax(f), w = Σ_k y_k (= 1 for one-hot y: PyTorch's CrossEntropyLoss,
+//          class-index or probability targets, mean reduction)
+//     bce  L = log(1 + e^f) − y f  (one output)   ∂L/∂f = s − y           ∂²L/∂f² = s(1 − s)
+//          with s = logistic(f), y ∈ {0, 1} (PyTorch's BCEWithLogitsLoss, mean reduction)
+//   Every product below is one Eigen GEMM over the whole batch; per-sample loops appear
+//   nowhere. The data are used in place for the full batch; a minibatch gathers its columns
+//   once.
+#include "optdyn/objectives/mlp.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "optdyn/core/error.hpp"
+
+namespace optdyn {
+
+namespace {
+
+using RowVec = Eigen::RowVectorXd;
+
+// The samples of one evaluation: the data themselves (full batch) or gathered columns.
+struct Samples {
+  const Mat* x = nullptr;
+  const Mat* y = nullptr;
+  Mat x_gathered, y_gathered;
+  Index count() const { return x->cols(); }
+};
+
+void select_samples(const Mat& inputs, const Mat& targets, Batch batch, Samples& s) {
+  if (batch.empty()) {
+    s.x = &inputs;
+    s.y = &targets;
+    return;
+  }
+  const Index b = static_cast<Index>(batch.size());
+  s.x_gathered.resize(inputs.rows(), b);
+  s.y_gathered.resize(targets.rows(), b);
+  for (Index j = 0; j < b; ++j) {
+    s.x_gathered.col(j) = inputs.col(batch[j]);
+    s.y_gathered.col(j) = targets.col(batch[j]);
+  }
+  s.x = &s.x_gathered;
+  s.y = &s.y_gathered;
+}
+
+// Activations of one forward pass. a(0) is the input (not copied); act[l] = a_l for the
+// hidden layers l = 1..L−1; output = f = z_L.
+struct ForwardPass {
+  const Mat* input = nullptr;
+  std::vector<Mat> act;
+  Mat output;
+  const Mat& a(Index l) const { return l == 0 ? *input : act[l]; }
+};
+
+// z_{l+1} = W_l a_l + b_l 1ᵀ;  a_{l+1} = σ(z_{l+1}) for hidden layers; f = z_L.
+void forward(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& theta, const Mat& x,
+             ForwardPass& fp) {
+  const Index layers = layout.num_layers();
+  fp.input = &x;
+  fp.act.resize(layers);
+  for (Index l = 0; l < layers; ++l) {
+    Mat& z = (l + 1 < layers) ? fp.act[l + 1] : fp.output;
+    z.noalias() = layout.weight(theta, l) * fp.a(l);
+    if (layout.has_bias()) z.colwise() += layout.bias(theta, l);
+    if (l + 1 < layers) activation_apply(arch.activation, z);
+  }
+}
+
+// Forward R pass (Pearlmutter 1994, §4 "R{·} of the forward pass"; R{g} = ∂/∂r g(θ + r v) at
+// r = 0, with v split like θ into V_l, c_l):
+//   R{a_0} = 0,  R{z_{l+1}} = W_l R{a_l} + V_l a_l + c_l 1ᵀ,  R{a_l} = σ'(z_l) ⊙ R{z_l},
+//   R{f} = R{z_L}.
+// This is forward-mode differentiation: R{f} = J_f v, the Jacobian-vector product.
+// keep_rz: also keep R{z_l} of the hidden layers (the backward R pass needs it for σ'').
+struct TangentPass {
+  std::vector<Mat> rz, ra;  // index l = 1..L−1
+  Mat output;               // R{f}
+};
+
+void tangent(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& theta, const Vec& v,
+             const ForwardPass& fp, bool keep_rz, TangentPass& tp) {
+  const Index layers = layout.num_layers();
+  tp.rz.resize(layers);
+  tp.ra.resize(layers);
+  for (Index l = 0; l < layers; ++l) {
+    const bool hidden = l + 1 < layers;
+    Mat& rz = hidden ? tp.rz[l + 1] : tp.output;
+    rz.noalias() = layout.weight(v, l) * fp.a(l);
+    if (l > 0) rz.noalias() += layout.weight(theta, l) * tp.ra[l];
+    if (layout.has_bias()) rz.colwise() += layout.bias(v, l);
+    if (hidden) {
+      if (keep_rz)
+        tp.ra[l + 1] = rz;
+      else
+        tp.ra[l + 1].swap(rz);
+      activation_forward_tangent(arch.activation, fp.act[l + 1], tp.ra[l + 1]);
+    }
+  }
+}
+
+// Mean loss over the B columns of f. Optionally G = ∂F/∂f (k × B, includes the 1/B of the
+// mean) and, given a direction R{f}, R{G} = (1/B) ∂²L/∂f² R{f} column by column.
+double output_loss(MlpLoss loss, const Mat& f, const Mat& y, Mat* grad, const Mat* rf, Mat* rgrad) {
+  const double inv_b = 1.0 / static_cast<double>(f.cols());
+  switch (loss) {
+    case MlpLoss::mse: {
+      Mat diff = f - y;
+      const double value = 0.5 * diff.squaredNorm() * inv_b;
+      if (rgrad) *rgrad = *rf * inv_b;  // ∂²L/∂f² = I
+      if (grad) {
+        diff *= inv_b;
+        grad->swap(diff);
+      }
+      return value;
+    }
+    case MlpLoss::cross_entropy: {
+      // log-sum-exp with the column maximum subtracted: lse = m + log Σ_k e^{f_k − m}.
+      const RowVec m = f.colwise().maxCoeff();
+      Mat p = (f.rowwise() - m).array().exp().matrix();
+      const RowVec s = p.colwise().sum();
+      const RowVec w = y.colwise().sum();  // Σ_k y_k (1 for one-hot targets)
+      const double value =
+          ((m.array() + s.array().log()) * w.array()).sum() - y.cwiseProduct(f).sum();
+      p.array().rowwise() /= s.array();  // p = softmax(f)
+      if (rgrad) {
+        // (diag p − p pᵀ) R{f} = p ⊙ R{f} − p (pᵀ R{f}), per column, times w / B.
+        Mat pr = p.cwiseProduct(*rf);
+        const RowVec ptr = pr.colwise().sum();
+        pr -= p * ptr.asDiagonal();
+        *rgrad = pr * (w.transpose() * inv_b).asDiagonal();
+      }
+      if (grad) {
+        *grad = (p * w.asDiagonal() - y) * inv_b;
+      }
+      return value * inv_b;
+    }
+    case MlpLoss::binary_cross_entropy: {
+      // log(1 + e^f) = max(f, 0) + log1p(e^{−|f|}); logistic(f) = 1/(1 + e^{−f}).
+      const double value =
+          (f.array().max(0.0) + (-f.array().abs()).exp().log1p() - y.array() * f.array()).sum();
+      const Mat s = (1.0 + (-f.array()).exp()).inverse().matrix();
+      if (rgrad) *rgrad = (s.array() * (1.0 - s.array()) * rf->array() * inv_b).matrix();
+      if (grad) *grad = (s - y) * inv_b;
+      return value * inv_b;
+    }
+  }
+  throw std::logic_error("output_loss: unknown loss");
+}
+
+// Backpropagation (Rumelhart, Hinton & Williams 1986), batched: with δ_L = ∂F/∂f,
+//   ∂F/∂W_l = δ_{l+1} a_lᵀ,   ∂F/∂b_l = δ_{l+1} 1,   δ_l = σ'(z_l) ⊙ (W_lᵀ δ_{l+1}).
+// Writes every block of `grad` (length layout.size()); `delta` is consumed. Also computes
+// Jᵀu when δ_L is a reshaped cotangent u.
+void backward(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& theta,
+              const ForwardPass& fp, Mat delta, double* grad) {
+  const auto& w = layout.widths();
+  Mat prev;
+  for (Index l = layout.num_layers() - 1; l >= 0; --l) {
+    Eigen::Map<RowMat> gw(grad + layout.weight_offset(l), w[l + 1], w[l]);
+    gw.noalias() = delta * fp.a(l).transpose();
+    if (layout.has_bias()) Eigen::Map<Vec>(grad + layout.bias_offset(l), w[l + 1]) = delta.rowwise().sum();
+    if (l > 0) {
+      prev.noalias() = layout.weight(theta, l).transpose() * delta;
+      activation_backprop(arch.activation, fp.act[l], prev);
+      delta.swap(prev);
+    }
+  }
+}
+
+}  // namespace
+
+// --- construction ----------------------------------------------------------------------
+
+MlpLoss parse_mlp_loss(std::string_view text, std::string_view key) {
+  if (text == "mse") return MlpLoss::mse;
+  if (text == "ce") return MlpLoss::cross_entropy;
+  if (text == "bce") return MlpLoss::binary_cross_entropy;
+  throw InputError("key '" + std::string(key) + "': unknown loss '" + std::string(text) +
+                   "' (known: mse, ce, bce)");
+}
+
+std::string_view mlp_loss_name(MlpLoss loss) {
+  switch (loss) {
+    case MlpLoss::mse: return "mse";
+    case MlpLoss::cross_entropy: return "ce";
+    case MlpLoss::binary_cross_entropy: return "bce";
+  }
+  return "?";
+}
+
+Mlp::Mlp(MlpArchitecture architecture, Dataset data, std::string spec)
+    : arch_(std::move(architecture)),
+      layout_(arch_.widths, arch_.bias),
+      data_(std::move(data)),
+      spec_(std::move(spec)) {
+  const Index d = arch_.widths.front(), k = arch_.widths.back(), n = data_.size();
+  if (!(arch_.l2 >= 0.0) || !std::isfinite(arch_.l2)) throw InputError("key 'l2': must be finite and ≥ 0");
+  if (n < 1) throw InputError("key 'n': the data set is empty");
+  if (data_.input_dim() != d)
+    throw InputError("key 'widths': input width " + std::to_string(d) + " but the data have " +
+                     std::to_string(data_.input_dim()) + " input features");
+  if (!data_.labels.empty() && static_cast<Index>(data_.labels.size()) != n)
+    throw InputError("data: " + std::to_string(data_.labels.size()) + " labels for " + std::to_string(n) +
+                     " samples");
+  switch (arch_.loss) {
+    case MlpLoss::mse:
+    case MlpLoss::cross_entropy:
+      if (data_.targets.rows() == k && data_.targets.cols() == n) {
+        targets_ = data_.targets;
+      } else if (arch_.loss == MlpLoss::cross_entropy && !data_.labels.empty()) {
+        targets_ = Mat::Zero(k, n);
+        for (Index i = 0; i < n; ++i) {
+          const int c = data_.labels[i];
+          if (c < 0 || c >= k)
+            throw InputError("key 'widths': label " + std::to_string(c) + " needs more than " +
+                             std::to_string(k) + " outputs");
+          targets_(c, i) = 1.0;
+        }
+      } else {
+        throw InputError("key 'widths': output width " + std::to_string(k) + " but the data have " +
+                         std::to_string(data_.targets.rows()) + " target rows");
+      }
+      if (arch_.loss == MlpLoss::cross_entropy && (targets_.array() < 0.0).any())
+        throw InputError("key 'loss': ce needs class targets (one-hot or probabilities), e.g. targets=labels");
+      break;
+    case MlpLoss::binary_cross_entropy:
+      if (k != 1) throw InputError("key 'loss': bce needs exactly one output (widths ending in 1)");
+      if (data_.targets.rows() == 1 && data_.targets.cols() == n) {
+        targets_ = data_.targets;
+      } else if (!data_.labels.empty()) {
+        targets_.resize(1, n);
+        for (Index i = 0; i < n; ++i) {
+          const int c = data_.labels[i];
+          if (c != 0 && c != 1)
+            throw InputError("key 'loss': bce needs labels 0/1, got label " + std::to_string(c));
+          targets_(0, i) = c;
+        }
+      } else {
+        throw InputError("key 'loss': bce needs 0/1 labels or a single target row");
+      }
+      if (((targets_.array() < 0.0) || (targets_.array() > 1.0)).any())
+        throw InputError("key 'loss': bce targets must lie in [0, 1]");
+      break;
+  }
+}
+
+const LeastSquaresAccess* Mlp::least_squares() const {
+  if (arch_.loss == MlpLoss::mse && arch_.l2 == 0.0) return this;
+  return nullptr;
+}
+
+Mat Mlp::predict(const Vec& theta, const Mat& inputs) const {
+  if (theta.size() != dim())
+    throw InputError("Mlp::predict: parameter vector has length " + std::to_string(theta.size()) +
+                     ", expected " + std::to_string(dim()));
+  if (inputs.rows() != arch_.widths.front())
+    throw InputError("Mlp::predict: inputs have " + std::to_string(inputs.rows()) + " rows, expected " +
+                     std::to_string(arch_.widths.front()));
+  ForwardPass fp;
+  forward(arch_, layout_, theta, inputs, fp);
+  return std::move(fp.output);
+}
+
+// --- value and gradient --------------------------------------------------------------------
+
+double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
+  Samples s;
+  select_samples(data_.inputs, targets_, batch, s);
+  ForwardPass fp;
+  forward(arch_, layout_, theta, *s.x, fp);
+  Mat g;
+  double value = output_loss(arch_.loss, fp.output, *s.y, gradient ? &g : nullptr, nullptr, nullptr);
+  if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
+  if (gradient) {
+    gradient->resize(dim());
+    backward(arch_, layout_, theta, fp, std::move(g), gradient->data());
+    if (arch_.l2 != 0.0) *gradient += arch_.l2 * theta;  // ∇(l2/2)‖θ‖² = l2 θ
+  }
+  return value;
+}
+
+// --- Hessian-vector product --------------------------------------------------------------
+// Pearlmutter (1994), "Fast exact multiplication by the Hessian", Neural Computation 6(1):
+// apply R{·} = ∂/∂r|_{r=0} (·)(θ + r v) to every line of backprop. Forward: tangent() above.
+// Backward, from the top (δ_L = ∂F/∂f, R{δ_L} = (1/B) ∂²L/∂f² R{f}, see output_loss):
+//   R{∂F/∂W_l} = R{δ_{l+1}} a_lᵀ + δ_{l+1} R{a_l}ᵀ          (second term vanishes for l = 0)
+//   R{∂F/∂b_l} = R{δ_{l+1}} 1
+//   R{δ_l}     = σ'(z_l) ⊙ (W_lᵀ R{δ_{l+1}} + V_lᵀ δ_{l+1}) + σ''(z_l) ⊙ (W_lᵀ δ_{l+1}) ⊙ R{z_l}
+// and H v = (R{∂F/∂W_l}, R{∂F/∂b_l})_l + l2 v. The gradient itself is never formed; δ is
+// propagated only as far as the R{δ} recursion needs it (not at all for a single layer).
+void Mlp::evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const {
+  Samples s;
+  select_samples(data_.inputs, targets_, batch, s);
+  const Index layers = layout_.num_layers();
+  const auto& w = arch_.widths;
+  ForwardPass fp;
+  forward(arch_, layout_, theta, *s.x, fp);
+  TangentPass tp;
+  tangent(arch_, layout_, theta, v, fp, /*keep_rz=*/true, tp);
+  Mat delta, rdelta;
+  output_loss(arch_.loss, fp.output, *s.y, layers > 1 ? &delta : nullptr, &tp.output, &rdelta);
+
+  out.resize(dim());
+  Mat p, q;
+  for (Index l = layers - 1; l >= 0; --l) {
+    Eigen::Map<RowMat> hw(out.data() + layout_.weight_offset(l), w[l + 1], w[l]);
+    hw.noalias() = rdelta * fp.a(l).transpose();
+    if (l > 0) hw.noalias() += delta * tp.ra[l].transpose();
+    if (layout_.has_bias()) Eigen::Map<Vec>(out.data() + layout_.bias_offset(l), w[l + 1]) = rdelta.rowwise().sum();
+    if (l > 0) {
+      const auto wl = layout_.weight(theta, l);
+      p.noalias() = wl.transpose() * delta;  // W_lᵀ δ_{l+1}
+      q.noalias() = wl.transpose() * rdelta;
+      q.noalias() += layout_.weight(v, l).transpose() * delta;
+      activation_r_backprop(arch_.activation, fp.act[l], p, q, tp.rz[l]);  // p → δ_l, q → R{δ_l}
+      delta.swap(p);
+      rdelta.swap(q);
+    }
+  }
+  if (arch_.l2 != 0.0) out += arch_.l2 * v;
+}
+
+// --- least-squares view ------------------------------------------------------------------
+// r = vec((f(X) − Y)/√n) (column-major k × n, i.e. sample-major), F = ½‖r‖² exactly when
+// loss = mse and l2 = 0. J v = vec(R{f})/√n (forward R pass); Jᵀ u = backprop of
+// δ_L = reshape(u)/√n (the same backward() as the gradient).
+
+Index Mlp::num_residuals() const { return arch_.widths.back() * data_.size(); }
+
+Vec Mlp::residuals(const Vec& theta) const {
+  Mat r = predict(theta, data_.inputs) - targets_;
+  r /= std::sqrt(static_cast<double>(data_.size()));
+  return Eigen::Map<const Vec>(r.data(), r.size());
+}
+
+Vec Mlp::jacobian_vector(const Vec& theta, const Vec& v) const {
+  if (theta.size() != dim() || v.size() != dim())
+    throw InputError("Mlp::jacobian_vector: vectors must have length " + std::to_string(dim()));
+  ForwardPass fp;
+  forward(arch_, layout_, theta, data_.inputs, fp);
+  TangentPass tp;
+  tangent(arch_, layout_, theta, v, fp, /*keep_rz=*/false, tp);
+  tp.output /= std::sqrt(static_cast<double>(data_.size()));
+  return Eigen::Map<const Vec>(tp.output.data(), tp.output.size());
+}
+
+Vec Mlp::jacobian_transpose_vector(const Vec& theta, const Vec& u) const {
+  if (theta.size() != dim())
+    throw InputError("Mlp::jacobian_transpose_vector: parameter vector must have length " + std::to_string(dim()));
+  if (u.size() != num_residuals())
+    throw InputError("Mlp::jacobian_transpose_vector: cotangent must have length " +
+                     std::to_string(num_residuals()));
+  ForwardPass fp;
+  forward(arch_, layout_, theta, data_.inputs, fp);
+  Mat delta = Eigen::Map<const Mat>(u.data(), arch_.widths.back(), data_.size()) /
+              std::sqrt(static_cast<double>(data_.size()));
+  Vec out(dim());
+  backward(arch_, layout_, theta, fp, std::move(delta), out.data());
+  return out;
+}
+
+// --- spec entries --------------------------------------------------------------------------
+
+std::vector<ParamInfo> with_data_params(std::vector<ParamInfo> own,
+                                        const std::vector<std::pair<std::string, std::string>>& data_defaults) {
+  std::vector<ParamInfo> data = dataset_params();
+  for (const auto& [key, value] : data_defaults) {
+    bool found = false;
+    for (auto& p : data)
+      if (p.key == key) {
+        p.default_value = value;
+        found = true;
+      }
+    if (!found) throw std::logic_error("with_data_params: no data key '" + key + "'");
+  }
+  own.insert(own.end(), data.begin(), data.end());
+  return own;
+}
+
+Dataset make_mlp_dataset(const Spec& spec, const std::vector<Index>& widths, MlpLoss loss) {
+  const Index out = loss == MlpLoss::binary_cross_entropy ? 2 : widths.back();
+  return make_dataset(spec, widths.front(), out);
+}
+
+ObjectivePtr make_mlp(const Spec& spec, MlpArchitecture arch) {
+  Dataset data = make_mlp_dataset(spec, arch.widths, arch.loss);
+  return std::make_unique<Mlp>(std::move(arch), std::move(data), spec.canonical());
+}
+
+RegistryEntry<ObjectivePtr> mlp_entry() {
+  RegistryEntry<ObjectivePtr> e;
+  e.name = "mlp";
+  e.help = "multilayer perceptron, PyTorch nn.Sequential layout; backprop gradient, R-operator HVP";
+  e.params = with_data_params(
+      {
+          {"widths", "784-32-10", "layer widths input-hidden...-output, '-' separated"},
+          {"act", "tanh", "hidden activation: tanh|relu|softplus|linear (output layer is linear)"},
+          {"loss", "ce", "mse (½‖f−y‖² per sample) | ce (softmax cross-entropy) | bce (1 output, logistic)"},
+          {"bias", "true", "biases in every layer"},
+          {"l2", "0", "adds (l2/2)‖θ‖² to the mean loss"},
+      },
+      {{"data", "fashion-mnist"}, {"n", "1000"}});
+  e.make = [](const Spec& spec) -> ObjectivePtr {
+    MlpArchitecture arch;
+    for (long w : spec.integer_list("widths", '-', 1, 1L << 20)) arch.widths.push_back(w);
+    if (arch.widths.size() < 2) throw InputError("key 'widths': need at least an input and an output width");
+    arch.activation = parse_activation(spec.text("act"), "act");
+    arch.loss = parse_mlp_loss(spec.text("loss"), "loss");
+    arch.bias = spec.boolean("bias");
+    arch.l2 = spec.real("l2", 0.0, std::numeric_limits<double>::max());
+    return make_mlp(spec, std::move(arch));
+  };
+  return e;
+}
+
+}  // namespace optdyn
