@@ -18,36 +18,12 @@
 #include "optdyn/objectives/logistic_regression.hpp"
 #include "optdyn/objectives/mlp.hpp"
 #include "optdyn/objectives/softmax_regression.hpp"
+#include "support/finite_differences.hpp"
 
 using namespace optdyn;
+using namespace optdyn::testing;
 
 namespace {
-
-// Central differences, written out here rather than taken from tests/support: that library
-// is compiled without the -march flags of optdyn::core, and Eigen objects allocated under one
-// alignment setting and freed under another corrupt the heap (EIGEN_MAX_ALIGN_BYTES differs).
-Vec central_difference_gradient(const Objective& f, const Vec& theta, double h = 1e-5) {
-  Vec g(theta.size()), x = theta;
-  for (Index i = 0; i < theta.size(); ++i) {
-    x[i] = theta[i] + h;
-    const double up = f.value(x);
-    x[i] = theta[i] - h;
-    const double down = f.value(x);
-    x[i] = theta[i];
-    g[i] = (up - down) / (2 * h);
-  }
-  return g;
-}
-Vec central_difference_hvp(const Objective& f, const Vec& theta, const Vec& v, double h = 1e-5) {
-  return (f.gradient(theta + h * v) - f.gradient(theta - h * v)) / (2 * h);
-}
-double relative_error(const Vec& a, const Vec& b, double floor = 1e-12) {
-  return (a - b).norm() / std::max(b.norm(), floor);
-}
-Vec random_point(Index dim, std::uint64_t seed, double scale = 1.0) {
-  Rng rng(seed);
-  return scale * rng.normal_vector(dim);
-}
 
 const std::vector<Activation> kActivations = {Activation::tanh, Activation::relu, Activation::softplus,
                                               Activation::linear};
