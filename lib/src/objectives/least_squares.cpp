@@ -1,0 +1,135 @@
+#include "optdyn/objectives/least_squares.hpp"
+
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/rng.hpp"
+#include "optdyn/objectives/quadratic.hpp"
+
+namespace optdyn {
+namespace {
+// The rows of A (and entries of b) selected by a non-empty batch.
+Mat rows_of(const Mat& a, Batch batch) {
+  Mat out(static_cast<Index>(batch.size()), a.cols());
+  for (Index k = 0; k < out.rows(); ++k) out.row(k) = a.row(batch[k]);
+  return out;
+}
+Vec entries_of(const Vec& b, Batch batch) {
+  Vec out(static_cast<Index>(batch.size()));
+  for (Index k = 0; k < out.size(); ++k) out[k] = b[batch[k]];
+  return out;
+}
+}  // namespace
+
+LeastSquares::LeastSquares(Mat a, Vec b, Vec theta_true, std::string spec)
+    : a_(std::move(a)), b_(std::move(b)), theta_true_(std::move(theta_true)), spec_(std::move(spec)) {
+  if (b_.size() != a_.rows())
+    throw InputError("objective '" + spec_ + "': b has " + std::to_string(b_.size()) +
+                     " entries, A has " + std::to_string(a_.rows()) + " rows");
+}
+
+Vec LeastSquares::solution() const { return a_.completeOrthogonalDecomposition().solve(b_); }
+
+// F_B = (1/2|B|) ‖A_B θ − b_B‖², ∇F_B = A_Bᵀ(A_B θ − b_B)/|B|.
+double LeastSquares::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
+  Vec r;
+  double m;
+  if (batch.empty()) {
+    r = a_ * theta - b_;
+    m = static_cast<double>(a_.rows());
+    if (gradient) *gradient = a_.transpose() * r / m;
+  } else {
+    const Mat ab = rows_of(a_, batch);
+    r = ab * theta - entries_of(b_, batch);
+    m = static_cast<double>(batch.size());
+    if (gradient) *gradient = ab.transpose() * r / m;
+  }
+  return 0.5 * r.squaredNorm() / m;
+}
+
+// ∇²F_B v = A_Bᵀ A_B v / |B|.
+void LeastSquares::evaluate_hvp(const Vec&, Batch batch, const Vec& v, Vec& out) const {
+  if (batch.empty()) {
+    out = a_.transpose() * (a_ * v) / static_cast<double>(a_.rows());
+  } else {
+    const Mat ab = rows_of(a_, batch);
+    out = ab.transpose() * (ab * v) / static_cast<double>(batch.size());
+  }
+}
+
+Mat LeastSquares::evaluate_hessian(const Vec&) const {
+  Mat h = a_.transpose() * a_ / static_cast<double>(a_.rows());
+  return 0.5 * (h + h.transpose());
+}
+
+Vec LeastSquares::residuals(const Vec& theta) const {
+  if (theta.size() != dim()) throw InputError("objective '" + spec_ + "': θ has the wrong length");
+  return (a_ * theta - b_) / std::sqrt(static_cast<double>(a_.rows()));
+}
+
+Vec LeastSquares::jacobian_vector(const Vec&, const Vec& v) const {
+  if (v.size() != dim()) throw InputError("objective '" + spec_ + "': v has the wrong length");
+  return a_ * v / std::sqrt(static_cast<double>(a_.rows()));
+}
+
+Vec LeastSquares::jacobian_transpose_vector(const Vec&, const Vec& u) const {
+  if (u.size() != a_.rows()) throw InputError("objective '" + spec_ + "': u has the wrong length");
+  return a_.transpose() * u / std::sqrt(static_cast<double>(a_.rows()));
+}
+
+RegistryEntry<ObjectivePtr> least_squares_entry() {
+  return {
+      "least_squares",
+      "F = (1/2n)‖Aθ − b‖², A n×dim Gaussian (or prescribed condition number), b = Aθ_true + "
+      "noise·ξ; finite sum over rows",
+      {
+          {"n", "100", "number of rows (samples)"},
+          {"dim", "10", "number of parameters"},
+          {"kappa", "", "if set: condition number of the Hessian AᵀA/n (needs n >= dim)"},
+          {"noise", "0", "standard deviation of the label noise ξ"},
+          {"seed", "0", "seed of A, θ_true and ξ"},
+      },
+      [](const Spec& spec) -> ObjectivePtr {
+        const Index n = spec.integer("n", 1, 100000000);
+        const Index d = spec.integer("dim", 1, 100000);
+        const double noise = spec.real("noise", 0.0, std::numeric_limits<double>::max());
+        const std::uint64_t seed = spec.seed("seed");
+        if (static_cast<double>(n) * static_cast<double>(d) > 2e8)
+          throw InputError("objective 'least_squares': key 'n': n·dim = " +
+                           std::to_string(static_cast<double>(n) * static_cast<double>(d)) +
+                           " entries of A exceed 2e8");
+        Mat a;
+        Rng rng_a = Rng::derived(seed, 1);
+        if (spec.has("kappa")) {
+          const double kappa = spec.real("kappa", 1.0, std::numeric_limits<double>::max());
+          if (n < d)
+            throw InputError("objective 'least_squares': key 'kappa': needs n >= dim (n = " +
+                             std::to_string(n) + ", dim = " + std::to_string(d) + ")");
+          // U: n×d with orthonormal columns (thin QR of a Gaussian, signs fixed); V: Haar.
+          const Mat g = rng_a.normal_matrix(n, d);
+          Eigen::HouseholderQR<Mat> qr(g);
+          Mat u = qr.householderQ() * Mat::Identity(n, d);
+          for (Index j = 0; j < d; ++j)
+            if (qr.matrixQR()(j, j) < 0) u.col(j) = -u.col(j);
+          const Mat v = haar_orthogonal(d, rng_a);
+          Vec s(d);
+          for (Index j = 0; j < d; ++j)
+            s[j] = d == 1 ? 1.0 : std::pow(kappa, -0.5 * static_cast<double>(j) / static_cast<double>(d - 1));
+          a = std::sqrt(static_cast<double>(n)) * u * s.asDiagonal() * v.transpose();
+        } else {
+          a = rng_a.normal_matrix(n, d);
+        }
+        Rng rng_theta = Rng::derived(seed, 2);
+        Vec theta_true = rng_theta.normal_vector(d);
+        Rng rng_noise = Rng::derived(seed, 3);
+        Vec b = a * theta_true;
+        if (noise > 0) b += noise * rng_noise.normal_vector(n);
+        return std::make_unique<LeastSquares>(std::move(a), std::move(b), std::move(theta_true),
+                                              spec.canonical());
+      },
+  };
+}
+
+}  // namespace optdyn

@@ -1,0 +1,131 @@
+#include "optdyn/objectives/saddles.hpp"
+
+#include <utility>
+
+#include "optdyn/core/error.hpp"
+
+namespace optdyn {
+
+// --- saddle: F = x² − y² ------------------------------------------------------------------
+double Saddle::evaluate(const Vec& t, Batch, Vec* gradient) const {
+  if (gradient) {
+    gradient->resize(2);
+    (*gradient)[0] = 2.0 * t[0];
+    (*gradient)[1] = -2.0 * t[1];
+  }
+  return t[0] * t[0] - t[1] * t[1];
+}
+
+void Saddle::evaluate_hvp(const Vec&, Batch, const Vec& v, Vec& out) const {
+  out.resize(2);
+  out[0] = 2.0 * v[0];
+  out[1] = -2.0 * v[1];
+}
+
+Mat Saddle::evaluate_hessian(const Vec&) const {
+  Mat h = Mat::Zero(2, 2);
+  h(0, 0) = 2.0;
+  h(1, 1) = -2.0;
+  return h;
+}
+
+// --- monkey saddle: F = x³ − 3xy² -----------------------------------------------------------
+// ∇F = (3x² − 3y², −6xy), ∇²F = [[6x, −6y], [−6y, −6x]].
+double MonkeySaddle::evaluate(const Vec& t, Batch, Vec* gradient) const {
+  const double x = t[0], y = t[1];
+  if (gradient) {
+    gradient->resize(2);
+    (*gradient)[0] = 3.0 * x * x - 3.0 * y * y;
+    (*gradient)[1] = -6.0 * x * y;
+  }
+  return x * x * x - 3.0 * x * y * y;
+}
+
+void MonkeySaddle::evaluate_hvp(const Vec& t, Batch, const Vec& v, Vec& out) const {
+  out = evaluate_hessian(t) * v;
+}
+
+Mat MonkeySaddle::evaluate_hessian(const Vec& t) const {
+  Mat h(2, 2);
+  h(0, 0) = 6.0 * t[0];
+  h(0, 1) = h(1, 0) = -6.0 * t[1];
+  h(1, 1) = -6.0 * t[0];
+  return h;
+}
+
+// --- plateau saddle -------------------------------------------------------------------------
+PlateauSaddle::PlateauSaddle(Index dim, Index flat, double eps, std::string spec)
+    : dim_(dim), flat_(flat), eps_(eps), spec_(std::move(spec)) {
+  if (flat_ < 0 || flat_ > dim_)
+    throw InputError("objective 'plateau_saddle': key 'flat': " + std::to_string(flat_) +
+                     " is outside [0, dim = " + std::to_string(dim_) + "]");
+}
+
+// Flat direction: g = εx²/2 − x⁴/4 + x⁶/6, g' = εx − x³ + x⁵, g'' = ε − 3x² + 5x⁴.
+// Steep direction: ½x², derivative x, curvature 1.
+double PlateauSaddle::evaluate(const Vec& t, Batch, Vec* gradient) const {
+  double f = 0;
+  if (gradient) gradient->resize(dim_);
+  for (Index i = 0; i < dim_; ++i) {
+    const double x = t[i], x2 = x * x;
+    if (i < flat_) {
+      f += eps_ * x2 / 2.0 - x2 * x2 / 4.0 + x2 * x2 * x2 / 6.0;
+      if (gradient) (*gradient)[i] = x * (eps_ - x2 + x2 * x2);
+    } else {
+      f += 0.5 * x2;
+      if (gradient) (*gradient)[i] = x;
+    }
+  }
+  return f;
+}
+
+Vec PlateauSaddle::curvature(const Vec& t) const {
+  Vec c = Vec::Ones(dim_);
+  for (Index j = 0; j < flat_; ++j) {
+    const double x2 = t[j] * t[j];
+    c[j] = eps_ - 3.0 * x2 + 5.0 * x2 * x2;
+  }
+  return c;
+}
+
+void PlateauSaddle::evaluate_hvp(const Vec& t, Batch, const Vec& v, Vec& out) const {
+  out = curvature(t).cwiseProduct(v);
+}
+
+Mat PlateauSaddle::evaluate_hessian(const Vec& t) const { return curvature(t).asDiagonal(); }
+
+// --- registry -------------------------------------------------------------------------------
+RegistryEntry<ObjectivePtr> saddle_entry() {
+  return {"saddle",
+          "F = x² − y² (D = 2): non-degenerate saddle at 0, Hessian diag(2, −2)",
+          {},
+          [](const Spec& spec) -> ObjectivePtr { return std::make_unique<Saddle>(spec.canonical()); }};
+}
+
+RegistryEntry<ObjectivePtr> monkey_saddle_entry() {
+  return {"monkey_saddle",
+          "F = x³ − 3xy² (D = 2): degenerate saddle at 0 with zero Hessian",
+          {},
+          [](const Spec& spec) -> ObjectivePtr {
+            return std::make_unique<MonkeySaddle>(spec.canonical());
+          }};
+}
+
+RegistryEntry<ObjectivePtr> plateau_saddle_entry() {
+  return {"plateau_saddle",
+          "F = ½Σ_{i≥flat} x_i² + Σ_{j<flat} (εx_j²/2 − x_j⁴/4 + x_j⁶/6): saddle at 0 with "
+          "curvature ε in the flat directions, minima at ±1",
+          {
+              {"dim", "4", "dimension D"},
+              {"flat", "2", "number of flat (λ = eps) directions, 0..dim"},
+              {"eps", "0", "Hessian eigenvalue of the flat directions at 0 (<0: strict saddle)"},
+          },
+          [](const Spec& spec) -> ObjectivePtr {
+            const Index d = spec.integer("dim", 1, 10000000);
+            const Index flat = spec.integer("flat", 0, d);
+            const double eps = spec.real("eps");
+            return std::make_unique<PlateauSaddle>(d, flat, eps, spec.canonical());
+          }};
+}
+
+}  // namespace optdyn

@@ -1,0 +1,204 @@
+#include "optdyn/objectives/spherical_pspin.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/rng.hpp"
+
+namespace optdyn {
+namespace {
+constexpr double kMaxEntries = 2.5e7;
+
+double factorial(int k) {
+  double f = 1;
+  for (int i = 2; i <= k; ++i) f *= i;
+  return f;
+}
+}  // namespace
+
+SphericalPSpin::SphericalPSpin(Index n, int p, std::uint64_t seed, std::string spec)
+    : n_(n), p_(p), spec_(std::move(spec)) {
+  if (p_ < 2 || p_ > 4) throw InputError("objective 'spherical_pspin': key 'p': must be 2, 3 or 4");
+  if (n_ < 2) throw InputError("objective 'spherical_pspin': key 'dim': must be >= 2");
+  const double entries = std::pow(static_cast<double>(n_), p_);
+  if (entries > kMaxEntries)
+    throw InputError("objective 'spherical_pspin': key 'dim': dim^p = " +
+                     std::to_string(static_cast<long long>(entries)) +
+                     " tensor entries exceed the dense limit 2.5e7");
+  tensor_.setZero(static_cast<Index>(entries));
+  const double scale = std::pow(static_cast<double>(n_), -0.5 * (p_ - 1));
+  Rng rng = Rng::derived(seed, 1);
+
+  // Enumerate multisets i_1 ≤ … ≤ i_p in lexicographic order; one N(0,1) each.
+  std::vector<Index> t(p_, 0), perm(p_);
+  while (true) {
+    // Orbit size m = p! / Π (multiplicity)!.
+    double denom = 1;
+    for (int k = 0; k < p_;) {
+      int run = 1;
+      while (k + run < p_ && t[k + run] == t[k]) ++run;
+      denom *= factorial(run);
+      k += run;
+    }
+    const double m = factorial(p_) / denom;
+    const double value = scale * rng.normal() / std::sqrt(m);
+    perm = t;
+    do {
+      Index flat = 0;
+      for (int k = p_ - 1; k >= 0; --k) flat = flat * n_ + perm[k];
+      tensor_[flat] = value;
+    } while (std::next_permutation(perm.begin(), perm.end()));
+    // Next non-decreasing tuple.
+    int k = p_ - 1;
+    while (k >= 0 && t[k] == n_ - 1) --k;
+    if (k < 0) break;
+    ++t[k];
+    for (int j = k + 1; j < p_; ++j) t[j] = t[k];
+  }
+}
+
+Mat SphericalPSpin::contract_to_matrix(const Vec& sigma) const {
+  // Contract the slowest index first: the tensor as an N^{k−1} × N matrix times σ.
+  if (p_ == 2) {
+    const Eigen::Map<const Mat> t(tensor_.data(), n_, n_);
+    return 0.5 * (t + t.transpose());
+  }
+  Vec current = Eigen::Map<const Mat>(tensor_.data(), tensor_.size() / n_, n_) * sigma;
+  for (int order = p_ - 1; order > 2; --order) {
+    Vec next = Eigen::Map<const Mat>(current.data(), current.size() / n_, n_) * sigma;
+    current = std::move(next);
+  }
+  const Eigen::Map<const Mat> m(current.data(), n_, n_);
+  return 0.5 * (m + m.transpose());
+}
+
+Vec SphericalPSpin::on_sphere(const Vec& sigma) const {
+  if (sigma.size() != n_)
+    throw InputError("objective '" + spec_ + "': σ has length " + std::to_string(sigma.size()) +
+                     ", expected " + std::to_string(n_));
+  const double s = sigma.norm();
+  if (!(s > 0)) throw InputError("objective '" + spec_ + "': σ = 0 has no direction");
+  return std::sqrt(static_cast<double>(n_)) * sigma / s;
+}
+
+double SphericalPSpin::energy(const Vec& sigma) const {
+  const Vec x = on_sphere(sigma);
+  return x.dot(contract_to_matrix(x) * x);
+}
+
+Vec SphericalPSpin::euclidean_gradient(const Vec& sigma) const {
+  const Vec x = on_sphere(sigma);
+  return p_ * (contract_to_matrix(x) * x);
+}
+
+Mat SphericalPSpin::euclidean_hessian(const Vec& sigma) const {
+  return static_cast<double>(p_ * (p_ - 1)) * contract_to_matrix(on_sphere(sigma));
+}
+
+Vec SphericalPSpin::riemannian_gradient(const Vec& sigma) const {
+  const Vec x = on_sphere(sigma);
+  const Vec h = p_ * (contract_to_matrix(x) * x);
+  const Vec u = x / x.norm();
+  return h - u * u.dot(h);
+}
+
+Mat SphericalPSpin::riemannian_hessian(const Vec& sigma) const {
+  const Vec x = on_sphere(sigma);
+  const Mat m = contract_to_matrix(x);
+  const Vec h = p_ * (m * x);
+  const Mat k = static_cast<double>(p_ * (p_ - 1)) * m;
+  const Vec u = x / x.norm();
+  const Mat proj = Mat::Identity(n_, n_) - u * u.transpose();
+  Mat hess = proj * k * proj - (x.dot(h) / static_cast<double>(n_)) * proj;
+  return 0.5 * (hess + hess.transpose());
+}
+
+Mat SphericalPSpin::tangent_hessian(const Vec& sigma) const {
+  const Vec x = on_sphere(sigma);
+  const Mat m = contract_to_matrix(x);
+  const Vec h = p_ * (m * x);
+  const Mat k = static_cast<double>(p_ * (p_ - 1)) * m;
+  // Columns 1..N−1 of the Householder Q of u span the tangent space u⊥.
+  Mat u = x / x.norm();
+  Eigen::HouseholderQR<Mat> qr(u);
+  const Mat q = qr.householderQ() * Mat::Identity(n_, n_);
+  const Mat basis = q.rightCols(n_ - 1);
+  Mat hess = basis.transpose() * k * basis;
+  hess.diagonal().array() -= x.dot(h) / static_cast<double>(n_);
+  return 0.5 * (hess + hess.transpose());
+}
+
+Mat SphericalPSpin::coupling_matrix() const {
+  if (p_ != 2) return Mat();
+  return Eigen::Map<const Mat>(tensor_.data(), n_, n_);
+}
+
+// F(θ) = H(rθ/s), ∇F = (r/s) P h.
+double SphericalPSpin::evaluate(const Vec& theta, Batch, Vec* gradient) const {
+  const double s = theta.norm();
+  if (!(s > 0)) throw InputError("objective '" + spec_ + "': undefined at θ = 0 (scale-invariant)");
+  const double r = std::sqrt(static_cast<double>(n_));
+  const Vec u = theta / s;
+  const Vec x = r * u;
+  const Vec w = contract_to_matrix(x) * x;
+  if (gradient) {
+    const Vec h = p_ * w;
+    *gradient = (r / s) * (h - u * u.dot(h));
+  }
+  return x.dot(w);
+}
+
+// ∇²F v = (r/s)² P K P v − (r/s²)[(u·v) P h + (Pv·h) u + (u·h) P v].
+void SphericalPSpin::evaluate_hvp(const Vec& theta, Batch, const Vec& v, Vec& out) const {
+  const double s = theta.norm();
+  if (!(s > 0)) throw InputError("objective '" + spec_ + "': undefined at θ = 0 (scale-invariant)");
+  const double r = std::sqrt(static_cast<double>(n_));
+  const Vec u = theta / s;
+  const Vec x = r * u;
+  const Mat m = contract_to_matrix(x);
+  const Vec h = p_ * (m * x);
+  const Vec ph = h - u * u.dot(h);
+  const Vec pv = v - u * u.dot(v);
+  Vec kpv = static_cast<double>(p_ * (p_ - 1)) * (m * pv);
+  kpv -= u * u.dot(kpv);
+  out = (r * r / (s * s)) * kpv - (r / (s * s)) * (u.dot(v) * ph + pv.dot(h) * u + u.dot(h) * pv);
+}
+
+Mat SphericalPSpin::evaluate_hessian(const Vec& theta) const {
+  const double s = theta.norm();
+  if (!(s > 0)) throw InputError("objective '" + spec_ + "': undefined at θ = 0 (scale-invariant)");
+  const double r = std::sqrt(static_cast<double>(n_));
+  const Vec u = theta / s;
+  const Vec x = r * u;
+  const Mat m = contract_to_matrix(x);
+  const Vec h = p_ * (m * x);
+  const Vec ph = h - u * u.dot(h);
+  const Mat proj = Mat::Identity(n_, n_) - u * u.transpose();
+  const Mat k = static_cast<double>(p_ * (p_ - 1)) * m;
+  Mat hess = (r * r / (s * s)) * (proj * k * proj) -
+             (r / (s * s)) * (ph * u.transpose() + u * ph.transpose() + u.dot(h) * proj);
+  return 0.5 * (hess + hess.transpose());
+}
+
+RegistryEntry<ObjectivePtr> spherical_pspin_entry() {
+  return {
+      "spherical_pspin",
+      "spherical p-spin glass H(σ) = N^{−(p−1)/2} Σ J σ…σ on ‖σ‖² = N, as the scale-invariant "
+      "F(θ) = H(√N θ/‖θ‖)",
+      {
+          {"dim", "50", "number of spins N (dense tensor: N^p <= 2.5e7)"},
+          {"p", "3", "interaction order p (2, 3 or 4)"},
+          {"seed", "0", "seed of the couplings J"},
+      },
+      [](const Spec& spec) -> ObjectivePtr {
+        const Index n = spec.integer("dim", 2, 100000);
+        const int p = static_cast<int>(spec.integer("p", 2, 4));
+        return std::make_unique<SphericalPSpin>(n, p, spec.seed("seed"), spec.canonical());
+      },
+  };
+}
+
+}  // namespace optdyn
