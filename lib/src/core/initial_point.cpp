@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/random_orthogonal.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/spec.hpp"
 
@@ -80,21 +81,6 @@ Vec read_vector_file(const std::string& path) {
   if (in.bad()) throw InputError("x0: error reading file '" + path + "'");
   if (values.empty()) throw InputError("x0: file '" + path + "' contains no numbers");
   return Eigen::Map<const Vec>(values.data(), static_cast<Index>(values.size()));
-}
-
-// Haar-distributed (semi-)orthogonal rows × cols matrix (Mezzadri 2007, §5): QR of a
-// standard Gaussian tall matrix, each column of Q multiplied by the sign of R's diagonal
-// entry. A wide block is the transpose of a tall one.
-Mat haar_orthogonal(Index rows, Index cols, Rng& rng) {
-  const bool wide = rows < cols;
-  const Index m = wide ? cols : rows, n = wide ? rows : cols;
-  const Mat g = rng.normal_matrix(m, n);
-  Eigen::HouseholderQR<Mat> qr(g);
-  Mat q = qr.householderQ() * Mat::Identity(m, n);
-  const Mat& r = qr.matrixQR();
-  for (Index j = 0; j < n; ++j)
-    if (r(j, j) < 0) q.col(j) = -q.col(j);
-  return wide ? Mat(q.transpose()) : q;
 }
 
 }  // namespace

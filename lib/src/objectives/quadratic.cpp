@@ -50,16 +50,6 @@ void Quadratic::evaluate_hvp(const Vec&, Batch, const Vec& v, Vec& out) const { 
 
 Mat Quadratic::evaluate_hessian(const Vec&) const { return matrix(); }
 
-Mat haar_orthogonal(Index n, Rng& rng) {
-  const Mat g = rng.normal_matrix(n, n);
-  Eigen::HouseholderQR<Mat> qr(g);
-  Mat q = qr.householderQ() * Mat::Identity(n, n);
-  const Mat& r = qr.matrixQR();
-  for (Index j = 0; j < n; ++j)
-    if (r(j, j) < 0) q.col(j) = -q.col(j);
-  return q;
-}
-
 RegistryEntry<ObjectivePtr> quadratic_entry() {
   return {
       "quadratic",

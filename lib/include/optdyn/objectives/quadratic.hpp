@@ -17,6 +17,7 @@
 #include <string>
 
 #include "optdyn/core/registry.hpp"
+#include "optdyn/core/random_orthogonal.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/objectives/objective.hpp"
 
@@ -55,10 +56,6 @@ class Quadratic : public Objective {
   Vec minimizer_;
   std::string spec_;
 };
-
-// A Haar-distributed orthogonal n×n matrix (Mezzadri 2007): Q R = G with G Gaussian, then
-// Q ← Q diag(sign R_ii).
-Mat haar_orthogonal(Index n, Rng& rng);
 
 RegistryEntry<ObjectivePtr> quadratic_entry();
 
