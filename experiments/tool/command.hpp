@@ -30,6 +30,7 @@ struct Command {
 
 Command list_command();
 Command eval_command();
+Command run_command();
 
 // Every subcommand, in the order `optdyn --help` shows them.
 const std::vector<Command>& commands();

@@ -7,6 +7,7 @@
 
 #include "optdyn/core/error.hpp"
 #include "optdyn/objectives/registry.hpp"
+#include "optdyn/optimizers/registry.hpp"
 #include "tool/command.hpp"
 
 namespace optdyn::tool {
@@ -20,6 +21,7 @@ struct Listing {
 const std::vector<Listing>& listings() {
   static const std::vector<Listing> table = {
       {"objectives", [] { return objective_registry().describe(); }},
+      {"optimizers", [] { return describe_optimizers(); }},
   };
   return table;
 }

@@ -19,6 +19,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       list_command(),
       eval_command(),
+      run_command(),
   };
   return table;
 }

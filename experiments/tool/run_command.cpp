@@ -1,0 +1,172 @@
+// `optdyn run`: a discrete optimizer on an objective, one CSV row per recorded step
+// (DESIGN.md, "The optdyn tool").
+//
+//   optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE]
+//              [--seed S] [--x0 SPEC] [--record-every K] [--record-params]
+//              [--diverge-above X] --out FILE.csv
+//
+// CSV columns: step,evals,loss,grad_norm (+ x0…x{D−1} with --record-params).
+//  * Row 0 is the starting point; then every K-th step, and always the last step run.
+//  * evals = gradient evaluations the optimizer requested from its oracle so far (one per
+//    minibatch; Nesterov's look-ahead counts once per step). loss and grad_norm are the FULL
+//    objective F(θ) and ‖∇F(θ)‖ at the recorded θ, computed for the record and not counted.
+//  * Deterministic: the minibatch sequence comes from Rng::derived(seed, sampler stream), so
+//    the same arguments and build give a byte-identical file.
+//
+// Divergence: after each step, θ with a NaN/Inf entry — or, with --diverge-above X, a loss
+// F(θ) > X or non-finite (F is then evaluated every step) — stops the run. The row of that
+// step is written, rows before it are kept, and the exit status is 3.
+//
+// Status: a CSV cannot carry a trailing status line, so every run (diverged or not) also
+// writes FILE.csv.status.json:
+//   {"status": "ok" | "diverged", "reason": "...", "steps_run": k, "steps_requested": N,
+//    "rows": r, "objective": canonical spec, "optimizer": canonical spec, "x0": as given,
+//    "dim": D, "batch": B, "sampling": MODE, "seed": S, "evals": E, "samples": S_total}
+// Both files are written to a temporary name and renamed into place.
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/atomic_file.hpp"
+#include "harness/command_line.hpp"
+#include "harness/csv_writer.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/initial_point.hpp"
+#include "optdyn/objectives/registry.hpp"
+#include "optdyn/optimizers/registry.hpp"
+#include "tool/command.hpp"
+
+namespace optdyn::tool {
+namespace {
+
+int run_run(const po::variables_map& vm) {
+  const std::string objective_spec = vm["objective"].as<std::string>();
+  const std::string optimizer_spec = vm["optimizer"].as<std::string>();
+  const std::string x0_spec = vm["x0"].as<std::string>();
+  const std::string out = vm["out"].as<std::string>();
+  const long steps = vm["steps"].as<long>();
+  const long batch = vm["batch"].as<long>();
+  const long every = vm["record-every"].as<long>();
+  const std::string sampling_text = vm["sampling"].as<std::string>();
+  const std::uint64_t seed = harness::parse_uint64(vm["seed"].as<std::string>(), "--seed");
+  const bool record_params = vm.count("record-params") > 0;
+  const bool has_bound = vm.count("diverge-above") > 0;
+  const double bound = has_bound ? vm["diverge-above"].as<double>() : 0.0;
+  if (out.empty()) throw InputError("--out: empty path");
+  if (steps < 0) throw InputError("--steps: must be >= 0, got " + std::to_string(steps));
+  if (batch < 0) throw InputError("--batch: must be >= 0 (0 = full batch), got " + std::to_string(batch));
+  if (every < 1) throw InputError("--record-every: must be >= 1, got " + std::to_string(every));
+  if (has_bound && !std::isfinite(bound)) throw InputError("--diverge-above: must be finite");
+  const Sampling sampling = parse_sampling(sampling_text, "--sampling");
+
+  ObjectivePtr f = make_objective(objective_spec);
+  OptimizerPtr optimizer = make_optimizer(optimizer_spec);
+  Vec theta = initial_point(x0_spec, *f);
+  const Index dim = f->dim();
+  if (batch > 0 && f->num_samples() == 0)
+    throw InputError("--batch: objective '" + f->spec() + "' is not a finite sum (use --batch 0)");
+  ObjectiveOracle oracle(*f, batch, sampling, seed);
+  optimizer->reset(dim);
+
+  std::vector<std::string> columns = {"step", "evals", "loss", "grad_norm"};
+  if (record_params)
+    for (Index i = 0; i < dim; ++i) columns.push_back("x" + std::to_string(i));
+  harness::CsvWriter csv(out, columns);
+  Vec gradient;
+  auto record = [&](long step) {
+    const double loss = f->value_and_gradient(theta, gradient);
+    std::vector<harness::CsvCell> row = {static_cast<long long>(step), static_cast<long long>(oracle.calls()), loss,
+                                         gradient.norm()};
+    if (record_params)
+      for (Index i = 0; i < dim; ++i) row.emplace_back(theta[i]);
+    csv.row(row);
+  };
+
+  record(0);
+  std::string status = "ok", reason;
+  long k = 0;
+  while (k < steps) {
+    optimizer->step(theta, oracle);
+    ++k;
+    if (!theta.allFinite()) {
+      status = "diverged";
+      reason = "non-finite parameters";
+    } else if (has_bound) {
+      const double loss = f->value(theta);
+      if (!std::isfinite(loss)) {
+        status = "diverged";
+        reason = "non-finite loss";
+      } else if (loss > bound) {
+        status = "diverged";
+        reason = "loss " + harness::format_double(loss) + " above --diverge-above " + harness::format_double(bound);
+      }
+    }
+    if (status != "ok" || k % every == 0 || k == steps) record(k);
+    if (status != "ok") break;
+  }
+  const std::size_t rows = csv.rows_written();
+  csv.close();
+
+  nlohmann::ordered_json j;
+  j["status"] = status;
+  j["reason"] = reason;
+  j["steps_run"] = k;
+  j["steps_requested"] = steps;
+  j["rows"] = rows;
+  j["objective"] = f->spec();
+  j["optimizer"] = optimizer->spec();
+  j["x0"] = x0_spec;
+  j["dim"] = dim;
+  j["batch"] = batch;
+  j["sampling"] = sampling_text;
+  j["seed"] = seed;
+  j["evals"] = oracle.calls();
+  j["samples"] = oracle.samples();
+  harness::write_file_atomically(out + ".status.json", j.dump(2) + "\n");
+  if (status != "ok") {
+    harness::print_error("run diverged at step " + std::to_string(k) + " (" + reason + "); " + std::to_string(rows) +
+                         " rows kept in " + out);
+    return kExitDiverged;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command run_command() {
+  Command c;
+  c.name = "run";
+  c.summary = "run a discrete optimizer on an objective; one CSV row per recorded step";
+  c.synopsis =
+      "optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE] [--seed S]\n"
+      "           [--x0 SPEC] [--record-every K] [--record-params] [--diverge-above X] --out FILE.csv";
+  c.details =
+      "Columns: step,evals,loss,grad_norm (+ x0..x{D-1} with --record-params). Row 0 is the\n"
+      "start; then every K-th step and the last one. evals counts the optimizer's gradient\n"
+      "evaluations (one per minibatch); loss and grad_norm are the full objective at θ.\n\n"
+      "Optimizer specs compose modifiers with '|', e.g. 'adam:lr=1e-3|clip_norm:max=1|cosine:t_max=1000'\n"
+      "(see optdyn list optimizers). --batch 0 (default) is full-batch GD; B > 0 draws minibatches\n"
+      "(--sampling shuffle: epochs of a fresh permutation; replacement; cyclic: in order).\n\n"
+      "Divergence (NaN/Inf parameters, or with --diverge-above X a loss above X, checked every\n"
+      "step) stops the run: rows so far are kept, exit status 3. Every run writes\n"
+      "FILE.csv.status.json with status ok|diverged, the reason and the resolved specs.";
+  c.declare = [](po::options_description& visible, po::options_description&, po::positional_options_description&) {
+    visible.add_options()
+        ("objective", po::value<std::string>()->value_name("SPEC")->required(), "objective spec")
+        ("optimizer", po::value<std::string>()->value_name("SPEC")->required(), "optimizer spec (with |modifiers)")
+        ("steps", po::value<long>()->value_name("N")->required(), "number of steps")
+        ("batch", po::value<long>()->value_name("B")->default_value(0), "minibatch size (0 = full batch)")
+        ("sampling", po::value<std::string>()->value_name("MODE")->default_value("shuffle"), "shuffle | replacement | cyclic")
+        ("seed", po::value<std::string>()->value_name("S")->default_value("0"), "seed of the minibatch sampler")
+        ("x0", po::value<std::string>()->value_name("SPEC")->default_value("zeros"), "starting point (as optdyn eval)")
+        ("record-every", po::value<long>()->value_name("K")->default_value(1), "record every K-th step")
+        ("record-params", "also write the parameters x0..x{D-1}")
+        ("diverge-above", po::value<double>()->value_name("X"), "stop when the loss exceeds X")
+        ("out", po::value<std::string>()->value_name("FILE")->required(), "output CSV file");
+  };
+  c.run = run_run;
+  return c;
+}
+
+}  // namespace optdyn::tool

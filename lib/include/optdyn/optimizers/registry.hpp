@@ -1,0 +1,41 @@
+#pragma once
+// Every optimizer by name, plus the modifiers that compose with them:
+//
+//   make_optimizer("adam:lr=1e-3,beta2=0.99|clip_norm:max=1|robbins_monro:alpha=0.75")
+//
+// The part before the first '|' names the core optimizer (optimizer_registry()); each
+// further part names a modifier (modifier_registry(), modifier.hpp). Unknown names, keys or
+// bad values are InputErrors naming the key. The returned optimizer still needs reset(dim).
+#include <string_view>
+
+#include "optdyn/core/registry.hpp"
+#include "optdyn/optimizers/optimizer.hpp"
+
+namespace optdyn {
+
+using OptimizerRegistry = Registry<OptimizerPtr>;
+using OptimizerEntry = OptimizerRegistry::Entry;
+
+const OptimizerRegistry& optimizer_registry();
+
+OptimizerPtr make_optimizer(std::string_view spec);
+
+// `optdyn list optimizers`: the optimizers, then the modifiers.
+std::string describe_optimizers();
+
+// One entry function per file lib/src/optimizers/<file>.cpp (formula and source there).
+OptimizerEntry gd_entry();               // gd.cpp
+OptimizerEntry sgd_entry();              // sgd.cpp (torch.optim.SGD)
+OptimizerEntry momentum_entry();         // momentum.cpp (three conventions)
+OptimizerEntry nesterov_entry();         // nesterov.cpp (Sutskever look-ahead)
+OptimizerEntry adagrad_entry();          // adagrad.cpp
+OptimizerEntry rmsprop_entry();          // rmsprop.cpp
+OptimizerEntry adadelta_entry();         // adadelta.cpp
+OptimizerEntry adam_entry();             // adam.cpp
+OptimizerEntry adamax_entry();           // adamax.cpp
+OptimizerEntry nadam_entry();            // nadam.cpp
+OptimizerEntry amsgrad_entry();          // amsgrad.cpp
+OptimizerEntry delta_bar_delta_entry();  // delta_bar_delta.cpp
+std::vector<OptimizerEntry> trust_region_entries();  // trust_region.cpp: sign, normalized_gd
+
+}  // namespace optdyn

@@ -1,0 +1,57 @@
+#include "optdyn/optimizers/minibatch_sampler.hpp"
+
+#include <numeric>
+#include <string>
+
+#include "optdyn/core/error.hpp"
+
+namespace optdyn {
+
+Sampling parse_sampling(std::string_view text, std::string_view what) {
+  if (text == "shuffle") return Sampling::shuffle;
+  if (text == "replacement") return Sampling::replacement;
+  if (text == "cyclic") return Sampling::cyclic;
+  throw InputError(std::string(what) + ": '" + std::string(text) + "' is not one of shuffle, replacement, cyclic");
+}
+
+MinibatchSampler::MinibatchSampler(Index num_samples, Index batch_size, Sampling mode)
+    : n_(num_samples), batch_(batch_size), mode_(mode) {
+  if (batch_size < 0) throw InputError("batch: must be >= 0, got " + std::to_string(batch_size));
+  if (batch_size > 0 && num_samples <= 0)
+    throw InputError("batch: " + std::to_string(batch_size) + " requested but the objective is not a finite sum");
+  full_ = batch_ == 0 || (mode_ != Sampling::replacement && batch_ >= n_);
+  if (!full_ && mode_ != Sampling::replacement) {
+    order_.resize(static_cast<std::size_t>(n_));
+    std::iota(order_.begin(), order_.end(), Index{0});
+    position_ = n_;  // forces a (shuffled) epoch start on the first call
+    if (mode_ == Sampling::cyclic) position_ = 0;
+  }
+}
+
+Batch MinibatchSampler::next(Rng& rng) {
+  if (full_) {
+    ++epochs_;
+    return {};
+  }
+  if (mode_ == Sampling::replacement) {
+    batch_storage_.resize(static_cast<std::size_t>(batch_));
+    for (Index& i : batch_storage_) i = rng.below(n_);
+    drawn_ += static_cast<std::uint64_t>(batch_);
+    epochs_ = drawn_ / static_cast<std::uint64_t>(n_);
+    return batch_storage_;
+  }
+  if (position_ >= n_) {
+    if (mode_ == Sampling::shuffle) rng.shuffle(order_);
+    position_ = 0;
+  }
+  const Index size = std::min(batch_, n_ - position_);
+  Batch batch(order_.data() + position_, static_cast<std::size_t>(size));
+  position_ += size;
+  if (position_ >= n_) {
+    ++epochs_;
+    if (mode_ == Sampling::cyclic) position_ = 0;
+  }
+  return batch;
+}
+
+}  // namespace optdyn

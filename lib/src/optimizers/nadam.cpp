@@ -1,0 +1,87 @@
+// Nadam (Dozat 2016, "Incorporating Nesterov momentum into Adam"). States m, v.
+//   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  D = √(v/(1−β₂ᵗ)) + ε
+//   convention=seed   θ ← θ − η (β₁m + (1−β₁)g)/(1−β₁ᵗ) / D
+//                     (Dozat's simplified form as in seed 000 and Ruder 2016, eq. "Nadam";
+//                     the seed's OCR prints √(v(1−β₂ᵗ)) for √(v/(1−β₂ᵗ)))
+//   convention=torch  μ_t = β₁(1 − ½·0.96^{tψ}),  Π_t = Π_{t−1}μ_t (Π₀ = 1),
+//                     θ ← θ − η(1−μ_t)/(1−Π_t)·g/D − η μ_{t+1}/(1−Π_t μ_{t+1})·m/D
+//                     (torch.optim.NAdam ≥ 2.0, momentum_decay ψ; REFERENCES.md. torch 1.13's
+//                     single-tensor path multiplies by μ_t once more in Π_{t+1}, a bug fixed
+//                     later; we follow the corrected formula.)
+#include <cmath>
+
+#include "optdyn/core/error.hpp"
+#include "optdyn/optimizers/chunked.hpp"
+#include "optdyn/optimizers/registry.hpp"
+
+namespace optdyn {
+namespace {
+
+class Nadam : public Optimizer {
+ public:
+  explicit Nadam(const Spec& s)
+      : Optimizer(s.canonical(), s.positive("lr")),
+        beta1_(s.real("beta1", 0.0, 1.0)),
+        beta2_(s.real("beta2", 0.0, 1.0)),
+        eps_(s.real("eps", 0.0, 1.0)),
+        psi_(s.real("momentum_decay", 0.0, 1e300)),
+        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
+    if (beta1_ >= 1.0 || beta2_ >= 1.0) throw InputError("optimizer 'nadam': key 'beta1'/'beta2': must be < 1");
+  }
+
+ protected:
+  void reset_state(Index dim) override {
+    m_.setZero(dim);
+    v_.setZero(dim);
+    mu_product_ = 1.0;
+  }
+  void update(Vec& theta, const Vec& g, double eta, std::uint64_t t) override {
+    const double b1 = beta1_, b2 = beta2_, eps = eps_, td = static_cast<double>(t);
+    const double bc2 = 1.0 - std::pow(b2, td);
+    double cg, cm;  // θ −= (cg·g + cm·m)/D
+    if (torch_) {
+      const double mu = b1 * (1.0 - 0.5 * std::pow(0.96, td * psi_));
+      const double mu_next = b1 * (1.0 - 0.5 * std::pow(0.96, (td + 1.0) * psi_));
+      mu_product_ *= mu;
+      cg = eta * (1.0 - mu) / (1.0 - mu_product_);
+      cm = eta * mu_next / (1.0 - mu_product_ * mu_next);
+    } else {
+      const double bc1 = 1.0 - std::pow(b1, td);
+      cg = eta * (1.0 - b1) / bc1;
+      cm = eta * b1 / bc1;
+    }
+    for_each_chunk(theta.size(), [&](Index i, Index n) {
+      auto m = m_.segment(i, n).array();
+      auto v = v_.segment(i, n).array();
+      auto gi = g.segment(i, n).array();
+      m = b1 * m + (1.0 - b1) * gi;
+      v = b2 * v + (1.0 - b2) * gi.square();
+      theta.segment(i, n).array() -= (cg * gi + cm * m) / ((v / bc2).sqrt() + eps);
+    });
+  }
+  void collect_state(std::vector<StateView>& out) const override {
+    out.push_back({"m", &m_});
+    out.push_back({"v", &v_});
+  }
+
+ private:
+  double beta1_, beta2_, eps_, psi_;
+  bool torch_;
+  double mu_product_ = 1.0;
+  Vec m_, v_;
+};
+
+}  // namespace
+
+OptimizerEntry nadam_entry() {
+  return optimizer_entry<Nadam>(
+      "nadam", "Nadam: Dozat's θ −= lr(β₁m + (1−β₁)g)/(1−β₁ᵗ)/(√v̂+ε) (seed) or torch's momentum-decay form",
+      {{"lr", "0.002", "learning rate η"},
+       {"beta1", "0.9", "EMA coefficient β₁ of g, in [0, 1)"},
+       {"beta2", "0.999", "EMA coefficient β₂ of g², in [0, 1)"},
+       {"eps", "1e-8", "ε added to √v̂"},
+       {"momentum_decay", "0.004", "ψ of torch's μ_t = β₁(1 − ½·0.96^{tψ}) (torch only)"},
+       {"convention", "seed", "seed (Dozat's simplified form, seed 000) or torch"}});
+}
+
+}  // namespace optdyn

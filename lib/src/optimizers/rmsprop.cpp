@@ -1,0 +1,90 @@
+// RMSprop (Tieleman & Hinton 2012, lecture 6e; Graves 2013 for the centred form).
+//   v ← αv + (1−α)g²;  centred: ḡ ← αḡ + (1−α)g, ṽ = v − ḡ², else ṽ = v;
+//   convention=seed   D = √(ṽ + ε)     (seed 000: ε inside the root)
+//   convention=torch  D = √ṽ + ε       (torch.optim.RMSprop: ε outside, no bias correction)
+//   momentum μ = 0:   θ ← θ − η g/D;   μ > 0: b ← μb + g/D, θ ← θ − η b   (torch)
+// States v, g_avg (centred), b (momentum).
+#include <cmath>
+
+#include "optdyn/optimizers/chunked.hpp"
+#include "optdyn/optimizers/registry.hpp"
+
+namespace optdyn {
+namespace {
+
+class Rmsprop : public Optimizer {
+ public:
+  explicit Rmsprop(const Spec& s)
+      : Optimizer(s.canonical(), s.positive("lr")),
+        alpha_(s.real("alpha", 0.0, 1.0)),
+        eps_(s.real("eps", 0.0, 1.0)),
+        centered_(s.boolean("centered")),
+        mu_(s.real("momentum", 0.0, 1.0)),
+        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {}
+
+ protected:
+  void reset_state(Index dim) override {
+    v_.setZero(dim);
+    gbar_.setZero(centered_ ? dim : 0);
+    b_.setZero(mu_ > 0 ? dim : 0);
+  }
+  void update(Vec& theta, const Vec& g, double eta, std::uint64_t) override {
+    const double a = alpha_, eps = eps_, mu = mu_;
+    for_each_chunk(theta.size(), [&](Index i, Index n) {
+      auto v = v_.segment(i, n).array();
+      auto gi = g.segment(i, n).array();
+      auto th = theta.segment(i, n).array();
+      v = a * v + (1.0 - a) * gi.square();
+      // D in the four (centred × convention) forms; each branch is one fused expression.
+      auto apply = [&](const auto& D) {
+        if (mu > 0) {
+          auto b = b_.segment(i, n).array();
+          b = mu * b + gi / D;
+          th -= eta * b;
+        } else {
+          th -= eta * (gi / D);
+        }
+      };
+      if (centered_) {
+        auto gb = gbar_.segment(i, n).array();
+        gb = a * gb + (1.0 - a) * gi;
+        if (torch_)
+          apply((v - gb.square()).sqrt() + eps);
+        else
+          apply((v - gb.square() + eps).sqrt());
+      } else {
+        if (torch_)
+          apply(v.sqrt() + eps);
+        else
+          apply((v + eps).sqrt());
+      }
+    });
+  }
+  void collect_state(std::vector<StateView>& out) const override {
+    out.push_back({"v", &v_});
+    if (centered_) out.push_back({"g_avg", &gbar_});
+    if (mu_ > 0) out.push_back({"b", &b_});
+  }
+
+ private:
+  double alpha_, eps_;
+  bool centered_;
+  double mu_;
+  bool torch_;
+  Vec v_, gbar_, b_;
+};
+
+}  // namespace
+
+OptimizerEntry rmsprop_entry() {
+  return optimizer_entry<Rmsprop>(
+      "rmsprop", "RMSprop: v = αv + (1−α)g², θ −= lr·g/√(v+ε) (seed) or lr·g/(√v+ε) (torch); centred, momentum",
+      {{"lr", "0.01", "learning rate η"},
+       {"alpha", "0.99", "EMA coefficient α of g² (seed 000's γ)"},
+       {"eps", "1e-8", "ε (inside the root: seed; outside: torch)"},
+       {"centered", "false", "subtract the squared EMA of g (Graves 2013)"},
+       {"momentum", "0", "torch's momentum μ on g/D"},
+       {"convention", "seed", "seed (ε inside the root, seed 000) or torch"}});
+}
+
+}  // namespace optdyn

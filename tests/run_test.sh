@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# `optdyn run` end to end (DESIGN.md contract): columns, row 0 = start, GD values against
+# the closed form, determinism byte for byte (minibatches), divergence (exit 3, rows kept,
+# status file), bad specs (exit 2, one line naming the key), `optdyn list optimizers`.
+# Usage: bash run_test.sh BIN_DIR SOURCE_DIR
+set -u
+BIN_DIR=${1:?usage: run_test.sh BIN_DIR SOURCE_DIR}
+OPTDYN="$BIN_DIR/optdyn"
+PYTHON=${PYTHON:-/usr/bin/python3}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-run-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+[ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
+
+# --- columns, row 0, values: GD on F = ½(x₀² + 0.5x₁²) from (1, 1), η = 0.5 ---------------
+# quadratic eigs=1/0.5,rotate=false (diagonal): x_k = ((1 − 0.5)^k, (1 − 0.25)^k).
+"$OPTDYN" run --objective "quadratic:eigs=1/0.5,rotate=false" --optimizer "gd:lr=0.5" --steps 10 --record-every 4 \
+  --x0 1,1 --record-params --out "$WORK/gd.csv" 2>"$WORK/gd.err"
+rc=$?
+[ $rc -eq 0 ] || fail "gd run exited $rc: $(cat "$WORK/gd.err")"
+[ "$(head -1 "$WORK/gd.csv")" = "step,evals,loss,grad_norm,x0,x1" ] || fail "header: $(head -1 "$WORK/gd.csv")"
+steps=$(tail -n +2 "$WORK/gd.csv" | cut -d, -f1 | tr '\n' ' ')
+[ "$steps" = "0 4 8 10 " ] || fail "recorded steps '$steps' (want 0 4 8 10)"
+"$PYTHON" - "$WORK/gd.csv" <<'PY' || fail "gd values differ from the closed form"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:
+    k = int(r["step"]); x0 = 0.5 ** k; x1 = 0.75 ** k
+    loss = 0.5 * (x0 * x0 + 0.5 * x1 * x1); gn = (x0 * x0 + 0.25 * x1 * x1) ** 0.5
+    for got, want in ((float(r["x0"]), x0), (float(r["x1"]), x1), (float(r["loss"]), loss), (float(r["grad_norm"]), gn)):
+        assert abs(got - want) <= 1e-14 * max(1, abs(want)), (k, got, want)
+    assert int(r["evals"]) == k, r
+assert rows[0]["step"] == "0" and float(rows[0]["x0"]) == 1.0
+PY
+grep -q '"status": "ok"' "$WORK/gd.csv.status.json" || fail "status file of a good run: $(cat "$WORK/gd.csv.status.json")"
+pass "columns, row 0, GD closed form, status file"
+
+# --- determinism: minibatch SGD, same seed ⇒ same bytes; another seed ⇒ different ----------
+args=(run --objective "least_squares:n=40,dim=5,seed=3" --optimizer "momentum:lr=0.05,mu=0.5|clip_norm:max=10"
+      --steps 30 --batch 7 --x0 "init:gaussian,seed=2" --record-params)
+"$OPTDYN" "${args[@]}" --seed 5 --out "$WORK/a.csv" || fail "run a exited $?"
+"$OPTDYN" "${args[@]}" --seed 5 --out "$WORK/b.csv" || fail "run b exited $?"
+"$OPTDYN" "${args[@]}" --seed 6 --out "$WORK/c.csv" || fail "run c exited $?"
+cmp -s "$WORK/a.csv" "$WORK/b.csv" || fail "same seed, different bytes"
+cmp -s "$WORK/a.csv" "$WORK/c.csv" && fail "different seeds, same bytes"
+[ "$(wc -l <"$WORK/a.csv")" -eq 32 ] || fail "expected 31 rows + header, got $(wc -l <"$WORK/a.csv") lines"
+pass "determinism"
+
+# --- divergence: GD with η·λ = 2.5 > 2 --------------------------------------------------------
+"$OPTDYN" run --objective "quadratic:eigs=1/0.1,rotate=false" --optimizer "gd:lr=2.5" --steps 1000 --x0 1,1 \
+  --diverge-above 1e6 --out "$WORK/div.csv" 2>"$WORK/div.err"
+rc=$?
+[ $rc -eq 3 ] || fail "divergence exit $rc (want 3)"
+[ "$(wc -l <"$WORK/div.err")" -eq 1 ] || fail "divergence stderr is not one line: $(cat "$WORK/div.err")"
+last=$(tail -1 "$WORK/div.csv" | cut -d, -f1)
+# loss_k = ½·1.5^{2k} > 1e6 first at k = 18
+[ "$last" = "18" ] || fail "diverged run stops at step '$last' (want 18)"
+[ "$(wc -l <"$WORK/div.csv")" -eq 20 ] || fail "diverged run keeps $(($(wc -l <"$WORK/div.csv") - 1)) rows (want 19)"
+grep -q '"status": "diverged"' "$WORK/div.csv.status.json" || fail "status file: $(cat "$WORK/div.csv.status.json")"
+# NaN/Inf without a bound
+"$OPTDYN" run --objective "quadratic:eigs=1" --optimizer "gd:lr=1000" --steps 500 --x0 1 --record-every 100 \
+  --out "$WORK/nan.csv" 2>/dev/null
+rc=$?
+[ $rc -eq 3 ] || fail "overflow run exit $rc (want 3)"
+grep -q "non-finite" "$WORK/nan.csv.status.json" || fail "overflow reason: $(cat "$WORK/nan.csv.status.json")"
+pass "divergence"
+
+# --- bad input: exit 2, one line naming the key -------------------------------------------------
+check_bad() {  # expected-word, args...
+  local word=$1; shift
+  "$OPTDYN" run "$@" >"$WORK/bad.out" 2>"$WORK/bad.err"
+  local rc=$?
+  [ $rc -eq 2 ] || { fail "exit $rc (want 2) for: $*"; return; }
+  [ "$(wc -l <"$WORK/bad.err")" -eq 1 ] || fail "stderr is not one line for: $*"
+  grep -q -- "$word" "$WORK/bad.err" || fail "error for '$*' does not name '$word': $(cat "$WORK/bad.err")"
+}
+base=(--objective "quadratic:eigs=1/2" --steps 3 --out "$WORK/bad.csv")
+check_bad "'learning_rate'" "${base[@]}" --optimizer "adam:learning_rate=1"
+check_bad "'beta1'" "${base[@]}" --optimizer "adam:beta1=abc"
+check_bad "'max'" "${base[@]}" --optimizer "gd|clip_norm:max=-1"
+check_bad "no_such" "${base[@]}" --optimizer "no_such"
+check_bad "convention" "${base[@]}" --optimizer "rmsprop:convention=keras"
+check_bad "--batch" "${base[@]}" --optimizer gd --batch 4
+check_bad "--sampling" --objective "least_squares:n=10,dim=2" --steps 3 --out "$WORK/bad.csv" --optimizer gd --batch 2 --sampling random
+check_bad "steps" --objective "quadratic:eigs=1" --optimizer gd --out "$WORK/bad.csv"
+pass "bad input"
+
+# --- list ---------------------------------------------------------------------------------------
+"$OPTDYN" list optimizers >"$WORK/list.txt" || fail "list optimizers exited $?"
+for name in gd sgd momentum nesterov adagrad rmsprop adadelta adam adamax nadam amsgrad delta_bar_delta sign \
+            normalized_gd clip_norm clip_value weight_decay robbins_monro step_lr cosine warmup average; do
+  grep -q "^$name " "$WORK/list.txt" || fail "list optimizers lacks '$name'"
+done
+pass "list optimizers"
+
+[ $failures -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
+echo "all passed"
