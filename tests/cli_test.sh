@@ -168,6 +168,24 @@ expect_bad_input "help for unknown subcommand" "'nosuch'" help nosuch
 expect_bad_input "unknown list kind" "'widgets'" list widgets
 expect_bad_input "list without kind" "missing KIND" list
 [ -e "$O" ] && fail "a failed eval left $O behind"
+expect_bad_input "--out is a directory" "is a directory" eval --objective "$R" --x0 zeros --out "$WORK"
+[ -e "$WORK.tmp" ] && fail "writing to a directory left $WORK.tmp behind"
+
+# --- outputs that are not regular files are written to, never replaced ------------------
+# A named pipe stands in for /dev/null or /dev/stdout (a test must never risk the real ones).
+mkfifo "$WORK/pipe"
+cat "$WORK/pipe" >"$WORK/from_pipe.json" &
+reader=$!
+"$OPTDYN" eval --objective "$R" --x0 0,0,0 --out "$WORK/pipe" 2>"$WORK/pipe.err" || fail "eval into a pipe exited $?: $(cat "$WORK/pipe.err")"
+wait "$reader"
+[ -p "$WORK/pipe" ] && pass "a pipe given as --out is still a pipe" || fail "eval replaced the pipe --out with a file"
+grep -q '"loss"' "$WORK/from_pipe.json" || fail "nothing came through the pipe"
+# A symbolic link: the file it points to is replaced, the link stays.
+echo old >"$WORK/real.json"
+ln -s "$WORK/real.json" "$WORK/link.json"
+"$OPTDYN" eval --objective "$R" --x0 0,0,0 --out "$WORK/link.json" 2>/dev/null || fail "eval into a symlink exited $?"
+{ [ -L "$WORK/link.json" ] && grep -q '"loss"' "$WORK/real.json"; } && pass "a symlink --out keeps the link and updates its target" ||
+  fail "eval through a symlink did not update the target or replaced the link"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
