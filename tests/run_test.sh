@@ -67,6 +67,20 @@ rc=$?
 grep -q "non-finite" "$WORK/nan.csv.status.json" || fail "overflow reason: $(cat "$WORK/nan.csv.status.json")"
 pass "divergence"
 
+# --- Polyak–Ruppert average columns: GD on F = ½x², lr 0.5 from x = 1 gives x_k = 2^-k;
+# average:start=0 is the mean of x_1..x_k, so at k = 2: 0.375, F = 0.0703125, |F'| = 0.375.
+"$OPTDYN" run --objective "quadratic:eigs=1" --optimizer "gd:lr=0.5|average:start=0" --steps 2 --x0 1 \
+  --out "$WORK/avg.csv" 2>"$WORK/avg.err" || fail "averaged run exited $?: $(cat "$WORK/avg.err")"
+[ "$(head -1 "$WORK/avg.csv")" = "step,evals,loss,grad_norm,avg_loss,avg_grad_norm" ] || fail "average columns: $(head -1 "$WORK/avg.csv")"
+"$PYTHON" - "$WORK/avg.csv" <<'PY' || fail "average columns do not match the closed form"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert float(rows[0]["avg_loss"]) == 0.5, rows[0]
+assert abs(float(rows[2]["avg_loss"]) - 0.0703125) < 1e-15, rows[2]
+assert abs(float(rows[2]["avg_grad_norm"]) - 0.375) < 1e-15, rows[2]
+PY
+pass "average columns"
+
 # --- bad input: exit 2, one line naming the key -------------------------------------------------
 check_bad() {  # expected-word, args...
   local word=$1; shift

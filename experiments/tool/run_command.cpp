@@ -5,7 +5,9 @@
 //              [--seed S] [--x0 SPEC] [--record-every K] [--record-params]
 //              [--diverge-above X] --out FILE.csv
 //
-// CSV columns: step,evals,loss,grad_norm (+ x0…x{D−1} with --record-params).
+// CSV columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm when the optimizer
+// carries an `average` modifier: F and ‖∇F‖ at the Polyak–Ruppert average; row 0 uses θ₀)
+// (+ x0…x{D−1} with --record-params).
 //  * Row 0 is the starting point; then every K-th step, and always the last step run.
 //  * evals = gradient evaluations the optimizer requested from its oracle so far (one per
 //    minibatch; Nesterov's look-ahead counts once per step). loss and grad_norm are the FULL
@@ -69,7 +71,10 @@ int run_run(const po::variables_map& vm) {
   ObjectiveOracle oracle(*f, batch, sampling, seed);
   optimizer->reset(dim);
 
+  bool averaged = false;
+  for (const StateView& view : optimizer->state()) averaged = averaged || view.name == "average";
   std::vector<std::string> columns = {"step", "evals", "loss", "grad_norm"};
+  if (averaged) columns.insert(columns.end(), {"avg_loss", "avg_grad_norm"});
   if (record_params)
     for (Index i = 0; i < dim; ++i) columns.push_back("x" + std::to_string(i));
   harness::CsvWriter csv(out, columns);
@@ -78,6 +83,11 @@ int run_run(const po::variables_map& vm) {
     const double loss = f->value_and_gradient(theta, gradient);
     std::vector<harness::CsvCell> row = {static_cast<long long>(step), static_cast<long long>(oracle.calls()), loss,
                                          gradient.norm()};
+    if (averaged) {
+      const Vec& average = step == 0 ? theta : optimizer->state("average");
+      row.emplace_back(f->value_and_gradient(average, gradient));
+      row.emplace_back(gradient.norm());
+    }
     if (record_params)
       for (Index i = 0; i < dim; ++i) row.emplace_back(theta[i]);
     csv.row(row);
@@ -142,7 +152,8 @@ Command run_command() {
       "optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE] [--seed S]\n"
       "           [--x0 SPEC] [--record-every K] [--record-params] [--diverge-above X] --out FILE.csv";
   c.details =
-      "Columns: step,evals,loss,grad_norm (+ x0..x{D-1} with --record-params). Row 0 is the\n"
+      "Columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm with an 'average' modifier,\n"
+      "+ x0..x{D-1} with --record-params). Row 0 is the\n"
       "start; then every K-th step and the last one. evals counts the optimizer's gradient\n"
       "evaluations (one per minibatch); loss and grad_norm are the full objective at θ.\n\n"
       "Optimizer specs compose modifiers with '|', e.g. 'adam:lr=1e-3|clip_norm:max=1|cosine:t_max=1000'\n"
