@@ -27,33 +27,51 @@
 //  * linear + gaussian: (1/N) Σ ln s_i = (1/N) Σ_l ln|det W_l| exactly, whose expectation is
 //    L·[ln g + ½(ln 2 − ln N) + (1/2N) Σ_{k=1}^N ψ(k/2)] (Bartlett decomposition of a Gaussian
 //    matrix; ≈ L(ln g − ½) for large N): written as theory_mean_ln_sv.
+//
+// Randomness: two-level streams, so that no two draws share a stream whatever the number
+// of replicates: replicate r's data come from Rng::derived(D, r) with D =
+// Rng::derived(seed, 1).bits(), and its weights for init i from the seed
+// Rng::derived(Rng::derived(W, r).bits(), i).bits() >> 11 with W = Rng::derived(seed, 2).bits().
+//
+// Bad input: every size is budgeted before anything is allocated (the data of all
+// replicates and the deepest network: 2 GiB of doubles), gains lie in (0, 100] with
+// depth·|ln g| ≤ 650 (so g^L stays finite). Non-finite measurements (overflow) end the run
+// with status "diverged" (exit 3) after writing every row.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <cstdint>
 #include <limits>
-#include <map>
 #include <numeric>
-#include <sstream>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include <boost/math/special_functions/digamma.hpp>
 
 #include "harness/experiment.hpp"
+#include "harness/progress.hpp"
 #include "optdyn/analysis/input_output_jacobian.hpp"
 #include "optdyn/analysis/layer_gradient_norms.hpp"
+#include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/initial_point.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/core/text.hpp"
 #include "optdyn/objectives/mlp.hpp"
+#include "optdyn/objectives/network_budget.hpp"
 
 namespace {
 
 using namespace optdyn;
 using harness::CsvCell;
+using harness::CsvWriter;
 using harness::Experiment;
 using harness::ExperimentParam;
+
+const std::string kPrefix = "experiment 'gradient_scaling': ";
+constexpr double kMaxGain = 100.0;
+constexpr double kMaxLogGrowth = 650.0;  // depth·|ln g|: e^650 < DBL_MAX ≈ e^709
+constexpr std::uint64_t kDataStreams = 1;
+constexpr std::uint64_t kWeightStreams = 2;
 
 // 1..16 every depth, then every second depth to 64 (40 depths).
 std::string full_depths() {
@@ -62,27 +80,89 @@ std::string full_depths() {
   return out;
 }
 
-std::vector<std::string> split_words(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string word;
-  while (std::getline(in, word, sep)) out.push_back(word);
-  return out;
+[[noreturn]] void bad(const std::string& key, const std::string& what) {
+  throw InputError(kPrefix + "key '" + key + "': " + what);
 }
 
-std::vector<std::string> word_list(const Spec& p, const std::string& key,
-                                   const std::vector<std::string>& allowed) {
-  auto words = split_words(p.text(key), '/');
-  if (words.empty()) throw InputError("key '" + key + "': empty list");
-  for (const auto& w : words)
-    if (std::find(allowed.begin(), allowed.end(), w) == allowed.end()) {
-      std::string known;
-      for (const auto& a : allowed) known += (known.empty() ? "" : ", ") + a;
-      throw InputError("key '" + key + "': unknown value '" + w + "' (known: " + known + ")");
-    }
-  return words;
+// --- parameters ---------------------------------------------------------------------------
+struct Settings {
+  Index width = 0;
+  std::vector<long> depths;
+  std::vector<double> gains;
+  std::vector<std::string> nets, inits;
+  Index n = 0;
+  long replicates = 0;
+  Index jacobian_inputs = 0;
+  long jacobian_replicates = 0;
+  std::vector<long> spectrum_depths;
+  long max_depth = 0;
+};
+
+Settings read_settings(const Spec& p) {
+  Settings s;
+  s.width = p.integer("width", 1, 4096);
+  s.depths = p.integer_list("depths", '-', 1, 4096);
+  s.max_depth = *std::max_element(s.depths.begin(), s.depths.end());
+  s.gains = p.real_list("gains", '/');
+  for (double g : s.gains) {
+    if (!(g > 0.0 && g <= kMaxGain))
+      bad("gains", "gain " + format_number(g) + " is outside (0, " + format_number(kMaxGain) + "]");
+    const double growth = static_cast<double>(s.max_depth) * std::abs(std::log(g));
+    if (!(growth <= kMaxLogGrowth))
+      bad("gains", "gain " + format_number(g) + " at depth " + std::to_string(s.max_depth) + " gives g^L = e^" +
+                       format_number(growth, 4) + " (depth·|ln g| must be <= " + format_number(kMaxLogGrowth) +
+                       " so that g^L stays finite; reduce the gain or the depths)");
+  }
+  s.nets = p.choice_list("nets", '/', {"linear", "tanh"});
+  s.inits = p.choice_list("inits", '/', {"gaussian", "orthogonal"});
+  s.n = p.integer("n", 1, 1'000'000);
+  s.replicates = p.integer("replicates", 1, 100'000);
+  s.jacobian_inputs = p.integer("jacobian_inputs", 1, 1'000'000);
+  s.jacobian_replicates = p.integer("jacobian_replicates", 1, 100'000);
+  if (s.jacobian_replicates > s.replicates) bad("jacobian_replicates", "must be at most replicates");
+  if (s.jacobian_inputs > s.n) bad("jacobian_inputs", "must be at most n");
+  s.spectrum_depths = p.integer_list("spectrum_depths", '-', 1, 4096);
+
+  // Budgets: one replicate's data (inputs, targets and the teacher), all replicates' data,
+  // and the deepest network (parameters, activations of the n samples).
+  const double w = static_cast<double>(s.width), n = static_cast<double>(s.n);
+  check_doubles(w * (2.0 * n + w), kPrefix, "n", "one replicate's data (width x 2n, plus the teacher)");
+  check_doubles(static_cast<double>(s.replicates) * w * 2.0 * n, kPrefix, "replicates",
+                "the data of every replicate (replicates x width x 2n)");
+  check_network_size(std::vector<Index>(static_cast<std::size_t>(s.max_depth) + 1, s.width), s.n, false, kPrefix,
+                     "width", "n");
+  return s;
 }
 
+// --- data ----------------------------------------------------------------------------------
+Rng data_rng(std::uint64_t seed, long replicate) {
+  return Rng::derived(Rng::derived(seed, kDataStreams).bits(), static_cast<std::uint64_t>(replicate));
+}
+
+// Common random numbers: the same weight seed for every gain, net and depth (the weights
+// differ by the factor g only), per (replicate, init).
+std::uint64_t weight_seed(std::uint64_t seed, long replicate, std::size_t init) {
+  const std::uint64_t per_replicate =
+      Rng::derived(Rng::derived(seed, kWeightStreams).bits(), static_cast<std::uint64_t>(replicate)).bits();
+  return Rng::derived(per_replicate, init).bits() >> 11;
+}
+
+// One data set per replicate: Gaussian inputs, linear-teacher targets.
+std::vector<Dataset> make_data(const Settings& s, std::uint64_t seed) {
+  std::vector<Dataset> data;
+  for (long r = 0; r < s.replicates; ++r) {
+    Rng rng = data_rng(seed, r);
+    Dataset d;
+    d.inputs = rng.normal_matrix(s.width, s.n);
+    const Mat teacher = rng.normal_matrix(s.width, s.width) / std::sqrt(static_cast<double>(s.width));
+    d.targets = teacher * d.inputs;
+    d.description = "gaussian inputs N(0,I), linear teacher T_ij ~ N(0,1/N), replicate " + std::to_string(r);
+    data.push_back(std::move(d));
+  }
+  return data;
+}
+
+// --- statistics ----------------------------------------------------------------------------
 struct LogStats {
   double mean = 0, std = 0, min = 0, max = 0;
 };
@@ -119,180 +199,205 @@ double expected_mean_log_sv_per_layer(Index n, double gain) {
          sum / (2.0 * static_cast<double>(n));
 }
 
-std::string fmt(double x) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.6g", x);
-  return buffer;
+// e = max(e, x), except that a NaN sticks (std::max would drop it): a self-check that saw
+// a NaN reports NaN, not the largest finite error.
+void track_max(double& e, double x) {
+  if (!std::isnan(e) && !(x <= e)) e = x;
 }
 
-void body(Experiment& ex) {
-  const Spec& p = ex.params();
-  const Index width = p.integer("width", 1, 4096);
-  const std::vector<long> depths = p.integer_list("depths", '-', 1, 4096);
-  const std::vector<double> gains = p.real_list("gains", '/');
-  for (double g : gains)
-    if (!(g > 0.0) || !std::isfinite(g)) throw InputError("key 'gains': every gain must be > 0");
-  const auto nets = word_list(p, "nets", {"linear", "tanh"});
-  const auto inits = word_list(p, "inits", {"gaussian", "orthogonal"});
-  const Index n = p.integer("n", 1, 1'000'000);
-  const long replicates = p.integer("replicates", 1, 100'000);
-  const Index jacobian_inputs = p.integer("jacobian_inputs", 1, 1'000'000);
-  const long jacobian_replicates = p.integer("jacobian_replicates", 1, 100'000);
-  if (jacobian_replicates > replicates) throw InputError("key 'jacobian_replicates': must be at most replicates");
-  if (jacobian_inputs > n) throw InputError("key 'jacobian_inputs': must be at most n");
-  const std::vector<long> spectrum_depths = p.integer_list("spectrum_depths", '-', 1, 4096);
-  const long max_depth = *std::max_element(depths.begin(), depths.end());
+std::string note_number(double x) { return std::isnan(x) ? "nan" : format_number(x, 6); }
 
-  // One data set per replicate: Gaussian inputs, linear-teacher targets.
-  std::vector<Dataset> data;
-  for (long r = 0; r < replicates; ++r) {
-    Rng rng = Rng::derived(ex.seed(), 1000 + static_cast<std::uint64_t>(r));
-    Dataset d;
-    d.inputs = rng.normal_matrix(width, n);
-    const Mat teacher = rng.normal_matrix(width, width) / std::sqrt(static_cast<double>(width));
-    d.targets = teacher * d.inputs;
-    d.description = "gaussian inputs N(0,I), linear teacher T_ij ~ N(0,1/N), replicate " +
-                    std::to_string(r);
-    data.push_back(std::move(d));
-  }
-
-  auto& layer_csv = ex.csv("layer_gradient_norms.csv",
-                           {"net", "init", "gain", "depth", "layer", "grad_norm_geomean",
-                            "log10_grad_norm_mean", "log10_grad_norm_std", "grad_norm_min",
-                            "grad_norm_max", "replicates"});
-  auto& ratio_csv = ex.csv("gradient_ratio.csv",
-                           {"net", "init", "gain", "depth", "ratio_first_last_geomean",
-                            "log10_ratio_mean", "log10_ratio_std", "ratio_min", "ratio_max",
-                            "loss_geomean", "replicates"});
-  auto& spectrum_csv = ex.csv(
-      "jacobian_spectrum.csv",
-      {"net", "init", "gain", "depth", "spectra", "sv_max", "sv_min", "sv_median", "mean_ln_sv",
-       "std_ln_sv", "log10_sv_q05", "log10_sv_q25", "log10_sv_q50", "log10_sv_q75",
-       "log10_sv_q95", "theory_mean_ln_sv", "max_svd_sweeps", "max_svd_last_change"});
-  auto& sv_csv = ex.csv("jacobian_singular_values.csv",
-                        {"net", "init", "gain", "depth", "replicate", "input", "rank", "sv"});
-
+// The manifest's self-checks, accumulated over every setting.
+struct Checks {
   double orthogonal_linear_sv_error = 0.0;     // max |ln s − L ln g|
   double orthogonal_linear_layer_spread = 0.0;  // max |‖G_l‖/‖G_L‖ − 1|
   double gaussian_linear_logdet_error = 0.0;    // max |mean ln s − (1/N) Σ ln|det W_l||
   std::uint64_t jacobians = 0;
+  std::uint64_t non_finite = 0;  // measurements that over- or underflowed
+};
 
-  for (const auto& net : nets) {
-    const Activation act = net == "tanh" ? Activation::tanh : Activation::linear;
-    for (std::size_t ii = 0; ii < inits.size(); ++ii) {
-      const auto& init = inits[ii];
-      for (double gain : gains) {
-        for (long depth : depths) {
-          MlpArchitecture arch;
-          arch.widths.assign(static_cast<std::size_t>(depth) + 1, width);
-          arch.activation = act;
-          arch.loss = MlpLoss::mse;
-          arch.bias = false;
-          std::vector<std::vector<double>> layer_norms(depth);  // [layer][replicate]
-          std::vector<double> ratios, losses, pooled_log10;
-          std::vector<double> all_sv;
-          std::vector<double> all_ln;
-          int max_sweeps = 0;
-          double max_change = 0.0;
-          Index spectra = 0;
-          const bool keep_full =
-              std::find(spectrum_depths.begin(), spectrum_depths.end(), depth) != spectrum_depths.end();
-          for (long r = 0; r < replicates; ++r) {
-            const std::string spec = "mlp:widths=" + std::to_string(width) + "x" + std::to_string(depth) +
-                                     ",act=" + net + ",loss=mse,bias=false";
-            Mlp mlp(arch, data[r], spec);
-            // Common random numbers: the same weight seed for every gain and net (the
-            // weights differ by the factor g only), per (replicate, init).
-            const std::uint64_t weight_seed =
-                Rng::derived(ex.seed(), 2000 + 10 * static_cast<std::uint64_t>(r) + ii).bits() >> 11;
-            const Vec theta = initial_point("init:" + init + ",gain=" + harness::format_double(gain) +
-                                                ",seed=" + std::to_string(weight_seed),
-                                            mlp);
-            Vec gradient;
-            const double loss = mlp.value_and_gradient(theta, gradient);
-            losses.push_back(loss);
-            const auto norms = layer_gradient_norms(mlp.parameter_blocks(), gradient);
-            for (long l = 0; l < depth; ++l) layer_norms[l].push_back(norms[l]);
-            ratios.push_back(norms.front() / norms.back());
-            if (net == "linear" && init == "orthogonal")
-              for (double v : norms)
-                orthogonal_linear_layer_spread =
-                    std::max(orthogonal_linear_layer_spread, std::abs(v / norms.back() - 1.0));
+// --- one setting (net, init, gain, depth) ----------------------------------------------------
+struct Setting {
+  std::string net, init;
+  std::size_t init_index = 0;
+  double gain = 1.0;
+  long depth = 1;
+};
 
-            const Index inputs = r >= jacobian_replicates ? 0 : net == "linear" ? 1 : jacobian_inputs;
-            for (Index i = 0; i < inputs; ++i) {
-              const Vec x = data[r].inputs.col(i);
-              const auto factors = input_output_jacobian_factors(mlp.layout(), act, theta, x);
-              const auto svd = product_singular_values(factors);
-              ++jacobians;
-              max_sweeps = std::max(max_sweeps, svd.sweeps);
-              if (svd.sweeps > 1) max_change = std::max(max_change, svd.last_change);
-              const Vec& s = svd.singular_values;
-              ++spectra;
-              double spectrum_mean_ln = 0.0;
-              for (Index k = 0; k < s.size(); ++k) {
-                const double ln = std::log(s(k));
-                spectrum_mean_ln += ln / static_cast<double>(s.size());
-                all_ln.push_back(ln);
-                pooled_log10.push_back(std::log10(s(k)));
-                all_sv.push_back(s(k));
-                if (net == "linear" && init == "orthogonal")
-                  orthogonal_linear_sv_error = std::max(
-                      orthogonal_linear_sv_error, std::abs(ln - static_cast<double>(depth) * std::log(gain)));
-                if (keep_full)
-                  sv_csv.row({net, init, gain, static_cast<long long>(depth), static_cast<long long>(r),
-                              static_cast<long long>(i), static_cast<long long>(k + 1), s(k)});
-              }
-              if (net == "linear") {
-                double logdet = 0.0;
-                for (const Mat& f : factors) logdet += std::log(std::abs(f.partialPivLu().determinant()));
-                gaussian_linear_logdet_error = std::max(
-                    gaussian_linear_logdet_error,
-                    std::abs(spectrum_mean_ln - logdet / static_cast<double>(width)));
-              }
-            }
-          }
-          for (long l = 0; l < depth; ++l) {
-            const auto s = log10_stats(layer_norms[l]);
-            layer_csv.row({net, init, gain, static_cast<long long>(depth), static_cast<long long>(l + 1),
-                           std::pow(10.0, s.mean), s.mean, s.std, s.min, s.max,
-                           static_cast<long long>(replicates)});
-          }
-          const auto rs = log10_stats(ratios);
-          const auto ls = log10_stats(losses);
-          ratio_csv.row({net, init, gain, static_cast<long long>(depth), std::pow(10.0, rs.mean), rs.mean,
-                         rs.std, rs.min, rs.max, std::pow(10.0, ls.mean),
-                         static_cast<long long>(replicates)});
+struct SvRow {
+  long replicate;
+  Index input, rank;
+  double sv;
+};
 
-          std::sort(pooled_log10.begin(), pooled_log10.end());
-          std::sort(all_sv.begin(), all_sv.end());
-          const double count = static_cast<double>(all_sv.size());
-          const double m = std::accumulate(all_ln.begin(), all_ln.end(), 0.0) / count;
-          double sq = 0.0;
-          for (double ln : all_ln) sq += (ln - m) * (ln - m);
-          const double sd = std::sqrt(sq / count);
-          double theory = std::numeric_limits<double>::quiet_NaN();
-          if (net == "linear")
-            theory = static_cast<double>(depth) *
-                     (init == "orthogonal" ? std::log(gain) : expected_mean_log_sv_per_layer(width, gain));
-          spectrum_csv.row({net, init, gain, static_cast<long long>(depth), static_cast<long long>(spectra),
-                            all_sv.back(), all_sv.front(), std::pow(10.0, quantile(pooled_log10, 0.5)), m, sd,
-                            quantile(pooled_log10, 0.05), quantile(pooled_log10, 0.25),
-                            quantile(pooled_log10, 0.5), quantile(pooled_log10, 0.75),
-                            quantile(pooled_log10, 0.95), theory, static_cast<long long>(max_sweeps),
-                            max_change});
-          if (depth == max_depth)
-            ex.note("ratio_first_last_depth" + std::to_string(depth) + "_" + net + "_" + init + "_gain" +
-                        fmt(gain),
-                    fmt(std::pow(10.0, rs.mean)));
-        }
+struct SettingResult {
+  std::vector<std::vector<double>> layer_norms;  // [layer][replicate]
+  std::vector<double> ratios, losses, pooled_log10, all_sv, all_ln;
+  std::vector<SvRow> full_spectra;  // only for depths in spectrum_depths
+  int max_sweeps = 0;
+  double max_change = 0.0;
+  Index spectra = 0;
+};
+
+void count_non_finite(Checks& checks, double x) {
+  if (!std::isfinite(x)) ++checks.non_finite;
+}
+
+SettingResult measure_setting(const Settings& s, const Setting& c, const std::vector<Dataset>& data,
+                              std::uint64_t seed, Checks& checks) {
+  const bool linear = c.net == "linear";
+  const bool orthogonal_linear = linear && c.init == "orthogonal";
+  const Activation act = linear ? Activation::linear : Activation::tanh;
+  MlpArchitecture arch;
+  arch.widths.assign(static_cast<std::size_t>(c.depth) + 1, s.width);
+  arch.activation = act;
+  arch.loss = MlpLoss::mse;
+  arch.bias = false;
+  const bool keep_full =
+      std::find(s.spectrum_depths.begin(), s.spectrum_depths.end(), c.depth) != s.spectrum_depths.end();
+  const std::string spec = "mlp:widths=" + std::to_string(s.width) + "x" + std::to_string(c.depth) +
+                           ",act=" + c.net + ",loss=mse,bias=false";
+
+  SettingResult out;
+  out.layer_norms.resize(static_cast<std::size_t>(c.depth));
+  for (long r = 0; r < s.replicates; ++r) {
+    Mlp mlp(arch, data[static_cast<std::size_t>(r)], spec);
+    const Vec theta = initial_point("init:" + c.init + ",gain=" + harness::format_double(c.gain) +
+                                        ",seed=" + std::to_string(weight_seed(seed, r, c.init_index)),
+                                    mlp);
+    Vec gradient;
+    const double loss = mlp.value_and_gradient(theta, gradient);
+    count_non_finite(checks, loss);
+    out.losses.push_back(loss);
+    const auto norms = layer_gradient_norms(mlp.parameter_blocks(), gradient);
+    for (long l = 0; l < c.depth; ++l) {
+      count_non_finite(checks, norms[static_cast<std::size_t>(l)]);
+      out.layer_norms[static_cast<std::size_t>(l)].push_back(norms[static_cast<std::size_t>(l)]);
+    }
+    out.ratios.push_back(norms.front() / norms.back());
+    count_non_finite(checks, out.ratios.back());
+    if (orthogonal_linear)
+      for (double v : norms) track_max(checks.orthogonal_linear_layer_spread, std::abs(v / norms.back() - 1.0));
+
+    const Index inputs = r >= s.jacobian_replicates ? 0 : linear ? 1 : s.jacobian_inputs;
+    for (Index i = 0; i < inputs; ++i) {
+      const Vec x = data[static_cast<std::size_t>(r)].inputs.col(i);
+      const auto factors = input_output_jacobian_factors(mlp.layout(), act, theta, x);
+      const auto svd = product_singular_values(factors);
+      ++checks.jacobians;
+      ++out.spectra;
+      out.max_sweeps = std::max(out.max_sweeps, svd.sweeps);
+      if (svd.sweeps > 1) track_max(out.max_change, svd.last_change);
+      const Vec& sv = svd.singular_values;
+      double spectrum_mean_ln = 0.0;
+      for (Index k = 0; k < sv.size(); ++k) {
+        const double ln = std::log(sv(k));
+        count_non_finite(checks, ln);
+        spectrum_mean_ln += ln / static_cast<double>(sv.size());
+        out.all_ln.push_back(ln);
+        out.pooled_log10.push_back(std::log10(sv(k)));
+        out.all_sv.push_back(sv(k));
+        if (orthogonal_linear)
+          track_max(checks.orthogonal_linear_sv_error,
+                    std::abs(ln - static_cast<double>(c.depth) * std::log(c.gain)));
+        if (keep_full) out.full_spectra.push_back({r, i, k + 1, sv(k)});
+      }
+      if (linear) {
+        double logdet = 0.0;
+        for (const Mat& f : factors) logdet += std::log(std::abs(f.partialPivLu().determinant()));
+        track_max(checks.gaussian_linear_logdet_error,
+                  std::abs(spectrum_mean_ln - logdet / static_cast<double>(s.width)));
       }
     }
   }
-  ex.note("jacobians_evaluated", std::to_string(jacobians));
-  ex.note("check_orthogonal_linear_max_abs_ln_sv_minus_L_ln_gain", fmt(orthogonal_linear_sv_error));
-  ex.note("check_orthogonal_linear_max_layer_norm_deviation", fmt(orthogonal_linear_layer_spread));
-  ex.note("check_linear_max_abs_mean_ln_sv_minus_logdet_over_N", fmt(gaussian_linear_logdet_error));
+  return out;
+}
+
+// --- output ----------------------------------------------------------------------------------
+struct Outputs {
+  CsvWriter& layer;
+  CsvWriter& ratio;
+  CsvWriter& spectrum;
+  CsvWriter& sv;
+};
+
+Outputs open_outputs(Experiment& ex) {
+  return {ex.csv("layer_gradient_norms.csv",
+                 {"net", "init", "gain", "depth", "layer", "grad_norm_geomean", "log10_grad_norm_mean",
+                  "log10_grad_norm_std", "grad_norm_min", "grad_norm_max", "replicates"}),
+          ex.csv("gradient_ratio.csv",
+                 {"net", "init", "gain", "depth", "ratio_first_last_geomean", "log10_ratio_mean",
+                  "log10_ratio_std", "ratio_min", "ratio_max", "loss_geomean", "replicates"}),
+          ex.csv("jacobian_spectrum.csv",
+                 {"net", "init", "gain", "depth", "spectra", "sv_max", "sv_min", "sv_median", "mean_ln_sv",
+                  "std_ln_sv", "log10_sv_q05", "log10_sv_q25", "log10_sv_q50", "log10_sv_q75", "log10_sv_q95",
+                  "theory_mean_ln_sv", "max_svd_sweeps", "max_svd_last_change"}),
+          ex.csv("jacobian_singular_values.csv", {"net", "init", "gain", "depth", "replicate", "input", "rank", "sv"})};
+}
+
+void write_rows(const Settings& s, const Setting& c, SettingResult& m, Outputs& out, Experiment& ex) {
+  const auto depth = static_cast<long long>(c.depth);
+  const auto replicates = static_cast<long long>(s.replicates);
+  for (const SvRow& row : m.full_spectra)
+    out.sv.row({c.net, c.init, c.gain, depth, static_cast<long long>(row.replicate),
+                static_cast<long long>(row.input), static_cast<long long>(row.rank), row.sv});
+  for (long l = 0; l < c.depth; ++l) {
+    const auto st = log10_stats(m.layer_norms[static_cast<std::size_t>(l)]);
+    out.layer.row({c.net, c.init, c.gain, depth, static_cast<long long>(l + 1), std::pow(10.0, st.mean), st.mean,
+                   st.std, st.min, st.max, replicates});
+  }
+  const auto rs = log10_stats(m.ratios);
+  const auto ls = log10_stats(m.losses);
+  out.ratio.row({c.net, c.init, c.gain, depth, std::pow(10.0, rs.mean), rs.mean, rs.std, rs.min, rs.max,
+                 std::pow(10.0, ls.mean), replicates});
+
+  std::sort(m.pooled_log10.begin(), m.pooled_log10.end());
+  std::sort(m.all_sv.begin(), m.all_sv.end());
+  const double count = static_cast<double>(m.all_sv.size());
+  const double mean = std::accumulate(m.all_ln.begin(), m.all_ln.end(), 0.0) / count;
+  double sq = 0.0;
+  for (double ln : m.all_ln) sq += (ln - mean) * (ln - mean);
+  const double sd = std::sqrt(sq / count);
+  double theory = std::numeric_limits<double>::quiet_NaN();
+  if (c.net == "linear")
+    theory = static_cast<double>(c.depth) *
+             (c.init == "orthogonal" ? std::log(c.gain) : expected_mean_log_sv_per_layer(s.width, c.gain));
+  const auto& q = m.pooled_log10;
+  out.spectrum.row({c.net, c.init, c.gain, depth, static_cast<long long>(m.spectra), m.all_sv.back(),
+                    m.all_sv.front(), std::pow(10.0, quantile(q, 0.5)), mean, sd, quantile(q, 0.05),
+                    quantile(q, 0.25), quantile(q, 0.5), quantile(q, 0.75), quantile(q, 0.95), theory,
+                    static_cast<long long>(m.max_sweeps), m.max_change});
+  if (c.depth == s.max_depth)
+    ex.note("ratio_first_last_depth" + std::to_string(c.depth) + "_" + c.net + "_" + c.init + "_gain" +
+                format_number(c.gain, 6),
+            note_number(std::pow(10.0, rs.mean)));
+}
+
+void body(Experiment& ex) {
+  const Settings s = read_settings(ex.params());
+  const std::vector<Dataset> data = make_data(s, ex.seed());
+  Outputs out = open_outputs(ex);
+  Checks checks;
+  harness::Progress progress("gradient_scaling",
+                             s.nets.size() * s.inits.size() * s.gains.size() * s.depths.size());
+  for (const auto& net : s.nets)
+    for (std::size_t ii = 0; ii < s.inits.size(); ++ii)
+      for (double gain : s.gains)
+        for (long depth : s.depths) {
+          const Setting setting{net, s.inits[ii], ii, gain, depth};
+          SettingResult result = measure_setting(s, setting, data, ex.seed(), checks);
+          write_rows(s, setting, result, out, ex);
+          progress.advance();
+        }
+  progress.finish();
+  ex.note("jacobians_evaluated", std::to_string(checks.jacobians));
+  ex.note("check_orthogonal_linear_max_abs_ln_sv_minus_L_ln_gain", note_number(checks.orthogonal_linear_sv_error));
+  ex.note("check_orthogonal_linear_max_layer_norm_deviation", note_number(checks.orthogonal_linear_layer_spread));
+  ex.note("check_linear_max_abs_mean_ln_sv_minus_logdet_over_N", note_number(checks.gaussian_linear_logdet_error));
+  if (checks.non_finite > 0) {
+    ex.note("non_finite_measurements", std::to_string(checks.non_finite));
+    ex.finish("diverged");
+  }
 }
 
 }  // namespace

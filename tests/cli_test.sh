@@ -124,10 +124,10 @@ fi
   || fail "eval with init:gaussian is not deterministic"
 
 # --- bad input: exit 2, exactly one line on stderr naming the culprit ----------------------
-expect_bad_input() {  # DESCRIPTION NEEDLE ARGS...
-  local what=$1 needle=$2
-  shift 2
-  "$OPTDYN" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"
+expect_bad_input_from() {  # PROGRAM DESCRIPTION NEEDLE ARGS...
+  local program=$1 what=$2 needle=$3
+  shift 3
+  "$program" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"
   local status=$? lines
   lines=$(wc -l <"$WORK/err.txt")
   if [ "$status" -ne 2 ]; then
@@ -140,6 +140,7 @@ expect_bad_input() {  # DESCRIPTION NEEDLE ARGS...
     pass "$what → exit 2: $(cat "$WORK/err.txt")"
   fi
 }
+expect_bad_input() { expect_bad_input_from "$OPTDYN" "$@"; }  # DESCRIPTION NEEDLE ARGS...
 R="rosenbrock:dim=3"
 O="$WORK/bad.json"
 printf '1\n# comment\n2\nnot-a-number\n' >"$WORK/malformed.txt"
@@ -167,7 +168,39 @@ expect_bad_input "no subcommand" "missing command"
 expect_bad_input "help for unknown subcommand" "'nosuch'" help nosuch
 expect_bad_input "unknown list kind" "'widgets'" list widgets
 expect_bad_input "list without kind" "missing KIND" list
+# Data and file errors.
+expect_bad_input "missing fashion-mnist directory" "/nonexistent" \
+  eval --objective mlp:data=fashion-mnist,path=/nonexistent,n=10 --x0 zeros --out "$O"
+mkdir -p "$WORK/fm"
+# A gzip header followed by bytes that are not a deflate stream.
+printf '\037\213\010\000\000\000\000\000\000\003this is not deflate data at all' >"$WORK/fm/train-labels-idx1-ubyte.gz"
+cp "$WORK/fm/train-labels-idx1-ubyte.gz" "$WORK/fm/train-images-idx3-ubyte.gz"
+expect_bad_input "corrupt gzip data file" "$WORK/fm/train-" \
+  eval --objective "mlp:data=fashion-mnist,path=$WORK/fm,n=10" --x0 zeros --out "$O"
+expect_bad_input "--x0 is a directory" "is a directory" eval --objective "$R" --x0 "$WORK/fm" --out "$O"
+# Oversized specs: rejected by the size budgets before allocating, naming the key.
+expect_bad_input "oversized data (n)" "key 'n'" eval --objective mlp:data=gaussian,n=99999999,widths=3-2 --x0 zeros --out "$O"
+expect_bad_input "oversized least_squares" "key 'n'" eval --objective least_squares:n=100000000,dim=100 --x0 zeros --out "$O"
+expect_bad_input "oversized hierarchical data" "key 'levels'" \
+  eval --objective mlp:data=hierarchical,levels=16,features=1,widths=65536-1 --x0 zeros --out "$O"
+expect_bad_input "singular whitening" "key 'whiten_eps'" \
+  eval --objective mlp:data=gaussian,n=4,widths=5-1,loss=mse,whiten=true,whiten_eps=0 --x0 zeros --out "$O"
 [ -e "$O" ] && fail "a failed eval left $O behind"
+
+# --- experiment binaries: --set errors ------------------------------------------------------
+GS="$BIN_DIR/gradient_scaling"
+if [ -x "$GS" ]; then
+  expect_bad_input_from "$GS" "gradient_scaling: empty list entry" "key 'nets'" --out "$WORK/gs" --set nets=linear/
+  expect_bad_input_from "$GS" "gradient_scaling: gain out of range" "key 'gains'" --out "$WORK/gs" --set gains=0/1
+  expect_bad_input_from "$GS" "gradient_scaling: g^L overflows" "key 'gains'" --out "$WORK/gs" --set gains=100 --set depths=200
+  expect_bad_input_from "$GS" "gradient_scaling: oversized data" "key 'replicates'" \
+    --out "$WORK/gs" --set n=100000 --set replicates=100000
+  expect_bad_input_from "$GS" "gradient_scaling: oversized network" "key 'width'" \
+    --out "$WORK/gs" --set width=4096 --set depths=4096 --set gains=1 --set n=1
+  [ -e "$WORK/gs" ] && fail "a failed gradient_scaling run left $WORK/gs behind"
+else
+  fail "$GS not found"
+fi
 expect_bad_input "--out is a directory" "is a directory" eval --objective "$R" --x0 zeros --out "$WORK"
 [ -e "$WORK.tmp" ] && fail "writing to a directory left $WORK.tmp behind"
 

@@ -228,6 +228,27 @@ BOOST_AUTO_TEST_CASE(file_errors) {
   expect_input_error([&] { read_maybe_gzip_file(full_path, 1000); }, {full_path + ": ", "exceeds the limit"});
 }
 
+// read_idx_file reads the header, then at most the declared size plus one byte: an endless
+// device or a huge file fails after a few bytes, not after reading up to the 1 GiB cap.
+BOOST_AUTO_TEST_CASE(reading_stops_at_the_declared_size) {
+  TempDir dir;
+  // 10 declared bytes, then a (sparse) 2 GiB tail.
+  const std::string huge = dir.file("huge-idx1-ubyte");
+  write_raw(huge, make_idx(0x08, {10}, iota_bytes(10)));
+  fs::resize_file(huge, std::uintmax_t{2} << 30);
+  expect_input_error([&] { read_idx_file(huge); }, {huge + ": ", "trailing bytes", "ends at byte 18"});
+  // The same data with one trailing byte, compressed: still reported.
+  const std::string one_more = dir.file("one-more.gz");
+  write_gz(one_more, make_idx(0x08, {10}, iota_bytes(11)));
+  expect_input_error([&] { read_idx_file(one_more); }, {one_more + ": ", "trailing bytes", "ends at byte 18"});
+  // Exactly the declared size still reads (raw and gzip).
+  const std::string exact = dir.file("exact.gz");
+  write_gz(exact, make_idx(0x08, {2, 3}, iota_bytes(6)));
+  BOOST_TEST((read_idx_file(exact).data == iota_bytes(6)));
+  if (fs::exists("/dev/zero"))
+    expect_input_error([] { read_idx_file("/dev/zero"); }, {"/dev/zero: ", "type code 0x00"});
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------------------------------
@@ -328,6 +349,21 @@ BOOST_AUTO_TEST_CASE(make_dataset_keys) {
   expect_input_error([&] { make_dataset(data_spec(base + ",whiten_eps=0.1"), 784, 10); }, {"key 'whiten_eps'"});
   expect_input_error([&] { make_dataset(data_spec("mlp:data=cifar"), 784, 10); }, {"key 'data'", "cifar"});
   expect_input_error([&] { make_dataset(data_spec("mlp:data=gaussian,path=/tmp"), 4, 2); }, {"key 'path'"});
+  // Size budgets, checked before anything is allocated (the data matrix: 2 GiB).
+  expect_input_error([&] { make_dataset(data_spec("mlp:data=gaussian,n=99999999"), 3, 2); },
+                     {"key 'n'", "budget"});
+  expect_input_error([&] { make_dataset(data_spec("mlp:data=teacher-linear,n=30000000"), 8, 2); },
+                     {"key 'n'", "budget"});
+  expect_input_error(
+      [&] { make_dataset(data_spec("mlp:data=teacher-mlp,n=10,teacher_widths=1000000-1000000"), 3, 2); },
+      {"key 'teacher_widths'", "budget"});
+  expect_input_error([&] { make_dataset(data_spec("mlp:data=teacher-mlp,n=100000,teacher_widths=2000"), 3, 2); },
+                     {"key 'teacher_widths'", "activations"});
+  expect_input_error([&] { make_dataset(data_spec("mlp:data=hierarchical,levels=16,features=1"), 65536, 1); },
+                     {"key 'levels'", "budget"});
+  expect_input_error(
+      [&] { make_dataset(data_spec("mlp:data=hierarchical,levels=12,features=1000000"), 4096, 1000000); },
+      {"key 'features'", "budget"});
   // An objective whose table changes data defaults: its defaults count as defaults.
   std::vector<ParamInfo> table = dataset_params();
   for (auto& p : table)
@@ -601,6 +637,33 @@ BOOST_AUTO_TEST_CASE(centre_and_whiten) {
   BOOST_TEST((w.inputs - before).cwiseAbs().maxCoeff() < 1e-6);
   const Dataset s = make_dataset(data_spec("mlp:data=gaussian,n=400,whiten=true"), 3, 1);
   BOOST_TEST(((s.inputs * s.inputs.transpose() / 400.0) - Mat::Identity(3, 3)).cwiseAbs().maxCoeff() < 1e-4);
+  // Full rank: whiten_eps = 0 is exact whitening.
+  const Dataset exact = make_dataset(data_spec("mlp:data=gaussian,n=400,whiten=true,whiten_eps=0"), 3, 1);
+  BOOST_TEST(((exact.inputs * exact.inputs.transpose() / 400.0) - Mat::Identity(3, 3)).cwiseAbs().maxCoeff() < 1e-12);
+}
+
+// Fewer samples than inputs: after centring the covariance has rank n − 1 < d, and its
+// "zero" eigenvalues are rounding noise (±1e-17 or so). Whitening with whiten_eps = 0 (or
+// an eps below the rounding level) would blow that noise up by ~1e8: an error naming
+// whiten_eps, whatever the sign the rounding happens to give (several data seeds).
+BOOST_AUTO_TEST_CASE(whitening_rank_deficient_data_needs_eps) {
+  for (int seed = 1; seed <= 8; ++seed) {
+    BOOST_TEST_CONTEXT("data_seed " << seed) {
+      const std::string base = "mlp:data=gaussian,n=4,whiten=true,data_seed=" + std::to_string(seed);
+      expect_input_error([&] { make_dataset(data_spec(base + ",whiten_eps=0"), 5, 1); },
+                         {"key 'whiten_eps'", "singular"});
+      expect_input_error([&] { make_dataset(data_spec(base + ",whiten_eps=1e-300"), 5, 1); },
+                         {"key 'whiten_eps'", "too small"});
+      // A regularising eps: finite, and the null directions stay (near) zero.
+      const Dataset d = make_dataset(data_spec(base + ",whiten_eps=1e-5"), 5, 1);
+      BOOST_TEST(d.inputs.allFinite());
+      BOOST_TEST(d.inputs.cwiseAbs().maxCoeff() < 10.0);
+    }
+  }
+  // Constant inputs (zero covariance) with eps = 0.
+  Dataset constant = make_gaussian(3, 1, 10, false, 1);
+  constant.inputs.setConstant(2.0);
+  BOOST_CHECK_THROW(whiten_inputs(constant, 0.0), InputError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

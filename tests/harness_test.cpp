@@ -5,7 +5,10 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
+#include <limits>
+#include <new>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -120,6 +123,18 @@ BOOST_AUTO_TEST_CASE(format_double_round_trips) {
   BOOST_TEST(format_double(-1.5e-300) == "-1.5000000000000001e-300");
   for (double x : {0.1, 1.0 / 3.0, 6.02214076e23, -2.2250738585072014e-308, 12345678.9})
     BOOST_TEST(std::strtod(format_double(x).c_str(), nullptr) == x);
+}
+
+BOOST_AUTO_TEST_CASE(format_double_non_finite) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  BOOST_TEST(format_double(nan) == "nan");
+  BOOST_TEST(format_double(-nan) == "nan");
+  BOOST_TEST(format_double(std::copysign(nan, -1.0)) == "nan");
+  volatile double zero = 0.0;
+  BOOST_TEST(format_double(zero * -inf) == "nan");  // the sign bit of this NaN is set on x86
+  BOOST_TEST(format_double(inf) == "inf");
+  BOOST_TEST(format_double(-inf) == "-inf");
 }
 
 BOOST_AUTO_TEST_CASE(csv_header_rows_and_rename_on_close) {
@@ -357,6 +372,10 @@ BOOST_AUTO_TEST_CASE(run_experiment_exit_codes) {
   const auto m = nlohmann::json::parse(read_text(failed / "manifest.json"));
   BOOST_TEST(m["status"] == "failed: boom");
   BOOST_TEST(read_text(failed / "partial.csv") == "x\n1\n");
+  // Out of memory (a size that slipped through the budgets): bad input, exit 2.
+  BOOST_TEST(run({"--out", (dir.path / "oom").string()}, [](Experiment&) { throw std::bad_alloc(); }) ==
+             kExitBadInput);
+  BOOST_TEST(run_guarded([]() -> int { throw std::bad_alloc(); }) == kExitBadInput);
   // Diverged.
   BOOST_TEST(run({"--out", (dir.path / "div").string()}, [](Experiment& ex) { ex.finish("diverged"); }) ==
              kExitDiverged);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -144,6 +145,25 @@ BOOST_AUTO_TEST_CASE(errors_name_what_is_wrong) {
   const fs::path short_file = write_temp("short.txt", "1\n2\n");
   BOOST_TEST(error_of(short_file.string(), f) == "x0: has length 2, objective 'layout' has dimension 3");
   fs::remove(short_file);
+}
+
+// Only regular files below 1 GiB are read: a directory, a device (which never ends) and a
+// huge file fail at once with one line, instead of hanging or exhausting memory.
+BOOST_AUTO_TEST_CASE(x0_file_must_be_a_small_regular_file) {
+  const auto f = LayoutObjective::vector(3);
+  const fs::path dir = fs::temp_directory_path() / ("optdyn-x0-dir-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  BOOST_TEST(error_of(dir.string(), f) == "x0: '" + dir.string() + "' is a directory, not a file");
+  fs::remove(dir);
+  if (fs::exists("/dev/zero"))
+    BOOST_TEST(error_of("/dev/zero", f).find("not a regular file") != std::string::npos);
+  // A sparse file one byte over the cap: nothing is read.
+  const fs::path huge = write_temp("huge.txt", "1\n");
+  fs::resize_file(huge, (std::uintmax_t{1} << 30) + 1);
+  const std::string message = error_of(huge.string(), f);
+  BOOST_TEST(message.find("'" + huge.string() + "'") != std::string::npos);
+  BOOST_TEST(message.find("limit") != std::string::npos);
+  fs::remove(huge);
 }
 
 BOOST_AUTO_TEST_CASE(orthogonal_blocks_are_semi_orthogonal_times_gain) {

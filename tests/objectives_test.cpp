@@ -442,7 +442,7 @@ BOOST_AUTO_TEST_CASE(saddle_closed_forms) {
   }
   BOOST_CHECK_EXCEPTION(make_objective("saddle:dim=3"), InputError, names_key("dim"));
 
-  // Plateau saddle: Hessian at 0 is diag(ε, ε, 1, 1); minima at ±1 in the flat directions.
+  // Plateau saddle: Hessian at 0 is diag(ε, ε, 1, 1); for ε = 0 minima at ±1 in the flat directions.
   const ObjectivePtr pl = make_objective("plateau_saddle:dim=4,flat=2,eps=-0.01");
   const Mat hp = pl->hessian(Vec::Zero(4));
   BOOST_TEST((hp - Vec((Vec(4) << -0.01, -0.01, 1, 1).finished()).asDiagonal().toDenseMatrix()).norm() == 0.0);
@@ -459,6 +459,15 @@ BOOST_AUTO_TEST_CASE(saddle_closed_forms) {
   Vec near = Vec::Zero(4);
   near[0] = 1e-2;
   BOOST_TEST(flat->value(near) == -0.25e-8 + 1e-12 / 6, boost::test_tools::tolerance(1e-12));
+  // In general the flat-direction minima sit at x² = (1 + √(1−4ε))/2 (±1 only for ε = 0).
+  for (double eps : {-0.5, -0.01, 0.1, 0.2}) {
+    BOOST_TEST_CONTEXT("eps = " << eps) {
+      const ObjectivePtr g = make_objective("plateau_saddle:dim=1,flat=1,eps=" + std::to_string(eps));
+      const Vec at = Vec::Constant(1, std::sqrt((1.0 + std::sqrt(1.0 - 4.0 * eps)) / 2.0));
+      BOOST_TEST(g->gradient(at).norm() < 1e-14);
+      BOOST_TEST(g->hessian(at)(0, 0) > 0.0);
+    }
+  }
   BOOST_CHECK_EXCEPTION(make_objective("plateau_saddle:dim=3,flat=4"), InputError, names_key("flat"));
   BOOST_CHECK_EXCEPTION(make_objective("plateau_saddle:eps=abc"), InputError, names_key("eps"));
 }
@@ -590,28 +599,54 @@ BOOST_AUTO_TEST_CASE(pspin_p2_critical_points_are_eigenvectors_with_index_k) {
 }
 
 BOOST_AUTO_TEST_CASE(pspin_covariance_is_N_R_to_the_p) {
-  // E[H(σ)H(σ')] = N (σ·σ'/N)^p (Auffinger, Ben Arous, Černý 2013): averaged over seeds.
+  // E[H(σ)H(τ)] = N (σ·τ/N)^p (Auffinger, Ben Arous, Černý 2013), estimated over seeds.
+  // Overlap R = σ·τ/N = 0.8 so that the covariance R^p ∈ {0.64, 0.51, 0.41} is far from 0;
+  // the bound is 4.5 standard errors estimated from the sample itself (at 1000 trials the
+  // standard error of cov/N is ≈ 0.04, so a zero covariance fails by ≥ 9 standard errors).
   const Index n = 5;
-  const int trials = 400;
-  Vec sigma = Vec::Ones(n);
-  Vec tau = Vec::Zero(n);
-  tau[0] = std::sqrt(5.0);  // σ·τ/N = √5/5
+  const int trials = 1000;
+  const double r = 0.8;
+  const Vec sigma = Vec::Ones(n);
+  Vec w = Vec::Zero(n);  // w ⊥ σ, ‖w‖² = N
+  w[0] = std::sqrt(2.5);
+  w[1] = -std::sqrt(2.5);
+  const Vec tau = r * sigma + std::sqrt(1.0 - r * r) * w;  // ‖τ‖² = N, σ·τ/N = r
+  BOOST_REQUIRE(std::abs(tau.squaredNorm() - 5.0) < 1e-12);
+  BOOST_REQUIRE(std::abs(sigma.dot(tau) / 5.0 - r) < 1e-12);
+  const auto mean_and_error = [](const std::vector<double>& x) {
+    const double k = static_cast<double>(x.size());
+    double mean = 0, sq = 0;
+    for (double v : x) mean += v / k;
+    for (double v : x) sq += (v - mean) * (v - mean);
+    return std::pair<double, double>{mean, std::sqrt(sq / (k - 1.0) / k)};
+  };
   for (int p : {2, 3, 4}) {
     BOOST_TEST_CONTEXT("p = " << p) {
-      double var = 0, cov = 0;
+      std::vector<double> var, cov;
       for (int t = 0; t < trials; ++t) {
-        const ObjectivePtr f = make_objective("spherical_pspin:dim=5,p=" + std::to_string(p) + ",seed=" + std::to_string(t));
-        const auto& ps = dynamic_cast<const SphericalPSpin&>(*f);
+        const SphericalPSpin ps(n, p, static_cast<std::uint64_t>(t), "pspin");
         const double a = ps.energy(sigma), b = ps.energy(tau);
-        var += a * a / trials;
-        cov += a * b / trials;
+        var.push_back(a * a / static_cast<double>(n));
+        cov.push_back(a * b / static_cast<double>(n));
       }
-      // H²/N is χ²₁ (variance 2): 400 trials give a standard error ≈ 0.07.
-      BOOST_TEST(std::abs(var / n - 1.0) <= 0.3);
-      const double r = std::sqrt(5.0) / 5.0;
-      BOOST_TEST(std::abs(cov / n - std::pow(r, p)) <= 0.3);
+      // H(σ)²/N is χ²₁ (mean 1, variance 2).
+      const auto [v, v_err] = mean_and_error(var);
+      BOOST_TEST(std::abs(v - 1.0) <= 4.5 * v_err);
+      const auto [c, c_err] = mean_and_error(cov);
+      BOOST_TEST(c_err < 0.06);
+      BOOST_TEST(std::abs(c - std::pow(r, p)) <= 4.5 * c_err);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(least_squares_size_budgets_name_the_key) {
+  // A = n × dim: at most 2 GiB of doubles.
+  BOOST_CHECK_EXCEPTION(make_objective("least_squares:n=100000000,dim=100"), InputError, names_key("n"));
+  // kappa: dim ≤ 4000 and n·dim² ≤ 1e11 (the QR construction is O(n·dim²)).
+  BOOST_CHECK_EXCEPTION(make_objective("least_squares:n=5000,dim=5000,kappa=10"), InputError, names_key("dim"));
+  BOOST_CHECK_EXCEPTION(make_objective("least_squares:n=20000,dim=3000,kappa=10"), InputError,
+                        names_key("kappa"));
+  BOOST_CHECK_EXCEPTION(make_objective("least_squares:n=70000,dim=1000,kappa=10"), InputError, names_key("n"));
 }
 
 BOOST_AUTO_TEST_CASE(pspin_bad_keys_name_the_key) {

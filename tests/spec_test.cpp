@@ -9,6 +9,7 @@
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/registry.hpp"
 #include "optdyn/core/spec.hpp"
+#include "optdyn/core/text.hpp"
 #include "optdyn/objectives/registry.hpp"
 
 using namespace optdyn;
@@ -167,6 +168,35 @@ BOOST_AUTO_TEST_CASE(lists) {
   BOOST_CHECK_EXCEPTION(resolved("s:eigs=1//2").real_list("eigs", '/'), InputError, names_key("eigs"));
   BOOST_CHECK_EXCEPTION(resolved("s:eigs=1/2/").real_list("eigs", '/'), InputError, names_key("eigs"));
   BOOST_CHECK_EXCEPTION(resolved("s:eigs=1/inf").real_list("eigs", '/'), InputError, names_key("eigs"));
+}
+
+BOOST_AUTO_TEST_CASE(choice_lists_reject_empty_and_unknown_entries) {
+  const auto words = [](const std::string& text) {
+    return resolved(text).choice_list("act", '/', {"linear", "tanh"});
+  };
+  BOOST_TEST(words("s") == (std::vector<std::string>{"tanh"}));
+  BOOST_TEST(words("s:act=linear/tanh") == (std::vector<std::string>{"linear", "tanh"}));
+  for (const std::string bad : {"s:act=linear/", "s:act=/tanh", "s:act=linear//tanh"})
+    BOOST_CHECK_EXCEPTION(words(bad), InputError, message_names({"'act'", "empty entry"}));
+  BOOST_CHECK_EXCEPTION(words("s:act=linear/relu"), InputError, message_names({"'act'", "'relu'", "linear|tanh"}));
+}
+
+// ----- text helpers (shared by the spec parser and the --x0 reader) ------------------------
+BOOST_AUTO_TEST_CASE(text_helpers) {
+  BOOST_TEST(trim("  a b \t") == "a b");
+  BOOST_TEST(trim(" \t ").empty());
+  BOOST_TEST(trim("\r1\r") == "\r1\r");  // default blanks: space and tab only
+  BOOST_TEST(trim("\r 1\r", " \t\r") == "1");
+  double x = 0;
+  BOOST_TEST(parse_double("1e-3", x));
+  BOOST_TEST(x == 1e-3);
+  for (const char* bad : {"", "1 ", "1x", "inf", "nan", "1e999"}) BOOST_TEST(!parse_double(bad, x));
+  long n = 0;
+  BOOST_TEST(parse_long("-42", n));
+  BOOST_TEST(n == -42);
+  for (const char* bad : {"", "4.0", "99999999999999999999", "0x10"}) BOOST_TEST(!parse_long(bad, n));
+  BOOST_TEST(format_number(0.1) == "0.10000000000000001");
+  BOOST_TEST(format_number(1.0 / 3.0, 6) == "0.333333");
 }
 
 // ----- the registry ------------------------------------------------------------------------

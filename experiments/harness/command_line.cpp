@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 
 #include "optdyn/core/error.hpp"
@@ -74,6 +75,9 @@ int run_guarded(const std::function<int()>& body) {
     return body();
   } catch (const InputError& e) {
     print_error(e.what());
+    return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    print_error(kOutOfMemoryMessage);
     return kExitBadInput;
   } catch (const std::exception& e) {
     print_error(e.what());

@@ -30,8 +30,13 @@ std::uint64_t parse_uint64(std::string_view text, std::string_view what);
 // Prints "error: <message>" as exactly one line on stderr (line breaks are folded).
 void print_error(std::string_view message);
 
-// Runs `body`; InputError → print_error, kExitBadInput; other exceptions → print_error,
-// exit 1; otherwise returns body's status.
+// The one line for std::bad_alloc, which front ends treat as bad input (exit 2): every
+// size a user controls is budgeted before allocation, this catches what slips through.
+inline constexpr const char* kOutOfMemoryMessage = "out of memory (input too large?)";
+
+// Runs `body`; InputError → print_error, kExitBadInput; std::bad_alloc → print_error(
+// kOutOfMemoryMessage), kExitBadInput; other exceptions → print_error, exit 1; otherwise
+// returns body's status.
 int run_guarded(const std::function<int()>& body);
 
 }  // namespace optdyn::harness

@@ -1,12 +1,14 @@
 #include "harness/csv_writer.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
 
 #include "harness/atomic_file.hpp"
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/text.hpp"
 
 namespace optdyn::harness {
 namespace {
@@ -29,9 +31,11 @@ void append_text(std::string& line, const std::string& text) {
 }  // namespace
 
 std::string format_double(double x) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
+  // printf gives "-nan" for a NaN with the sign bit set (e.g. 0·(−inf)); pandas, numpy and
+  // R read "nan", "inf" and "-inf".
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  return format_number(x);
 }
 
 CsvWriter::CsvWriter(std::filesystem::path path, std::vector<std::string> columns)

@@ -38,7 +38,8 @@ class CsvWriter {
   std::size_t rows_ = 0;
 };
 
-// %.17g, the shortest format that round-trips every double.
+// %.17g, the shortest format that round-trips every double; NaN (of either sign) is
+// written "nan", ±infinity "inf" / "-inf".
 std::string format_double(double x);
 
 }  // namespace optdyn::harness

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <iostream>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -270,6 +271,11 @@ int run_experiment(int argc, char** argv, ExperimentInfo info, const std::functi
   } catch (const InputError& e) {
     record_failure(std::string("bad input: ") + e.what());
     print_error(e.what());
+    return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    // A last resort: sizes are budgeted before allocating, but not every product is.
+    record_failure(std::string("bad input: ") + kOutOfMemoryMessage);
+    print_error(kOutOfMemoryMessage);
     return kExitBadInput;
   } catch (const std::exception& e) {
     record_failure(std::string("failed: ") + e.what());

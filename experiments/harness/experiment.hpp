@@ -87,7 +87,7 @@ class Experiment {
   std::shared_ptr<Impl> impl_;
 };
 
-// Runs `body` inside the harness: InputError → one line on stderr, exit 2; any other
+// Runs `body` inside the harness: InputError or std::bad_alloc → one line on stderr, exit 2; any other
 // exception → one line, exit 1; otherwise writes the manifest and returns 0.
 int run_experiment(int argc, char** argv, ExperimentInfo info,
                    const std::function<void(Experiment&)>& body);

@@ -1,8 +1,7 @@
 #include "optdyn/core/initial_point.hpp"
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -12,29 +11,24 @@
 #include "optdyn/core/random_orthogonal.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/spec.hpp"
+#include "optdyn/core/text.hpp"
 
 namespace optdyn {
 namespace {
 
 constexpr std::string_view kSchemes = "gaussian|uniform|xavier|he|orthogonal";
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+// Blanks around numbers, list entries and file lines (\r: files with CRLF line ends).
+constexpr std::string_view kBlanks = " \t\r";
 
-bool parse_number(std::string_view text, double& out) {
-  const std::string s(trim(text));
-  if (s.empty()) return false;
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(out);
-}
+// Largest --x0 file read: 1 GiB (a vector of 1e8 doubles in text is ~2.5 GB, and no
+// objective here has that many parameters).
+constexpr std::uintmax_t kMaxVectorFileBytes = std::uintmax_t{1} << 30;
+
+bool parse_number(std::string_view text, double& out) { return parse_double(trim(text, kBlanks), out); }
 
 bool looks_like_number_list(std::string_view spec) {
-  if (trim(spec).empty()) return false;
+  if (trim(spec, kBlanks).empty()) return false;
   for (char c : spec)
     if (!((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E' || c == ',' ||
           c == ' ' || c == '\t'))
@@ -50,7 +44,7 @@ Vec parse_number_list(std::string_view spec) {
     const std::string_view item = spec.substr(start, comma == std::string_view::npos ? spec.npos : comma - start);
     double x;
     if (!parse_number(item, x))
-      throw InputError("x0: list entry " + std::to_string(entry) + " '" + std::string(trim(item)) +
+      throw InputError("x0: list entry " + std::to_string(entry) + " '" + std::string(trim(item, kBlanks)) +
                        "' is not a finite number");
     values.push_back(x);
     if (comma == std::string_view::npos) break;
@@ -60,7 +54,20 @@ Vec parse_number_list(std::string_view spec) {
   return Eigen::Map<const Vec>(values.data(), static_cast<Index>(values.size()));
 }
 
+// Only a regular file below the size cap is read, so that a directory, a device such as
+// /dev/zero or a pipe, or a huge file fails at once instead of hanging or exhausting memory.
 Vec read_vector_file(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) throw InputError("x0: cannot open file '" + path + "'");
+  if (std::filesystem::is_directory(status)) throw InputError("x0: '" + path + "' is a directory, not a file");
+  if (!std::filesystem::is_regular_file(status))
+    throw InputError("x0: '" + path + "' is not a regular file (devices and pipes are not read)");
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) throw InputError("x0: cannot read the size of file '" + path + "': " + ec.message());
+  if (size > kMaxVectorFileBytes)
+    throw InputError("x0: file '" + path + "' has " + std::to_string(size) + " bytes, more than the limit of " +
+                     std::to_string(kMaxVectorFileBytes) + " (1 GiB)");
   std::ifstream in(path);
   if (!in) throw InputError("x0: cannot open file '" + path + "'");
   std::vector<double> values;
@@ -70,7 +77,7 @@ Vec read_vector_file(const std::string& path) {
     ++number;
     std::string_view content = line;
     if (const std::size_t hash = content.find('#'); hash != std::string_view::npos) content = content.substr(0, hash);
-    content = trim(content);
+    content = trim(content, kBlanks);
     if (content.empty()) continue;
     double x;
     if (!parse_number(content, x))
@@ -97,6 +104,8 @@ void initialise_block(std::string_view scheme, const ParameterBlock& block, doub
   const double fan_out = weight ? static_cast<double>(block.rows) : 1.0;
   const Index n = out.size();
   if (scheme == "gaussian" || scheme == "xavier" || scheme == "he") {
+    // he: σ = gain·√(2/fan_in), i.e. `gain` multiplies He's √2 (gain = 1 is He et al.).
+    // PyTorch's kaiming_normal_ instead takes a gain that replaces √2 (σ = gain/√fan_in).
     const double sigma = scheme == "gaussian" ? gain / std::sqrt(fan_in)
                          : scheme == "xavier" ? gain * std::sqrt(2.0 / (fan_in + fan_out))
                                               : gain * std::sqrt(2.0 / fan_in);
@@ -119,7 +128,7 @@ void initialise_block(std::string_view scheme, const ParameterBlock& block, doub
 }
 
 Vec initial_point(std::string_view spec_text, const Objective& f) {
-  const std::string_view text = trim(spec_text);
+  const std::string_view text = trim(spec_text, kBlanks);
   const Index d = f.dim();
   Vec x;
   if (text.empty()) {

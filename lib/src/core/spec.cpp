@@ -2,45 +2,19 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/text.hpp"
 
 namespace optdyn {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool valid_identifier(std::string_view s) {
   if (s.empty()) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
   });
-}
-
-// Parses a whole string as a double; false on trailing junk, empty input or overflow.
-bool parse_double(const std::string& s, double& out) {
-  if (s.empty()) return false;
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && errno != ERANGE && std::isfinite(out);
-}
-
-bool parse_long(const std::string& s, long& out) {
-  if (s.empty()) return false;
-  errno = 0;
-  char* end = nullptr;
-  out = std::strtol(s.c_str(), &end, 10);
-  return end == s.c_str() + s.size() && errno != ERANGE;
 }
 
 std::vector<std::string> split(const std::string& s, char separator) {
@@ -53,12 +27,6 @@ std::vector<std::string> split(const std::string& s, char separator) {
     start = pos + 1;
   }
   return parts;
-}
-
-std::string format_number(double x) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
 }
 
 }  // namespace
@@ -184,6 +152,22 @@ std::vector<long> Spec::integer_list(std::string_view key, char separator, long 
     if (x < lo || x > hi)
       fail(key, "entry " + part + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     out.push_back(x);
+  }
+  return out;
+}
+
+std::vector<std::string> Spec::choice_list(std::string_view key, char separator,
+                                           std::initializer_list<std::string_view> allowed) const {
+  std::string known;
+  for (auto a : allowed) known += (known.empty() ? "" : "|") + std::string(a);
+  std::vector<std::string> out;
+  for (const std::string& part : split(require(key), separator)) {
+    if (part.empty())
+      fail(key, "'" + require(key) + "' has an empty entry (expected a '" + separator + "'-separated list of " +
+                    known + ")");
+    if (std::find(allowed.begin(), allowed.end(), part) == allowed.end())
+      fail(key, "entry '" + part + "' is not one of " + known);
+    out.push_back(part);
   }
   return out;
 }

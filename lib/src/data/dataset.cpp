@@ -3,16 +3,22 @@
 
 #include <string>
 
+#include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/data/fashion_mnist.hpp"
 #include "optdyn/data/preprocess.hpp"
 #include "optdyn/data/synthetic.hpp"
 #include "optdyn/objectives/activation.hpp"
+#include "optdyn/objectives/network_budget.hpp"
 
 namespace optdyn {
 namespace {
 
+// The range of the key n; the real bound is the memory budget of the data matrix
+// (n·(inputs + outputs) ≤ kMaxDataDoubles, 2 GiB), checked before generating.
 constexpr long kMaxSamples = 100'000'000;
+
+std::string prefix_of(const Spec& spec) { return spec.kind() + " '" + spec.name() + "': "; }
 
 [[noreturn]] void fail(const Spec& spec, const std::string& key, const std::string& what) {
   throw InputError(spec.kind() + " '" + spec.name() + "': key '" + key + "': " + what);
@@ -118,6 +124,12 @@ Dataset make_dataset(const Spec& given, Index input_dim, Index output_dim, const
     const Index features = spec.integer("features", 1, 1'000'000);
     const double flip = spec.real("flip", 0.0, 1.0);
     const Index items = Index{1} << levels;
+    // One-hot inputs (items × items) and targets (features × items).
+    const double items_d = static_cast<double>(items);
+    check_doubles(items_d * items_d, prefix_of(spec), "levels",
+                  "2^levels one-hot inputs (2^levels x 2^levels)");
+    check_doubles(items_d * (items_d + static_cast<double>(features)), prefix_of(spec), "features",
+                  "the hierarchical data set (2^levels x (2^levels + features))");
     if (input_dim != items)
       fail(spec, "levels", "levels=" + std::to_string(levels) + " gives " + std::to_string(items) +
                                " items (one-hot inputs) but the model's input width (widths) is " +
@@ -130,6 +142,9 @@ Dataset make_dataset(const Spec& given, Index input_dim, Index output_dim, const
     data = make_hierarchical(levels, features, flip, seed);
   } else {
     const Index n = spec.integer("n", 1, kMaxSamples);
+    check_doubles(static_cast<double>(n) * static_cast<double>(input_dim + output_dim), prefix_of(spec), "n",
+                  "the data matrix n x (inputs + outputs) = " + std::to_string(n) + " x " +
+                      std::to_string(input_dim + output_dim));
     const bool labels = spec.choice("targets", {"regression", "labels"}) == "labels";
     if (source == "gaussian") {
       data = make_gaussian(input_dim, output_dim, n, labels, seed);
@@ -138,6 +153,10 @@ Dataset make_dataset(const Spec& given, Index input_dim, Index output_dim, const
     } else {
       std::vector<Index> hidden;
       for (long w : spec.integer_list("teacher_widths", '-', 1, 1'000'000)) hidden.push_back(w);
+      std::vector<Index> widths{input_dim};
+      widths.insert(widths.end(), hidden.begin(), hidden.end());
+      widths.push_back(output_dim);
+      check_network_size(widths, n, false, prefix_of(spec), "teacher_widths", "teacher_widths");
       const Activation act = parse_activation(spec.text("teacher_act"), "teacher_act");
       data = make_teacher_mlp(input_dim, output_dim, hidden, act, n, spec.real("noise", 0.0, 1e300), labels,
                               seed).data;
@@ -145,7 +164,14 @@ Dataset make_dataset(const Spec& given, Index input_dim, Index output_dim, const
   }
 
   if (whiten) {
-    whiten_inputs(data, whiten_eps);
+    // The covariance, its eigenvectors and the ZCA matrix: three d × d matrices.
+    const double d = static_cast<double>(input_dim);
+    check_doubles(3.0 * d * d, prefix_of(spec), "whiten", "whitening " + std::to_string(input_dim) + " inputs");
+    try {
+      whiten_inputs(data, whiten_eps);
+    } catch (const InputError& e) {
+      fail(spec, "whiten_eps", e.what());
+    }
     data.description += ", ZCA-whitened (eps " + spec.text("whiten_eps") + ")";
   } else if (centre) {
     centre_inputs(data);

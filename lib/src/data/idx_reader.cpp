@@ -65,38 +65,68 @@ std::string zlib_message(gzFile file, int* code) {
   fail(name, "corrupt gzip data" + where + ": " + message);
 }
 
-std::vector<std::uint8_t> read_gz(gzFile file, std::string_view name, std::size_t max_bytes) {
-  GzCloser closer{file};
-  gzbuffer(file, 1 << 17);
-  std::vector<std::uint8_t> out;
-  constexpr std::size_t kChunk = 1 << 16;
-  while (true) {
-    // Read one byte past the cap so that "exactly at the cap" and "over it" differ.
-    const std::size_t room = max_bytes - out.size() + 1;
-    const std::size_t want = room < kChunk ? room : kChunk;
-    const std::size_t old = out.size();
-    out.resize(old + want);
-    errno = 0;
-    const int got = gzread(file, out.data() + old, static_cast<unsigned>(want));
-    if (got < 0) {
-      int code = Z_OK;
-      const std::string message = zlib_message(file, &code);
-      fail_zlib(name, code, message, old);
+// A zlib stream read in pieces: read_upto() appends until the buffer holds `limit` bytes
+// or the stream ends; finish() reports an error zlib noticed only at the end (a truncated
+// stream, a bad CRC) and closes the file.
+class GzStream {
+ public:
+  GzStream(gzFile file, std::string_view name) : closer_{file}, name_(name) { gzbuffer(file, 1 << 17); }
+
+  // Returns false when the stream ended before `limit` bytes.
+  bool read_upto(std::vector<std::uint8_t>& out, std::size_t limit) {
+    constexpr std::size_t kChunk = 1 << 16;
+    while (out.size() < limit) {
+      const std::size_t room = limit - out.size();
+      const std::size_t want = room < kChunk ? room : kChunk;
+      const std::size_t old = out.size();
+      out.resize(old + want);
+      errno = 0;
+      const int got = gzread(closer_.file, out.data() + old, static_cast<unsigned>(want));
+      if (got < 0) {
+        int code = Z_OK;
+        const std::string message = zlib_message(closer_.file, &code);
+        fail_zlib(name_, code, message, old);
+      }
+      out.resize(old + static_cast<std::size_t>(got));
+      if (got == 0) return false;
     }
-    out.resize(old + static_cast<std::size_t>(got));
-    if (out.size() > max_bytes)
-      fail(name, "decompressed size exceeds the limit of " + std::to_string(max_bytes) + " bytes");
-    if (got == 0) break;
+    return true;
   }
-  // gzread may return the bytes it got and only then notice a truncated stream.
-  int code = Z_OK;
-  const std::string message = zlib_message(file, &code);
-  if (code != Z_OK && code != Z_STREAM_END) fail_zlib(name, code, message, out.size());
-  closer.file = nullptr;
-  const int closed = gzclose_r(file);
-  if (closed == Z_BUF_ERROR) fail_zlib(name, closed, "unexpected end of file", out.size());
-  if (closed != Z_OK) fail(name, "error closing the gzip stream (zlib code " + std::to_string(closed) + ")");
+
+  void finish(std::size_t offset) {
+    // gzread may return the bytes it got and only then notice a truncated stream.
+    int code = Z_OK;
+    const std::string message = zlib_message(closer_.file, &code);
+    if (code != Z_OK && code != Z_STREAM_END) fail_zlib(name_, code, message, offset);
+    gzFile file = closer_.file;
+    closer_.file = nullptr;
+    const int closed = gzclose_r(file);
+    if (closed == Z_BUF_ERROR) fail_zlib(name_, closed, "unexpected end of file", offset);
+    if (closed != Z_OK) fail(name_, "error closing the gzip stream (zlib code " + std::to_string(closed) + ")");
+  }
+
+ private:
+  GzCloser closer_;
+  std::string_view name_;
+};
+
+std::vector<std::uint8_t> read_gz(gzFile file, std::string_view name, std::size_t max_bytes) {
+  GzStream stream(file, name);
+  std::vector<std::uint8_t> out;
+  // Read one byte past the cap so that "exactly at the cap" and "over it" differ.
+  if (stream.read_upto(out, max_bytes + 1))
+    fail(name, "decompressed size exceeds the limit of " + std::to_string(max_bytes) + " bytes");
+  stream.finish(out.size());
   return out;
+}
+
+gzFile open_gz(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an IDX file");
+  errno = 0;
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (!file) fail(path, std::string("cannot open: ") + (errno ? std::strerror(errno) : "out of memory"));
+  return file;
 }
 
 }  // namespace
@@ -157,12 +187,7 @@ IdxArray parse_idx(std::span<const std::uint8_t> bytes, std::string_view name, s
 }
 
 std::vector<std::uint8_t> read_maybe_gzip_file(const std::string& path, std::size_t max_bytes) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an IDX file");
-  errno = 0;
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (!file) fail(path, std::string("cannot open: ") + (errno ? std::strerror(errno) : "out of memory"));
-  return read_gz(file, path, max_bytes);
+  return read_gz(open_gz(path), path, max_bytes);
 }
 
 std::vector<std::uint8_t> read_maybe_gzip_fd(int fd, std::string_view name, std::size_t max_bytes) {
@@ -176,8 +201,38 @@ std::vector<std::uint8_t> read_maybe_gzip_fd(int fd, std::string_view name, std:
   return read_gz(file, name, max_bytes);
 }
 
+// Reads the header first and then only as many bytes as it declares, plus one to detect
+// trailing data: a huge file, an endless device (/dev/zero) or a gzip bomb costs at most
+// the declared size (itself capped by max_bytes), not the whole stream.
+// Reads the header first and then only as many bytes as it declares, plus one to detect
+// trailing data: a huge file, an endless device (/dev/zero) or a gzip bomb costs at most
+// the declared size (itself capped by max_bytes), not the whole stream.
 IdxArray read_idx_file(const std::string& path, std::size_t max_bytes) {
-  const std::vector<std::uint8_t> bytes = read_maybe_gzip_file(path, max_bytes + 4 + 4 * kIdxMaxRank);
+  GzStream stream(open_gz(path), path);
+  std::vector<std::uint8_t> bytes;
+  bool ended = !stream.read_upto(bytes, 4);
+  if (!ended && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0x08 && bytes[3] >= 1 && bytes[3] <= kIdxMaxRank) {
+    const std::size_t header = 4 + 4 * static_cast<std::size_t>(bytes[3]);
+    ended = !stream.read_upto(bytes, header);
+    if (!ended) {
+      std::size_t total = 1;  // element size 1; overflow-free as in parse_idx
+      bool over = false;
+      for (std::size_t i = 4; i < header && !over; i += 4) {
+        const std::uint32_t d = big_endian_u32(bytes.data() + i);
+        over = d != 0 && total > max_bytes / d;
+        if (!over) total *= d;
+      }
+      if (!over) {
+        ended = !stream.read_upto(bytes, header + total + 1);
+        if (!ended)
+          fail(path, "trailing bytes after the declared data (which ends at byte " + std::to_string(header + total) +
+                         ")");
+      }
+    }
+  }
+  // A stream that ended is checked by zlib first (truncated or corrupt gzip); parse_idx
+  // then reports header, size and short-read errors on the bytes read.
+  if (ended) stream.finish(bytes.size());
   return parse_idx(bytes, path, max_bytes);
 }
 

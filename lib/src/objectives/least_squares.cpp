@@ -2,14 +2,21 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <utility>
 
+#include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/text.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/objectives/quadratic.hpp"
 
 namespace optdyn {
 namespace {
+// kappa: the largest dimension, and the largest n·dim² (about a minute of QR).
+constexpr Index kMaxKappaDim = 4000;
+constexpr double kMaxKappaFlops = 1e11;
+
 // The rows of A (and entries of b) selected by a non-empty batch.
 Mat rows_of(const Mat& a, Batch batch) {
   Mat out(static_cast<Index>(batch.size()), a.cols());
@@ -35,7 +42,7 @@ Vec LeastSquares::solution() const { return a_.completeOrthogonalDecomposition()
 // F_B = (1/2|B|) ‖A_B θ − b_B‖², ∇F_B = A_Bᵀ(A_B θ − b_B)/|B|.
 double LeastSquares::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
   Vec r;
-  double m;
+  double m = 0.0;
   if (batch.empty()) {
     r = a_ * theta - b_;
     m = static_cast<double>(a_.rows());
@@ -96,10 +103,9 @@ RegistryEntry<ObjectivePtr> least_squares_entry() {
         const Index d = spec.integer("dim", 1, 100000);
         const double noise = spec.real("noise", 0.0, std::numeric_limits<double>::max());
         const std::uint64_t seed = spec.seed("seed");
-        if (static_cast<double>(n) * static_cast<double>(d) > 2e8)
-          throw InputError("objective 'least_squares': key 'n': n·dim = " +
-                           std::to_string(static_cast<double>(n) * static_cast<double>(d)) +
-                           " entries of A exceed 2e8");
+        const std::string prefix = "objective 'least_squares': ";
+        const double nd = static_cast<double>(n) * static_cast<double>(d);
+        check_doubles(nd, prefix, "n", "the matrix A (n x dim = " + std::to_string(n) + " x " + std::to_string(d) + ")");
         Mat a;
         Rng rng_a = Rng::derived(seed, 1);
         if (spec.has("kappa")) {
@@ -107,6 +113,17 @@ RegistryEntry<ObjectivePtr> least_squares_entry() {
           if (n < d)
             throw InputError("objective 'least_squares': key 'kappa': needs n >= dim (n = " +
                              std::to_string(n) + ", dim = " + std::to_string(d) + ")");
+          // The construction below (thin QR of an n × dim Gaussian, a dim × dim Haar
+          // matrix) costs O(n·dim²) time and four n × dim matrices.
+          if (d > kMaxKappaDim)
+            throw InputError("objective 'least_squares': key 'dim': " + std::to_string(d) +
+                             " is too large with kappa (at most " + std::to_string(kMaxKappaDim) +
+                             ": prescribing the spectrum costs O(n·dim²))");
+          check_doubles(4.0 * nd, prefix, "n", "prescribing kappa (four n x dim matrices)");
+          if (nd * static_cast<double>(d) > kMaxKappaFlops)
+            throw InputError("objective 'least_squares': key 'kappa': prescribing the spectrum costs n·dim² = " +
+                             format_number(nd * static_cast<double>(d), 3) + " operations, more than " +
+                             format_number(kMaxKappaFlops, 3) + " (reduce n or dim)");
           // U: n×d with orthonormal columns (thin QR of a Gaussian, signs fixed); V: Haar.
           const Mat g = rng_a.normal_matrix(n, d);
           Eigen::HouseholderQR<Mat> qr(g);

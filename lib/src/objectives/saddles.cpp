@@ -6,52 +6,41 @@
 
 namespace optdyn {
 
-// --- saddle: F = x² − y² ------------------------------------------------------------------
-double Saddle::evaluate(const Vec& t, Batch, Vec* gradient) const {
-  if (gradient) {
-    gradient->resize(2);
-    (*gradient)[0] = 2.0 * t[0];
-    (*gradient)[1] = -2.0 * t[1];
-  }
-  return t[0] * t[0] - t[1] * t[1];
+// --- two-variable objectives ---------------------------------------------------------------
+double PlanarObjective::evaluate(const Vec& t, Batch, Vec* gradient) const {
+  if (gradient) *gradient = gradient_at(t[0], t[1]);
+  return value_at(t[0], t[1]);
 }
 
-void Saddle::evaluate_hvp(const Vec&, Batch, const Vec& v, Vec& out) const {
-  out.resize(2);
-  out[0] = 2.0 * v[0];
-  out[1] = -2.0 * v[1];
+void PlanarObjective::evaluate_hvp(const Vec& t, Batch, const Vec& v, Vec& out) const {
+  out = hessian_at(t[0], t[1]) * v;
 }
 
-Mat Saddle::evaluate_hessian(const Vec&) const {
-  Mat h = Mat::Zero(2, 2);
-  h(0, 0) = 2.0;
-  h(1, 1) = -2.0;
-  return h;
+Mat PlanarObjective::evaluate_hessian(const Vec& t) const { return hessian_at(t[0], t[1]); }
+
+namespace {
+Vec vec2(double a, double b) {
+  Vec v(2);
+  v << a, b;
+  return v;
 }
+Mat mat2(double a, double b, double c, double d) {
+  Mat m(2, 2);
+  m << a, b, c, d;
+  return m;
+}
+}  // namespace
+
+// --- saddle: F = x² − y², ∇F = (2x, −2y), ∇²F = diag(2, −2) ---------------------------------
+double Saddle::value_at(double x, double y) const { return x * x - y * y; }
+Vec Saddle::gradient_at(double x, double y) const { return vec2(2.0 * x, -2.0 * y); }
+Mat Saddle::hessian_at(double, double) const { return mat2(2.0, 0.0, 0.0, -2.0); }
 
 // --- monkey saddle: F = x³ − 3xy² -----------------------------------------------------------
 // ∇F = (3x² − 3y², −6xy), ∇²F = [[6x, −6y], [−6y, −6x]].
-double MonkeySaddle::evaluate(const Vec& t, Batch, Vec* gradient) const {
-  const double x = t[0], y = t[1];
-  if (gradient) {
-    gradient->resize(2);
-    (*gradient)[0] = 3.0 * x * x - 3.0 * y * y;
-    (*gradient)[1] = -6.0 * x * y;
-  }
-  return x * x * x - 3.0 * x * y * y;
-}
-
-void MonkeySaddle::evaluate_hvp(const Vec& t, Batch, const Vec& v, Vec& out) const {
-  out = evaluate_hessian(t) * v;
-}
-
-Mat MonkeySaddle::evaluate_hessian(const Vec& t) const {
-  Mat h(2, 2);
-  h(0, 0) = 6.0 * t[0];
-  h(0, 1) = h(1, 0) = -6.0 * t[1];
-  h(1, 1) = -6.0 * t[0];
-  return h;
-}
+double MonkeySaddle::value_at(double x, double y) const { return x * x * x - 3.0 * x * y * y; }
+Vec MonkeySaddle::gradient_at(double x, double y) const { return vec2(3.0 * x * x - 3.0 * y * y, -6.0 * x * y); }
+Mat MonkeySaddle::hessian_at(double x, double y) const { return mat2(6.0 * x, -6.0 * y, -6.0 * y, -6.0 * x); }
 
 // --- plateau saddle -------------------------------------------------------------------------
 PlateauSaddle::PlateauSaddle(Index dim, Index flat, double eps, std::string spec)
@@ -114,7 +103,8 @@ RegistryEntry<ObjectivePtr> monkey_saddle_entry() {
 RegistryEntry<ObjectivePtr> plateau_saddle_entry() {
   return {"plateau_saddle",
           "F = ½Σ_{i≥flat} x_i² + Σ_{j<flat} (εx_j²/2 − x_j⁴/4 + x_j⁶/6): saddle at 0 with "
-          "curvature ε in the flat directions, minima at ±1",
+          "curvature ε in the flat directions, minima at x_j² = (1 + √(1−4ε))/2 (±1 for ε = 0; "
+          "none but 0 for ε ≥ 1/4)",
           {
               {"dim", "4", "dimension D"},
               {"flat", "2", "number of flat (λ = eps) directions, 0..dim"},

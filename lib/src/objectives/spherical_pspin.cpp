@@ -84,50 +84,60 @@ Vec SphericalPSpin::on_sphere(const Vec& sigma) const {
   return std::sqrt(static_cast<double>(n_)) * sigma / s;
 }
 
+SphericalPSpin::Frame SphericalPSpin::frame(const Vec& v, bool scale_invariant) const {
+  Frame f;
+  if (scale_invariant) {
+    f.s = v.norm();
+    if (!(f.s > 0)) throw InputError("objective '" + spec_ + "': undefined at θ = 0 (scale-invariant)");
+    f.r = std::sqrt(static_cast<double>(n_));
+    f.u = v / f.s;
+    f.x = f.r * f.u;
+  } else {
+    f.x = on_sphere(v);
+    f.s = v.norm();
+    f.r = std::sqrt(static_cast<double>(n_));
+    f.u = f.x / f.x.norm();
+  }
+  f.m = contract_to_matrix(f.x);
+  f.w = f.m * f.x;
+  f.h = p_ * f.w;
+  return f;
+}
+
 double SphericalPSpin::energy(const Vec& sigma) const {
   const Vec x = on_sphere(sigma);
   return x.dot(contract_to_matrix(x) * x);
 }
 
-Vec SphericalPSpin::euclidean_gradient(const Vec& sigma) const {
-  const Vec x = on_sphere(sigma);
-  return p_ * (contract_to_matrix(x) * x);
-}
+Vec SphericalPSpin::euclidean_gradient(const Vec& sigma) const { return frame(sigma, false).h; }
 
 Mat SphericalPSpin::euclidean_hessian(const Vec& sigma) const {
   return static_cast<double>(p_ * (p_ - 1)) * contract_to_matrix(on_sphere(sigma));
 }
 
 Vec SphericalPSpin::riemannian_gradient(const Vec& sigma) const {
-  const Vec x = on_sphere(sigma);
-  const Vec h = p_ * (contract_to_matrix(x) * x);
-  const Vec u = x / x.norm();
-  return h - u * u.dot(h);
+  const Frame f = frame(sigma, false);
+  return f.h - f.u * f.u.dot(f.h);
 }
 
 Mat SphericalPSpin::riemannian_hessian(const Vec& sigma) const {
-  const Vec x = on_sphere(sigma);
-  const Mat m = contract_to_matrix(x);
-  const Vec h = p_ * (m * x);
-  const Mat k = static_cast<double>(p_ * (p_ - 1)) * m;
-  const Vec u = x / x.norm();
-  const Mat proj = Mat::Identity(n_, n_) - u * u.transpose();
-  Mat hess = proj * k * proj - (x.dot(h) / static_cast<double>(n_)) * proj;
+  const Frame f = frame(sigma, false);
+  const Mat k = static_cast<double>(p_ * (p_ - 1)) * f.m;
+  const Mat proj = Mat::Identity(n_, n_) - f.u * f.u.transpose();
+  Mat hess = proj * k * proj - (f.x.dot(f.h) / static_cast<double>(n_)) * proj;
   return 0.5 * (hess + hess.transpose());
 }
 
 Mat SphericalPSpin::tangent_hessian(const Vec& sigma) const {
-  const Vec x = on_sphere(sigma);
-  const Mat m = contract_to_matrix(x);
-  const Vec h = p_ * (m * x);
-  const Mat k = static_cast<double>(p_ * (p_ - 1)) * m;
+  const Frame f = frame(sigma, false);
+  const Mat k = static_cast<double>(p_ * (p_ - 1)) * f.m;
   // Columns 1..N−1 of the Householder Q of u span the tangent space u⊥.
-  Mat u = x / x.norm();
+  Mat u = f.u;
   Eigen::HouseholderQR<Mat> qr(u);
   const Mat q = qr.householderQ() * Mat::Identity(n_, n_);
   const Mat basis = q.rightCols(n_ - 1);
   Mat hess = basis.transpose() * k * basis;
-  hess.diagonal().array() -= x.dot(h) / static_cast<double>(n_);
+  hess.diagonal().array() -= f.x.dot(f.h) / static_cast<double>(n_);
   return 0.5 * (hess + hess.transpose());
 }
 
@@ -138,48 +148,30 @@ Mat SphericalPSpin::coupling_matrix() const {
 
 // F(θ) = H(rθ/s), ∇F = (r/s) P h.
 double SphericalPSpin::evaluate(const Vec& theta, Batch, Vec* gradient) const {
-  const double s = theta.norm();
-  if (!(s > 0)) throw InputError("objective '" + spec_ + "': undefined at θ = 0 (scale-invariant)");
-  const double r = std::sqrt(static_cast<double>(n_));
-  const Vec u = theta / s;
-  const Vec x = r * u;
-  const Vec w = contract_to_matrix(x) * x;
-  if (gradient) {
-    const Vec h = p_ * w;
-    *gradient = (r / s) * (h - u * u.dot(h));
-  }
-  return x.dot(w);
+  const Frame f = frame(theta, true);
+  if (gradient) *gradient = (f.r / f.s) * (f.h - f.u * f.u.dot(f.h));
+  return f.x.dot(f.w);
 }
 
 // ∇²F v = (r/s)² P K P v − (r/s²)[(u·v) P h + (Pv·h) u + (u·h) P v].
 void SphericalPSpin::evaluate_hvp(const Vec& theta, Batch, const Vec& v, Vec& out) const {
-  const double s = theta.norm();
-  if (!(s > 0)) throw InputError("objective '" + spec_ + "': undefined at θ = 0 (scale-invariant)");
-  const double r = std::sqrt(static_cast<double>(n_));
-  const Vec u = theta / s;
-  const Vec x = r * u;
-  const Mat m = contract_to_matrix(x);
-  const Vec h = p_ * (m * x);
-  const Vec ph = h - u * u.dot(h);
+  const Frame f = frame(theta, true);
+  const Vec& u = f.u;
+  const Vec ph = f.h - u * u.dot(f.h);
   const Vec pv = v - u * u.dot(v);
-  Vec kpv = static_cast<double>(p_ * (p_ - 1)) * (m * pv);
+  Vec kpv = static_cast<double>(p_ * (p_ - 1)) * (f.m * pv);
   kpv -= u * u.dot(kpv);
-  out = (r * r / (s * s)) * kpv - (r / (s * s)) * (u.dot(v) * ph + pv.dot(h) * u + u.dot(h) * pv);
+  out = (f.r * f.r / (f.s * f.s)) * kpv - (f.r / (f.s * f.s)) * (u.dot(v) * ph + pv.dot(f.h) * u + u.dot(f.h) * pv);
 }
 
 Mat SphericalPSpin::evaluate_hessian(const Vec& theta) const {
-  const double s = theta.norm();
-  if (!(s > 0)) throw InputError("objective '" + spec_ + "': undefined at θ = 0 (scale-invariant)");
-  const double r = std::sqrt(static_cast<double>(n_));
-  const Vec u = theta / s;
-  const Vec x = r * u;
-  const Mat m = contract_to_matrix(x);
-  const Vec h = p_ * (m * x);
-  const Vec ph = h - u * u.dot(h);
+  const Frame f = frame(theta, true);
+  const Vec& u = f.u;
+  const Vec ph = f.h - u * u.dot(f.h);
   const Mat proj = Mat::Identity(n_, n_) - u * u.transpose();
-  const Mat k = static_cast<double>(p_ * (p_ - 1)) * m;
-  Mat hess = (r * r / (s * s)) * (proj * k * proj) -
-             (r / (s * s)) * (ph * u.transpose() + u * ph.transpose() + u.dot(h) * proj);
+  const Mat k = static_cast<double>(p_ * (p_ - 1)) * f.m;
+  Mat hess = (f.r * f.r / (f.s * f.s)) * (proj * k * proj) -
+             (f.r / (f.s * f.s)) * (ph * u.transpose() + u * ph.transpose() + u.dot(f.h) * proj);
   return 0.5 * (hess + hess.transpose());
 }
 

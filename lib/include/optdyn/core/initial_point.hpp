@@ -7,7 +7,9 @@
 //                                defaults gain=1, seed=0, bias=0
 //   0.5,-1,2                     an explicit comma-separated list of numbers
 //   PATH                         a text file, one number per line; blank lines and
-//                                '#' comments (whole-line or trailing) are ignored
+//                                '#' comments (whole-line or trailing) are ignored.
+//                                It must be a regular file of at most 1 GiB (a
+//                                directory, device or pipe is an error, not read)
 //
 // How a spec string is classified, in this order: exactly `zeros`; a prefix `init:`; a
 // string made only of the characters `0-9 + - . e E , space tab` is a number list; a string
@@ -22,6 +24,10 @@
 //   xavier      W_ij ~ N(0, σ²),  σ = gain · √(2 / (fan_in + fan_out))
 //               (Glorot & Bengio 2010, the normal variant)
 //   he          W_ij ~ N(0, σ²),  σ = gain · √(2 / fan_in)    (He et al. 2015)
+//               NB: `gain` multiplies He's √2 (gain = 1 is He's ReLU scaling). This differs
+//               from PyTorch's kaiming_normal_, where the gain REPLACES √2 (σ = gain/√fan_in,
+//               gain = √2 for ReLU): PyTorch's kaiming_normal_ with gain g equals he with
+//               gain g/√2 here, or gaussian with gain g.
 //   orthogonal  W = gain · Q with Q Haar-distributed orthogonal (Saxe, McClelland & Ganguli
 //               2013): Q from the QR factorisation of a standard Gaussian matrix, columns
 //               multiplied by sign(diag R) (Mezzadri 2007), which makes Q exactly Haar.

@@ -9,6 +9,7 @@
 // Lists inside a value use a separator other than ',' : widths use '-' (784-32-10),
 // real lists use '/' (eigs=1/0.1/-0.5).
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +50,10 @@ class Spec {
   std::string choice(std::string_view key, std::initializer_list<std::string_view> allowed) const;
   std::vector<long> integer_list(std::string_view key, char separator, long lo, long hi) const;
   std::vector<double> real_list(std::string_view key, char separator) const;
+  // A `separator`-separated list of words, each one of `allowed` (no empty entries, so
+  // "a/" and "a//b" are errors; repeats are kept).
+  std::vector<std::string> choice_list(std::string_view key, char separator,
+                                       std::initializer_list<std::string_view> allowed) const;
 
   // Sets or replaces a value (used by front ends to inject e.g. a seed).
   void set(std::string_view key, std::string value);

@@ -58,7 +58,9 @@ std::vector<std::uint8_t> read_maybe_gzip_file(const std::string& path,
 std::vector<std::uint8_t> read_maybe_gzip_fd(int fd, std::string_view name,
                                              std::size_t max_bytes = kIdxDefaultMaxBytes);
 
-// read_maybe_gzip_file + parse_idx.
+// Reads and parses an IDX file (gzip or raw). Streams: reads the header, then only the
+// declared data size plus one byte (to detect trailing data), so a huge file, a gzip bomb
+// or an endless device such as /dev/zero costs at most the declared size (≤ max_bytes).
 IdxArray read_idx_file(const std::string& path, std::size_t max_bytes = kIdxDefaultMaxBytes);
 
 }  // namespace optdyn

@@ -16,6 +16,11 @@ void centre_inputs(Dataset& data);
 // with variance ≪ ε (e.g. Fashion-MNIST's constant border pixels) are left near zero
 // instead of being blown up. With ε → 0 and full-rank data, (1/n) X Xᵀ = I afterwards, i.e.
 // Saxe's (sum-convention) Σ¹¹ = Σ_i x_i x_iᵀ = n·I (see correlations.hpp).
+//
+// Rank-deficient data (fewer samples than inputs, constant inputs): eigenvalues
+// λ ≤ τ = d·ε_machine·λ_max are rounding noise, i.e. zero. If there is such an eigenvalue
+// and ε ≤ τ (in particular ε = 0), whitening would amplify rounding noise by up to
+// 1/√τ ≈ 1e7 into arbitrary directions: InputError naming whiten_eps instead.
 void whiten_inputs(Dataset& data, double epsilon);
 
 }  // namespace optdyn

@@ -17,44 +17,61 @@
 //   ε < 0:        a strict saddle whose escape curvature ε is as small as one likes.
 //   0 < ε < 1/4:  the origin becomes a shallow local minimum in the flat directions
 //                 (barrier at x² = (1 − √(1−4ε))/2); documented, not forbidden.
+//   In general (ε < 1/4) the minima of g are at x_j² = (1 + √(1−4ε))/2 (the roots of
+//   g'(x)/x = ε − x² + x⁴), which is ±1 only for ε = 0; for ε ≥ 1/4 the only critical
+//   point of g is x = 0, a minimum.
 // The better-founded plateau saddle of the literature, the origin of a deep linear network
 // (Saxe, McClelland, Ganguli 2013), is the `deep_linear` objective; this one is the
 // separable toy with the same local structure (zero curvature, higher-order escape).
 #include <string>
+#include <utility>
 
 #include "optdyn/core/registry.hpp"
 #include "optdyn/objectives/objective.hpp"
 
 namespace optdyn {
 
-class Saddle : public Objective {
+// A deterministic objective of two variables given by closed forms of F, ∇F and ∇²F
+// (the HVP is ∇²F·v). Saddle and MonkeySaddle differ only in these three functions.
+class PlanarObjective : public Objective {
  public:
-  explicit Saddle(std::string spec) : spec_(std::move(spec)) {}
   Index dim() const override { return 2; }
   std::string spec() const override { return spec_; }
 
  protected:
-  double evaluate(const Vec& theta, Batch batch, Vec* gradient) const override;
-  void evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const override;
-  Mat evaluate_hessian(const Vec& theta) const override;
+  explicit PlanarObjective(std::string spec) : spec_(std::move(spec)) {}
+  virtual double value_at(double x, double y) const = 0;
+  virtual Vec gradient_at(double x, double y) const = 0;
+  virtual Mat hessian_at(double x, double y) const = 0;
+
+  double evaluate(const Vec& theta, Batch batch, Vec* gradient) const final;
+  void evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const final;
+  Mat evaluate_hessian(const Vec& theta) const final;
 
  private:
   std::string spec_;
 };
 
-class MonkeySaddle : public Objective {
+// F(x, y) = x² − y².
+class Saddle final : public PlanarObjective {
  public:
-  explicit MonkeySaddle(std::string spec) : spec_(std::move(spec)) {}
-  Index dim() const override { return 2; }
-  std::string spec() const override { return spec_; }
+  explicit Saddle(std::string spec) : PlanarObjective(std::move(spec)) {}
 
  protected:
-  double evaluate(const Vec& theta, Batch batch, Vec* gradient) const override;
-  void evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const override;
-  Mat evaluate_hessian(const Vec& theta) const override;
+  double value_at(double x, double y) const override;
+  Vec gradient_at(double x, double y) const override;
+  Mat hessian_at(double x, double y) const override;
+};
 
- private:
-  std::string spec_;
+// F(x, y) = x³ − 3xy².
+class MonkeySaddle final : public PlanarObjective {
+ public:
+  explicit MonkeySaddle(std::string spec) : PlanarObjective(std::move(spec)) {}
+
+ protected:
+  double value_at(double x, double y) const override;
+  Vec gradient_at(double x, double y) const override;
+  Mat hessian_at(double x, double y) const override;
 };
 
 class PlateauSaddle : public Objective {

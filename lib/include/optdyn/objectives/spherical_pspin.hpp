@@ -61,6 +61,18 @@ class SphericalPSpin : public Objective {
   Mat evaluate_hessian(const Vec& theta) const override;
 
  private:
+  // The quantities every function of a point v ≠ 0 needs: s = ‖v‖, r = √N, the unit
+  // vector u = v/s, the point x = r·u on the sphere ‖x‖² = N, M = M(x), w = M·x (so
+  // H(x) = x·w) and the Euclidean gradient h = ∇H(x) = p·w. v = 0 is an error, worded
+  // for θ of the scale-invariant F when `scale_invariant`, else for a point σ (whose
+  // length is checked too).
+  struct Frame {
+    double s = 0, r = 0;
+    Vec u, x;
+    Mat m;
+    Vec w, h;
+  };
+  Frame frame(const Vec& v, bool scale_invariant) const;
   Vec on_sphere(const Vec& sigma) const;
   // Contracts T with σ in its last p−2 slots: M(σ) = T[σ,…,σ,·,·] (N×N, symmetric).
   Mat contract_to_matrix(const Vec& sigma) const;

@@ -1,0 +1,23 @@
+#pragma once
+// Small text helpers shared by the spec parser, the --x0 reader and the front ends:
+// trimming, strict whole-string number parsing and round-trippable number formatting.
+#include <string>
+#include <string_view>
+
+namespace optdyn {
+
+// `s` without leading and trailing characters from `blanks` (default: space and tab).
+std::string_view trim(std::string_view s, std::string_view blanks = " \t");
+
+// Parses the whole of `s` as a finite double (strtod syntax); false on an empty string,
+// trailing characters, overflow (ERANGE) or a non-finite value (inf, nan). No trimming
+// (but strtod itself skips leading whitespace).
+bool parse_double(std::string_view s, double& out);
+// Parses the whole of `s` as a base-10 long; false on an empty string, trailing
+// characters or overflow. No trimming (strtol skips leading whitespace).
+bool parse_long(std::string_view s, long& out);
+
+// printf("%.<digits>g"): 17 digits (the default) round-trip every double.
+std::string format_number(double x, int digits = 17);
+
+}  // namespace optdyn
