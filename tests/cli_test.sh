@@ -181,6 +181,8 @@ expect_bad_input "--x0 is a directory" "is a directory" eval --objective "$R" --
 # Oversized specs: rejected by the size budgets before allocating, naming the key.
 expect_bad_input "oversized data (n)" "key 'n'" eval --objective mlp:data=gaussian,n=99999999,widths=3-2 --x0 zeros --out "$O"
 expect_bad_input "oversized least_squares" "key 'n'" eval --objective least_squares:n=100000000,dim=100 --x0 zeros --out "$O"
+expect_bad_input "oversized network (widths)" "key 'widths'" eval --objective mlp:data=gaussian,n=10,widths=3-100000-100000-2 --x0 zeros --out "$O"
+expect_bad_input "oversized deep linear net" "key 'widths'" eval --objective deep_linear:data=gaussian,n=10,widths=3-100000-100000-2 --x0 zeros --out "$O"
 expect_bad_input "oversized hierarchical data" "key 'levels'" \
   eval --objective mlp:data=hierarchical,levels=16,features=1,widths=65536-1 --x0 zeros --out "$O"
 expect_bad_input "singular whitening" "key 'whiten_eps'" \

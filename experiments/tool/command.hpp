@@ -31,6 +31,7 @@ struct Command {
 Command list_command();
 Command eval_command();
 Command run_command();
+Command spectrum_command();
 
 // Every subcommand, in the order `optdyn --help` shows them.
 const std::vector<Command>& commands();

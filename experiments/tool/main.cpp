@@ -20,6 +20,7 @@ const std::vector<Command>& commands() {
       list_command(),
       eval_command(),
       run_command(),
+      spectrum_command(),
   };
   return table;
 }

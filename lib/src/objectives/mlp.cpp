@@ -26,6 +26,7 @@
 #include <string>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/objectives/network_budget.hpp"
 
 namespace optdyn {
 
@@ -113,15 +114,24 @@ void tangent(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& th
   }
 }
 
+// What the output loss's Hessian ∂²F/∂f² needs, computed once per point (it does not depend
+// on the direction): ce the softmax p and the per-column factor w/B; bce the per-entry
+// factor s(1 − s)/B; mse only 1/B.
+struct OutputCurvature {
+  Mat p;           // ce: softmax(f);  bce: s(1 − s)/B
+  RowVec scale;    // ce: w / B
+  double inv_b = 0.0;
+};
+
 // Mean loss over the B columns of f. Optionally G = ∂F/∂f (k × B, includes the 1/B of the
-// mean) and, given a direction R{f}, R{G} = (1/B) ∂²L/∂f² R{f} column by column.
-double output_loss(MlpLoss loss, const Mat& f, const Mat& y, Mat* grad, const Mat* rf, Mat* rgrad) {
+// mean) and the OutputCurvature that output_hessian() applies.
+double output_loss(MlpLoss loss, const Mat& f, const Mat& y, Mat* grad, OutputCurvature* curv) {
   const double inv_b = 1.0 / static_cast<double>(f.cols());
+  if (curv) curv->inv_b = inv_b;
   switch (loss) {
     case MlpLoss::mse: {
       Mat diff = f - y;
       const double value = 0.5 * diff.squaredNorm() * inv_b;
-      if (rgrad) *rgrad = *rf * inv_b;  // ∂²L/∂f² = I
       if (grad) {
         diff *= inv_b;
         grad->swap(diff);
@@ -137,15 +147,10 @@ double output_loss(MlpLoss loss, const Mat& f, const Mat& y, Mat* grad, const Ma
       const double value =
           ((m.array() + s.array().log()) * w.array()).sum() - y.cwiseProduct(f).sum();
       p.array().rowwise() /= s.array();  // p = softmax(f)
-      if (rgrad) {
-        // (diag p − p pᵀ) R{f} = p ⊙ R{f} − p (pᵀ R{f}), per column, times w / B.
-        Mat pr = p.cwiseProduct(*rf);
-        const RowVec ptr = pr.colwise().sum();
-        pr -= p * ptr.asDiagonal();
-        *rgrad = pr * (w.transpose() * inv_b).asDiagonal();
-      }
-      if (grad) {
-        *grad = (p * w.asDiagonal() - y) * inv_b;
+      if (grad) *grad = (p * w.asDiagonal() - y) * inv_b;
+      if (curv) {
+        curv->scale = w * inv_b;
+        curv->p.swap(p);
       }
       return value * inv_b;
     }
@@ -154,12 +159,34 @@ double output_loss(MlpLoss loss, const Mat& f, const Mat& y, Mat* grad, const Ma
       const double value =
           (f.array().max(0.0) + (-f.array().abs()).exp().log1p() - y.array() * f.array()).sum();
       const Mat s = (1.0 + (-f.array()).exp()).inverse().matrix();
-      if (rgrad) *rgrad = (s.array() * (1.0 - s.array()) * rf->array() * inv_b).matrix();
+      if (curv) curv->p = (s.array() * (1.0 - s.array()) * inv_b).matrix();
       if (grad) *grad = (s - y) * inv_b;
       return value * inv_b;
     }
   }
   throw std::logic_error("output_loss: unknown loss");
+}
+
+// R{G} = (1/B) ∂²L/∂f² R{f}, column by column, from the OutputCurvature of output_loss:
+//   mse  ∂²L/∂f² = I;   ce  w (diag p − p pᵀ);   bce  s(1 − s).
+void output_hessian(MlpLoss loss, const OutputCurvature& c, const Mat& rf, Mat& rgrad) {
+  switch (loss) {
+    case MlpLoss::mse:
+      rgrad = rf * c.inv_b;
+      return;
+    case MlpLoss::cross_entropy: {
+      // (diag p − p pᵀ) R{f} = p ⊙ R{f} − p (pᵀ R{f}), per column, times w / B.
+      rgrad = c.p.cwiseProduct(rf);
+      const RowVec ptr = rgrad.colwise().sum();
+      rgrad -= c.p * ptr.asDiagonal();
+      rgrad = rgrad * c.scale.asDiagonal();
+      return;
+    }
+    case MlpLoss::binary_cross_entropy:
+      rgrad = c.p.cwiseProduct(rf);
+      return;
+  }
+  throw std::logic_error("output_hessian: unknown loss");
 }
 
 // Backpropagation (Rumelhart, Hinton & Williams 1986), batched: with δ_L = ∂F/∂f,
@@ -284,7 +311,7 @@ double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
   ForwardPass fp;
   forward(arch_, layout_, theta, *s.x, fp);
   Mat g;
-  double value = output_loss(arch_.loss, fp.output, *s.y, gradient ? &g : nullptr, nullptr, nullptr);
+  double value = output_loss(arch_.loss, fp.output, *s.y, gradient ? &g : nullptr, nullptr);
   if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
   if (gradient) {
     gradient->resize(dim());
@@ -297,42 +324,107 @@ double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
 // --- Hessian-vector product --------------------------------------------------------------
 // Pearlmutter (1994), "Fast exact multiplication by the Hessian", Neural Computation 6(1):
 // apply R{·} = ∂/∂r|_{r=0} (·)(θ + r v) to every line of backprop. Forward: tangent() above.
-// Backward, from the top (δ_L = ∂F/∂f, R{δ_L} = (1/B) ∂²L/∂f² R{f}, see output_loss):
+// Backward, from the top (δ_L = ∂F/∂f, R{δ_L} = (1/B) ∂²L/∂f² R{f}, see output_hessian):
 //   R{∂F/∂W_l} = R{δ_{l+1}} a_lᵀ + δ_{l+1} R{a_l}ᵀ          (second term vanishes for l = 0)
 //   R{∂F/∂b_l} = R{δ_{l+1}} 1
 //   R{δ_l}     = σ'(z_l) ⊙ (W_lᵀ R{δ_{l+1}} + V_lᵀ δ_{l+1}) + σ''(z_l) ⊙ (W_lᵀ δ_{l+1}) ⊙ R{z_l}
-// and H v = (R{∂F/∂W_l}, R{∂F/∂b_l})_l + l2 v. The gradient itself is never formed; δ is
-// propagated only as far as the R{δ} recursion needs it (not at all for a single layer).
-void Mlp::evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const {
-  Samples s;
-  select_samples(data_.inputs, targets_, batch, s);
-  const Index layers = layout_.num_layers();
-  const auto& w = arch_.widths;
-  ForwardPass fp;
-  forward(arch_, layout_, theta, *s.x, fp);
-  TangentPass tp;
-  tangent(arch_, layout_, theta, v, fp, /*keep_rz=*/true, tp);
-  Mat delta, rdelta;
-  output_loss(arch_.loss, fp.output, *s.y, layers > 1 ? &delta : nullptr, &tp.output, &rdelta);
+// and H v = (R{∂F/∂W_l}, R{∂F/∂b_l})_l + l2 v.
+// Split by what depends on v: the forward pass a_l, the output curvature, δ_{l+1} and
+// p_l = W_lᵀ δ_{l+1} (l ≥ 1) depend on θ only and are computed once (MlpCurvature's
+// constructor); the tangent pass and the R{δ} recursion are the per-direction work (hvp()).
+// The gradient itself is never formed; δ is propagated only as far as the R{δ} recursion
+// needs it (δ_2..δ_L, p_1..p_{L−1}; nothing for a single layer).
 
-  out.resize(dim());
-  Mat p, q;
-  for (Index l = layers - 1; l >= 0; --l) {
-    Eigen::Map<RowMat> hw(out.data() + layout_.weight_offset(l), w[l + 1], w[l]);
-    hw.noalias() = rdelta * fp.a(l).transpose();
-    if (l > 0) hw.noalias() += delta * tp.ra[l].transpose();
-    if (layout_.has_bias()) Eigen::Map<Vec>(out.data() + layout_.bias_offset(l), w[l + 1]) = rdelta.rowwise().sum();
-    if (l > 0) {
-      const auto wl = layout_.weight(theta, l);
-      p.noalias() = wl.transpose() * delta;  // W_lᵀ δ_{l+1}
-      q.noalias() = wl.transpose() * rdelta;
-      q.noalias() += layout_.weight(v, l).transpose() * delta;
-      activation_r_backprop(arch_.activation, fp.act[l], p, q, tp.rz[l]);  // p → δ_l, q → R{δ_l}
-      delta.swap(p);
-      rdelta.swap(q);
+struct MlpCurvature::State {
+  const Mlp* mlp = nullptr;
+  Vec theta;
+  Samples samples;
+  ForwardPass fp;
+  OutputCurvature out_curv;
+  double value = 0.0;
+  std::vector<Mat> delta;  // δ_l, l = 2..L (index l); δ_L = ∂F/∂f
+  std::vector<Mat> p;      // p_l = W_lᵀ δ_{l+1}, l = 1..L−1
+  // Per-product scratch (hvp() is const but not thread-safe on one object).
+  mutable TangentPass tp;
+  mutable Mat rdelta, q, pbuf;
+  mutable std::uint64_t products = 0;
+};
+
+MlpCurvature::MlpCurvature(const Mlp& mlp, const Vec& theta, Batch batch) : state_(std::make_unique<State>()) {
+  if (theta.size() != mlp.dim())
+    throw InputError("objective '" + mlp.spec() + "': parameter vector has length " + std::to_string(theta.size()) +
+                     ", expected " + std::to_string(mlp.dim()));
+  for (Index i : batch)
+    if (i < 0 || i >= mlp.num_samples())
+      throw InputError("objective '" + mlp.spec() + "': sample index " + std::to_string(i) + " outside [0, " +
+                       std::to_string(mlp.num_samples()) + ")");
+  State& s = *state_;
+  s.mlp = &mlp;
+  s.theta = theta;
+  const MlpArchitecture& arch = mlp.arch_;
+  const MlpLayout& layout = mlp.layout_;
+  select_samples(mlp.data_.inputs, mlp.targets_, batch, s.samples);
+  forward(arch, layout, s.theta, *s.samples.x, s.fp);
+  const Index layers = layout.num_layers();
+  s.delta.resize(layers + 1);
+  s.p.resize(layers);
+  s.value = output_loss(arch.loss, s.fp.output, *s.samples.y, layers > 1 ? &s.delta[layers] : nullptr, &s.out_curv);
+  if (arch.l2 != 0.0) s.value += 0.5 * arch.l2 * s.theta.squaredNorm();
+  for (Index l = layers - 1; l >= 1; --l) {
+    s.p[l].noalias() = layout.weight(s.theta, l).transpose() * s.delta[l + 1];
+    if (l >= 2) {
+      s.delta[l] = s.p[l];
+      activation_backprop(arch.activation, s.fp.act[l], s.delta[l]);
     }
   }
-  if (arch_.l2 != 0.0) out += arch_.l2 * v;
+}
+
+MlpCurvature::~MlpCurvature() = default;
+MlpCurvature::MlpCurvature(MlpCurvature&&) noexcept = default;
+MlpCurvature& MlpCurvature::operator=(MlpCurvature&&) noexcept = default;
+
+Index MlpCurvature::dim() const { return state_->mlp->dim(); }
+const Vec& MlpCurvature::point() const { return state_->theta; }
+double MlpCurvature::value() const { return state_->value; }
+std::uint64_t MlpCurvature::products() const { return state_->products; }
+
+void MlpCurvature::hvp(const Vec& v, Vec& out) const {
+  const State& s = *state_;
+  const Mlp& mlp = *s.mlp;
+  if (v.size() != mlp.dim())
+    throw InputError("MlpCurvature::hvp: direction has length " + std::to_string(v.size()) + ", expected " +
+                     std::to_string(mlp.dim()));
+  const MlpArchitecture& arch = mlp.arch_;
+  const MlpLayout& layout = mlp.layout_;
+  const Index layers = layout.num_layers();
+  const auto& w = arch.widths;
+  ++s.products;
+  TangentPass& tp = s.tp;
+  tangent(arch, layout, s.theta, v, s.fp, /*keep_rz=*/true, tp);
+  Mat& rdelta = s.rdelta;
+  output_hessian(arch.loss, s.out_curv, tp.output, rdelta);
+
+  out.resize(mlp.dim());
+  for (Index l = layers - 1; l >= 0; --l) {
+    Eigen::Map<RowMat> hw(out.data() + layout.weight_offset(l), w[l + 1], w[l]);
+    hw.noalias() = rdelta * s.fp.a(l).transpose();
+    if (l > 0) hw.noalias() += s.delta[l + 1] * tp.ra[l].transpose();
+    if (layout.has_bias()) Eigen::Map<Vec>(out.data() + layout.bias_offset(l), w[l + 1]) = rdelta.rowwise().sum();
+    if (l > 0) {
+      s.q.noalias() = layout.weight(s.theta, l).transpose() * rdelta;
+      s.q.noalias() += layout.weight(v, l).transpose() * s.delta[l + 1];
+      s.pbuf = s.p[l];
+      activation_r_backprop(arch.activation, s.fp.act[l], s.pbuf, s.q, tp.rz[l]);  // q → R{δ_l}
+      rdelta.swap(s.q);
+    }
+  }
+  if (arch.l2 != 0.0) out += arch.l2 * v;
+}
+
+MlpCurvature Mlp::bind(const Vec& theta, Batch batch) const { return MlpCurvature(*this, theta, batch); }
+
+void Mlp::evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const {
+  MlpCurvature(*this, theta, batch).hvp(v, out);
 }
 
 // --- least-squares view ------------------------------------------------------------------
@@ -398,7 +490,11 @@ Dataset make_mlp_dataset(const Spec& spec, const std::vector<Index>& widths, Mlp
 }
 
 ObjectivePtr make_mlp(const Spec& spec, MlpArchitecture arch) {
+  // Parameters and the activations kept for backprop must fit the budget (network_budget.hpp);
+  // the data matrix itself is checked by make_dataset before it is allocated.
+  check_network_size(arch.widths, 1, arch.bias, "objective '" + spec.name() + "': ");
   Dataset data = make_mlp_dataset(spec, arch.widths, arch.loss);
+  check_network_size(arch.widths, data.size(), arch.bias, "objective '" + spec.name() + "': ");
   return std::make_unique<Mlp>(std::move(arch), std::move(data), spec.canonical());
 }
 

@@ -1,0 +1,144 @@
+#include "optdyn/analysis/spectral_density.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+namespace optdyn::analysis {
+
+namespace {
+
+Estimate mean_and_stderr(const std::vector<double>& x) {
+  Estimate e;
+  const double n = static_cast<double>(x.size());
+  if (x.empty()) return e;
+  for (double v : x) e.value += v;
+  e.value /= n;
+  if (x.size() > 1) {
+    double ss = 0.0;
+    for (double v : x) ss += (v - e.value) * (v - e.value);
+    e.stderr_ = std::sqrt(ss / (n - 1.0) / n);
+  }
+  return e;
+}
+
+Vec rademacher(Index d, Rng& rng) {
+  Vec z(d);
+  for (Index i = 0; i < d; ++i) z[i] = rng.rademacher_sign() ? 1.0 : -1.0;
+  return z;
+}
+
+}  // namespace
+
+Index lanczos_tridiagonal(const SymmetricOperator& op, const Vec& v1, Index m, Vec& alpha, Vec& beta) {
+  const Index d = op.rows();
+  m = std::min(m, d);
+  if (m < 1) throw std::invalid_argument("lanczos_tridiagonal: need at least one step");
+  Mat v(d, m);
+  v.col(0) = v1 / v1.norm();
+  alpha.resize(m);
+  beta.resize(std::max<Index>(m - 1, 0));
+  Vec w(d);
+  double scale = 0.0;
+  Index steps = 0;
+  for (Index j = 0; j < m; ++j) {
+    op.perform_op(v.col(j).data(), w.data());
+    alpha[j] = v.col(j).dot(w);
+    steps = j + 1;
+    if (j + 1 == m) break;
+    // Full reorthogonalisation against v_0..v_j, twice ("twice is enough", Parlett).
+    for (int pass = 0; pass < 2; ++pass) {
+      const Vec c = v.leftCols(j + 1).transpose() * w;
+      w.noalias() -= v.leftCols(j + 1) * c;
+    }
+    const double b = w.norm();
+    scale = std::max(scale, std::abs(alpha[j]) + b);
+    if (b <= 1e-12 * scale) break;  // invariant subspace
+    beta[j] = b;
+    v.col(j + 1) = w / b;
+  }
+  alpha.conservativeResize(steps);
+  beta.conservativeResize(steps - 1);
+  return steps;
+}
+
+SpectralDensity spectral_density(const SymmetricOperator& op, const SlqOptions& o, Rng& rng) {
+  if (o.probes < 1) throw std::invalid_argument("probes must be at least 1");
+  if (o.lanczos_steps < 1) throw std::invalid_argument("lanczos steps must be at least 1");
+  if (!(o.sigma_squared > 0.0)) throw std::invalid_argument("sigma_squared must be positive");
+  if (o.grid_points < 2) throw std::invalid_argument("grid_points must be at least 2");
+  const Index d = op.rows();
+  const std::uint64_t before = op.products();
+  SpectralDensity s;
+  s.dim = d;
+  std::vector<double> quad_trace;
+  for (Index p = 0; p < o.probes; ++p) {
+    const Vec z = rademacher(d, rng);
+    Vec alpha, beta;
+    const Index steps = lanczos_tridiagonal(op, z, o.lanczos_steps, alpha, beta);
+    quad_trace.push_back(static_cast<double>(d) * alpha[0]);  // zᵀAz = D·v₁ᵀAv₁
+    Eigen::SelfAdjointEigenSolver<Mat> t;
+    t.computeFromTridiagonal(alpha, beta, Eigen::ComputeEigenvectors);
+    s.nodes.push_back(t.eigenvalues());
+    s.weights.push_back(t.eigenvectors().row(0).transpose().array().square().matrix());
+    (void)steps;
+  }
+  s.trace = mean_and_stderr(quad_trace);
+  s.lambda_min = s.nodes[0].minCoeff();
+  s.lambda_max = s.nodes[0].maxCoeff();
+  for (const Vec& n : s.nodes) {
+    s.lambda_min = std::min(s.lambda_min, n.minCoeff());
+    s.lambda_max = std::max(s.lambda_max, n.maxCoeff());
+  }
+  const double width = s.lambda_max - s.lambda_min;
+  s.smoothing_variance = o.sigma_squared * std::max(1.0, width);
+  const double sd = std::sqrt(s.smoothing_variance);
+  const double pad = std::max(5.0 * sd, 1e-2 * width);
+  s.grid = Vec::LinSpaced(o.grid_points, s.lambda_min - pad, s.lambda_max + pad);
+  s.density = Vec::Zero(o.grid_points);
+  const double norm = 1.0 / (std::sqrt(2.0 * std::numbers::pi * s.smoothing_variance) * static_cast<double>(o.probes));
+  for (std::size_t p = 0; p < s.nodes.size(); ++p)
+    for (Index j = 0; j < s.nodes[p].size(); ++j) {
+      const double node = s.nodes[p][j], w = s.weights[p][j];
+      s.density.array() +=
+          w * norm * (-(s.grid.array() - node).square() / (2.0 * s.smoothing_variance)).exp();
+    }
+  s.products = op.products() - before;
+  return s;
+}
+
+Estimate SpectralDensity::fraction_below(double x) const {
+  std::vector<double> f;
+  for (std::size_t p = 0; p < nodes.size(); ++p) f.push_back((nodes[p].array() < x).select(weights[p].array(), 0.0).sum());
+  return mean_and_stderr(f);
+}
+
+Estimate SpectralDensity::fraction_between(double lo, double hi) const {
+  std::vector<double> f;
+  for (std::size_t p = 0; p < nodes.size(); ++p)
+    f.push_back(((nodes[p].array() >= lo) && (nodes[p].array() <= hi)).select(weights[p].array(), 0.0).sum());
+  return mean_and_stderr(f);
+}
+
+double SpectralDensity::cdf(double x) const {
+  double total = 0.0;
+  for (std::size_t p = 0; p < nodes.size(); ++p) total += (nodes[p].array() <= x).select(weights[p].array(), 0.0).sum();
+  return nodes.empty() ? 0.0 : total / static_cast<double>(nodes.size());
+}
+
+Estimate hutchinson_trace(const SymmetricOperator& op, Index probes, Rng& rng) {
+  if (probes < 1) throw std::invalid_argument("probes must be at least 1");
+  const Index d = op.rows();
+  std::vector<double> q;
+  Vec az(d);
+  for (Index p = 0; p < probes; ++p) {
+    const Vec z = rademacher(d, rng);
+    op.perform_op(z.data(), az.data());
+    q.push_back(z.dot(az));
+  }
+  return mean_and_stderr(q);
+}
+
+}  // namespace optdyn::analysis

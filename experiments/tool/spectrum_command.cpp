@@ -1,0 +1,255 @@
+// `optdyn spectrum --objective SPEC --x0 SPEC --k K --which largest|smallest|both
+//   [--tol T] [--ncv N] [--max-iterations I] [--dense auto|always|never] [--dense-threshold D]
+//   [--zero-tol Z] [--density --probes P --lanczos-steps M --sigma2 S --grid G --seed S]
+//   --out DIR`
+// Extreme Hessian eigenpairs, the saddle index and (optionally) the SLQ spectral density at
+// one point (analysis/hessian_eigen.hpp, saddle_index.hpp, spectral_density.hpp). Writes:
+//
+//   DIR/eigen.csv     rank,eigenvalue,residual   (rank = position in the ascending spectrum,
+//                                                 1 = smallest, D = largest; residual =
+//                                                 ‖Hv − λv‖₂ recomputed with fresh HVPs)
+//   DIR/density.csv   lambda,density              (with --density; smoothed SLQ density)
+//   DIR/summary.json  see the help text below
+//
+// Non-convergence is not an error: exit 0, "converged": false in summary.json, only the
+// converged pairs in eigen.csv, and one warning line on stderr. Bad input: exit 2 with one
+// line naming the option. Files are written to .tmp and renamed; DIR is created if needed
+// and existing files in it are replaced.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "harness/atomic_file.hpp"
+#include "harness/csv_writer.hpp"
+#include "optdyn/analysis/hessian_eigen.hpp"
+#include "optdyn/analysis/hessian_operator.hpp"
+#include "optdyn/analysis/saddle_index.hpp"
+#include "optdyn/analysis/spectral_density.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/initial_point.hpp"
+#include "optdyn/core/rng.hpp"
+#include "optdyn/objectives/registry.hpp"
+#include "tool/command.hpp"
+
+namespace optdyn::tool {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace optdyn::analysis;
+
+constexpr Index kMaxDenseDim = 10000;
+
+nlohmann::ordered_json number_or_null(double x) {
+  return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
+}
+
+int run_spectrum(const po::variables_map& vm) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string objective_spec = vm["objective"].as<std::string>();
+  const std::string x0_spec = vm["x0"].as<std::string>();
+  const fs::path out = vm["out"].as<std::string>();
+  if (out.empty()) throw InputError("--out: empty path");
+  const long k = vm["k"].as<long>();
+  const bool want_density = vm.count("density") > 0;
+  for (const char* opt : {"probes", "lanczos-steps", "sigma2", "grid", "seed"})
+    if (!vm[opt].defaulted() && !want_density) throw InputError(std::string("--") + opt + ": needs --density");
+
+  EigenOptions eo;
+  try {
+    eo.which = parse_spectrum_end(vm["which"].as<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--which: ") + e.what());
+  }
+  try {
+    eo.method = parse_dense_choice(vm["dense"].as<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--dense: ") + e.what());
+  }
+  eo.tol = vm["tol"].as<double>();
+  if (!(eo.tol > 0.0) || !(eo.tol < 1.0)) throw InputError("--tol: must lie in (0, 1)");
+  const long ncv = vm["ncv"].as<long>();
+  if (ncv < 0) throw InputError("--ncv: must be >= 0 (0: automatic)");
+  eo.ncv = ncv;
+  const long maxit = vm["max-iterations"].as<long>();
+  if (maxit < 1) throw InputError("--max-iterations: must be >= 1");
+  eo.max_iterations = maxit;
+  const long threshold = vm["dense-threshold"].as<long>();
+  if (threshold < 0) throw InputError("--dense-threshold: must be >= 0");
+  eo.dense_threshold = threshold;
+  const double zero_tol = vm["zero-tol"].as<double>();
+  if (!(zero_tol >= 0.0) || !std::isfinite(zero_tol)) throw InputError("--zero-tol: must be finite and >= 0");
+  SlqOptions so;
+  so.probes = vm["probes"].as<long>();
+  so.lanczos_steps = vm["lanczos-steps"].as<long>();
+  so.sigma_squared = vm["sigma2"].as<double>();
+  so.grid_points = vm["grid"].as<long>();
+  const std::uint64_t seed = vm["seed"].as<std::uint64_t>();
+  if (so.probes < 1) throw InputError("--probes: must be >= 1");
+  if (so.lanczos_steps < 1) throw InputError("--lanczos-steps: must be >= 1");
+  if (!(so.sigma_squared > 0.0) || !std::isfinite(so.sigma_squared)) throw InputError("--sigma2: must be finite and > 0");
+  if (so.grid_points < 2) throw InputError("--grid: must be >= 2");
+
+  ObjectivePtr f = make_objective(objective_spec);
+  const Vec x = initial_point(x0_spec, *f);
+  const Index d = f->dim();
+  eo.k = k;
+  const bool dense = eo.method == EigenMethod::dense || (eo.method == EigenMethod::automatic && d <= eo.dense_threshold);
+  if (k < 1) throw InputError("--k: must be >= 1");
+  if (dense) {
+    if (k > d) throw InputError("--k: " + std::to_string(k) + " exceeds the dimension " + std::to_string(d));
+    if (d > kMaxDenseDim)
+      throw InputError("--dense: dimension " + std::to_string(d) + " exceeds the dense limit " + std::to_string(kMaxDenseDim));
+  } else {
+    if (k >= d) throw InputError("--k: must be below the dimension " + std::to_string(d) + " for Lanczos");
+    const Index used = eo.ncv > 0 ? eo.ncv : default_ncv(k, d);
+    if (used <= k || used > d)
+      throw InputError("--ncv: " + std::to_string(used) + " must satisfy k < ncv <= D (k = " + std::to_string(k) +
+                       ", D = " + std::to_string(d) + ")");
+  }
+  std::error_code ec;
+  if (fs::exists(out, ec)) {
+    if (!fs::is_directory(out, ec)) throw InputError("--out '" + out.string() + "': exists and is not a directory");
+  } else {
+    fs::create_directories(out, ec);
+    if (ec) throw InputError("--out '" + out.string() + "': cannot create directory: " + ec.message());
+  }
+
+  HessianOperator op(*f, x);
+  const EigenResult r = extreme_eigenpairs(op, eo);
+  double scale = r.eigenvalues.size() > 0 ? r.eigenvalues.cwiseAbs().maxCoeff() : 0.0;
+  if (r.spectrum.size() > 0) scale = r.spectrum.cwiseAbs().maxCoeff();
+
+  std::optional<SpectralDensity> sd;
+  if (want_density) {
+    Rng rng(seed);
+    sd = spectral_density(op, so, rng);
+    if (r.spectrum.size() == 0) scale = std::max({scale, std::abs(sd->lambda_min), std::abs(sd->lambda_max)});
+  }
+  const double abs_tol = zero_tol * scale;
+
+  {
+    harness::CsvWriter csv(out / "eigen.csv", {"rank", "eigenvalue", "residual"});
+    for (Index i = 0; i < r.eigenvalues.size(); ++i)
+      csv.row({static_cast<long long>(r.ranks[i]), r.eigenvalues[i], r.residuals[i]});
+    csv.close();
+  }
+  if (sd) {
+    harness::CsvWriter csv(out / "density.csv", {"lambda", "density"});
+    for (Index i = 0; i < sd->grid.size(); ++i) csv.row({sd->grid[i], sd->density[i]});
+    csv.close();
+  }
+
+  nlohmann::ordered_json j;
+  j["objective"] = f->spec();
+  j["x0"] = x0_spec;
+  j["dim"] = d;
+  j["which"] = vm["which"].as<std::string>();
+  j["k"] = k;
+  j["method"] = r.method;
+  j["tol"] = eo.tol;
+  j["ncv"] = r.ncv;
+  j["converged"] = r.converged;
+  j["pairs_converged"] = r.eigenvalues.size();
+  j["iterations"] = r.iterations;
+  j["max_residual"] = r.residuals.size() > 0 ? number_or_null(r.residuals.maxCoeff()) : nlohmann::ordered_json(nullptr);
+  j["cached_hvp"] = op.cached();
+  j["hvps_eigen"] = r.products;
+  nlohmann::ordered_json index;
+  if (r.spectrum.size() > 0 || sd) {
+    const SaddleIndex s = r.spectrum.size() > 0 ? saddle_index(r.spectrum, abs_tol) : saddle_index(*sd, abs_tol);
+    index["source"] = s.exact ? "dense_spectrum" : "slq";
+    index["exact"] = s.exact;
+    index["index"] = s.index;
+    index["index_stderr"] = s.index_stderr;
+    index["negative"] = s.negative;
+    index["near_zero"] = s.near_zero;
+    index["near_zero_stderr"] = s.near_zero_stderr;
+    index["positive"] = s.positive;
+    index["zero_tol"] = zero_tol;
+    index["tolerance"] = abs_tol;
+    index["scale"] = scale;
+    index["log_count"] = log_saddle_count(d, s.index);
+  } else {
+    index = nullptr;  // neither the full spectrum nor a density: no index
+  }
+  j["index"] = index;
+  if (sd) {
+    j["density"] = {{"probes", so.probes},
+                    {"lanczos_steps", so.lanczos_steps},
+                    {"sigma_squared", so.sigma_squared},
+                    {"smoothing_variance", sd->smoothing_variance},
+                    {"seed", seed},
+                    {"lambda_min", sd->lambda_min},
+                    {"lambda_max", sd->lambda_max},
+                    {"hvps", sd->products}};
+    j["trace"] = {{"value", number_or_null(sd->trace.value)}, {"stderr", number_or_null(sd->trace.stderr_)}};
+  }
+  j["hvps"] = op.products();
+  j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  harness::write_file_atomically(out / "summary.json", j.dump(2) + "\n");
+
+  if (!r.converged)
+    std::cerr << "optdyn spectrum: warning: " << r.eigenvalues.size() << " of "
+              << (eo.which == SpectrumEnd::both ? 2 * k : k) << " eigenpairs converged within " << maxit
+              << " restarts (tol " << eo.tol << "); see summary.json\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+Command spectrum_command() {
+  Command c;
+  c.name = "spectrum";
+  c.summary = "extreme Hessian eigenpairs, saddle index and spectral density at a point";
+  c.synopsis =
+      "optdyn spectrum --objective SPEC --x0 SPEC --k K --which largest|smallest|both [--tol T] [--ncv N]\n"
+      "       [--dense auto|always|never] [--zero-tol Z] [--density [--probes P] [--lanczos-steps M] [--seed S]]\n"
+      "       --out DIR";
+  c.details =
+      "Writes DIR/eigen.csv (rank,eigenvalue,residual; rank = position in the ascending\n"
+      "spectrum, 1 = smallest; residual = ||Hv - lambda v|| recomputed with fresh HVPs),\n"
+      "DIR/density.csv (lambda,density; with --density: stochastic Lanczos quadrature with\n"
+      "Rademacher probes, full reorthogonalisation, Gaussian smoothing of variance\n"
+      "sigma2*max(1, lambda_max - lambda_min)) and DIR/summary.json: method (dense|lanczos),\n"
+      "converged, iterations (Spectra restarts), hvps (all Hessian-vector products),\n"
+      "hvps_eigen, seconds, index {index = negative/D, negative, near_zero, positive,\n"
+      "tolerance = zero_tol * max|lambda|, exact (dense spectrum) or SLQ estimate with\n"
+      "index_stderr over probes, log_count = log C(D, index*D)}, and with --density the\n"
+      "Hutchinson trace {value, stderr}. The index needs the dense path or --density.\n\n"
+      "--which both gives the k largest and the k smallest. Lanczos uses Spectra's\n"
+      "SymEigsSolver (ncv = max(2k+1, 20) capped at D unless --ncv); the dense path\n"
+      "(Eigen's SelfAdjointEigenSolver) is used when --dense always, or auto and\n"
+      "D <= --dense-threshold. Exit 0 also when not every pair converged: then\n"
+      "converged = false in summary.json, only converged pairs in eigen.csv, and a\n"
+      "warning on stderr. Exit 2 on bad input.";
+  c.declare = [](po::options_description& visible, po::options_description&, po::positional_options_description&) {
+    visible.add_options()
+        ("objective", po::value<std::string>()->value_name("SPEC")->required(), "objective spec")
+        ("x0", po::value<std::string>()->value_name("SPEC")->required(), "the point (as for optdyn eval)")
+        ("k", po::value<long>()->value_name("K")->default_value(10), "eigenpairs per end")
+        ("which", po::value<std::string>()->value_name("END")->default_value("largest"), "largest|smallest|both")
+        ("tol", po::value<double>()->value_name("T")->default_value(1e-10), "Spectra's relative convergence tolerance")
+        ("ncv", po::value<long>()->value_name("N")->default_value(0), "Lanczos subspace size (0: max(2k+1, 20), capped at D)")
+        ("max-iterations", po::value<long>()->value_name("I")->default_value(1000), "Lanczos restarts at most")
+        ("dense", po::value<std::string>()->value_name("WHEN")->default_value("auto"), "auto|always|never")
+        ("dense-threshold", po::value<long>()->value_name("D")->default_value(1500), "auto: dense when dim <= D")
+        ("zero-tol", po::value<double>()->value_name("Z")->default_value(1e-8),
+         "near-zero band |lambda| <= Z * max|lambda| for the index")
+        ("density", "also estimate the spectral density (SLQ) and the trace")
+        ("probes", po::value<long>()->value_name("P")->default_value(10), "SLQ: Rademacher probes")
+        ("lanczos-steps", po::value<long>()->value_name("M")->default_value(90), "SLQ: Lanczos steps per probe")
+        ("sigma2", po::value<double>()->value_name("S")->default_value(1e-5), "SLQ: smoothing variance factor")
+        ("grid", po::value<long>()->value_name("G")->default_value(1000), "SLQ: density grid points")
+        ("seed", po::value<std::uint64_t>()->value_name("S")->default_value(0), "SLQ: probe seed")
+        ("out", po::value<std::string>()->value_name("DIR")->required(), "output directory");
+  };
+  c.run = run_spectrum;
+  return c;
+}
+
+}  // namespace optdyn::tool
