@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `optdyn run` end to end (DESIGN.md contract): columns, row 0 = start, GD values against
 # the closed form, determinism byte for byte (minibatches), divergence (exit 3, rows kept,
-# status file), bad specs (exit 2, one line naming the key), `optdyn list optimizers`.
+# status file), the curvature monitor columns (closed form), bad specs (exit 2, one line naming
+# the key), `optdyn list optimizers`.
 # Usage: bash run_test.sh BIN_DIR SOURCE_DIR
 set -u
 BIN_DIR=${1:?usage: run_test.sh BIN_DIR SOURCE_DIR}
@@ -81,6 +82,40 @@ assert abs(float(rows[2]["avg_grad_norm"]) - 0.375) < 1e-15, rows[2]
 PY
 pass "average columns"
 
+# --- curvature monitor: GD (lr 0.1) on the diagonal F = ½(2x₀² − 0.5x₁² + 0.25x₂²) from (1, 1, 1):
+# x_k,i = (1 − 0.1λ_i)^k; H = diag(2, −0.5, 0.25) everywhere, so lambda_max = 2, lambda_min = −0.5,
+# cond_pos = 2/0.25 = 8, index = 1/3, neg_count = 1, rayleigh_g = Σλ³x²/Σλ²x². Measured at
+# steps 0, 2, 4 (every=2), nan at 1, 3, 5; 3 HVPs each (closed-form Hessian: 2 residual checks
+# + gᵀHg), not counted in evals; monitor_hvps = 9 in the status file.
+"$OPTDYN" run --objective "quadratic:eigs=2/-0.5/0.25,rotate=false" --optimizer "gd:lr=0.1" --steps 5 --x0 1,1,1 \
+  --monitor "curvature:every=2" --out "$WORK/mon.csv" 2>"$WORK/mon.err" || fail "monitor run exited $?: $(cat "$WORK/mon.err")"
+[ "$(head -1 "$WORK/mon.csv")" = "step,evals,loss,grad_norm,lambda_max,lambda_min,cond_pos,rayleigh_g,index,neg_count,curv_hvps,curv_converged" ] \
+  || fail "monitor header: $(head -1 "$WORK/mon.csv")"
+"$PYTHON" - "$WORK/mon.csv" <<'PY2' || fail "monitor values differ from the closed form"
+import csv, json, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert [int(r["step"]) for r in rows] == [0, 1, 2, 3, 4, 5], rows
+lam = (2.0, -0.5, 0.25)
+cols = ("lambda_max", "lambda_min", "cond_pos", "rayleigh_g", "index", "neg_count", "curv_hvps", "curv_converged")
+for r in rows:
+    k = int(r["step"])
+    assert int(r["evals"]) == k, r
+    if k % 2:
+        assert all(r[c] == "nan" for c in cols), r
+        continue
+    x = [(1 - 0.1 * l) ** k for l in lam]
+    g = [l * xi for l, xi in zip(lam, x)]
+    rq = sum(l * gi * gi for l, gi in zip(lam, g)) / sum(gi * gi for gi in g)
+    want = {"lambda_max": 2.0, "lambda_min": -0.5, "cond_pos": 8.0, "rayleigh_g": rq, "index": 1 / 3,
+            "neg_count": 1, "curv_hvps": 3, "curv_converged": 1}
+    for c, w in want.items():
+        assert abs(float(r[c]) - w) <= 1e-13 * max(1, abs(w)), (k, c, r[c], w)
+status = json.load(open(sys.argv[1] + ".status.json"))
+assert status["monitor_hvps"] == 9 and status["evals"] == 5, status
+assert status["monitor"].startswith("curvature:every=2,"), status
+PY2
+pass "curvature monitor columns, closed form, status"
+
 # --- bad input: exit 2, one line naming the key -------------------------------------------------
 check_bad() {  # expected-word, args...
   local word=$1; shift
@@ -99,6 +134,8 @@ check_bad "convention" "${base[@]}" --optimizer "rmsprop:convention=keras"
 check_bad "--batch" "${base[@]}" --optimizer gd --batch 4
 check_bad "--sampling" --objective "least_squares:n=10,dim=2" --steps 3 --out "$WORK/bad.csv" --optimizer gd --batch 2 --sampling random
 check_bad "steps" --objective "quadratic:eigs=1" --optimizer gd --out "$WORK/bad.csv"
+check_bad "'bogus'" "${base[@]}" --optimizer gd --monitor "curvature:every=2,bogus=1"
+check_bad "'every'" "${base[@]}" --optimizer gd --monitor "curvature:k=1"
 pass "bad input"
 
 # --- list ---------------------------------------------------------------------------------------

@@ -3,15 +3,26 @@
 //
 //   optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE]
 //              [--seed S] [--x0 SPEC] [--record-every K] [--record-params]
-//              [--diverge-above X] --out FILE.csv
+//              [--diverge-above X] [--monitor SPEC] --out FILE.csv
 //
 // CSV columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm when the optimizer
 // carries an `average` modifier: F and ‖∇F‖ at the Polyak–Ruppert average; row 0 uses θ₀)
-// (+ x0…x{D−1} with --record-params).
+// (+ x0…x{D−1} with --record-params)
+// (+ lambda_max,lambda_min,cond_pos,rayleigh_g,index,neg_count,curv_hvps,curv_converged with
+//  --monitor curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,dense_threshold=1500]
+//  [,zero_tol=1e-8]; analysis/curvature_monitor.hpp defines each quantity).
 //  * Row 0 is the starting point; then every K-th step, and always the last step run.
 //  * evals = gradient evaluations the optimizer requested from its oracle so far (one per
 //    minibatch; Nesterov's look-ahead counts once per step). loss and grad_norm are the FULL
 //    objective F(θ) and ‖∇F(θ)‖ at the recorded θ, computed for the record and not counted.
+//  * Curvature monitor: measured at recorded rows whose step is a multiple of K (so always
+//    row 0; with --record-every R only steps that are multiples of both are measured); every
+//    monitor cell of the other rows is `nan` (as is a row whose θ is not finite). index and
+//    neg_count are exact (dense spectrum, D ≤ dense_threshold with dense=auto) or `nan`
+//    (Lanczos ends only); cond_pos = λmax / the smallest eigenvalue above the near-zero band
+//    (Lanczos: λmax/λmin when λmin is above the band), `nan` when undefined. curv_hvps = the
+//    Hessian-vector products of that measurement. The monitor's products and gradients are
+//    diagnostics: NOT counted in evals; their total is monitor_hvps in the status file.
 //  * Deterministic: the minibatch sequence comes from Rng::derived(seed, sampler stream), so
 //    the same arguments and build give a byte-identical file.
 //
@@ -23,16 +34,19 @@
 // writes FILE.csv.status.json:
 //   {"status": "ok" | "diverged", "reason": "...", "steps_run": k, "steps_requested": N,
 //    "rows": r, "objective": canonical spec, "optimizer": canonical spec, "x0": as given,
-//    "dim": D, "batch": B, "sampling": MODE, "seed": S, "evals": E, "samples": S_total}
+//    "dim": D, "batch": B, "sampling": MODE, "seed": S, "evals": E, "samples": S_total
+//    [, "monitor": canonical monitor spec, "monitor_hvps": total, "monitor_measurements": m]}
 // Both files are written to a temporary name and renamed into place.
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/atomic_file.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
+#include "optdyn/analysis/curvature_monitor.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
@@ -61,6 +75,8 @@ int run_run(const po::variables_map& vm) {
   if (every < 1) throw InputError("--record-every: must be >= 1, got " + std::to_string(every));
   if (has_bound && !std::isfinite(bound)) throw InputError("--diverge-above: must be finite");
   const Sampling sampling = parse_sampling(sampling_text, "--sampling");
+  std::optional<analysis::CurvatureMonitor> monitor;
+  if (vm.count("monitor")) monitor.emplace(vm["monitor"].as<std::string>());
 
   ObjectivePtr f = make_objective(objective_spec);
   OptimizerPtr optimizer = make_optimizer(optimizer_spec);
@@ -68,6 +84,7 @@ int run_run(const po::variables_map& vm) {
   const Index dim = f->dim();
   if (batch > 0 && f->num_samples() == 0)
     throw InputError("--batch: objective '" + f->spec() + "' is not a finite sum (use --batch 0)");
+  if (monitor) monitor->check_dimension(dim);
   ObjectiveOracle oracle(*f, batch, sampling, seed);
   optimizer->reset(dim);
 
@@ -75,6 +92,8 @@ int run_run(const po::variables_map& vm) {
   for (const StateView& view : optimizer->state()) averaged = averaged || view.name == "average";
   std::vector<std::string> columns = {"step", "evals", "loss", "grad_norm"};
   if (averaged) columns.insert(columns.end(), {"avg_loss", "avg_grad_norm"});
+  if (monitor) columns.insert(columns.end(), analysis::CurvatureMonitor::columns().begin(),
+                              analysis::CurvatureMonitor::columns().end());
   if (record_params)
     for (Index i = 0; i < dim; ++i) columns.push_back("x" + std::to_string(i));
   harness::CsvWriter csv(out, columns);
@@ -83,11 +102,15 @@ int run_run(const po::variables_map& vm) {
     const double loss = f->value_and_gradient(theta, gradient);
     std::vector<harness::CsvCell> row = {static_cast<long long>(step), static_cast<long long>(oracle.calls()), loss,
                                          gradient.norm()};
+    // The monitor reuses this gradient (∇F at θ) before the average columns overwrite it.
+    std::vector<double> monitor_cells;
+    if (monitor) monitor_cells = monitor->cells(*f, theta, monitor->due(step), &gradient);
     if (averaged) {
       const Vec& average = step == 0 ? theta : optimizer->state("average");
       row.emplace_back(f->value_and_gradient(average, gradient));
       row.emplace_back(gradient.norm());
     }
+    for (double cell : monitor_cells) row.emplace_back(cell);
     if (record_params)
       for (Index i = 0; i < dim; ++i) row.emplace_back(theta[i]);
     csv.row(row);
@@ -133,6 +156,11 @@ int run_run(const po::variables_map& vm) {
   j["seed"] = seed;
   j["evals"] = oracle.calls();
   j["samples"] = oracle.samples();
+  if (monitor) {
+    j["monitor"] = monitor->spec();
+    j["monitor_hvps"] = monitor->hvps();
+    j["monitor_measurements"] = monitor->measurements();
+  }
   harness::write_file_atomically(out + ".status.json", j.dump(2) + "\n");
   if (status != "ok") {
     harness::print_error("run diverged at step " + std::to_string(k) + " (" + reason + "); " + std::to_string(rows) +
@@ -150,7 +178,9 @@ Command run_command() {
   c.summary = "run a discrete optimizer on an objective; one CSV row per recorded step";
   c.synopsis =
       "optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE] [--seed S]\n"
-      "           [--x0 SPEC] [--record-every K] [--record-params] [--diverge-above X] --out FILE.csv";
+      "           [--x0 SPEC] [--record-every K] [--record-params] [--diverge-above X]\n"
+      "           [--monitor curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,zero_tol=1e-8]]\n"
+      "           --out FILE.csv";
   c.details =
       "Columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm with an 'average' modifier,\n"
       "+ x0..x{D-1} with --record-params). Row 0 is the\n"
@@ -161,7 +191,15 @@ Command run_command() {
       "(--sampling shuffle: epochs of a fresh permutation; replacement; cyclic: in order).\n\n"
       "Divergence (NaN/Inf parameters, or with --diverge-above X a loss above X, checked every\n"
       "step) stops the run: rows so far are kept, exit status 3. Every run writes\n"
-      "FILE.csv.status.json with status ok|diverged, the reason and the resolved specs.";
+      "FILE.csv.status.json with status ok|diverged, the reason and the resolved specs.\n\n"
+      "--monitor curvature:every=K adds lambda_max,lambda_min,cond_pos,rayleigh_g,index,neg_count,\n"
+      "curv_hvps,curv_converged (before x0..): the Hessian's extreme eigenvalues, lambda_max over the\n"
+      "smallest eigenvalue above the near-zero band |lambda| <= zero_tol*max|lambda| (nan if none),\n"
+      "g'Hg/g'g, the saddle index negative/D and the negative count (exact from the dense spectrum\n"
+      "when D <= dense_threshold=1500 with dense=auto; nan on the Lanczos path, where cond_pos is\n"
+      "lambda_max/lambda_min if lambda_min is above the band), and the HVPs used. Measured at\n"
+      "recorded steps that are multiples of K (and step 0); other rows hold nan. Monitor HVPs are\n"
+      "not counted in evals; their total is monitor_hvps in the status file.";
   c.declare = [](po::options_description& visible, po::options_description&, po::positional_options_description&) {
     visible.add_options()
         ("objective", po::value<std::string>()->value_name("SPEC")->required(), "objective spec")
@@ -174,6 +212,7 @@ Command run_command() {
         ("record-every", po::value<long>()->value_name("K")->default_value(1), "record every K-th step")
         ("record-params", "also write the parameters x0..x{D-1}")
         ("diverge-above", po::value<double>()->value_name("X"), "stop when the loss exceeds X")
+        ("monitor", po::value<std::string>()->value_name("SPEC"), "curvature:every=K[,...]: curvature columns")
         ("out", po::value<std::string>()->value_name("FILE")->required(), "output CSV file");
   };
   c.run = run_run;

@@ -1,0 +1,110 @@
+#pragma once
+// Curvature monitors (issue 5; DESIGN.md "Observer": called at recorded steps/times, shared by
+// discrete runs and flows so that both produce the same columns).
+//
+// measure_curvature(F, θ, options) measures, at one point θ, with H = ∇²F(θ), g = ∇F(θ):
+//
+//   lambda_max          λmax(H) (the sharpness).
+//   lambda_min          λmin(H).
+//   condition_positive  the condition number of the positive part of the spectrum:
+//                         dense path:   λmax / λ₊, λ₊ = the smallest eigenvalue with λ > τ;
+//                                       NaN when no eigenvalue exceeds τ;
+//                         Lanczos path: λmax / λmin when λmin > τ (H positive definite: the
+//                                       positive part is the whole spectrum); NaN otherwise
+//                                       (λ₊ inside the spectrum is not computed).
+//   rayleigh_gradient   gᵀHg / gᵀg, the curvature along the gradient: seed 001's
+//                       ill-conditioning check (/work/shared/seeds/001_215095de9264d4b9.txt,
+//                       line ~30: "monitor gᵀg and gᵀHg"; the second-order term of a GD step,
+//                       ½η²gᵀHg − ηgᵀg, turns the step uphill when gᵀHg/gᵀg > 2/η). NaN when gᵀg is 0 or
+//                       not finite (the product is then skipped).
+//   grad_norm           ‖g‖₂.
+//   index               the saddle index α = (#λ < −τ) / D (seed 004), exact from the dense
+//                       spectrum; NaN on the Lanczos path (only the ends are known).
+//   negative_count      #λ < −τ (dense path); NaN on the Lanczos path.
+//   hvps                Hessian-vector products this measurement used: solver products,
+//                       residual checks, the one product for gᵀHg, and for the dense path the
+//                       D products that build H (0 for objectives with a closed-form Hessian,
+//                       e.g. the quadratic). Counted apart from any optimizer's evaluations.
+//   converged           the eigen solve converged (always true for the dense path).
+//
+// τ (the near-zero band) is RELATIVE, as in `optdyn spectrum`: τ = zero_tol · max(|λmax|, |λmin|).
+//
+// Path: dense (all D eigenvalues, Eigen's SelfAdjointEigenSolver) when method = automatic and
+// D ≤ dense_threshold, or method = dense; otherwise Spectra's Lanczos at both ends with k pairs
+// each (extreme_eigenpairs, which = both), tol = Spectra's relative tolerance.
+//
+// CurvatureMonitor is the observer form: built from a spec
+//   curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,dense_threshold=1500][,zero_tol=1e-8]
+// (unknown keys and bad values are InputErrors naming the key), it gives the column names,
+// whether a recorded step is due (step % every == 0, so always row 0), and the cells of one
+// row: the measurement when due and θ is finite, NaN in every cell otherwise.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "optdyn/analysis/hessian_eigen.hpp"
+#include "optdyn/core/spec.hpp"
+#include "optdyn/core/types.hpp"
+#include "optdyn/objectives/objective.hpp"
+
+namespace optdyn::analysis {
+
+struct CurvatureOptions {
+  Index k = 1;                  // eigenpairs per end (Lanczos path)
+  double tol = 1e-8;            // Spectra's relative convergence tolerance
+  EigenMethod method = EigenMethod::automatic;
+  Index dense_threshold = 1500;  // automatic: dense when D ≤ this
+  double zero_tol = 1e-8;       // τ = zero_tol · max(|λmax|, |λmin|)
+  Index max_iterations = 1000;  // Lanczos restarts
+};
+
+struct CurvatureSnapshot {
+  double lambda_max = 0.0;
+  double lambda_min = 0.0;
+  double condition_positive = 0.0;  // NaN when undefined (see above)
+  double rayleigh_gradient = 0.0;   // gᵀHg / gᵀg; NaN when gᵀg is 0 or not finite
+  double grad_norm = 0.0;
+  double index = 0.0;           // negative / D; NaN on the Lanczos path
+  double negative_count = 0.0;  // NaN on the Lanczos path
+  std::uint64_t hvps = 0;
+  bool converged = false;
+  bool dense = false;  // which path was taken
+};
+
+// Throws InputError when θ has the wrong length; std::invalid_argument for impossible
+// options (e.g. Lanczos with k ≥ D). `gradient`, when given, must be ∇F(θ) (saves one
+// gradient evaluation).
+CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta, const CurvatureOptions& options = {},
+                                    const Vec* gradient = nullptr);
+
+class CurvatureMonitor {
+ public:
+  // The spec's keys, defaults and descriptions (for help texts).
+  static std::vector<ParamInfo> params();
+  // Parses and checks `curvature:every=K,...`; InputError naming the key otherwise.
+  explicit CurvatureMonitor(const std::string& spec);
+
+  // InputError (naming 'k') when the Lanczos path would be taken with k ≥ dim.
+  void check_dimension(Index dim) const;
+
+  // lambda_max, lambda_min, cond_pos, rayleigh_g, index, neg_count, curv_hvps, curv_converged
+  static const std::vector<std::string>& columns();
+  bool due(long step) const { return step % every_ == 0; }
+  // The cells of one row (columns() order): measured when `measure` and θ is finite, NaN
+  // otherwise. Adds the products used to hvps().
+  std::vector<double> cells(const Objective& objective, const Vec& theta, bool measure, const Vec* gradient = nullptr);
+
+  long every() const { return every_; }
+  const CurvatureOptions& options() const { return options_; }
+  std::string spec() const { return canonical_; }
+  std::uint64_t hvps() const { return hvps_; }
+  std::uint64_t measurements() const { return measurements_; }
+
+ private:
+  long every_ = 1;
+  CurvatureOptions options_;
+  std::string canonical_;
+  std::uint64_t hvps_ = 0, measurements_ = 0;
+};
+
+}  // namespace optdyn::analysis

@@ -1,0 +1,132 @@
+#include "optdyn/analysis/curvature_monitor.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "optdyn/analysis/hessian_operator.hpp"
+#include "optdyn/analysis/saddle_index.hpp"
+#include "optdyn/core/error.hpp"
+
+namespace optdyn::analysis {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta, const CurvatureOptions& options,
+                                    const Vec* gradient) {
+  const std::uint64_t objective_hvps_before = objective.counters().hvps;
+  HessianOperator op(objective, theta);  // checks θ's length
+  const Index d = op.rows();
+
+  EigenOptions eo;
+  eo.k = options.k;
+  eo.which = SpectrumEnd::both;
+  eo.tol = options.tol;
+  eo.method = options.method;
+  eo.dense_threshold = options.dense_threshold;
+  eo.max_iterations = options.max_iterations;
+  const EigenResult r = extreme_eigenpairs(op, eo);
+
+  CurvatureSnapshot s;
+  s.converged = r.converged;
+  s.dense = r.spectrum.size() > 0;
+  if (s.dense) {
+    const Vec& all = r.spectrum;  // ascending
+    s.lambda_min = all[0];
+    s.lambda_max = all[d - 1];
+    const double tau = options.zero_tol * std::max(std::abs(s.lambda_max), std::abs(s.lambda_min));
+    const SaddleIndex si = saddle_index(all, tau);
+    s.negative_count = si.negative;
+    s.index = si.index;
+    s.condition_positive = kNaN;
+    for (Index i = 0; i < d; ++i)
+      if (all[i] > tau) {  // the smallest eigenvalue above the band
+        s.condition_positive = s.lambda_max / all[i];
+        break;
+      }
+  } else {
+    // which = both: the k largest (descending), then the k smallest (ascending).
+    const Index k = r.eigenvalues.size() / 2;
+    s.lambda_max = r.eigenvalues[0];
+    s.lambda_min = r.eigenvalues[k];
+    const double tau = options.zero_tol * std::max(std::abs(s.lambda_max), std::abs(s.lambda_min));
+    s.condition_positive = s.lambda_min > tau ? s.lambda_max / s.lambda_min : kNaN;
+    s.index = kNaN;
+    s.negative_count = kNaN;
+  }
+
+  const Vec g = gradient != nullptr ? *gradient : objective.gradient(theta);
+  if (g.size() != d) throw std::invalid_argument("measure_curvature: gradient has the wrong length");
+  s.grad_norm = g.norm();
+  const double gg = g.squaredNorm();
+  if (gg > 0.0 && std::isfinite(gg)) {
+    Vec hg(d);
+    op.perform_op(g.data(), hg.data());
+    s.rayleigh_gradient = g.dot(hg) / gg;
+  } else {
+    s.rayleigh_gradient = kNaN;
+  }
+
+  // Products through the cached MLP path are counted by the operator only; every other
+  // product (and a dense Hessian built from HVPs) goes through Objective::hessian_vector,
+  // counted by the objective (and, for operator products, by the operator too: not twice).
+  const std::uint64_t objective_hvps = objective.counters().hvps - objective_hvps_before;
+  s.hvps = objective_hvps + (op.cached() ? op.products() : 0);
+  return s;
+}
+
+std::vector<ParamInfo> CurvatureMonitor::params() {
+  return {
+      {"every", "", "measure at recorded steps that are multiples of K (and step 0); required"},
+      {"k", "1", "eigenpairs per end on the Lanczos path"},
+      {"tol", "1e-8", "Spectra's relative convergence tolerance (Lanczos path)"},
+      {"dense", "auto", "auto | always | never: dense full spectrum (exact index) vs Lanczos ends"},
+      {"dense_threshold", "1500", "auto: dense when dim <= this"},
+      {"zero_tol", "1e-8", "near-zero band |lambda| <= zero_tol * max(|lambda_max|, |lambda_min|)"},
+  };
+}
+
+CurvatureMonitor::CurvatureMonitor(const std::string& text) {
+  Spec spec = Spec::parse(text, "monitor");
+  if (spec.name() != "curvature")
+    throw InputError("monitor '" + spec.name() + "': unknown monitor (known: curvature)");
+  spec.apply_schema(params());
+  every_ = spec.integer("every", 1, std::numeric_limits<long>::max());
+  options_.k = spec.integer("k", 1, 1000);
+  options_.tol = spec.real("tol", 1e-300, 0.5);
+  const std::string dense = spec.choice("dense", {"auto", "always", "never"});
+  options_.method = parse_dense_choice(dense);
+  options_.dense_threshold = spec.integer("dense_threshold", 0, 100000);
+  options_.zero_tol = spec.real("zero_tol", 0.0, 1.0);
+  canonical_ = spec.canonical();
+}
+
+void CurvatureMonitor::check_dimension(Index dim) const {
+  const bool lanczos = options_.method == EigenMethod::lanczos ||
+                       (options_.method == EigenMethod::automatic && dim > options_.dense_threshold);
+  if (lanczos && options_.k >= dim)
+    throw InputError("monitor 'curvature': key 'k': " + std::to_string(options_.k) +
+                     " must be below the dimension " + std::to_string(dim) + " on the Lanczos path");
+}
+
+const std::vector<std::string>& CurvatureMonitor::columns() {
+  static const std::vector<std::string> names = {"lambda_max", "lambda_min", "cond_pos",  "rayleigh_g",
+                                                 "index",      "neg_count",  "curv_hvps", "curv_converged"};
+  return names;
+}
+
+std::vector<double> CurvatureMonitor::cells(const Objective& objective, const Vec& theta, bool measure,
+                                            const Vec* gradient) {
+  if (!measure || !theta.allFinite()) return std::vector<double>(columns().size(), kNaN);
+  const CurvatureSnapshot s = measure_curvature(objective, theta, options_, gradient);
+  hvps_ += s.hvps;
+  ++measurements_;
+  return {s.lambda_max, s.lambda_min, s.condition_positive,       s.rayleigh_gradient,
+          s.index,      s.negative_count, static_cast<double>(s.hvps), s.converged ? 1.0 : 0.0};
+}
+
+}  // namespace optdyn::analysis
