@@ -11,9 +11,9 @@ using namespace optdyn::testing;
 
 BOOST_AUTO_TEST_CASE(one_dimensional_closed_form) {
   // F = c·x (constant gradient c): G_t = t c², so θ_t = θ₀ − η Σ_{s≤t} c/√(s c² + ε).
-  // With ε = 0: θ_t = θ₀ − η sign(c) Σ_{s≤t} s^{−1/2}.
+  // With ε = 1e-300 (a no-op next to t c²; exactly 0 is rejected): θ_t = θ₀ − η sign(c) Σ_{s≤t} s^{−1/2}.
   const double c = -2.5, eta = 0.3;
-  OptimizerPtr opt = make_optimizer("adagrad:lr=0.3,eps=0");
+  OptimizerPtr opt = make_optimizer("adagrad:lr=0.3,eps=1e-300");
   opt->reset(1);
   FunctionOracle oracle(1, [c](const Vec& x, Vec& g) {
     g[0] = c;

@@ -54,3 +54,23 @@ BOOST_AUTO_TEST_CASE(state_is_inspectable) {
   BOOST_TEST(mixed_error(opt->state("v"), 1e-3 * standard_gradients()[0].cwiseAbs2()) < 1e-16);
   BOOST_CHECK_THROW(make_optimizer("adam:beta1=1"), InputError);
 }
+
+BOOST_AUTO_TEST_CASE(eps_zero_is_rejected_where_it_divides_zero_by_zero) {
+  // With ε = 0 a coordinate whose gradient has been exactly 0 so far gets 0/0 = NaN.
+  for (const char* spec : {"adam:eps=0", "adam:eps=0,convention=torch", "amsgrad:eps=0", "nadam:eps=0",
+                           "rmsprop:eps=0", "rmsprop:eps=0,convention=torch,centered=true", "adagrad:eps=0",
+                           "adadelta:eps=0", "adamax:eps=0,convention=torch"}) {
+    try {
+      make_optimizer(spec);
+      BOOST_FAIL("no error for " << spec);
+    } catch (const InputError& e) {
+      BOOST_TEST(std::string(e.what()).find("'eps'") != std::string::npos, spec << ": " << e.what());
+    }
+  }
+  // ε-free forms stay allowed and finite on a zero gradient: adamax's seed form guards 0/0,
+  // adagrad with a positive initial accumulator never divides by 0.
+  for (const char* spec : {"adamax:eps=0", "adagrad:eps=0,initial_accumulator=0.1"}) {
+    const auto th = trajectory(spec, vec({1, 0, -1}), 3, {vec({0, 0, 0}), vec({1, 0, -2}), vec({0, 0, 0})});
+    for (const Vec& t : th) BOOST_TEST(t.allFinite(), spec);
+  }
+}

@@ -93,6 +93,11 @@ BOOST_AUTO_TEST_CASE(clipping) {
   opt->step(theta, oracle);
   BOOST_TEST(mixed_error(opt->state("m"), vec({0.06, 0.08})) < 1e-15);
   BOOST_TEST(mixed_error(opt->last_gradient(), vec({0.6, 0.8})) < 1e-15);
+  // A finite gradient whose Σ g_i² overflows (‖g‖ = 5e200 is finite) is clipped, not zeroed.
+  th = trajectory("gd:lr=1|clip_norm:max=1", vec({0, 0}), 1, {vec({3e200, 4e200})});
+  BOOST_TEST(mixed_error(th[1], vec({-0.6, -0.8})) < 1e-15);
+  th = trajectory("gd:lr=1|clip_norm:max=1", vec({0, 0, 0}), 1, {vec({1e200, 1e200, 1e200})});
+  BOOST_TEST(mixed_error(th[1], Vec::Constant(3, -1.0 / std::sqrt(3.0))) < 1e-15);
 }
 
 BOOST_AUTO_TEST_CASE(weight_decay) {

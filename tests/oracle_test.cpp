@@ -84,6 +84,10 @@ BOOST_AUTO_TEST_CASE(full_batch_and_determinism) {
   BOOST_TEST(full.next(rng).empty());
   BOOST_TEST(MinibatchSampler(10, 10, Sampling::shuffle).full_batch());
   BOOST_TEST(!MinibatchSampler(10, 10, Sampling::replacement).full_batch());
+  // A replacement batch beyond the memory budget is bad input, not std::bad_alloc; without
+  // replacement a batch >= n is the full batch (nothing stored).
+  BOOST_CHECK_THROW(MinibatchSampler(10, Index{1} << 30, Sampling::replacement), InputError);
+  BOOST_TEST(MinibatchSampler(10, Index{1} << 30, Sampling::shuffle).full_batch());
 
   ObjectivePtr f = make_objective("least_squares:n=12,dim=3,seed=4");
   auto sequence = [&](std::uint64_t seed) {

@@ -136,6 +136,11 @@ check_bad "--sampling" --objective "least_squares:n=10,dim=2" --steps 3 --out "$
 check_bad "steps" --objective "quadratic:eigs=1" --optimizer gd --out "$WORK/bad.csv"
 check_bad "'bogus'" "${base[@]}" --optimizer gd --monitor "curvature:every=2,bogus=1"
 check_bad "'every'" "${base[@]}" --optimizer gd --monitor "curvature:k=1"
+check_bad "--batch" --objective "least_squares:n=10,dim=2" --steps 3 --out "$WORK/bad.csv" --optimizer gd --batch 1000000000 --sampling replacement
+check_bad "--steps/--record-every" --objective "quadratic:eigs=1/2" --steps 5000000000000 --out "$WORK/bad.csv" --optimizer gd
+check_bad "--steps/--record-every" --objective "rosenbrock:dim=100000" --steps 200000 --record-params --out "$WORK/bad.csv" --optimizer gd
+check_bad "'eps'" "${base[@]}" --optimizer "adam:eps=0"
+[ -e "$WORK/bad.csv" ] && fail "a rejected run wrote $WORK/bad.csv"
 pass "bad input"
 
 # --- list ---------------------------------------------------------------------------------------

@@ -96,6 +96,20 @@ expect_bad "--probes" --objective "$Q" --x0 zeros --density --probes 0 --out "$W
 expect_bad "--lanczos-steps" --objective "$Q" --x0 zeros --density --lanczos-steps 0 --out "$WORK/b"
 expect_bad "x0" --objective "$Q" --x0 1,2 --out "$WORK/b"
 expect_bad "eigs" --objective "quadratic:eigs=1/x" --x0 zeros --out "$WORK/b"
+# Budgets and seeds, before any work is done.
+expect_bad "--grid" --objective "$Q" --x0 zeros --density --grid 1000001 --out "$WORK/b"
+expect_bad "--grid" --objective "rosenbrock:dim=2000" --x0 zeros --density --probes 1000 --lanczos-steps 1000 --grid 1000000 --out "$WORK/b"
+expect_bad "--seed" --objective "$Q" --x0 zeros --density --seed -1 --out "$WORK/b"
+expect_bad "--seed" --objective "$Q" --x0 zeros --density --seed x --out "$WORK/b"
+expect_bad "--dense-threshold" --objective "$Q" --x0 zeros --dense-threshold 20000 --out "$WORK/b"
+expect_bad "--dense" --objective "rosenbrock:dim=10001" --x0 zeros --dense always --out "$WORK/b"
+expect_bad "--lanczos-steps" --objective "rosenbrock:dim=10000000" --x0 zeros --k 1 --ncv 3 --density --lanczos-steps 30 --out "$WORK/b"
+expect_bad "--probes" --objective "rosenbrock:dim=10000000" --x0 zeros --k 1 --ncv 3 --density --probes 100000 --lanczos-steps 20 --grid 2 --out "$WORK/b"
+expect_bad "--ncv" --objective "rosenbrock:dim=10000000" --x0 zeros --k 1 --ncv 30 --out "$WORK/b"
+# A point where the Hessian overflows: bad input naming --x0, not an internal error.
+BIG=$("$PYTHON" -c "print(','.join(['1e200'] * 30))")
+expect_bad "--x0" --objective "rosenbrock:dim=30" --x0 "$BIG" --out "$WORK/b"
+expect_bad "--x0" --objective "rosenbrock:dim=30" --x0 "$BIG" --dense never --k 2 --density --out "$WORK/b"
 touch "$WORK/afile"
 expect_bad "--out" --objective "$Q" --x0 zeros --out "$WORK/afile"
 

@@ -98,12 +98,36 @@ SpectralDensity spectral_density(const SymmetricOperator& op, const SlqOptions& 
   const double pad = std::max(5.0 * sd, 1e-2 * width);
   s.grid = Vec::LinSpaced(o.grid_points, s.lambda_min - pad, s.lambda_max + pad);
   s.density = Vec::Zero(o.grid_points);
-  const double norm = 1.0 / (std::sqrt(2.0 * std::numbers::pi * s.smoothing_variance) * static_cast<double>(o.probes));
+  // Bin average of the Gaussian mixture over [x_k − h/2, x_k + h/2], the outer bins extended
+  // to ±∞ so that the tails beyond the grid are kept: Σ_k density_k·h = (1/P) Σ_p Σ_j τ_pj = 1
+  // exactly (up to rounding) on any grid spacing, also when h ≫ s (a point evaluation of the
+  // Gaussians would then miss most of the mass). Adjacent bins share their edge values, so the
+  // sum telescopes.
+  const Index n = o.grid_points;
+  const double h = (s.grid[n - 1] - s.grid[0]) / static_cast<double>(n - 1);
+  Vec edges(n + 1);
+  for (Index k = 0; k <= n; ++k) edges[k] = s.grid[0] - 0.5 * h + static_cast<double>(k) * h;
+  const double inv_sd_sqrt2 = 1.0 / (sd * std::numbers::sqrt2);
+  const double scale = 1.0 / (h * static_cast<double>(o.probes));
+  Vec lower(n + 1), upper(n + 1);  // Φ(z) and 1 − Φ(z) at each edge, each accurate in its tail
   for (std::size_t p = 0; p < s.nodes.size(); ++p)
     for (Index j = 0; j < s.nodes[p].size(); ++j) {
       const double node = s.nodes[p][j], w = s.weights[p][j];
-      s.density.array() +=
-          w * norm * (-(s.grid.array() - node).square() / (2.0 * s.smoothing_variance)).exp();
+      // Only edges within 40 s of the node: beyond, erfc(40/√2) underflows to exactly 0, so
+      // the skipped bins have mass exactly 0 (the result is the same as over all bins).
+      const double reach = 40.0 * sd;
+      const Index klo = static_cast<Index>(std::clamp(std::floor((node - reach - edges[0]) / h), 0.0, static_cast<double>(n)));
+      const Index khi = static_cast<Index>(std::clamp(std::ceil((node + reach - edges[0]) / h), 0.0, static_cast<double>(n)));
+      for (Index k = klo; k <= khi; ++k) {
+        const double z = (edges[k] - node) * inv_sd_sqrt2;
+        lower[k] = k == 0 ? 0.0 : (k == n ? 1.0 : 0.5 * std::erfc(-z));
+        upper[k] = k == 0 ? 1.0 : (k == n ? 0.0 : 0.5 * std::erfc(z));
+      }
+      for (Index k = klo; k < khi; ++k) {
+        // Φ(b) − Φ(a), from the upper tails when the bin lies above the node (no cancellation).
+        const double mass = edges[k] >= node && k > 0 ? upper[k] - upper[k + 1] : lower[k + 1] - lower[k];
+        s.density[k] += w * scale * mass;
+      }
     }
   s.products = op.products() - before;
   return s;

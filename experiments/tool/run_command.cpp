@@ -47,14 +47,18 @@
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "optdyn/analysis/curvature_monitor.hpp"
+#include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/initial_point.hpp"
+#include "optdyn/core/text.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "tool/command.hpp"
 
 namespace optdyn::tool {
 namespace {
+
+constexpr double kMaxCsvCells = 1e10;
 
 int run_run(const po::variables_map& vm) {
   const std::string objective_spec = vm["objective"].as<std::string>();
@@ -75,6 +79,10 @@ int run_run(const po::variables_map& vm) {
   if (every < 1) throw InputError("--record-every: must be >= 1, got " + std::to_string(every));
   if (has_bound && !std::isfinite(bound)) throw InputError("--diverge-above: must be finite");
   const Sampling sampling = parse_sampling(sampling_text, "--sampling");
+  if (sampling == Sampling::replacement && static_cast<double>(batch) > kMaxDataDoubles)
+    throw InputError("--batch: " + std::to_string(batch) + " indices drawn with replacement need " +
+                     gib_of_doubles(static_cast<double>(batch)) + ", more than the budget of " +
+                     gib_of_doubles(kMaxDataDoubles));
   std::optional<analysis::CurvatureMonitor> monitor;
   if (vm.count("monitor")) monitor.emplace(vm["monitor"].as<std::string>());
 
@@ -96,6 +104,16 @@ int run_run(const po::variables_map& vm) {
                               analysis::CurvatureMonitor::columns().end());
   if (record_params)
     for (Index i = 0; i < dim; ++i) columns.push_back("x" + std::to_string(i));
+  {
+    // Output budget: at most (steps/every + 2) rows × columns cells (a CSV of ~100 GB).
+    const double rows = std::floor(static_cast<double>(steps) / static_cast<double>(every)) + 2.0;
+    const double cells = rows * static_cast<double>(columns.size());
+    if (cells > kMaxCsvCells)
+      throw InputError("--steps/--record-every: " + format_number(rows, 4) + " rows x " +
+                       std::to_string(columns.size()) + " columns = " + format_number(cells, 4) +
+                       " CSV cells, more than the budget of " + format_number(kMaxCsvCells, 4) +
+                       " (raise --record-every, lower --steps, or drop --record-params)");
+  }
   harness::CsvWriter csv(out, columns);
   Vec gradient;
   auto record = [&](long step) {

@@ -13,7 +13,10 @@
 //
 // Non-convergence is not an error: exit 0, "converged": false in summary.json, only the
 // converged pairs in eigen.csv, and one warning line on stderr. Bad input: exit 2 with one
-// line naming the option. Files are written to .tmp and renamed; DIR is created if needed
+// line naming the option (also for sizes over budget: --grid <= 1e6; the Lanczos bases
+// D x ncv and D x lanczos-steps within core/budget.hpp's kMaxDataDoubles; SLQ work
+// probes x steps x D <= 1e13 and grid x probes x steps <= 1e9; a point whose Hessian is
+// not finite names --x0). Files are written to .tmp and renamed; DIR is created if needed
 // and existing files in it are replaced.
 #include <algorithm>
 #include <chrono>
@@ -25,14 +28,17 @@
 #include <string>
 
 #include "harness/atomic_file.hpp"
+#include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "optdyn/analysis/hessian_eigen.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
 #include "optdyn/analysis/saddle_index.hpp"
 #include "optdyn/analysis/spectral_density.hpp"
+#include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/initial_point.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/core/text.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "tool/command.hpp"
 
@@ -43,6 +49,18 @@ namespace fs = std::filesystem;
 using namespace optdyn::analysis;
 
 constexpr Index kMaxDenseDim = 10000;
+constexpr long kMaxGridPoints = 1000000;
+// SLQ work caps: HVP work probes·min(M, D)·D, and the density's Gaussian bin integrals
+// grid·probes·min(M, D) (each an erfc pair).
+constexpr double kMaxSlqFlops = 1e13;
+constexpr double kMaxDensityTerms = 1e9;
+
+// Throws InputError naming `option` when a block of `doubles` exceeds the memory budget.
+void check_option_doubles(double doubles, const std::string& option, const std::string& what) {
+  if (doubles <= kMaxDataDoubles) return;
+  throw InputError(option + ": " + what + " needs " + gib_of_doubles(doubles) + ", more than the budget of " +
+                   gib_of_doubles(kMaxDataDoubles));
+}
 
 nlohmann::ordered_json number_or_null(double x) {
   return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
@@ -88,21 +106,23 @@ int run_spectrum(const po::variables_map& vm) {
   so.lanczos_steps = vm["lanczos-steps"].as<long>();
   so.sigma_squared = vm["sigma2"].as<double>();
   so.grid_points = vm["grid"].as<long>();
-  const std::uint64_t seed = vm["seed"].as<std::uint64_t>();
+  const std::uint64_t seed = harness::parse_uint64(vm["seed"].as<std::string>(), "--seed");
   if (so.probes < 1) throw InputError("--probes: must be >= 1");
   if (so.lanczos_steps < 1) throw InputError("--lanczos-steps: must be >= 1");
   if (!(so.sigma_squared > 0.0) || !std::isfinite(so.sigma_squared)) throw InputError("--sigma2: must be finite and > 0");
   if (so.grid_points < 2) throw InputError("--grid: must be >= 2");
+  if (so.grid_points > kMaxGridPoints) throw InputError("--grid: must be <= " + std::to_string(kMaxGridPoints));
+  if (threshold > kMaxDenseDim)
+    throw InputError("--dense-threshold: must be <= the dense limit " + std::to_string(kMaxDenseDim));
 
   ObjectivePtr f = make_objective(objective_spec);
-  const Vec x = initial_point(x0_spec, *f);
   const Index d = f->dim();
   eo.k = k;
   const bool dense = eo.method == EigenMethod::dense || (eo.method == EigenMethod::automatic && d <= eo.dense_threshold);
   if (k < 1) throw InputError("--k: must be >= 1");
   if (dense) {
     if (k > d) throw InputError("--k: " + std::to_string(k) + " exceeds the dimension " + std::to_string(d));
-    if (d > kMaxDenseDim)
+    if (d > kMaxDenseDim)  // only with --dense always: auto needs d <= --dense-threshold <= the limit
       throw InputError("--dense: dimension " + std::to_string(d) + " exceeds the dense limit " + std::to_string(kMaxDenseDim));
   } else {
     if (k >= d) throw InputError("--k: must be below the dimension " + std::to_string(d) + " for Lanczos");
@@ -110,7 +130,26 @@ int run_spectrum(const po::variables_map& vm) {
     if (used <= k || used > d)
       throw InputError("--ncv: " + std::to_string(used) + " must satisfy k < ncv <= D (k = " + std::to_string(k) +
                        ", D = " + std::to_string(d) + ")");
+    check_option_doubles(static_cast<double>(used) * static_cast<double>(d), "--ncv",
+                         "the Lanczos basis (D x ncv = " + std::to_string(d) + " x " + std::to_string(used) + ")");
   }
+  if (want_density) {
+    const double dd = static_cast<double>(d);
+    const double steps = std::min(static_cast<double>(so.lanczos_steps), dd);
+    const double probes = static_cast<double>(so.probes);
+    check_option_doubles(steps * dd, "--lanczos-steps",
+                         "the SLQ Lanczos basis (D x M = " + std::to_string(d) + " x " +
+                             std::to_string(static_cast<long long>(steps)) + ")");
+    if (!(probes * steps * dd <= kMaxSlqFlops))
+      throw InputError("--probes: probes x lanczos-steps x D = " + format_number(probes * steps * dd, 4) +
+                       " exceeds the SLQ work cap of " + format_number(kMaxSlqFlops, 4) +
+                       " (lower --probes or --lanczos-steps)");
+    if (!(static_cast<double>(so.grid_points) * probes * steps <= kMaxDensityTerms))
+      throw InputError("--grid: grid x probes x lanczos-steps = " +
+                       format_number(static_cast<double>(so.grid_points) * probes * steps, 4) +
+                       " exceeds the density work cap of " + format_number(kMaxDensityTerms, 4));
+  }
+  const Vec x = initial_point(x0_spec, *f);  // after the budgets: x0 allocates D doubles
   std::error_code ec;
   if (fs::exists(out, ec)) {
     if (!fs::is_directory(out, ec)) throw InputError("--out '" + out.string() + "': exists and is not a directory");
@@ -120,6 +159,14 @@ int run_spectrum(const po::variables_map& vm) {
   }
 
   HessianOperator op(*f, x);
+  {
+    // A non-finite Hessian (e.g. an overflowing point) would fail deep inside the eigen
+    // solvers: check one product H·1 first (any inf/NaN entry makes it non-finite); not counted.
+    const Vec probe = op * Vec::Ones(d);
+    op.reset_products();
+    if (!probe.allFinite())
+      throw InputError("--x0: the Hessian of '" + f->spec() + "' at this point is not finite (H*1 has inf/NaN entries)");
+  }
   const EigenResult r = extreme_eigenpairs(op, eo);
   double scale = r.eigenvalues.size() > 0 ? r.eigenvalues.cwiseAbs().maxCoeff() : 0.0;
   if (r.spectrum.size() > 0) scale = r.spectrum.cwiseAbs().maxCoeff();
@@ -245,7 +292,7 @@ Command spectrum_command() {
         ("lanczos-steps", po::value<long>()->value_name("M")->default_value(90), "SLQ: Lanczos steps per probe")
         ("sigma2", po::value<double>()->value_name("S")->default_value(1e-5), "SLQ: smoothing variance factor")
         ("grid", po::value<long>()->value_name("G")->default_value(1000), "SLQ: density grid points")
-        ("seed", po::value<std::uint64_t>()->value_name("S")->default_value(0), "SLQ: probe seed")
+        ("seed", po::value<std::string>()->value_name("S")->default_value("0"), "SLQ: probe seed (integer >= 0)")
         ("out", po::value<std::string>()->value_name("DIR")->required(), "output directory");
   };
   c.run = run_spectrum;

@@ -18,7 +18,11 @@ class Adadelta : public Optimizer {
       : Optimizer(s.canonical(), s.positive("lr")),
         rho_(s.real("rho", 0.0, 1.0)),
         eps_(s.real("eps", 0.0, 1.0)),
-        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {}
+        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
+    if (!(eps_ > 0.0))
+      throw InputError("optimizer 'adadelta': key 'eps': must be > 0 "
+                       "(eps = 0 divides 0/0 where the gradient has been 0)");
+  }
 
  protected:
   void reset_state(Index dim) override {

@@ -18,7 +18,11 @@ class Adagrad : public Optimizer {
         torch_(s.choice("convention", {"seed", "torch"}) == "torch"),
         eps_(s.has("eps") ? s.real("eps", 0.0, 1.0) : (torch_ ? 1e-10 : 1e-8)),
         lr_decay_(s.real("lr_decay", 0.0, 1e300)),
-        s0_(s.real("initial_accumulator", 0.0, 1e300)) {}
+        s0_(s.real("initial_accumulator", 0.0, 1e300)) {
+    if (!(eps_ > 0.0) && !(s0_ > 0.0))
+      throw InputError("optimizer 'adagrad': key 'eps': must be > 0 "
+                       "(eps = 0 with initial_accumulator = 0 divides 0/0 where the gradient has been 0)");
+  }
 
  protected:
   void reset_state(Index dim) override { G_.setConstant(dim, s0_); }

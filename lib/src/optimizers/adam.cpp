@@ -26,6 +26,9 @@ class Adam : public Optimizer {
         beta2_(s.real("beta2", 0.0, 1.0)),
         eps_(s.real("eps", 0.0, 1.0)),
         efficient_(s.choice("convention", {"seed", "torch", "efficient"}) == "efficient") {
+    if (!(eps_ > 0.0))
+      throw InputError("optimizer 'adam': key 'eps': must be > 0 "
+                       "(eps = 0 divides 0/0 where the gradient has been 0)");
     if (beta1_ >= 1.0 || beta2_ >= 1.0) throw InputError("optimizer 'adam': key 'beta1'/'beta2': must be < 1");
   }
 

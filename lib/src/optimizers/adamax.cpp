@@ -21,6 +21,9 @@ class Adamax : public Optimizer {
         beta2_(s.real("beta2", 0.0, 1.0)),
         eps_(s.real("eps", 0.0, 1.0)),
         torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
+    if (torch_ && !(eps_ > 0.0))
+      throw InputError("optimizer 'adamax': key 'eps': must be > 0 "
+                       "(eps = 0 in the torch form divides 0/0 where the gradient has been 0; the seed form is eps-free)");
     if (beta1_ >= 1.0) throw InputError("optimizer 'adamax': key 'beta1': must be < 1");
   }
 

@@ -16,7 +16,9 @@ class ClipNorm : public Modifier {
   std::string spec() const override { return spec_; }
   bool transforms_gradient() const override { return true; }
   void transform_gradient(const Vec&, Vec& g, std::uint64_t) override {
-    const double norm = g.norm();
+    // stableNorm: a finite g whose Σ g_i² overflows (entries ~1e200) still has a finite norm,
+    // so it is scaled down rather than multiplied by c/∞ = 0.
+    const double norm = g.stableNorm();
     if (norm > max_) g *= max_ / norm;
   }
 

@@ -3,6 +3,7 @@
 #include <numeric>
 #include <string>
 
+#include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 
 namespace optdyn {
@@ -19,6 +20,12 @@ MinibatchSampler::MinibatchSampler(Index num_samples, Index batch_size, Sampling
   if (batch_size < 0) throw InputError("batch: must be >= 0, got " + std::to_string(batch_size));
   if (batch_size > 0 && num_samples <= 0)
     throw InputError("batch: " + std::to_string(batch_size) + " requested but the objective is not a finite sum");
+  // With replacement a batch may exceed n: its B indices are stored (and evaluated) each
+  // step, so B is held to the memory budget (std::bad_alloc otherwise).
+  if (mode_ == Sampling::replacement && static_cast<double>(batch_size) > kMaxDataDoubles)
+    throw InputError("batch: " + std::to_string(batch_size) + " indices drawn with replacement need " +
+                     gib_of_doubles(static_cast<double>(batch_size)) + ", more than the budget of " +
+                     gib_of_doubles(kMaxDataDoubles));
   full_ = batch_ == 0 || (mode_ != Sampling::replacement && batch_ >= n_);
   if (!full_ && mode_ != Sampling::replacement) {
     order_.resize(static_cast<std::size_t>(n_));

@@ -1,8 +1,12 @@
 // Nadam (Dozat 2016, "Incorporating Nesterov momentum into Adam"). States m, v.
 //   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  D = √(v/(1−β₂ᵗ)) + ε
 //   convention=seed   θ ← θ − η (β₁m + (1−β₁)g)/(1−β₁ᵗ) / D
-//                     (Dozat's simplified form as in seed 000 and Ruder 2016, eq. "Nadam";
-//                     the seed's OCR prints √(v(1−β₂ᵗ)) for √(v/(1−β₂ᵗ)))
+//                     (Ruder 2016, "An overview of gradient descent optimization
+//                     algorithms", eq. for Nadam, as in seed 000: BOTH terms divided by
+//                     1−β₁ᵗ. This is not Dozat's Algorithm 2, which corrects the momentum
+//                     term by 1−β₁^{t+1} (the product of the next step's μ's) and the
+//                     gradient term by 1−β₁ᵗ; we keep Ruder's form, the seed's behaviour.
+//                     The seed's OCR prints √(v(1−β₂ᵗ)) for √(v/(1−β₂ᵗ)).)
 //   convention=torch  μ_t = β₁(1 − ½·0.96^{tψ}),  Π_t = Π_{t−1}μ_t (Π₀ = 1),
 //                     θ ← θ − η(1−μ_t)/(1−Π_t)·g/D − η μ_{t+1}/(1−Π_t μ_{t+1})·m/D
 //                     (torch.optim.NAdam ≥ 2.0, momentum_decay ψ; REFERENCES.md. torch 1.13's
@@ -26,6 +30,9 @@ class Nadam : public Optimizer {
         eps_(s.real("eps", 0.0, 1.0)),
         psi_(s.real("momentum_decay", 0.0, 1e300)),
         torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
+    if (!(eps_ > 0.0))
+      throw InputError("optimizer 'nadam': key 'eps': must be > 0 "
+                       "(eps = 0 divides 0/0 where the gradient has been 0)");
     if (beta1_ >= 1.0 || beta2_ >= 1.0) throw InputError("optimizer 'nadam': key 'beta1'/'beta2': must be < 1");
   }
 
@@ -46,6 +53,8 @@ class Nadam : public Optimizer {
       cg = eta * (1.0 - mu) / (1.0 - mu_product_);
       cm = eta * mu_next / (1.0 - mu_product_ * mu_next);
     } else {
+      // Ruder (2016): m̂ uses 1−β₁ᵗ for both terms (Dozat's Algorithm 2 would use
+      // 1−β₁^{t+1} for the momentum term); kept as the seed's form, see the header.
       const double bc1 = 1.0 - std::pow(b1, td);
       cg = eta * (1.0 - b1) / bc1;
       cm = eta * b1 / bc1;
@@ -75,13 +84,13 @@ class Nadam : public Optimizer {
 
 OptimizerEntry nadam_entry() {
   return optimizer_entry<Nadam>(
-      "nadam", "Nadam: Dozat's θ −= lr(β₁m + (1−β₁)g)/(1−β₁ᵗ)/(√v̂+ε) (seed) or torch's momentum-decay form",
+      "nadam", "Nadam: Ruder's (2016) θ −= lr(β₁m + (1−β₁)g)/(1−β₁ᵗ)/(√v̂+ε) (seed) or torch's momentum-decay form",
       {{"lr", "0.002", "learning rate η"},
        {"beta1", "0.9", "EMA coefficient β₁ of g, in [0, 1)"},
        {"beta2", "0.999", "EMA coefficient β₂ of g², in [0, 1)"},
        {"eps", "1e-8", "ε added to √v̂"},
        {"momentum_decay", "0.004", "ψ of torch's μ_t = β₁(1 − ½·0.96^{tψ}) (torch only)"},
-       {"convention", "seed", "seed (Dozat's simplified form, seed 000) or torch"}});
+       {"convention", "seed", "seed (Ruder 2016's form of Dozat's Nadam, seed 000) or torch"}});
 }
 
 }  // namespace optdyn

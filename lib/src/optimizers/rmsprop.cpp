@@ -1,5 +1,7 @@
 // RMSprop (Tieleman & Hinton 2012, lecture 6e; Graves 2013 for the centred form).
-//   v ← αv + (1−α)g²;  centred: ḡ ← αḡ + (1−α)g, ṽ = v − ḡ², else ṽ = v;
+//   v ← αv + (1−α)g²;  centred: ḡ ← αḡ + (1−α)g, ṽ = max(v − ḡ², 0), else ṽ = v;
+//   (v − ḡ² ≥ 0 in exact arithmetic but can round to −1e-16·v, e.g. for a constant
+//   gradient; torch.optim.RMSprop does not clamp and then gives √(negative) = NaN — we do.)
 //   convention=seed   D = √(ṽ + ε)     (seed 000: ε inside the root)
 //   convention=torch  D = √ṽ + ε       (torch.optim.RMSprop: ε outside, no bias correction)
 //   momentum μ = 0:   θ ← θ − η g/D;   μ > 0: b ← μb + g/D, θ ← θ − η b   (torch)
@@ -20,7 +22,11 @@ class Rmsprop : public Optimizer {
         eps_(s.real("eps", 0.0, 1.0)),
         centered_(s.boolean("centered")),
         mu_(s.real("momentum", 0.0, 1.0)),
-        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {}
+        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
+    if (!(eps_ > 0.0))
+      throw InputError("optimizer 'rmsprop': key 'eps': must be > 0 "
+                       "(eps = 0 divides 0/0 where the gradient has been 0)");
+  }
 
  protected:
   void reset_state(Index dim) override {
@@ -48,10 +54,11 @@ class Rmsprop : public Optimizer {
       if (centered_) {
         auto gb = gbar_.segment(i, n).array();
         gb = a * gb + (1.0 - a) * gi;
+        // ṽ = max(v − ḡ², 0): ≥ 0 in exact arithmetic, but rounding can make it −1e-16·v.
         if (torch_)
-          apply((v - gb.square()).sqrt() + eps);
+          apply((v - gb.square()).max(0.0).sqrt() + eps);
         else
-          apply((v - gb.square() + eps).sqrt());
+          apply(((v - gb.square()).max(0.0) + eps).sqrt());
       } else {
         if (torch_)
           apply(v.sqrt() + eps);

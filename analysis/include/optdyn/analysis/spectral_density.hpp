@@ -9,9 +9,13 @@
 //   φ(t) = (1/D) Σ_i δ(t − λ_i)  ≈  (1/P) Σ_p Σ_j τ_pj δ(t − θ_pj).
 // The smoothed density replaces δ by a Gaussian of variance s² = σ²·max(1, λmax − λmin)
 // (σ² = 1e-5 by default; λmax, λmin = extreme nodes over all probes), as PyHessian and
-// google/spectral-density do, evaluated on a uniform grid over
-// [λmin − pad, λmax + pad], pad = max(5 s, 1e-2·(λmax − λmin)); it integrates to 1 (up to
-// the grid's Riemann sum).
+// google/spectral-density do, on a uniform grid x_k over [λmin − pad, λmax + pad],
+// pad = max(5 s, 1e-2·(λmax − λmin)), spacing h. Each grid value is the bin average
+//   density_k = (1/P) Σ_p Σ_j τ_pj (Φ((x_k + h/2 − θ_pj)/s) − Φ((x_k − h/2 − θ_pj)/s)) / h
+// (Φ the standard normal CDF; the first and last bins extend to ∓∞), not the Gaussian's
+// value at x_k: Σ_k density_k·h = 1 exactly (up to rounding) for any h, also when h ≫ s
+// (a sparse spectrum whose smoothing width is below the grid spacing); for h ≪ s the two
+// agree to O(h²/s²).
 // Lanczos stops early when β_j ≤ 1e-12·(|α|max + β) (an invariant subspace: the quadrature
 // is then exact for that probe).
 //
