@@ -131,6 +131,9 @@ BOOST_AUTO_TEST_CASE(reals) {
   BOOST_TEST(resolved("s:lr=-4").real("lr") == -4.0);
   BOOST_TEST(resolved("s:lr=0.5").real("lr", 0.0, 1.0) == 0.5);
   BOOST_TEST(resolved("s:lr=1").real("lr", 0.0, 1.0) == 1.0);  // closed interval
+  BOOST_TEST(resolved("s:lr=0").real_below("lr", 0.0, 1.0) == 0.0);  // half-open [0, 1)
+  BOOST_CHECK_EXCEPTION(resolved("s:lr=1").real_below("lr", 0.0, 1.0), InputError,
+                        message_names({"'lr'", "outside [0, 1)"}));
   BOOST_CHECK_EXCEPTION(resolved("s:lr=1.5").real("lr", 0.0, 1.0), InputError,
                         message_names({"'lr'", "1.5", "outside"}));
   for (const char* bad : {"abc", "1e400", "inf", "nan", "0.1.2", ""})

@@ -17,14 +17,13 @@ class Adamax : public Optimizer {
  public:
   explicit Adamax(const Spec& s)
       : Optimizer(s.canonical(), s.positive("lr")),
-        beta1_(s.real("beta1", 0.0, 1.0)),
+        beta1_(s.real_below("beta1", 0.0, 1.0)),
         beta2_(s.real("beta2", 0.0, 1.0)),
         eps_(s.real("eps", 0.0, 1.0)),
         torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
     if (torch_ && !(eps_ > 0.0))
       throw InputError("optimizer 'adamax': key 'eps': must be > 0 "
                        "(eps = 0 in the torch form divides 0/0 where the gradient has been 0; the seed form is eps-free)");
-    if (beta1_ >= 1.0) throw InputError("optimizer 'adamax': key 'beta1': must be < 1");
   }
 
  protected:

@@ -25,15 +25,14 @@ class Nadam : public Optimizer {
  public:
   explicit Nadam(const Spec& s)
       : Optimizer(s.canonical(), s.positive("lr")),
-        beta1_(s.real("beta1", 0.0, 1.0)),
-        beta2_(s.real("beta2", 0.0, 1.0)),
+        beta1_(s.real_below("beta1", 0.0, 1.0)),
+        beta2_(s.real_below("beta2", 0.0, 1.0)),
         eps_(s.real("eps", 0.0, 1.0)),
         psi_(s.real("momentum_decay", 0.0, 1e300)),
         torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
     if (!(eps_ > 0.0))
       throw InputError("optimizer 'nadam': key 'eps': must be > 0 "
                        "(eps = 0 divides 0/0 where the gradient has been 0)");
-    if (beta1_ >= 1.0 || beta2_ >= 1.0) throw InputError("optimizer 'nadam': key 'beta1'/'beta2': must be < 1");
   }
 
  protected:
