@@ -116,6 +116,13 @@ double Spec::real_below(std::string_view key, double lo, double hi) const {
   return x;
 }
 
+double Spec::real_above(std::string_view key, double lo, double hi) const {
+  const double x = real(key);
+  if (!(x > lo && x <= hi))
+    fail(key, require(key) + " is outside (" + format_number(lo) + ", " + format_number(hi) + "]");
+  return x;
+}
+
 double Spec::positive(std::string_view key) const {
   const double x = real(key);
   if (!(x > 0)) fail(key, require(key) + " must be > 0");

@@ -17,11 +17,8 @@ class Adadelta : public Optimizer {
   explicit Adadelta(const Spec& s)
       : Optimizer(s.canonical(), s.positive("lr")),
         rho_(s.real("rho", 0.0, 1.0)),
-        eps_(s.real("eps", 0.0, 1.0)),
+        eps_(s.real_above("eps", 0.0, 1.0)),  // ε = 0 would give 0/0 where g has been 0
         torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
-    if (!(eps_ > 0.0))
-      throw InputError("optimizer 'adadelta': key 'eps': must be > 0 "
-                       "(eps = 0 divides 0/0 where the gradient has been 0)");
   }
 
  protected:

@@ -24,11 +24,8 @@ class Adam : public Optimizer {
       : Optimizer(s.canonical(), s.positive("lr")),
         beta1_(s.real_below("beta1", 0.0, 1.0)),
         beta2_(s.real_below("beta2", 0.0, 1.0)),
-        eps_(s.real("eps", 0.0, 1.0)),
+        eps_(s.real_above("eps", 0.0, 1.0)),  // ε = 0 would give 0/0 where g has been 0
         efficient_(s.choice("convention", {"seed", "torch", "efficient"}) == "efficient") {
-    if (!(eps_ > 0.0))
-      throw InputError("optimizer 'adam': key 'eps': must be > 0 "
-                       "(eps = 0 divides 0/0 where the gradient has been 0)");
   }
 
  protected:

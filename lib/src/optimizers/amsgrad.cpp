@@ -26,10 +26,7 @@ class Amsgrad : public Optimizer {
       : Optimizer(s.canonical(), s.positive("lr")),
         beta1_(s.real_below("beta1", 0.0, 1.0)),
         beta2_(s.real_below("beta2", 0.0, 1.0)),
-        eps_(s.real("eps", 0.0, 1.0)) {
-    if (!(eps_ > 0.0))
-      throw InputError("optimizer 'amsgrad': key 'eps': must be > 0 "
-                       "(eps = 0 divides 0/0 where the gradient has been 0)");
+        eps_(s.real_above("eps", 0.0, 1.0)) {  // ε = 0 would give 0/0 where g has been 0
     const std::string c = s.choice("convention", {"seed", "torch", "optax"});
     convention_ = c == "seed" ? Convention::seed : c == "torch" ? Convention::torch : Convention::optax;
   }

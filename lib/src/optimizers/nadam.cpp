@@ -27,12 +27,9 @@ class Nadam : public Optimizer {
       : Optimizer(s.canonical(), s.positive("lr")),
         beta1_(s.real_below("beta1", 0.0, 1.0)),
         beta2_(s.real_below("beta2", 0.0, 1.0)),
-        eps_(s.real("eps", 0.0, 1.0)),
+        eps_(s.real_above("eps", 0.0, 1.0)),  // ε = 0 would give 0/0 where g has been 0
         psi_(s.real("momentum_decay", 0.0, 1e300)),
         torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
-    if (!(eps_ > 0.0))
-      throw InputError("optimizer 'nadam': key 'eps': must be > 0 "
-                       "(eps = 0 divides 0/0 where the gradient has been 0)");
   }
 
  protected:

@@ -43,6 +43,8 @@ class Spec {
   double real(std::string_view key, double lo, double hi) const;
   // Value in the half-open interval [lo, hi) (e.g. an EMA coefficient β ∈ [0, 1)).
   double real_below(std::string_view key, double lo, double hi) const;
+  // Value in the half-open interval (lo, hi] (e.g. an ε that must not be 0).
+  double real_above(std::string_view key, double lo, double hi) const;
   // Value in (0, +inf).
   double positive(std::string_view key) const;
   long integer(std::string_view key, long lo, long hi) const;
