@@ -1,0 +1,177 @@
+#pragma once
+// Private to lib/src/integrators: the record-time logic shared by every integrator, written
+// once (integrator.hpp states the contract).
+//
+//   run_fixed_steps  — fixed step h (euler, rk4, adams_bashforth_moulton, implicit_euler,
+//                      implicit_midpoint, euler_maruyama): exactly n steps of h to a record
+//                      time when (t_next − t)/h is within 1e-9 of the integer n, otherwise
+//                      ⌊(t_next − t)/h⌋ steps of h and one shortened step.
+//   run_adaptive     — step-size control through a "trial" object (one try_step per call):
+//                      dense-output methods (dopri5, rosenbrock4) step freely and interpolate
+//                      the record times they pass; the others clip the step to land on each
+//                      record time (as odeint's integrate_times does).
+//
+// Both check the state after every accepted step (non-finite ⇒ diverged) and call the
+// observer at each record time.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "optdyn/core/spec.hpp"
+#include "optdyn/core/text.hpp"
+#include "optdyn/flows/flow.hpp"
+#include "optdyn/integrators/integrator.hpp"
+
+namespace optdyn::integrators {
+
+// InputError unless: z has length flow.state_dim() and finite entries, t0 is finite, the
+// record times are finite, ≥ t0 and non-decreasing, and (for a deterministic integrator)
+// the flow is an ODE.
+void check_inputs(const std::string& integrator_spec, bool stochastic, const Flow& flow, const Vec& z, double t0,
+                  std::span<const double> record_times);
+
+// The system functor handed to odeint (which copies systems: hence pointers). Counts every
+// evaluation of F in `*count`.
+struct CountingSystem {
+  const Flow* flow;
+  std::uint64_t* count;
+  void operator()(const Vec& z, Vec& dzdt, double t) const {
+    ++*count;
+    flow->derivative(z, dzdt, t);
+  }
+};
+
+// The tolerance of the fixed-step rule "n steps of h when (t_next − t)/h is within 1e-9 of n".
+inline constexpr double kIntegerStepTolerance = 1e-9;
+
+// Fixed-step integration. `step(z, t, h, message)` advances z from t to t + h and returns
+// IntegrationStatus::ok, or another status (with `message`) leaving z at t. `result` holds
+// the counters the caller's step function updates; the driver adds steps, status, t_reached.
+template <class Step>
+void run_fixed_steps(Vec& z, double t0, std::span<const double> record_times, double h,
+                     const IntegrationObserver& observe, IntegrationResult& result, Step&& step) {
+  double t = t0;
+  result.t_reached = t0;
+  // One step of length `dt` from `from`; false when the run must stop.
+  auto advance = [&](double from, double dt) {
+    const IntegrationStatus status = step(z, from, dt, result.message);
+    if (status != IntegrationStatus::ok) {
+      result.status = status;
+      result.t_reached = from;
+      return false;
+    }
+    ++result.stats.steps;
+    result.t_reached = from + dt;
+    if (!z.allFinite()) {
+      result.status = IntegrationStatus::diverged;
+      result.message = "state not finite at t = " + format_number(from + dt, 6);
+      return false;
+    }
+    return true;
+  };
+  for (const double target : record_times) {
+    const double ratio = (target - t) / h;
+    const double nearest = std::round(ratio);
+    const bool whole = std::abs(ratio - nearest) <= kIntegerStepTolerance;
+    const auto n = static_cast<std::int64_t>(whole ? nearest : std::floor(ratio));
+    const double t_segment = t;
+    // Times t_segment + k·h (not a running sum), so that step k sits exactly at k·h.
+    for (std::int64_t k = 0; k < n; ++k)
+      if (!advance(t_segment + static_cast<double>(k) * h, h)) return;
+    if (!whole) {
+      const double t_last = t_segment + static_cast<double>(n) * h;
+      if (target > t_last && !advance(t_last, target - t_last)) return;
+    }
+    t = target;
+    result.t_reached = target;
+    if (!observe(target, z)) {
+      result.status = IntegrationStatus::stopped_by_observer;
+      return;
+    }
+  }
+}
+
+struct AdaptiveControl {
+  double h0 = 0.01;              // first trial step
+  std::uint64_t max_steps = 0;   // accepted steps allowed
+  double min_step = 0.0;         // 0: 1e-12·max(1, |t|)
+};
+
+// The spec keys every adaptive integrator shares (h0, max_steps, min_step).
+AdaptiveControl adaptive_control(const Spec& spec);
+
+// Adaptive integration through a trial object with
+//   static constexpr bool dense;           has dense output
+//   void start(const Vec& z, double t);    the initial state
+//   bool try_step(double& t, double& dt);  one trial step of dt from the current state: on
+//                                          acceptance advances t and the state, and sets dt
+//                                          to the next suggestion; on rejection sets dt to
+//                                          a smaller one
+//   const Vec& state() const;              the current (last accepted) state
+//   void interpolate(double t, Vec& out);  dense only: the state at t in the last step
+template <class Trial>
+void run_adaptive(Trial& trial, Vec& z, double t0, std::span<const double> record_times,
+                  const AdaptiveControl& control, const IntegrationObserver& observe, IntegrationResult& result) {
+  double t = t0, dt = control.h0;
+  result.t_reached = t0;
+  std::size_t next = 0;  // the first record time not yet observed
+  trial.start(z, t0);
+  Vec interpolated;
+  // Observes every record time ≤ t (interpolating those inside the last step); false = stop.
+  auto observe_passed = [&](double t_previous) {
+    for (; next < record_times.size() && record_times[next] <= t; ++next) {
+      const double tr = record_times[next];
+      const bool inside = Trial::dense && tr < t && tr > t_previous;
+      if constexpr (Trial::dense)
+        if (inside) trial.interpolate(tr, interpolated);
+      if (!observe(tr, inside ? interpolated : trial.state())) {
+        result.status = IntegrationStatus::stopped_by_observer;
+        result.t_reached = tr;
+        z = inside ? interpolated : trial.state();
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!observe_passed(t0)) return;
+  while (next < record_times.size()) {
+    const double target = Trial::dense ? record_times.back() : record_times[next];
+    if (result.stats.steps >= control.max_steps) {
+      result.status = IntegrationStatus::max_steps;
+      result.message = "more than max_steps = " + std::to_string(control.max_steps) + " steps before t = " +
+                       format_number(target, 6);
+      break;
+    }
+    const bool clipped = dt >= target - t;
+    double trial_dt = clipped ? target - t : dt;
+    const double t_previous = t;
+    if (!trial.try_step(t, trial_dt)) {
+      ++result.stats.rejected;
+      dt = trial_dt;
+      const double floor = control.min_step > 0 ? control.min_step : 1e-12 * std::max(1.0, std::abs(t));
+      if (!(dt >= floor)) {
+        result.status = IntegrationStatus::step_size_underflow;
+        result.message = "step size " + format_number(dt, 6) + " below min_step at t = " + format_number(t, 6);
+        break;
+      }
+      continue;
+    }
+    ++result.stats.steps;
+    // After a step clipped to a record time, keep the larger of the unclipped and the
+    // suggested step (odeint's integrate_times does the same); land exactly on the target.
+    dt = clipped ? std::max(dt, trial_dt) : trial_dt;
+    if (clipped) t = target;
+    result.t_reached = t;
+    if (!trial.state().allFinite()) {
+      result.status = IntegrationStatus::diverged;
+      result.message = "state not finite at t = " + format_number(t, 6);
+      break;
+    }
+    if (!observe_passed(t_previous)) return;
+  }
+  z = trial.state();
+}
+
+}  // namespace optdyn::integrators

@@ -1,0 +1,62 @@
+// Euler–Maruyama for dZ = F(Z, t) dt + G(Z, t) dW (Kloeden & Platen, Numerical Solution of
+// SDEs, 1992, §9.1; strong order ½, weak order 1):
+//   Z_{n+1} = Z_n + h F(Z_n, t_n) + √h G(Z_n, t_n) ξ_n,   ξ_n ~ N(0, I_{noise_dim}) i.i.d.
+// The ξ_n come from one optdyn::Rng owned by the integrator, seeded from the spec
+// (Rng::derived(seed, kNoiseStream)) when the integrator is made: a fresh integrator from the
+// same spec gives the same path; a second integrate() call on the same object continues the
+// stream (so that a run integrated piece by piece does not reuse noise). On an ODE flow
+// (noise_dim = 0) this is explicit Euler.
+#include <cmath>
+
+#include "driver.hpp"
+#include "optdyn/core/rng.hpp"
+#include "optdyn/integrators/registry.hpp"
+
+namespace optdyn {
+namespace {
+
+// Stream id of the noise increments under the user's seed ("EM" in ASCII).
+constexpr std::uint64_t kNoiseStream = 0x454d;
+
+class EulerMaruyama final : public Integrator {
+ public:
+  explicit EulerMaruyama(const Spec& s)
+      : spec_(s.canonical()), h_(s.positive("h")), rng_(Rng::derived(s.seed("seed"), kNoiseStream)) {}
+  std::string spec() const override { return spec_; }
+  bool stochastic() const override { return true; }
+
+  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
+                              const IntegrationObserver& observe) override {
+    integrators::check_inputs(spec_, true, flow, z, t0, record_times);
+    IntegrationResult result;
+    const Index noise_dim = flow.noise_dim();
+    Vec drift, kick;
+    integrators::run_fixed_steps(z, t0, record_times, h_, observe, result,
+                                 [&](Vec& state, double t, double h, std::string&) {
+                                   flow.derivative(state, drift, t);
+                                   ++result.stats.rhs_evaluations;
+                                   if (noise_dim > 0) flow.diffusion_times(state, t, rng_.normal_vector(noise_dim), kick);
+                                   state.noalias() += h * drift;
+                                   if (noise_dim > 0) state.noalias() += std::sqrt(h) * kick;
+                                   return IntegrationStatus::ok;
+                                 });
+    return result;
+  }
+
+ private:
+  std::string spec_;
+  double h_;
+  Rng rng_;
+};
+
+}  // namespace
+
+IntegratorEntry euler_maruyama_entry() {
+  return {"euler_maruyama",
+          "Euler–Maruyama Z ← Z + h F + √h G ξ, ξ ~ N(0, I) from a seeded stream (SDE flows; explicit Euler on ODEs)",
+          {{"h", "0.01", "step size (record times are hit exactly; a shortened step uses √(its length))"},
+           {"seed", "0", "seed of the noise increments (same spec ⇒ same path)"}},
+          [](const Spec& s) -> IntegratorPtr { return std::make_unique<EulerMaruyama>(s); }};
+}
+
+}  // namespace optdyn

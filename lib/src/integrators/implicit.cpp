@@ -1,0 +1,164 @@
+// Implicit one-step methods for large state dimensions, matrix-free (Newton–Krylov on
+// Jacobian-vector products; for the gradient flow J·v = −∇²f·v is one HVP):
+//
+//   implicit_euler     z_{n+1} = z_n + h F(z_{n+1}, t_n + h)                  (order 1, L-stable)
+//   implicit_midpoint  z_{n+1} = z_n + h F((z_n + z_{n+1})/2, t_n + h/2)      (order 2, A-stable,
+//                      symplectic; Hairer, Lubich & Wanner, Geometric Numerical Integration, §II.1)
+//
+// On the gradient flow F = −∇f, implicit Euler is the proximal point method
+//   θ_{n+1} = argmin_θ f(θ) + ‖θ − θ_n‖²/(2h)     (Rockafellar 1976; Parikh & Boyd,
+// Proximal Algorithms, 2014, §4.1.1), and on f = ½θᵀAθ both methods are rational maps:
+// (I + hA)⁻¹ and the Cayley map (I + hA/2)⁻¹(I − hA/2).
+//
+// Both reduce to one nonlinear equation: find u with
+//   u = z_n + c·h·F(u, τ)          (implicit Euler: c = 1, τ = t_n + h, z_{n+1} = u;
+//                                   midpoint:       c = ½, τ = t_n + h/2, z_{n+1} = 2u − z_n,
+//                                   u being the midpoint (z_n + z_{n+1})/2)
+// solved by Newton's method on r(u) = u − z_n − c·h·F(u, τ), each Newton system
+//   (I − c·h·J(u, τ)) δ = −r,   J = ∂F/∂z,
+// solved inexactly by a Krylov method on products J·v (Knoll & Keyes 2004, "Jacobian-free
+// Newton–Krylov methods"): MINRES when J is symmetric (then so is I − chJ), GMRES otherwise,
+// or CG when asked for (I − chJ positive definite, e.g. gradient flow of a convex f).
+// Start: the explicit Euler predictor u₀ = z_n + c·h·F(z_n, t_n). Stop: ‖r‖ ≤ newton_tol·(1 + ‖z_n‖).
+#include <cmath>
+#include <limits>
+
+#include "driver.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/integrators/registry.hpp"
+#include "optdyn/linalg/krylov.hpp"
+
+namespace optdyn {
+namespace {
+
+enum class LinearSolver { automatic, minres, gmres, cg };
+
+struct NewtonOptions {
+  double newton_tol = 1e-12;
+  long max_newton = 20;
+  KrylovOptions krylov;
+  LinearSolver solver = LinearSolver::automatic;
+};
+
+// Solves u = z + c·h·F(u, τ) for u by Newton–Krylov (see the file comment). Returns ok, or
+// solver_failed with `message` (u is then undefined).
+IntegrationStatus newton_krylov(const Flow& flow, const Vec& z, double t, double tau, double ch, LinearSolver solver,
+                                const NewtonOptions& options, Vec& u, IntegrationStats& stats, std::string& message) {
+  Vec F, r, delta, Jv;
+  flow.derivative(z, F, t);
+  ++stats.rhs_evaluations;
+  u = z + ch * F;  // explicit Euler predictor
+  const double tolerance = options.newton_tol * (1.0 + z.norm());
+  const LinearOperator newton_matrix = [&](const Vec& v, Vec& Av) {
+    flow.jacobian_vector(u, tau, v, Jv);
+    ++stats.jacobian_products;
+    Av = v - ch * Jv;
+  };
+  for (long iteration = 0;; ++iteration) {
+    flow.derivative(u, F, tau);
+    ++stats.rhs_evaluations;
+    r = u - z - ch * F;
+    const double residual = r.norm();
+    if (!std::isfinite(residual)) {
+      message = "Newton iterate not finite at t = " + format_number(tau, 6) + " (try a smaller h)";
+      return IntegrationStatus::solver_failed;
+    }
+    if (residual <= tolerance) return IntegrationStatus::ok;
+    if (iteration == options.max_newton) {
+      message = "Newton did not converge at t = " + format_number(tau, 6) + ": residual " + format_number(residual, 3) +
+                " > newton_tol·(1 + ‖z‖) = " + format_number(tolerance, 3) + " after max_newton = " +
+                std::to_string(options.max_newton) + " iterations";
+      return IntegrationStatus::solver_failed;
+    }
+    delta.setZero(z.size());
+    const Vec rhs = -r;
+    KrylovResult k;
+    switch (solver) {
+      case LinearSolver::cg: k = conjugate_gradient(newton_matrix, rhs, delta, options.krylov); break;
+      case LinearSolver::minres: k = minres(newton_matrix, rhs, delta, options.krylov); break;
+      default: k = gmres(newton_matrix, rhs, delta, options.krylov); break;
+    }
+    stats.linear_iterations += k.products;
+    ++stats.newton_iterations;
+    u += delta;
+  }
+}
+
+class NewtonKrylovIntegrator final : public Integrator {
+ public:
+  // midpoint = false: implicit Euler; true: implicit midpoint.
+  NewtonKrylovIntegrator(const Spec& s, bool midpoint) : spec_(s.canonical()), h_(s.positive("h")), midpoint_(midpoint) {
+    options_.newton_tol = s.positive("newton_tol");
+    options_.max_newton = s.integer("max_newton", 1, 10000);
+    options_.krylov.tol = s.positive("linear_tol");
+    options_.krylov.max_iterations = s.integer("max_linear", 1, std::numeric_limits<int>::max());
+    const std::string solver = s.choice("solver", {"auto", "minres", "gmres", "cg"});
+    options_.solver = solver == "minres" ? LinearSolver::minres
+                      : solver == "gmres" ? LinearSolver::gmres
+                      : solver == "cg"    ? LinearSolver::cg
+                                          : LinearSolver::automatic;
+  }
+  std::string spec() const override { return spec_; }
+
+  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
+                              const IntegrationObserver& observe) override {
+    integrators::check_inputs(spec_, false, flow, z, t0, record_times);
+    const LinearSolver solver = resolve_solver(flow);
+    const double c = midpoint_ ? 0.5 : 1.0;
+    IntegrationResult result;
+    Vec u;
+    integrators::run_fixed_steps(z, t0, record_times, h_, observe, result,
+                                 [&](Vec& state, double t, double h, std::string& message) {
+                                   const IntegrationStatus status = newton_krylov(
+                                       flow, state, t, t + c * h, c * h, solver, options_, u, result.stats, message);
+                                   if (status != IntegrationStatus::ok) return status;
+                                   if (midpoint_)
+                                     state = 2.0 * u - state;
+                                   else
+                                     state.swap(u);
+                                   return IntegrationStatus::ok;
+                                 });
+    return result;
+  }
+
+ private:
+  LinearSolver resolve_solver(const Flow& flow) const {
+    if (options_.solver == LinearSolver::automatic)
+      return flow.symmetric_jacobian() ? LinearSolver::minres : LinearSolver::gmres;
+    if (options_.solver != LinearSolver::gmres && !flow.symmetric_jacobian())
+      throw InputError("integrator '" + spec_ + "': key 'solver': minres and cg need a symmetric Jacobian, flow '" +
+                       flow.spec() + "' has none (use gmres or auto)");
+    return options_.solver;
+  }
+
+  std::string spec_;
+  double h_;
+  bool midpoint_;
+  NewtonOptions options_;
+};
+
+std::vector<ParamInfo> newton_krylov_params() {
+  return {{"h", "0.01", "step size (record times are hit exactly)"},
+          {"newton_tol", "1e-12", "Newton stops when ‖r‖ ≤ newton_tol·(1 + ‖z_n‖)"},
+          {"max_newton", "20", "Newton iterations per step before status solver_failed"},
+          {"linear_tol", "1e-8", "relative residual of each Krylov solve"},
+          {"max_linear", "500", "Jacobian-vector products per Krylov solve"},
+          {"solver", "auto", "Krylov method: auto (minres if the Jacobian is symmetric, else gmres)|minres|gmres|cg"}};
+}
+
+}  // namespace
+
+std::vector<IntegratorEntry> implicit_entries() {
+  return {
+      {"implicit_euler",
+       "implicit Euler by Newton–Krylov on J·v (proximal point on the gradient flow), order 1, L-stable",
+       newton_krylov_params(),
+       [](const Spec& s) -> IntegratorPtr { return std::make_unique<NewtonKrylovIntegrator>(s, false); }},
+      {"implicit_midpoint",
+       "implicit midpoint rule by Newton–Krylov on J·v, order 2, A-stable, symplectic",
+       newton_krylov_params(),
+       [](const Spec& s) -> IntegratorPtr { return std::make_unique<NewtonKrylovIntegrator>(s, true); }},
+  };
+}
+
+}  // namespace optdyn

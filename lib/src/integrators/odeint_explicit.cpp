@@ -1,0 +1,275 @@
+// The explicit Boost.Odeint integrators on Eigen states (the one translation unit that
+// instantiates them; odeint is template-heavy):
+//
+//   euler                    z ← z + h F(z, t)                               (order 1)
+//   rk4                      classical Runge–Kutta                            (order 4)
+//   adams_bashforth_moulton  k-step Adams–Bashforth predictor + Adams–Moulton corrector
+//                            (PECE, order k; the first k − 1 steps by rk4)    (Hairer, Nørsett
+//                            & Wanner, Solving ODEs I, §III.1)
+//   cash_karp54              embedded RK 5(4), Cash & Karp 1990
+//   dopri5                   embedded RK 5(4), Dormand & Prince 1980, FSAL, dense output
+//                            (Hairer–Nørsett–Wanner's 4th-order continuous extension)
+//   fehlberg78               embedded RK 7(8), Fehlberg 1968
+//   bulirsch_stoer           Gragg–Bulirsch–Stoer extrapolation of the modified midpoint rule
+//
+// Error control (odeint's default_error_checker): a trial step is accepted when
+//   max_i |err_i| / (atol + rtol·(|z_i| + h|F_i|)) ≤ 1.
+// Fixed-step methods follow the record-time rule of integrator.hpp, so that euler with
+// h = η takes exactly the steps of gradient descent on the gradient flow.
+#include <boost/numeric/odeint.hpp>
+#include <boost/numeric/odeint/external/eigen/eigen.hpp>
+#include <limits>
+
+#include "driver.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/integrators/registry.hpp"
+
+namespace optdyn {
+namespace {
+
+namespace odeint = boost::numeric::odeint;
+using integrators::CountingSystem;
+
+// ---------------------------------------------------------------- fixed step ----------
+
+// euler and rk4: one odeint do_step per step.
+template <class Stepper>
+class OdeintFixedStep final : public Integrator {
+ public:
+  explicit OdeintFixedStep(const Spec& s) : spec_(s.canonical()), h_(s.positive("h")) {}
+  std::string spec() const override { return spec_; }
+
+  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
+                              const IntegrationObserver& observe) override {
+    integrators::check_inputs(spec_, false, flow, z, t0, record_times);
+    IntegrationResult result;
+    const CountingSystem system{&flow, &result.stats.rhs_evaluations};
+    Stepper stepper;
+    integrators::run_fixed_steps(z, t0, record_times, h_, observe, result,
+                                 [&](Vec& state, double t, double h, std::string&) {
+                                   stepper.do_step(system, state, t, h);
+                                   return IntegrationStatus::ok;
+                                 });
+    return result;
+  }
+
+ private:
+  std::string spec_;
+  double h_;
+};
+
+// Adams–Bashforth–Moulton with `Order` steps. Its history assumes equal steps: a step of
+// another length (the shortened step before a record time) restarts it, and odeint then
+// takes Order − 1 rk4 steps before the multistep formula resumes.
+template <std::size_t Order>
+IntegrationResult integrate_abm(const std::string& spec, double h_fixed, const Flow& flow, Vec& z, double t0,
+                                std::span<const double> record_times, const IntegrationObserver& observe) {
+  IntegrationResult result;
+  const CountingSystem system{&flow, &result.stats.rhs_evaluations};
+  odeint::adams_bashforth_moulton<Order, Vec> stepper;
+  double h_history = 0.0;
+  integrators::run_fixed_steps(z, t0, record_times, h_fixed, observe, result,
+                               [&](Vec& state, double t, double h, std::string&) {
+                                 if (h != h_history) {
+                                   stepper.reset();
+                                   h_history = h;
+                                 }
+                                 stepper.do_step(system, state, t, h);
+                                 return IntegrationStatus::ok;
+                               });
+  return result;
+}
+
+class AdamsBashforthMoulton final : public Integrator {
+ public:
+  explicit AdamsBashforthMoulton(const Spec& s)
+      : spec_(s.canonical()), h_(s.positive("h")), order_(s.integer("order", 1, 8)) {}
+  std::string spec() const override { return spec_; }
+
+  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
+                              const IntegrationObserver& observe) override {
+    integrators::check_inputs(spec_, false, flow, z, t0, record_times);
+    switch (order_) {
+      case 1: return integrate_abm<1>(spec_, h_, flow, z, t0, record_times, observe);
+      case 2: return integrate_abm<2>(spec_, h_, flow, z, t0, record_times, observe);
+      case 3: return integrate_abm<3>(spec_, h_, flow, z, t0, record_times, observe);
+      case 4: return integrate_abm<4>(spec_, h_, flow, z, t0, record_times, observe);
+      case 5: return integrate_abm<5>(spec_, h_, flow, z, t0, record_times, observe);
+      case 6: return integrate_abm<6>(spec_, h_, flow, z, t0, record_times, observe);
+      case 7: return integrate_abm<7>(spec_, h_, flow, z, t0, record_times, observe);
+      default: return integrate_abm<8>(spec_, h_, flow, z, t0, record_times, observe);
+    }
+  }
+
+ private:
+  std::string spec_;
+  double h_;
+  long order_;
+};
+
+// ------------------------------------------------------------------ adaptive ----------
+
+// A trial for run_adaptive over an odeint controlled stepper without dense output
+// (cash_karp54, fehlberg78, bulirsch_stoer). F at the start of a step is computed once and
+// reused by the trials that follow a rejection: evaluations = stages·accepted +
+// (stages − 1)·rejected for the Runge–Kutta pairs.
+template <class Controlled>
+class ControlledTrial {
+ public:
+  static constexpr bool dense = false;
+  ControlledTrial(Controlled controlled, CountingSystem system)
+      : controlled_(std::move(controlled)), system_(system) {}
+
+  void start(const Vec& z, double) {
+    z_ = z;
+    have_dzdt_ = false;
+  }
+  bool try_step(double& t, double& dt) {
+    if (!have_dzdt_) system_(z_, dzdt_, t);
+    have_dzdt_ = true;
+    const bool accepted = controlled_.try_step(system_, z_, dzdt_, t, dt) == odeint::success;
+    if (accepted) have_dzdt_ = false;
+    return accepted;
+  }
+  const Vec& state() const { return z_; }
+  void interpolate(double, Vec&) {}
+
+ private:
+  Controlled controlled_;
+  CountingSystem system_;
+  Vec z_, dzdt_;
+  bool have_dzdt_ = false;
+};
+
+// dopri5 driven trial by trial (so that rejections are counted), FSAL: F at the end of an
+// accepted step is F at the start of the next; evaluations = 1 + 6·(accepted + rejected).
+// Record times inside a step come from the stepper's continuous extension (calc_state),
+// which uses the stages of the last accepted step.
+class Dopri5Trial {
+ public:
+  using Stepper = odeint::runge_kutta_dopri5<Vec>;
+  using Controlled = odeint::controlled_runge_kutta<Stepper>;
+  static constexpr bool dense = true;
+
+  Dopri5Trial(double atol, double rtol, CountingSystem system)
+      : controlled_(odeint::default_error_checker<double, Stepper::algebra_type, Stepper::operations_type>(atol, rtol)),
+        system_(system) {}
+
+  void start(const Vec& z, double t) {
+    z_ = z;
+    system_(z_, dzdt_, t);
+    t_ = t;
+  }
+  bool try_step(double& t, double& dt) {
+    const double t_start = t;
+    if (controlled_.try_step(system_, z_, dzdt_, t, z_next_, dzdt_next_, dt) != odeint::success) return false;
+    z_.swap(z_next_);  // z_next_, dzdt_next_ now hold the state at the start of the step
+    dzdt_.swap(dzdt_next_);
+    t_old_ = t_start;
+    t_ = t;
+    return true;
+  }
+  const Vec& state() const { return z_; }
+  void interpolate(double t, Vec& out) {
+    out.resize(z_.size());
+    controlled_.stepper().calc_state(t, out, z_next_, dzdt_next_, t_old_, z_, dzdt_, t_);
+  }
+
+ private:
+  Controlled controlled_;
+  CountingSystem system_;
+  Vec z_, dzdt_, z_next_, dzdt_next_;
+  double t_old_ = 0.0, t_ = 0.0;
+};
+
+enum class AdaptiveMethod { cash_karp54, dopri5, fehlberg78, bulirsch_stoer };
+
+template <class RungeKutta>
+ControlledTrial<odeint::controlled_runge_kutta<RungeKutta>> runge_kutta_trial(double atol, double rtol,
+                                                                             CountingSystem system) {
+  using Checker = odeint::default_error_checker<double, typename RungeKutta::algebra_type,
+                                                typename RungeKutta::operations_type>;
+  return {odeint::controlled_runge_kutta<RungeKutta>(Checker(atol, rtol)), system};
+}
+
+class OdeintAdaptive final : public Integrator {
+ public:
+  OdeintAdaptive(const Spec& s, AdaptiveMethod method)
+      : spec_(s.canonical()),
+        method_(method),
+        rtol_(s.positive("rtol")),
+        atol_(s.real("atol", 0.0, std::numeric_limits<double>::max())),
+        control_(integrators::adaptive_control(s)) {}
+  std::string spec() const override { return spec_; }
+
+  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
+                              const IntegrationObserver& observe) override {
+    integrators::check_inputs(spec_, false, flow, z, t0, record_times);
+    IntegrationResult result;
+    const CountingSystem system{&flow, &result.stats.rhs_evaluations};
+    auto run = [&](auto trial) { integrators::run_adaptive(trial, z, t0, record_times, control_, observe, result); };
+    switch (method_) {
+      case AdaptiveMethod::dopri5: run(Dopri5Trial(atol_, rtol_, system)); break;
+      case AdaptiveMethod::cash_karp54:
+        run(runge_kutta_trial<odeint::runge_kutta_cash_karp54<Vec>>(atol_, rtol_, system));
+        break;
+      case AdaptiveMethod::fehlberg78:
+        run(runge_kutta_trial<odeint::runge_kutta_fehlberg78<Vec>>(atol_, rtol_, system));
+        break;
+      case AdaptiveMethod::bulirsch_stoer:
+        run(ControlledTrial<odeint::bulirsch_stoer<Vec>>(odeint::bulirsch_stoer<Vec>(atol_, rtol_), system));
+        break;
+    }
+    return result;
+  }
+
+ private:
+  std::string spec_;
+  AdaptiveMethod method_;
+  double rtol_, atol_;
+  integrators::AdaptiveControl control_;
+};
+
+std::vector<ParamInfo> adaptive_params() {
+  return {{"rtol", "1e-6", "relative tolerance (> 0)"},
+          {"atol", "1e-9", "absolute tolerance (>= 0)"},
+          {"h0", "0.01", "first trial step"},
+          {"max_steps", "1000000", "accepted steps allowed before the run stops (status max_steps)"},
+          {"min_step", "0", "smallest step after a rejection before the run stops (status step_size_underflow); "
+                            "0: 1e-12·max(1, |t|)"}};
+}
+
+IntegratorEntry adaptive_entry(std::string name, std::string help, AdaptiveMethod method) {
+  return {std::move(name), std::move(help), adaptive_params(),
+          [method](const Spec& s) -> IntegratorPtr { return std::make_unique<OdeintAdaptive>(s, method); }};
+}
+
+template <class Stepper>
+IntegratorEntry fixed_entry(std::string name, std::string help) {
+  return {std::move(name), std::move(help), {{"h", "0.01", "step size (record times are hit exactly)"}},
+          [](const Spec& s) -> IntegratorPtr { return std::make_unique<OdeintFixedStep<Stepper>>(s); }};
+}
+
+}  // namespace
+
+std::vector<IntegratorEntry> odeint_explicit_entries() {
+  return {
+      fixed_entry<odeint::euler<Vec>>("euler", "explicit Euler z ← z + h F(z, t), order 1 (odeint)"),
+      fixed_entry<odeint::runge_kutta4<Vec>>("rk4", "classical Runge–Kutta, order 4 (odeint)"),
+      adaptive_entry("cash_karp54", "adaptive Cash–Karp RK 5(4), clips steps to record times (odeint)",
+                     AdaptiveMethod::cash_karp54),
+      adaptive_entry("dopri5", "adaptive Dormand–Prince RK 5(4), FSAL, dense output at record times (odeint)",
+                     AdaptiveMethod::dopri5),
+      adaptive_entry("fehlberg78", "adaptive Runge–Kutta–Fehlberg 7(8), clips steps to record times (odeint)",
+                     AdaptiveMethod::fehlberg78),
+      adaptive_entry("bulirsch_stoer", "adaptive Gragg–Bulirsch–Stoer extrapolation, clips steps to record times (odeint)",
+                     AdaptiveMethod::bulirsch_stoer),
+      {"adams_bashforth_moulton",
+       "Adams–Bashforth–Moulton PECE with fixed step, order = steps, rk4 start (odeint)",
+       {{"h", "0.01", "step size (a shortened step before a record time restarts the history)"},
+        {"order", "4", "number of steps = order, 1..8"}},
+       [](const Spec& s) -> IntegratorPtr { return std::make_unique<AdamsBashforthMoulton>(s); }},
+  };
+}
+
+}  // namespace optdyn

@@ -1,0 +1,158 @@
+// rosenbrock4: odeint's 4th-order Rosenbrock method with embedded 3rd-order error estimate
+// and a continuous extension (γ = 0.25, c₂ = 0.386, …: the pair of Numerical Recipes 3rd ed.
+// §17.5.1, after Hairer & Wanner, Solving ODEs II, §IV.7), for small stiff problems.
+//   (I/(γh) − J) g_i = F(z + Σ_j a_ij g_j, t + c_i h) + Σ_j (c_ij/h) g_j + γ_i h ∂F/∂t.
+//
+// Each trial step needs the dense Jacobian J = ∂F/∂z (Flow::jacobian) and ∂F/∂t
+// (Flow::time_derivative) and LU-factorises I/(γh) − J: O(n³) per step. odeint implements it
+// on uBLAS vectors and matrices only, so states are copied Eigen ↔ uBLAS at the boundary
+// (cheap next to the factorisation). The error norm is odeint's rosenbrock4_controller's
+// RMS norm √(mean_i (err_i / (atol + rtol·max(|z_old,i|, |z_i|)))²) ≤ 1.
+// State dimensions above max_dim are refused: use implicit_euler / implicit_midpoint.
+#include "ublas_cxx20.hpp"  // first: makes uBLAS compile in C++20
+
+#include <boost/numeric/odeint/stepper/rosenbrock4.hpp>
+#include <boost/numeric/odeint/stepper/rosenbrock4_controller.hpp>
+#include <boost/numeric/ublas/matrix.hpp>
+#include <boost/numeric/ublas/vector.hpp>
+#include <limits>
+#include <utility>
+
+#include "driver.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/integrators/registry.hpp"
+
+namespace optdyn {
+namespace {
+
+namespace odeint = boost::numeric::odeint;
+using UVec = boost::numeric::ublas::vector<double>;
+using UMat = boost::numeric::ublas::matrix<double>;
+
+void to_eigen(const UVec& in, Vec& out) {
+  out.resize(static_cast<Index>(in.size()));
+  for (std::size_t i = 0; i < in.size(); ++i) out[static_cast<Index>(i)] = in[i];
+}
+void to_ublas(const Vec& in, UVec& out) {
+  out.resize(static_cast<std::size_t>(in.size()), false);
+  for (Index i = 0; i < in.size(); ++i) out[static_cast<std::size_t>(i)] = in[i];
+}
+
+// Scratch Eigen vectors shared by the copies odeint makes of the functors below.
+struct Scratch {
+  Vec z, dzdt;
+};
+
+struct UblasSystem {
+  const Flow* flow;
+  std::uint64_t* count;
+  Scratch* scratch;
+  void operator()(const UVec& x, UVec& dxdt, double t) const {
+    ++*count;
+    to_eigen(x, scratch->z);
+    flow->derivative(scratch->z, scratch->dzdt, t);
+    to_ublas(scratch->dzdt, dxdt);
+  }
+};
+
+struct UblasJacobian {
+  const Flow* flow;
+  std::uint64_t* count;
+  Scratch* scratch;
+  void operator()(const UVec& x, UMat& J, const double& t, UVec& dfdt) const {
+    ++*count;
+    to_eigen(x, scratch->z);
+    const Mat jacobian = flow->jacobian(scratch->z, t);
+    J.resize(x.size(), x.size(), false);
+    for (std::size_t i = 0; i < x.size(); ++i)
+      for (std::size_t j = 0; j < x.size(); ++j) J(i, j) = jacobian(static_cast<Index>(i), static_cast<Index>(j));
+    to_ublas(flow->time_derivative(scratch->z, t), dfdt);
+  }
+};
+
+// A trial for run_adaptive: rosenbrock4_controller's try_step, then the continuous extension
+// of the accepted step (prepare_dense_output + calc_state, as odeint's rosenbrock4_dense_output).
+class RosenbrockTrial {
+ public:
+  static constexpr bool dense = true;
+  RosenbrockTrial(double atol, double rtol, UblasSystem system, UblasJacobian jacobian)
+      : controller_(atol, rtol), system_(system, jacobian) {}
+
+  void start(const Vec& z, double t) {
+    to_ublas(z, x_);
+    x_next_.resize(x_.size(), false);  // odeint writes into it without resizing
+    state_ = z;
+    t_ = t;
+  }
+  bool try_step(double& t, double& dt) {
+    const double t_start = t;
+    if (controller_.try_step(system_, x_, t, x_next_, dt) != odeint::success) return false;
+    controller_.stepper().prepare_dense_output();
+    x_.swap(x_next_);  // x_next_ now holds the state at the start of the step
+    to_eigen(x_, state_);
+    t_old_ = t_start;
+    t_ = t;
+    return true;
+  }
+  const Vec& state() const { return state_; }
+  void interpolate(double t, Vec& out) {
+    UVec x(x_.size());
+    controller_.stepper().calc_state(t, x, x_next_, t_old_, x_, t_);
+    to_eigen(x, out);
+  }
+
+ private:
+  odeint::rosenbrock4_controller<odeint::rosenbrock4<double>> controller_;
+  std::pair<UblasSystem, UblasJacobian> system_;
+  UVec x_, x_next_;
+  Vec state_;
+  double t_old_ = 0.0, t_ = 0.0;
+};
+
+class Rosenbrock4 final : public Integrator {
+ public:
+  explicit Rosenbrock4(const Spec& s)
+      : spec_(s.canonical()),
+        rtol_(s.positive("rtol")),
+        atol_(s.real("atol", 0.0, std::numeric_limits<double>::max())),
+        max_dim_(s.integer("max_dim", 1, 20000)),
+        control_(integrators::adaptive_control(s)) {}
+  std::string spec() const override { return spec_; }
+
+  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
+                              const IntegrationObserver& observe) override {
+    integrators::check_inputs(spec_, false, flow, z, t0, record_times);
+    if (flow.state_dim() > max_dim_)
+      throw InputError("integrator '" + spec_ + "': key 'max_dim': state dimension " +
+                       std::to_string(flow.state_dim()) + " exceeds " + std::to_string(max_dim_) +
+                       " (dense Jacobian and LU per step); use implicit_euler or implicit_midpoint");
+    IntegrationResult result;
+    Scratch scratch;
+    RosenbrockTrial trial(atol_, rtol_, UblasSystem{&flow, &result.stats.rhs_evaluations, &scratch},
+                          UblasJacobian{&flow, &result.stats.jacobians, &scratch});
+    integrators::run_adaptive(trial, z, t0, record_times, control_, observe, result);
+    return result;
+  }
+
+ private:
+  std::string spec_;
+  double rtol_, atol_;
+  long max_dim_;
+  integrators::AdaptiveControl control_;
+};
+
+}  // namespace
+
+IntegratorEntry rosenbrock4_entry() {
+  return {"rosenbrock4",
+          "adaptive Rosenbrock 4(3), L-stable, dense Jacobian + LU per step, dense output (odeint, small stiff problems)",
+          {{"rtol", "1e-6", "relative tolerance (> 0)"},
+           {"atol", "1e-9", "absolute tolerance (>= 0)"},
+           {"h0", "0.01", "first trial step"},
+           {"max_steps", "1000000", "accepted steps allowed before the run stops (status max_steps)"},
+           {"min_step", "0", "smallest step after a rejection before the run stops; 0: 1e-12·max(1, |t|)"},
+           {"max_dim", "2000", "largest state dimension accepted (1..20000)"}},
+          [](const Spec& s) -> IntegratorPtr { return std::make_unique<Rosenbrock4>(s); }};
+}
+
+}  // namespace optdyn
