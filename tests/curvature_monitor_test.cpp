@@ -108,6 +108,36 @@ BOOST_AUTO_TEST_CASE(lanczos_path_large_quadratic) {
   BOOST_TEST(d.index == 0.0);
 }
 
+BOOST_AUTO_TEST_CASE(slq_index_on_the_lanczos_path) {
+  // D = 400 eigenvalues evenly spaced on [−1, 3] (100 of them negative: α = 1/4), rotated.
+  // The Lanczos path alone knows only the ends; with slq_probes the index is the SLQ
+  // estimate, which must cover the exact 1/4 within 3 standard errors plus the quadrature's
+  // smearing over about one node spacing (a bias the error bar does not include).
+  std::string eigs;
+  for (int i = 0; i < 400; ++i) eigs += (i ? "/" : "") + std::to_string(-1.0 + 4.0 * (i + 0.5) / 400.0);
+  ObjectivePtr f = make_objective("quadratic:eigs=" + eigs + ",rotate=true,seed=4");
+  Rng rng(8);
+  const Vec theta = rng.normal_vector(400);
+  CurvatureOptions o;
+  o.method = EigenMethod::lanczos;
+  o.slq_probes = 20;
+  o.slq_steps = 40;
+  const CurvatureSnapshot s = measure_curvature(*f, theta, o);
+  BOOST_TEST(!s.dense);
+  BOOST_TEST(s.index_stderr > 0.0);
+  BOOST_TEST(std::abs(s.index - 0.25) <= 3.0 * s.index_stderr + 0.02);
+  BOOST_TEST(std::abs(s.negative_count - 400.0 * s.index) <= 1e-9);
+  // Same seed ⇒ same probes ⇒ the same estimate; a different seed gives another estimate.
+  const CurvatureSnapshot again = measure_curvature(*f, theta, o);
+  BOOST_TEST(again.index == s.index);
+  o.slq_seed = 1;
+  BOOST_TEST(measure_curvature(*f, theta, o).index != s.index);
+  // The dense path is exact: stderr 0.
+  const CurvatureSnapshot d = measure_curvature(*f, theta);
+  BOOST_TEST(d.index == 0.25);
+  BOOST_TEST(d.index_stderr == 0.0);
+}
+
 BOOST_AUTO_TEST_CASE(mlp_cached_path_counts_products) {
   ObjectivePtr f = make_objective("mlp:data=gaussian,n=20,widths=4-5-2,loss=mse");
   const Index d = f->dim();
@@ -131,7 +161,7 @@ BOOST_AUTO_TEST_CASE(monitor_spec_and_cells) {
   BOOST_TEST(!m.due(4));
   BOOST_TEST(m.due(6));
   BOOST_TEST((m.options().method == EigenMethod::lanczos));
-  BOOST_TEST(CurvatureMonitor::columns().size() == 8u);
+  BOOST_TEST(CurvatureMonitor::columns().size() == 9u);
   ObjectivePtr f = make_objective("quadratic:eigs=3/1/0.5,rotate=false");
   const Vec theta = Vec::Ones(3);
   for (double c : m.cells(*f, theta, false)) BOOST_TEST(std::isnan(c));
@@ -139,7 +169,8 @@ BOOST_AUTO_TEST_CASE(monitor_spec_and_cells) {
   const std::vector<double> c = m.cells(*f, theta, true);
   BOOST_TEST(std::abs(c[0] - 3.0) <= 1e-10);
   BOOST_TEST(std::abs(c[2] - 6.0) <= 1e-9);
-  BOOST_TEST(m.hvps() == static_cast<std::uint64_t>(c[6]));
+  BOOST_TEST(m.hvps() == static_cast<std::uint64_t>(c[7]));
+  BOOST_TEST(std::isnan(c[5]));  // index_stderr: no index on the Lanczos path without SLQ
   Vec bad = theta;
   bad[0] = std::nan("");
   for (double x : m.cells(*f, bad, true)) BOOST_TEST(std::isnan(x));
@@ -157,6 +188,8 @@ BOOST_AUTO_TEST_CASE(monitor_spec_and_cells) {
   BOOST_TEST(names("curvature:every=0", "'every'"));
   BOOST_TEST(names("curvature:every=1,dense=sometimes", "'dense'"));
   BOOST_TEST(names("curvature:every=1,zero_tol=-1", "'zero_tol'"));
+  BOOST_TEST(names("curvature:every=1,slq_probes=-1", "'slq_probes'"));
+  BOOST_TEST(names("curvature:every=1,slq_steps=1", "'slq_steps'"));
   BOOST_TEST(names("sharpness:every=1", "sharpness"));
   BOOST_CHECK_THROW(CurvatureMonitor("curvature:every=1,dense=never").check_dimension(1), InputError);
 }

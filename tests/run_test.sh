@@ -89,14 +89,15 @@ pass "average columns"
 # + gᵀHg), not counted in evals; monitor_hvps = 9 in the status file.
 "$OPTDYN" run --objective "quadratic:eigs=2/-0.5/0.25,rotate=false" --optimizer "gd:lr=0.1" --steps 5 --x0 1,1,1 \
   --monitor "curvature:every=2" --out "$WORK/mon.csv" 2>"$WORK/mon.err" || fail "monitor run exited $?: $(cat "$WORK/mon.err")"
-[ "$(head -1 "$WORK/mon.csv")" = "step,evals,loss,grad_norm,lambda_max,lambda_min,cond_pos,rayleigh_g,index,neg_count,curv_hvps,curv_converged" ] \
+[ "$(head -1 "$WORK/mon.csv")" = "step,evals,loss,grad_norm,lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_stderr,neg_count,curv_hvps,curv_converged" ] \
   || fail "monitor header: $(head -1 "$WORK/mon.csv")"
 "$PYTHON" - "$WORK/mon.csv" <<'PY2' || fail "monitor values differ from the closed form"
 import csv, json, math, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert [int(r["step"]) for r in rows] == [0, 1, 2, 3, 4, 5], rows
 lam = (2.0, -0.5, 0.25)
-cols = ("lambda_max", "lambda_min", "cond_pos", "rayleigh_g", "index", "neg_count", "curv_hvps", "curv_converged")
+cols = ("lambda_max", "lambda_min", "cond_pos", "rayleigh_g", "index", "index_stderr", "neg_count", "curv_hvps",
+        "curv_converged")
 for r in rows:
     k = int(r["step"])
     assert int(r["evals"]) == k, r
@@ -107,7 +108,7 @@ for r in rows:
     g = [l * xi for l, xi in zip(lam, x)]
     rq = sum(l * gi * gi for l, gi in zip(lam, g)) / sum(gi * gi for gi in g)
     want = {"lambda_max": 2.0, "lambda_min": -0.5, "cond_pos": 8.0, "rayleigh_g": rq, "index": 1 / 3,
-            "neg_count": 1, "curv_hvps": 3, "curv_converged": 1}
+            "index_stderr": 0, "neg_count": 1, "curv_hvps": 3, "curv_converged": 1}
     for c, w in want.items():
         assert abs(float(r[c]) - w) <= 1e-13 * max(1, abs(w)), (k, c, r[c], w)
 status = json.load(open(sys.argv[1] + ".status.json"))

@@ -8,6 +8,7 @@
 
 #include "optdyn/analysis/hessian_operator.hpp"
 #include "optdyn/analysis/saddle_index.hpp"
+#include "optdyn/analysis/spectral_density.hpp"
 #include "optdyn/core/error.hpp"
 
 namespace optdyn::analysis {
@@ -42,6 +43,7 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
     const SaddleIndex si = saddle_index(all, tau);
     s.negative_count = si.negative;
     s.index = si.index;
+    s.index_stderr = 0.0;
     s.condition_positive = kNaN;
     for (Index i = 0; i < d; ++i)
       if (all[i] > tau) {  // the smallest eigenvalue above the band
@@ -56,7 +58,21 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
     const double tau = options.zero_tol * std::max(std::abs(s.lambda_max), std::abs(s.lambda_min));
     s.condition_positive = s.lambda_min > tau ? s.lambda_max / s.lambda_min : kNaN;
     s.index = kNaN;
+    s.index_stderr = kNaN;
     s.negative_count = kNaN;
+    if (options.slq_probes > 0) {
+      // SLQ estimate of #λ < −τ: mean over probes of the quadrature mass below −τ (issue 5:
+      // "estimated from the spectral density for large D, with an error bar").
+      SlqOptions so;
+      so.probes = options.slq_probes;
+      so.lanczos_steps = std::min(options.slq_steps, d);
+      Rng rng = Rng::derived(options.slq_seed, kSlqStream);
+      const SpectralDensity density = spectral_density(op, so, rng);
+      const SaddleIndex si = saddle_index(density, tau);
+      s.index = si.index;
+      s.index_stderr = si.index_stderr;
+      s.negative_count = si.index * static_cast<double>(d);
+    }
   }
 
   const Vec g = gradient != nullptr ? *gradient : objective.gradient(theta);
@@ -87,6 +103,9 @@ std::vector<ParamInfo> CurvatureMonitor::params() {
       {"dense", "auto", "auto | always | never: dense full spectrum (exact index) vs Lanczos ends"},
       {"dense_threshold", "1500", "auto: dense when dim <= this"},
       {"zero_tol", "1e-8", "near-zero band |lambda| <= zero_tol * max(|lambda_max|, |lambda_min|)"},
+      {"slq_probes", "0", "Lanczos path: > 0 estimates the index by SLQ with this many probes"},
+      {"slq_steps", "30", "Lanczos steps per SLQ probe"},
+      {"slq_seed", "0", "seed of the SLQ probes (the same probes at every measurement)"},
   };
 }
 
@@ -102,6 +121,9 @@ CurvatureMonitor::CurvatureMonitor(const std::string& text) {
   options_.method = parse_dense_choice(dense);
   options_.dense_threshold = spec.integer("dense_threshold", 0, 100000);
   options_.zero_tol = spec.real("zero_tol", 0.0, 1.0);
+  options_.slq_probes = spec.integer("slq_probes", 0, 10000);
+  options_.slq_steps = spec.integer("slq_steps", 2, 10000);
+  options_.slq_seed = spec.seed("slq_seed");
   canonical_ = spec.canonical();
 }
 
@@ -114,8 +136,8 @@ void CurvatureMonitor::check_dimension(Index dim) const {
 }
 
 const std::vector<std::string>& CurvatureMonitor::columns() {
-  static const std::vector<std::string> names = {"lambda_max", "lambda_min", "cond_pos",  "rayleigh_g",
-                                                 "index",      "neg_count",  "curv_hvps", "curv_converged"};
+  static const std::vector<std::string> names = {"lambda_max", "lambda_min", "cond_pos",  "rayleigh_g",     "index",
+                                                 "index_stderr", "neg_count", "curv_hvps", "curv_converged"};
   return names;
 }
 
@@ -125,8 +147,8 @@ std::vector<double> CurvatureMonitor::cells(const Objective& objective, const Ve
   const CurvatureSnapshot s = measure_curvature(objective, theta, options_, gradient);
   hvps_ += s.hvps;
   ++measurements_;
-  return {s.lambda_max, s.lambda_min, s.condition_positive,       s.rayleigh_gradient,
-          s.index,      s.negative_count, static_cast<double>(s.hvps), s.converged ? 1.0 : 0.0};
+  return {s.lambda_max,     s.lambda_min,   s.condition_positive,        s.rayleigh_gradient,     s.index,
+          s.index_stderr, s.negative_count, static_cast<double>(s.hvps), s.converged ? 1.0 : 0.0};
 }
 
 }  // namespace optdyn::analysis

@@ -19,10 +19,16 @@
 //                       not finite (the product is then skipped).
 //   grad_norm           ‖g‖₂.
 //   index               the saddle index α = (#λ < −τ) / D (seed 004), exact from the dense
-//                       spectrum; NaN on the Lanczos path (only the ends are known).
-//   negative_count      #λ < −τ (dense path); NaN on the Lanczos path.
+//                       spectrum. On the Lanczos path only the ends are known: NaN, unless
+//                       slq_probes = P > 0, when it is the stochastic Lanczos quadrature
+//                       estimate (spectral_density.hpp: P Rademacher probes, slq_steps
+//                       Lanczos steps each, probes from Rng::derived(slq_seed, kSlqStream),
+//                       the same probes at every measurement) with its standard error.
+//   index_stderr        0 for the exact (dense) index; the SLQ standard error over probes
+//                       (probe-sampling error only, see spectral_density.hpp); NaN otherwise.
+//   negative_count      #λ < −τ (dense path); index·D on the SLQ path; NaN otherwise.
 //   hvps                Hessian-vector products this measurement used: solver products,
-//                       residual checks, the one product for gᵀHg, and for the dense path the
+//                       residual checks, SLQ products, the one product for gᵀHg, and for the dense path the
 //                       D products that build H (0 for objectives with a closed-form Hessian,
 //                       e.g. the quadratic). Counted apart from any optimizer's evaluations.
 //   converged           the eigen solve converged (always true for the dense path).
@@ -35,6 +41,7 @@
 //
 // CurvatureMonitor is the observer form: built from a spec
 //   curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,dense_threshold=1500][,zero_tol=1e-8]
+//             [,slq_probes=0][,slq_steps=30][,slq_seed=0]
 // (unknown keys and bad values are InputErrors naming the key), it gives the column names,
 // whether a recorded step is due (step % every == 0, so always row 0), and the cells of one
 // row: the measurement when due and θ is finite, NaN in every cell otherwise.
@@ -56,7 +63,12 @@ struct CurvatureOptions {
   Index dense_threshold = 1500;  // automatic: dense when D ≤ this
   double zero_tol = 1e-8;       // τ = zero_tol · max(|λmax|, |λmin|)
   Index max_iterations = 1000;  // Lanczos restarts
+  Index slq_probes = 0;         // Lanczos path: > 0 estimates the index by SLQ
+  Index slq_steps = 30;         // Lanczos steps per SLQ probe (capped at D)
+  std::uint64_t slq_seed = 0;   // probes from Rng::derived(slq_seed, kSlqStream)
 };
+
+inline constexpr std::uint64_t kSlqStream = 0x534c51ULL;  // "SLQ"
 
 struct CurvatureSnapshot {
   double lambda_max = 0.0;
@@ -64,8 +76,9 @@ struct CurvatureSnapshot {
   double condition_positive = 0.0;  // NaN when undefined (see above)
   double rayleigh_gradient = 0.0;   // gᵀHg / gᵀg; NaN when gᵀg is 0 or not finite
   double grad_norm = 0.0;
-  double index = 0.0;           // negative / D; NaN on the Lanczos path
-  double negative_count = 0.0;  // NaN on the Lanczos path
+  double index = 0.0;           // negative / D; NaN on the Lanczos path without SLQ
+  double index_stderr = 0.0;    // 0 exact; SLQ standard error; NaN without an index
+  double negative_count = 0.0;  // NaN on the Lanczos path without SLQ
   std::uint64_t hvps = 0;
   bool converged = false;
   bool dense = false;  // which path was taken
@@ -87,7 +100,8 @@ class CurvatureMonitor {
   // InputError (naming 'k') when the Lanczos path would be taken with k ≥ dim.
   void check_dimension(Index dim) const;
 
-  // lambda_max, lambda_min, cond_pos, rayleigh_g, index, neg_count, curv_hvps, curv_converged
+  // lambda_max, lambda_min, cond_pos, rayleigh_g, index, index_stderr, neg_count, curv_hvps,
+  // curv_converged
   static const std::vector<std::string>& columns();
   bool due(long step) const { return step % every_ == 0; }
   // The cells of one row (columns() order): measured when `measure` and θ is finite, NaN
