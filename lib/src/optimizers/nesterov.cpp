@@ -4,6 +4,16 @@
 // The gradient is taken at the look-ahead point θ − μv (one extra pass to form it). On a
 // quadratic with eigenvalue λ this is the linear map (v, θ−θ*) ↦ [[μ(1−ηλ), ηλ], [−μ(1−ηλ),
 // 1−ηλ]]·(v, θ−θ*). torch's `nesterov=true` (sgd.cpp) is the reparameterised form.
+//
+// schedule=sbc: the momentum of step t (t = 1, 2, …) is μ_t = (t−2)/(t+r−2) (μ₁ = 0; v₀ = 0
+// makes it irrelevant): Su, Boyd & Candès 2014's NAG
+//   x_k = y_{k−1} − s∇f(y_{k−1}),  y_k = x_k + ((k−1)/(k+r−1))(x_k − x_{k−1}),  y₀ = x₀
+// (r = 3 is Nesterov 1983; their §5 for general r). Alignment: with v_{t−1} = θ_{t−2} − θ_{t−1},
+// step t evaluates at θ_{t−1} − μ_t v_{t−1} = θ_{t−1} + μ_t(θ_{t−1} − θ_{t−2}) and sets θ_t to
+// that point minus η∇f there; so θ_t = x_t and the look-ahead of step t is y_{t−1} exactly
+// when μ_t is SBC's coefficient at k = t − 1, i.e. (t−2)/(t+r−2). The key mu is unused then.
+#include <string>
+
 #include "optdyn/optimizers/chunked.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
@@ -12,7 +22,11 @@ namespace {
 
 class Nesterov : public Optimizer {
  public:
-  explicit Nesterov(const Spec& s) : Optimizer(s.canonical(), s.positive("lr")), mu_(s.real("mu", 0.0, 1.0)) {}
+  explicit Nesterov(const Spec& s)
+      : Optimizer(s.canonical(), s.positive("lr")),
+        mu_(s.real("mu", 0.0, 1.0)),
+        sbc_(s.choice("schedule", {"constant", "sbc"}) == "sbc"),
+        r_(s.positive("r")) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -20,11 +34,11 @@ class Nesterov : public Optimizer {
     lookahead_.setZero(dim);
   }
   const Vec& query_point(const Vec& theta, double) override {
-    lookahead_.noalias() = theta - mu_ * v_;
+    lookahead_.noalias() = theta - momentum(steps()) * v_;
     return lookahead_;
   }
-  void update(Vec& theta, const Vec& g, double eta, std::uint64_t) override {
-    const double mu = mu_;
+  void update(Vec& theta, const Vec& g, double eta, std::uint64_t t) override {
+    const double mu = momentum(t);
     for_each_chunk(theta.size(), [&](Index i, Index n) {
       v_.segment(i, n) = mu * v_.segment(i, n) + eta * g.segment(i, n);
       theta.segment(i, n) -= v_.segment(i, n);
@@ -36,7 +50,17 @@ class Nesterov : public Optimizer {
   }
 
  private:
+  // μ_t: constant, or SBC's (t−2)/(t+r−2) for t ≥ 2 (0 at t = 1).
+  double momentum(std::uint64_t t) const {
+    if (!sbc_) return mu_;
+    if (t <= 1) return 0.0;
+    const double k = static_cast<double>(t) - 1.0;  // SBC's index of the look-ahead y_k, k ≥ 1
+    return (k - 1.0) / (k + r_ - 1.0);
+  }
+
   double mu_;
+  bool sbc_;
+  double r_;
   Vec v_, lookahead_;
 };
 
@@ -44,7 +68,10 @@ class Nesterov : public Optimizer {
 
 OptimizerEntry nesterov_entry() {
   return optimizer_entry<Nesterov>("nesterov", "Nesterov, Sutskever's look-ahead form: v ← μv + η∇F(θ − μv), θ ← θ − v",
-                                   {{"lr", "0.01", "learning rate η"}, {"mu", "0.9", "momentum μ in [0, 1]"}});
+                                   {{"lr", "0.01", "learning rate η"},
+                                    {"mu", "0.9", "momentum μ in [0, 1] (schedule=constant)"},
+                                    {"schedule", "constant", "constant μ | sbc: μ_t = (t−2)/(t+r−2) (Su–Boyd–Candès 2014)"},
+                                    {"r", "3", "SBC friction r > 0 (schedule=sbc; r = 3 is Nesterov 1983)"}});
 }
 
 }  // namespace optdyn

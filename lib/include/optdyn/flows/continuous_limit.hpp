@@ -12,6 +12,9 @@
 #include <string>
 #include <string_view>
 
+#include "optdyn/core/types.hpp"
+#include "optdyn/optimizers/minibatch_sampler.hpp"
+
 namespace optdyn {
 
 struct ContinuousLimit {
@@ -26,5 +29,13 @@ struct ContinuousLimit {
 // InputError naming the optimizer (or modifier) when no continuous limit is implemented
 // (e.g. schedules other than `constant`, clipping, delta_bar_delta).
 ContinuousLimit continuous_limit(std::string_view optimizer_spec);
+
+// The stochastic limit of minibatch SGD (`gd`, or `sgd` without momentum) with batch size
+// `batch` drawn by `sampling`: flow = sgd_sde order 1 with per-sample noise, modified_flow
+// = order 2 (Li, Tai & E 2017), time per step lr. sampling=replacement ↔ covariance Σ/B,
+// shuffle ↔ (Σ/B)(n−B)/(n−1) (sgd_sde's sampling=without; batches of one epoch are also
+// correlated, which the SDE ignores); cyclic has no SDE limit (InputError). Everything
+// else: InputError naming the optimizer. batch = 0 (full batch) is continuous_limit's case.
+ContinuousLimit stochastic_limit(std::string_view optimizer_spec, Index batch, Sampling sampling = Sampling::replacement);
 
 }  // namespace optdyn

@@ -1,0 +1,84 @@
+// High-resolution ODEs of Shi, Du, Jordan & Su 2018 ("Understanding the acceleration
+// phenomenon via high-resolution differential equations", arXiv:1810.08907, eqs. (1.6)–(1.8)),
+// time t = k√s, state z = (X, V = Ẋ):
+//   hb_high_res      Ẍ + 2√μ Ẋ + (1 + √(μs))∇f(X) = 0
+//   nag_sc_high_res  Ẍ + 2√μ Ẋ + √s∇²f(X)Ẋ + (1 + √(μs))∇f(X) = 0   (the "gradient correction"
+//                    √s∇²f(X)Ẋ is one HVP per evaluation)
+//     both with X(t₀) = x₀, Ẋ(t₀) = −2√s∇f(x₀)/(1 + √(μs)) (the paper's initial conditions,
+//     which match the first step x₁ = x₀ − 2s∇f(x₀)/(1 + √(μs)) of both methods with
+//     momentum α = (1 − √(μs))/(1 + √(μs))). Autonomous: t₀ (key t0, default 0) only shifts
+//     the clock; continuous_limit uses t0 = √s for Sutskever's θ_k (see there).
+//   nag_c_high_res   Ẍ + (3/t)Ẋ + √s∇²f(X)Ẋ + (1 + 3√s/(2t))∇f(X) = 0 for t ≥ t₀ = 3√s/2,
+//     X(t₀) = x₀, Ẋ(t₀) = −√s∇f(x₀) (the paper's start).
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "optdyn/flows/inertial_flow.hpp"
+#include "optdyn/flows/registry.hpp"
+
+namespace optdyn {
+namespace {
+
+enum class Variant { heavy_ball, nag_sc, nag_c };
+
+InertialCoefficients high_resolution_coefficients(const Spec& s, Variant variant) {
+  const double step = s.positive("s"), rs = std::sqrt(step);
+  InertialCoefficients c;
+  c.hessian_damping = variant == Variant::heavy_ball ? 0.0 : rs;
+  if (variant == Variant::nag_c) {
+    c.friction_over_t = 3.0;
+    c.gradient_scale_over_t = 1.5 * rs;
+  } else {
+    const double mu = s.real("mu", 0.0, std::numeric_limits<double>::max());
+    c.friction = 2.0 * std::sqrt(mu);
+    c.gradient_scale = 1.0 + std::sqrt(mu * step);
+  }
+  return c;
+}
+
+double high_resolution_start(const Spec& s, Variant variant) {
+  if (variant == Variant::nag_c) return 1.5 * std::sqrt(s.positive("s"));
+  return s.real("t0", 0.0, std::numeric_limits<double>::max());
+}
+
+class HighResolution : public InertialFlow {
+ public:
+  HighResolution(const Spec& s, const Objective& f, Variant variant)
+      : InertialFlow(f, s.canonical(), high_resolution_coefficients(s, variant), high_resolution_start(s, variant)),
+        variant_(variant),
+        root_s_(std::sqrt(s.positive("s"))) {}
+
+  Vec initial_state(const Vec& theta0) const override {
+    check_parameters(theta0);
+    const Vec g = objective().gradient(theta0);
+    // NAG-C: −√s∇f(x₀); HB/NAG-SC: −2√s∇f(x₀)/(1 + √(μs)) = −2√s∇f(x₀)/b₀.
+    const double scale = variant_ == Variant::nag_c ? root_s_ : 2.0 * root_s_ / coefficients().gradient_scale;
+    return make_state(theta0, -scale * g);
+  }
+
+ private:
+  Variant variant_;
+  double root_s_;
+};
+
+template <Variant V>
+struct Bound : HighResolution {
+  Bound(const Spec& s, const Objective& f) : HighResolution(s, f, V) {}
+};
+
+}  // namespace
+
+std::vector<FlowEntry> high_resolution_entries() {
+  const ParamInfo s{"s", "0.01", "step size s of the discrete method (time t = k√s)"};
+  const ParamInfo mu{"mu", "1", "strong-convexity parameter μ ≥ 0 (momentum α = (1−√(μs))/(1+√(μs)))"};
+  const ParamInfo t0{"t0", "0", "start time (autonomous ODE: shifts the clock only)"};
+  return {flow_entry<Bound<Variant::heavy_ball>>(
+              "hb_high_res", "Shi et al. 2018 heavy ball: Ẍ + 2√μẊ + (1+√(μs))∇f = 0, Ẋ(t₀) = −2√s∇f/(1+√(μs))", {s, mu, t0}),
+          flow_entry<Bound<Variant::nag_sc>>(
+              "nag_sc_high_res", "Shi et al. 2018 NAG-SC: Ẍ + 2√μẊ + √s∇²fẊ + (1+√(μs))∇f = 0 (one HVP per call)", {s, mu, t0}),
+          flow_entry<Bound<Variant::nag_c>>(
+              "nag_c_high_res", "Shi et al. 2018 NAG-C: Ẍ + (3/t)Ẋ + √s∇²fẊ + (1+3√s/(2t))∇f = 0, t ≥ 3√s/2", {s})};
+}
+
+}  // namespace optdyn

@@ -1,0 +1,58 @@
+// Newton flow θ̇ = −∇²f(θ)⁻¹∇f(θ) (continuous Newton method; Gavurin 1958, Neuberger 2007):
+// on a quadratic with minimiser θ*, θ(t) − θ* = e^{−t}(θ₀ − θ*) whatever the conditioning.
+// The direction solves ∇²f d = ∇f by MINRES on exact HVPs (Paige & Saunders 1975, via
+// linalg/krylov.hpp: symmetric, indefinite allowed), from d = 0, to relative residual `tol`
+// within `max_iterations` products. When the solve does not reach `tol` (∇²f singular or
+// too ill-conditioned at θ) the field throws std::runtime_error naming the point's residual:
+// the flow is undefined there, and an integrator must stop rather than follow a wrong
+// direction. Jacobian products: Flow's default forward difference (one solve each).
+#include <stdexcept>
+
+#include "optdyn/core/text.hpp"
+#include "optdyn/flows/flow.hpp"
+#include "optdyn/flows/registry.hpp"
+#include "optdyn/linalg/krylov.hpp"
+
+namespace optdyn {
+namespace {
+
+class NewtonFlow : public Flow {
+ public:
+  NewtonFlow(const Spec& s, const Objective& f) : Flow(f), spec_(s.canonical()) {
+    options_.tol = s.real_above("tol", 0.0, 1.0);
+    options_.max_iterations = s.integer("max_iterations", 1, 1000000000L);
+  }
+  std::string spec() const override { return spec_; }
+
+  void derivative(const Vec& z, Vec& dzdt, double t) const override {
+    Vec g;
+    objective().value_and_gradient(z, g);
+    if (g.norm() == 0.0) {  // a stationary point: d = 0 without a solve
+      dzdt.setZero(dim());
+      return;
+    }
+    const LinearOperator hessian = [&](const Vec& v, Vec& hv) { objective().hessian_vector(z, v, hv); };
+    Vec d;
+    const KrylovResult r = minres(hessian, g, d, options_);
+    if (!r.converged)
+      throw std::runtime_error("flow '" + spec_ + "': MINRES on ∇²f d = ∇f stopped at relative residual " +
+                               format_number(r.relative_residual, 3) + " after " + std::to_string(r.products) +
+                               " products (t = " + format_number(t, 6) +
+                               "): the Hessian is singular or too ill-conditioned for keys tol/max_iterations");
+    dzdt = -d;
+  }
+
+ private:
+  std::string spec_;
+  KrylovOptions options_;
+};
+
+}  // namespace
+
+FlowEntry newton_flow_entry() {
+  return flow_entry<NewtonFlow>("newton", "Newton flow θ̇ = −∇²f⁻¹∇f (MINRES on HVPs; throws where the solve fails)",
+                                {{"tol", "1e-10", "MINRES relative residual"},
+                                 {"max_iterations", "1000", "MINRES products per evaluation"}});
+}
+
+}  // namespace optdyn

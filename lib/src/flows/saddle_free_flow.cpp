@@ -1,0 +1,56 @@
+// Saddle-free Newton flow θ̇ = −|∇²f(θ)|⁻¹∇f(θ) (Dauphin, Pascanu, Gulcehre, Cho, Ganguli &
+// Bengio 2014, "Identifying and attacking the saddle point problem", eq. (9) in continuous
+// time): |H| = Q|Λ|Qᵀ from the dense eigendecomposition H = QΛQᵀ, with `damping` added to
+// every |λ| (their damping): d = Q diag(1/(|λ_i| + damping)) Qᵀ∇f. Along each eigendirection
+// of a quadratic the coordinate x_i = q_iᵀ(θ − θ*) obeys ẋ_i = −sign(λ_i)|λ_i|x_i/(|λ_i| + damping):
+// saddles repel in their negative directions. Cost: a dense Hessian (D HVPs or the
+// objective's closed form) and an O(D³) eigendecomposition per evaluation, so D is capped
+// by `max_dim` (InputError). A zero |λ| + damping throws std::runtime_error (the flow is
+// undefined there). Jacobian products: Flow's default forward difference.
+#include <Eigen/Eigenvalues>
+#include <limits>
+#include <stdexcept>
+
+#include "optdyn/core/error.hpp"
+#include "optdyn/flows/flow.hpp"
+#include "optdyn/flows/registry.hpp"
+
+namespace optdyn {
+namespace {
+
+class SaddleFreeFlow : public Flow {
+ public:
+  SaddleFreeFlow(const Spec& s, const Objective& f)
+      : Flow(f), spec_(s.canonical()), damping_(s.real("damping", 0.0, std::numeric_limits<double>::max())) {
+    const long max_dim = s.integer("max_dim", 1, 1000000L);
+    if (f.dim() > max_dim)
+      throw InputError("flow 'saddle_free': key 'max_dim': the objective has dimension " + std::to_string(f.dim()) +
+                       " > max_dim = " + std::to_string(max_dim) + " (dense eigendecomposition per evaluation)");
+  }
+  std::string spec() const override { return spec_; }
+
+  void derivative(const Vec& z, Vec& dzdt, double) const override {
+    Vec g;
+    objective().value_and_gradient(z, g);
+    Eigen::SelfAdjointEigenSolver<Mat> eig(objective().hessian(z));
+    const Vec scale = eig.eigenvalues().cwiseAbs().array() + damping_;
+    if (scale.minCoeff() <= 0.0)
+      throw std::runtime_error("flow '" + spec_ + "': |∇²f| + damping is singular (a zero eigenvalue and damping = 0)");
+    const Mat& q = eig.eigenvectors();
+    dzdt = -(q * (q.transpose() * g).cwiseQuotient(scale));
+  }
+
+ private:
+  std::string spec_;
+  double damping_;
+};
+
+}  // namespace
+
+FlowEntry saddle_free_flow_entry() {
+  return flow_entry<SaddleFreeFlow>("saddle_free", "saddle-free Newton flow θ̇ = −|∇²f|⁻¹∇f (Dauphin et al. 2014; dense, small D)",
+                                    {{"damping", "0", "added to every |λ| (≥ 0)"},
+                                     {"max_dim", "500", "largest dimension D accepted (dense O(D³) per evaluation)"}});
+}
+
+}  // namespace optdyn
