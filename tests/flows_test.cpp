@@ -307,6 +307,9 @@ BOOST_AUTO_TEST_CASE(high_resolution_initial_velocities) {
   BOOST_TEST(relative_error(sc.tail(4), Vec(-2 * std::sqrt(s) * g / (1 + std::sqrt(mu * s)))) < 1e-15);
   BOOST_TEST(relative_error(sc.head(4), x0) < 1e-15);
   BOOST_TEST(make_flow("nag_sc_high_res:s=0.04,mu=0.7,t0=0.2", *f)->start_time() == 0.2);
+  const double b0 = 1 + std::sqrt(mu * s);
+  const Vec matched = make_flow("hb_high_res:s=0.04,mu=0.7,start=matched", *f)->initial_state(x0);
+  BOOST_TEST(relative_error(matched.tail(4), Vec(-std::sqrt(s) * (2 / b0 - b0 / 2) * g)) < 1e-15);
   FlowPtr c = make_flow("nag_c_high_res:s=0.04", *f);
   BOOST_TEST(std::abs(c->start_time() - 0.3) < 1e-15);
   BOOST_TEST(relative_error(c->initial_state(x0).tail(4), Vec(-0.2 * g)) < 1e-15);

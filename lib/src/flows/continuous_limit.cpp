@@ -31,7 +31,9 @@
 //   x₀ = y₀ = θ₀. Shi et al.'s high-resolution ODE models x_k ≈ X(k√s); the iterate θ_k =
 //   y_k = x_{k−1} − s∇f(x_{k−1}) = X((k−1)√s) + O(s). The ODE is autonomous, so we start it
 //   at t₀ = √s (X(√s) = θ₀): then θ_k ↔ X(k√s) on the contract's clock t_k = k·Δt,
-//   Δt = √s. μ_sc from √(μ_sc s) = (1−α)/(1+α).
+//   Δt = √s. μ_sc from √(μ_sc s) = (1−α)/(1+α). Initial velocity: start=matched
+//   (high_resolution.cpp), which fits X(t₀ + √s) to the first look-ahead x₁ to O(s^{3/2});
+//   the paper's Ẋ(0) = (x₁ − x₀)/√s leaves an O(√s) gap at fixed T.
 // sgd with nesterov=true (torch's form d = g + μb): its iterate is Sutskever's look-ahead
 //   point x_k, so the same ODE with t₀ = 0.
 // nesterov schedule=sbc (momentum (k−1)/(k+r−1), nesterov.cpp): θ_k is Su–Boyd–Candès's x_k
@@ -39,7 +41,8 @@
 //   t₀ = 10⁻²√s (below the first step).
 //
 // rmsprop (centered=false, momentum=0): rmsprop_ode with b = (1−α)/lr, Δt = lr; seed's ε
-//   inside the root ↔ eps_in_root=true, torch's ε + √v ↔ false.
+//   inside the root ↔ eps_in_root=true, torch's ε + √v ↔ false. From v₀ = 0 the gap is only
+//   O(√lr): step 1 moves √(lr/b)·sign g, the ODE (ẋ ∝ τ^{−1/2} near 0) 2√(lr/b) over [0, lr].
 // adam (convention seed or torch: ε + √v̂): adam_ode with a = (1−β₁)/lr, b = (1−β₂)/lr,
 //   bias_correction=true, Δt = lr (Barakat & Bianchi 2021; β₁ᵏ = (1 − a·lr)^k ≈ e^{−a t_k}).
 //   convention=efficient (ε + √v, not √v̂) would need a time-dependent ε: refused.
@@ -124,7 +127,7 @@ ContinuousLimit nag_sc_limit(const std::string& resolved, double s, double alpha
   const double mu_sc = root * root / s;
   const double t0 = lookahead_iterate ? 0.0 : std::sqrt(s);
   return {resolved,
-          resolved_flow("nag_sc_high_res:s=" + number(s) + ",mu=" + number(mu_sc) + ",t0=" + number(t0)),
+          resolved_flow("nag_sc_high_res:s=" + number(s) + ",mu=" + number(mu_sc) + ",t0=" + number(t0) + ",start=matched"),
           std::sqrt(s), "",
           lookahead_iterate
               ? "Shi–Du–Jordan–Su 2018 NAG-SC high-resolution ODE, √(μs) = (1−α)/(1+α), t = k√s; the iterate is the "

@@ -4,10 +4,19 @@
 //   hb_high_res      Ẍ + 2√μ Ẋ + (1 + √(μs))∇f(X) = 0
 //   nag_sc_high_res  Ẍ + 2√μ Ẋ + √s∇²f(X)Ẋ + (1 + √(μs))∇f(X) = 0   (the "gradient correction"
 //                    √s∇²f(X)Ẋ is one HVP per evaluation)
-//     both with X(t₀) = x₀, Ẋ(t₀) = −2√s∇f(x₀)/(1 + √(μs)) (the paper's initial conditions,
-//     which match the first step x₁ = x₀ − 2s∇f(x₀)/(1 + √(μs)) of both methods with
-//     momentum α = (1 − √(μs))/(1 + √(μs))). Autonomous: t₀ (key t0, default 0) only shifts
-//     the clock; continuous_limit uses t0 = √s for Sutskever's θ_k (see there).
+//     both from X(t₀) = x₀ with Ẋ(t₀) chosen by key `start`:
+//       paper    Ẋ(t₀) = −2√s∇f(x₀)/(1 + √(μs)) = (x₁ − x₀)/√s, the paper's initial condition
+//                for the first step x₁ = x₀ − 2s∇f(x₀)/(1 + √(μs)) of both methods (momentum
+//                α = (1 − √(μs))/(1 + √(μs)), y₀ = x₀). As I read the paper; the text was not
+//                available to re-check here.
+//       matched  Ẋ(t₀) = (x₁ − x₀)/√s − (√s/2)Ẍ(t₀) with Ẍ ≈ −(1 + √(μs))∇f(x₀), i.e.
+//                −√s∇f(x₀)·(2/(1 + √(μs)) − (1 + √(μs))/2)  (→ −(3/2)√s∇f as s → 0),
+//                so that X(t₀ + √s) = x₁ + O(s^{3/2}). The paper's velocity is the forward
+//                difference (x₁ − x₀)/√s, off by O(√s) from Ẋ(t₀) — an O(√s) velocity error
+//                that leaves an O(√s) gap between x_k and X(k√s) at fixed T; the matched
+//                start leaves O(s) (continuous_limit_test measures both).
+//     Autonomous: t₀ (key t0, default 0) only shifts the clock; continuous_limit uses t0 = √s
+//     for Sutskever's θ_k (see there).
 //   nag_c_high_res   Ẍ + (3/t)Ẋ + √s∇²f(X)Ẋ + (1 + 3√s/(2t))∇f(X) = 0 for t ≥ t₀ = 3√s/2,
 //     X(t₀) = x₀, Ẋ(t₀) = −√s∇f(x₀) (the paper's start).
 #include <cmath>
@@ -47,19 +56,23 @@ class HighResolution : public InertialFlow {
   HighResolution(const Spec& s, const Objective& f, Variant variant)
       : InertialFlow(f, s.canonical(), high_resolution_coefficients(s, variant), high_resolution_start(s, variant)),
         variant_(variant),
-        root_s_(std::sqrt(s.positive("s"))) {}
+        root_s_(std::sqrt(s.positive("s"))),
+        matched_(variant != Variant::nag_c && s.choice("start", {"paper", "matched"}) == "matched") {}
 
   Vec initial_state(const Vec& theta0) const override {
     check_parameters(theta0);
     const Vec g = objective().gradient(theta0);
-    // NAG-C: −√s∇f(x₀); HB/NAG-SC: −2√s∇f(x₀)/(1 + √(μs)) = −2√s∇f(x₀)/b₀.
-    const double scale = variant_ == Variant::nag_c ? root_s_ : 2.0 * root_s_ / coefficients().gradient_scale;
+    // NAG-C: −√s∇f(x₀); HB/NAG-SC: −2√s∇f(x₀)/b₀ (paper) or −√s∇f(x₀)(2/b₀ − b₀/2) (matched),
+    // b₀ = 1 + √(μs).
+    const double b0 = coefficients().gradient_scale;
+    const double scale = variant_ == Variant::nag_c ? root_s_ : matched_ ? root_s_ * (2.0 / b0 - b0 / 2.0) : 2.0 * root_s_ / b0;
     return make_state(theta0, -scale * g);
   }
 
  private:
   Variant variant_;
   double root_s_;
+  bool matched_;
 };
 
 template <Variant V>
@@ -73,10 +86,11 @@ std::vector<FlowEntry> high_resolution_entries() {
   const ParamInfo s{"s", "0.01", "step size s of the discrete method (time t = k√s)"};
   const ParamInfo mu{"mu", "1", "strong-convexity parameter μ ≥ 0 (momentum α = (1−√(μs))/(1+√(μs)))"};
   const ParamInfo t0{"t0", "0", "start time (autonomous ODE: shifts the clock only)"};
+  const ParamInfo start{"start", "paper", "Ẋ(t₀): paper −2√s∇f/(1+√(μs)) | matched −√s∇f(2/(1+√(μs)) − (1+√(μs))/2)"};
   return {flow_entry<Bound<Variant::heavy_ball>>(
-              "hb_high_res", "Shi et al. 2018 heavy ball: Ẍ + 2√μẊ + (1+√(μs))∇f = 0, Ẋ(t₀) = −2√s∇f/(1+√(μs))", {s, mu, t0}),
+              "hb_high_res", "Shi et al. 2018 heavy ball: Ẍ + 2√μẊ + (1+√(μs))∇f = 0, Ẋ(t₀) = −2√s∇f/(1+√(μs))", {s, mu, t0, start}),
           flow_entry<Bound<Variant::nag_sc>>(
-              "nag_sc_high_res", "Shi et al. 2018 NAG-SC: Ẍ + 2√μẊ + √s∇²fẊ + (1+√(μs))∇f = 0 (one HVP per call)", {s, mu, t0}),
+              "nag_sc_high_res", "Shi et al. 2018 NAG-SC: Ẍ + 2√μẊ + √s∇²fẊ + (1+√(μs))∇f = 0 (one HVP per call)", {s, mu, t0, start}),
           flow_entry<Bound<Variant::nag_c>>(
               "nag_c_high_res", "Shi et al. 2018 NAG-C: Ẍ + (3/t)Ẋ + √s∇²fẊ + (1+3√s/(2t))∇f = 0, t ≥ 3√s/2", {s})};
 }
