@@ -19,7 +19,10 @@
 // solved inexactly by a Krylov method on products J·v (Knoll & Keyes 2004, "Jacobian-free
 // Newton–Krylov methods"): MINRES when J is symmetric (then so is I − chJ), GMRES otherwise,
 // or CG when asked for (I − chJ positive definite, e.g. gradient flow of a convex f).
-// Start: the explicit Euler predictor u₀ = z_n + c·h·F(z_n, t_n). Stop: ‖r‖ ≤ newton_tol·(1 + ‖z_n‖).
+// Start: the explicit Euler predictor u₀ = z_n + c·h·F(z_n, t_n), or z_n when that has the
+// smaller residual; each Newton step is damped
+// by backtracking on ‖r‖ when the full step does not reduce it (far from the solution, e.g.
+// large h on a non-convex f). Stop: ‖r‖ ≤ newton_tol·(1 + ‖z_n‖).
 #include <cmath>
 #include <limits>
 
@@ -40,32 +43,51 @@ struct NewtonOptions {
   LinearSolver solver = LinearSolver::automatic;
 };
 
+// Smallest damping factor of the backtracking line search before Newton gives up.
+constexpr double kMinDamping = 1.0 / 1024.0;
+
 // Solves u = z + c·h·F(u, τ) for u by Newton–Krylov (see the file comment). Returns ok, or
 // solver_failed with `message` (u is then undefined).
 IntegrationStatus newton_krylov(const Flow& flow, const Vec& z, double t, double tau, double ch, LinearSolver solver,
                                 const NewtonOptions& options, Vec& u, IntegrationStats& stats, std::string& message) {
-  Vec F, r, delta, Jv;
+  Vec F, r, delta, Jv, trial, r_trial;
+  // r(point) = point − z − c·h·F(point, τ) into `out`; returns ‖r‖ (one evaluation of F).
+  auto residual = [&](const Vec& point, Vec& out) {
+    flow.derivative(point, F, tau);
+    ++stats.rhs_evaluations;
+    out = point - z - ch * F;
+    return out.norm();
+  };
+  // Start: the explicit Euler predictor, unless z itself has the smaller residual (large h
+  // on a stiff or strongly non-linear field, where the predictor overshoots). For an
+  // autonomous field r(z) = −c·h·F(z) comes free with the predictor.
   flow.derivative(z, F, t);
   ++stats.rhs_evaluations;
-  u = z + ch * F;  // explicit Euler predictor
-  const double tolerance = options.newton_tol * (1.0 + z.norm());
+  u = z + ch * F;
+  Vec r_at_z = -ch * F;
+  if (!flow.autonomous()) residual(z, r_at_z);
+  double norm = residual(u, r);
+  if (!(norm <= r_at_z.norm())) {
+    u = z;
+    r.swap(r_at_z);
+    norm = r.norm();
+  }
+  // The Newton matrix I − c·h·J(u, τ), applied matrix-free at the current iterate u.
   const LinearOperator newton_matrix = [&](const Vec& v, Vec& Av) {
     flow.jacobian_vector(u, tau, v, Jv);
     ++stats.jacobian_products;
     Av = v - ch * Jv;
   };
+  const double tolerance = options.newton_tol * (1.0 + z.norm());
+  const std::string where = " at t = " + format_number(tau, 6);
   for (long iteration = 0;; ++iteration) {
-    flow.derivative(u, F, tau);
-    ++stats.rhs_evaluations;
-    r = u - z - ch * F;
-    const double residual = r.norm();
-    if (!std::isfinite(residual)) {
-      message = "Newton iterate not finite at t = " + format_number(tau, 6) + " (try a smaller h)";
+    if (!std::isfinite(norm)) {
+      message = "Newton iterate not finite" + where + " (try a smaller h)";
       return IntegrationStatus::solver_failed;
     }
-    if (residual <= tolerance) return IntegrationStatus::ok;
+    if (norm <= tolerance) return IntegrationStatus::ok;
     if (iteration == options.max_newton) {
-      message = "Newton did not converge at t = " + format_number(tau, 6) + ": residual " + format_number(residual, 3) +
+      message = "Newton did not converge" + where + ": residual " + format_number(norm, 3) +
                 " > newton_tol·(1 + ‖z‖) = " + format_number(tolerance, 3) + " after max_newton = " +
                 std::to_string(options.max_newton) + " iterations";
       return IntegrationStatus::solver_failed;
@@ -80,7 +102,24 @@ IntegrationStatus newton_krylov(const Flow& flow, const Vec& z, double t, double
     }
     stats.linear_iterations += k.products;
     ++stats.newton_iterations;
-    u += delta;
+    // Backtracking on ‖r‖ (Eisenstat & Walker 1994, "Globally convergent inexact Newton
+    // methods"): halve the step until ‖r(u + λδ)‖ ≤ (1 − 10⁻⁴λ)‖r(u)‖. The full step is taken
+    // whenever Newton converges locally, so this costs nothing there.
+    double lambda = 1.0, trial_norm = 0.0;
+    for (;;) {
+      trial = u + lambda * delta;
+      trial_norm = residual(trial, r_trial);
+      if (trial_norm <= (1.0 - 1e-4 * lambda) * norm) break;
+      lambda *= 0.5;
+      if (lambda < kMinDamping) {
+        message = "Newton line search failed" + where + ": no decrease of the residual " + format_number(norm, 3) +
+                  " along the Newton direction (try a smaller h)";
+        return IntegrationStatus::solver_failed;
+      }
+    }
+    u.swap(trial);
+    r.swap(r_trial);
+    norm = trial_norm;
   }
 }
 
