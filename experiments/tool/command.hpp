@@ -31,6 +31,8 @@ struct Command {
 Command list_command();
 Command eval_command();
 Command run_command();
+Command flow_command();
+Command compare_command();
 Command spectrum_command();
 
 // Every subcommand, in the order `optdyn --help` shows them.

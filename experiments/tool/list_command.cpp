@@ -1,11 +1,12 @@
 // `optdyn list KIND`: every registered name with its keys, defaults and one-line help.
-// Each listable kind is one row of listings(); later issues add optimizers, flows and
-// integrators by adding their registry here.
+// Each listable kind is one row of listings(); a new kind is one more row here.
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/flows/registry.hpp"
+#include "optdyn/integrators/registry.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "tool/command.hpp"
@@ -22,6 +23,8 @@ const std::vector<Listing>& listings() {
   static const std::vector<Listing> table = {
       {"objectives", [] { return objective_registry().describe(); }},
       {"optimizers", [] { return describe_optimizers(); }},
+      {"flows", [] { return describe_flows(); }},
+      {"integrators", [] { return describe_integrators(); }},
   };
   return table;
 }

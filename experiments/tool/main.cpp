@@ -20,6 +20,8 @@ const std::vector<Command>& commands() {
       list_command(),
       eval_command(),
       run_command(),
+      flow_command(),
+      compare_command(),
       spectrum_command(),
   };
   return table;

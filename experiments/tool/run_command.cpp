@@ -54,11 +54,10 @@
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "tool/command.hpp"
+#include "tool/trajectory_recorder.hpp"
 
 namespace optdyn::tool {
 namespace {
-
-constexpr double kMaxCsvCells = 1e10;
 
 int run_run(const po::variables_map& vm) {
   const std::string objective_spec = vm["objective"].as<std::string>();
@@ -83,8 +82,7 @@ int run_run(const po::variables_map& vm) {
     throw InputError("--batch: " + std::to_string(batch) + " indices drawn with replacement need " +
                      gib_of_doubles(static_cast<double>(batch)) + ", more than the budget of " +
                      gib_of_doubles(kMaxDataDoubles));
-  std::optional<analysis::CurvatureMonitor> monitor;
-  if (vm.count("monitor")) monitor.emplace(vm["monitor"].as<std::string>());
+  const std::string monitor_spec = vm.count("monitor") ? vm["monitor"].as<std::string>() : std::string();
 
   ObjectivePtr f = make_objective(objective_spec);
   OptimizerPtr optimizer = make_optimizer(optimizer_spec);
@@ -92,46 +90,28 @@ int run_run(const po::variables_map& vm) {
   const Index dim = f->dim();
   if (batch > 0 && f->num_samples() == 0)
     throw InputError("--batch: objective '" + f->spec() + "' is not a finite sum (use --batch 0)");
-  if (monitor) monitor->check_dimension(dim);
   ObjectiveOracle oracle(*f, batch, sampling, seed);
   optimizer->reset(dim);
 
   bool averaged = false;
   for (const StateView& view : optimizer->state()) averaged = averaged || view.name == "average";
-  std::vector<std::string> columns = {"step", "evals", "loss", "grad_norm"};
-  if (averaged) columns.insert(columns.end(), {"avg_loss", "avg_grad_norm"});
-  if (monitor) columns.insert(columns.end(), analysis::CurvatureMonitor::columns().begin(),
-                              analysis::CurvatureMonitor::columns().end());
-  if (record_params)
-    for (Index i = 0; i < dim; ++i) columns.push_back("x" + std::to_string(i));
-  {
-    // Output budget: at most (steps/every + 2) rows × columns cells (a CSV of ~100 GB).
-    const double rows = std::floor(static_cast<double>(steps) / static_cast<double>(every)) + 2.0;
-    const double cells = rows * static_cast<double>(columns.size());
-    if (cells > kMaxCsvCells)
-      throw InputError("--steps/--record-every: " + format_number(rows, 4) + " rows x " +
-                       std::to_string(columns.size()) + " columns = " + format_number(cells, 4) +
-                       " CSV cells, more than the budget of " + format_number(kMaxCsvCells, 4) +
-                       " (raise --record-every, lower --steps, or drop --record-params)");
-  }
-  harness::CsvWriter csv(out, columns);
-  Vec gradient;
+  std::vector<std::string> extra;
+  if (averaged) extra = {"avg_loss", "avg_grad_norm"};
+  TrajectoryRecorder recorder(*f, out, {"step", "evals"}, extra, monitor_spec, record_params);
+  // Output budget: at most (steps/every + 2) rows × columns cells (a CSV of ~100 GB).
+  recorder.check_budget(std::floor(static_cast<double>(steps) / static_cast<double>(every)) + 2.0,
+                        "--steps/--record-every",
+                        "raise --record-every, lower --steps, or drop --record-params");
   auto record = [&](long step) {
-    const double loss = f->value_and_gradient(theta, gradient);
-    std::vector<harness::CsvCell> row = {static_cast<long long>(step), static_cast<long long>(oracle.calls()), loss,
-                                         gradient.norm()};
-    // The monitor reuses this gradient (∇F at θ) before the average columns overwrite it.
-    std::vector<double> monitor_cells;
-    if (monitor) monitor_cells = monitor->cells(*f, theta, monitor->due(step), &gradient);
-    if (averaged) {
+    std::vector<harness::CsvCell> leading = {static_cast<long long>(step), static_cast<long long>(oracle.calls())};
+    const bool measure = recorder.monitor_due(step);
+    // F and ‖∇F‖ at the Polyak–Ruppert average (row 0: θ₀).
+    auto average_cells = [&](const Vec&, Vec& scratch) -> std::vector<harness::CsvCell> {
       const Vec& average = step == 0 ? theta : optimizer->state("average");
-      row.emplace_back(f->value_and_gradient(average, gradient));
-      row.emplace_back(gradient.norm());
-    }
-    for (double cell : monitor_cells) row.emplace_back(cell);
-    if (record_params)
-      for (Index i = 0; i < dim; ++i) row.emplace_back(theta[i]);
-    csv.row(row);
+      const double loss = f->value_and_gradient(average, scratch);
+      return {loss, scratch.norm()};
+    };
+    recorder.row(std::move(leading), theta, measure, averaged ? TrajectoryRecorder::ExtraCells(average_cells) : nullptr);
   };
 
   record(0);
@@ -156,8 +136,7 @@ int run_run(const po::variables_map& vm) {
     if (status != "ok" || k % every == 0 || k == steps) record(k);
     if (status != "ok") break;
   }
-  const std::size_t rows = csv.rows_written();
-  csv.close();
+  const std::size_t rows = recorder.close();
 
   nlohmann::ordered_json j;
   j["status"] = status;
@@ -174,12 +153,8 @@ int run_run(const po::variables_map& vm) {
   j["seed"] = seed;
   j["evals"] = oracle.calls();
   j["samples"] = oracle.samples();
-  if (monitor) {
-    j["monitor"] = monitor->spec();
-    j["monitor_hvps"] = monitor->hvps();
-    j["monitor_measurements"] = monitor->measurements();
-  }
-  harness::write_file_atomically(out + ".status.json", j.dump(2) + "\n");
+  recorder.add_monitor_status(j);
+  write_status_file(out, j);
   if (status != "ok") {
     harness::print_error("run diverged at step " + std::to_string(k) + " (" + reason + "); " + std::to_string(rows) +
                          " rows kept in " + out);

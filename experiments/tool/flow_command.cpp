@@ -1,0 +1,220 @@
+// `optdyn flow`: a continuous flow (ODE or SDE) integrated through evenly spaced record times,
+// one CSV row per record time (DESIGN.md, "The optdyn tool").
+//
+//   optdyn flow --objective SPEC --flow SPEC --integrator SPEC --t-end T [--record-dt D]
+//               [--x0 SPEC] [--record-params] [--monitor curvature:every=K[,...]]
+//               [--diverge-above X] --out FILE.csv
+//
+// CSV columns: t,loss,grad_norm (+ the curvature monitor columns of `optdyn run` with
+// --monitor) (+ x0…x{D−1} with --record-params); the same rows as `optdyn run` (the shared
+// TrajectoryRecorder), with the time t in place of step,evals.
+//  * Record times t₀, t₀ + D, t₀ + 2D, … below T, and exactly T last (t₀ = the flow's start
+//    time: 0, or > 0 for fields singular at 0; a grid time within 1e-9·D of T is replaced by T).
+//    Default D = (T − t₀)/100. Times are computed as t₀ + j·D, never accumulated. T = t₀ gives
+//    the single row t₀.
+//  * loss and grad_norm are F(θ) and ‖∇F(θ)‖ at θ = z.head(D) (auxiliaries — velocity,
+//    moments — are not written); computed for the record and not counted in the cost below.
+//  * Curvature monitor: for a flow `every=K` means every K-th RECORDED ROW (row 0 = t₀ always);
+//    the other rows hold nan in the monitor cells.
+//  * Deterministic: ODE integrators are; an SDE integrator (euler_maruyama) draws its noise
+//    from the seed in its spec. Same arguments and build ⇒ byte-identical CSV and status file
+//    (no wall time is recorded).
+//
+// Stopping: the integrator stops on a non-finite state (diverged), a step below its minimum
+// (step_size_underflow), too many steps (max_steps), or a failed implicit solve
+// (solver_failed); with --diverge-above X a recorded loss F(θ) > X (or not finite) stops it too
+// (diverged; checked at record times only). Rows written so far are kept and the exit status is
+// 3 for every one of these (the run did not reach T).
+//
+// FILE.csv.status.json:
+//   {"status": "ok" | "diverged" | "step_size_underflow" | "max_steps" | "solver_failed",
+//    "reason": "...", "t_start": t₀, "t_end": T, "t_reached": t, "record_dt": D, "rows": r,
+//    "objective", "flow", "integrator": resolved specs, "x0": as given, "dim": D,
+//    "state_dim": length of z, "noise_dim": 0 for an ODE,
+//    "steps", "rejected", "rhs_evaluations", "jacobian_products", "jacobians",
+//    "newton_iterations", "linear_iterations": the integrator's statistics,
+//    "gradients", "hvps": the objective evaluations of the integration (recording excluded)
+//    [, "monitor", "monitor_hvps", "monitor_measurements"]}
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/command_line.hpp"
+#include "optdyn/core/budget.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/initial_point.hpp"
+#include "optdyn/core/text.hpp"
+#include "optdyn/flows/registry.hpp"
+#include "optdyn/integrators/registry.hpp"
+#include "optdyn/objectives/registry.hpp"
+#include "tool/command.hpp"
+#include "tool/trajectory_recorder.hpp"
+
+namespace optdyn::tool {
+namespace {
+
+constexpr long kDefaultIntervals = 100;
+
+// t₀, t₀ + D, … below T, then T (see the header comment). `count` rows, checked by the caller.
+std::vector<double> record_times(double t0, double t_end, double dt, double count) {
+  std::vector<double> times;
+  times.reserve(static_cast<std::size_t>(count));
+  for (long j = 0;; ++j) {
+    const double t = t0 + static_cast<double>(j) * dt;
+    if (t >= t_end - 1e-9 * dt) break;
+    times.push_back(t);
+  }
+  times.push_back(t_end);
+  return times;
+}
+
+std::string status_name(IntegrationStatus status) {
+  return status == IntegrationStatus::stopped_by_observer ? "diverged" : to_string(status);
+}
+
+int run_flow(const po::variables_map& vm) {
+  const std::string objective_spec = vm["objective"].as<std::string>();
+  const std::string flow_spec = vm["flow"].as<std::string>();
+  const std::string integrator_spec = vm["integrator"].as<std::string>();
+  const std::string x0_spec = vm["x0"].as<std::string>();
+  const std::string out = vm["out"].as<std::string>();
+  const double t_end = vm["t-end"].as<double>();
+  const bool record_params = vm.count("record-params") > 0;
+  const bool has_bound = vm.count("diverge-above") > 0;
+  const double bound = has_bound ? vm["diverge-above"].as<double>() : 0.0;
+  const std::string monitor_spec = vm.count("monitor") ? vm["monitor"].as<std::string>() : std::string();
+  if (out.empty()) throw InputError("--out: empty path");
+  if (!std::isfinite(t_end)) throw InputError("--t-end: must be finite");
+  if (has_bound && !std::isfinite(bound)) throw InputError("--diverge-above: must be finite");
+
+  ObjectivePtr f = make_objective(objective_spec);
+  FlowPtr flow = make_flow(flow_spec, *f);
+  IntegratorPtr integrator = make_integrator(integrator_spec);
+  if (flow->noise_dim() > 0 && !integrator->stochastic())
+    throw InputError("--integrator: '" + integrator->spec() + "' is deterministic but flow '" + flow->spec() +
+                     "' is an SDE (use a stochastic integrator, e.g. euler_maruyama)");
+  const Vec theta0 = initial_point(x0_spec, *f);
+  const double t0 = flow->start_time();
+  if (t_end < t0)
+    throw InputError("--t-end: " + format_number(t_end) + " is before the start time t0 = " + format_number(t0) +
+                     " of flow '" + flow->spec() + "'");
+  const double dt = vm.count("record-dt") ? vm["record-dt"].as<double>()
+                                          : (t_end - t0) / static_cast<double>(kDefaultIntervals);
+  if (vm.count("record-dt") && !(dt > 0.0 && std::isfinite(dt)))
+    throw InputError("--record-dt: must be a finite number > 0, got " + format_number(dt));
+
+  TrajectoryRecorder recorder(*f, out, {"t"}, {}, monitor_spec, record_params);
+  // Rows: ⌈(T − t₀)/D⌉ + 1 at most; the record times are held in memory and the CSV is budgeted.
+  const double rows = t_end > t0 ? std::ceil((t_end - t0) / dt) + 1.0 : 1.0;
+  check_doubles(rows, "", "--record-dt", "the record times between t0 and --t-end");
+  recorder.check_budget(rows, "--t-end/--record-dt", "raise --record-dt, lower --t-end, or drop --record-params");
+  const std::vector<double> times = t_end > t0 ? record_times(t0, t_end, dt, rows) : std::vector<double>{t0};
+
+  Vec z = flow->initial_state(theta0);
+  const EvalCounters start = f->counters();
+  std::string reason;
+  long row_index = 0;
+  IntegrationResult result = integrator->integrate(*flow, z, t0, times, [&](double t, const Vec& state) {
+    const Vec theta = flow->parameters(state);
+    const double loss = recorder.row({t}, theta, recorder.monitor_due(row_index++));
+    if (!theta.allFinite()) {
+      reason = "non-finite parameters at t = " + format_number(t);
+      return false;
+    }
+    if (has_bound) {
+      if (!(loss <= bound)) {
+        reason = std::isfinite(loss) ? "loss " + harness::format_double(loss) + " above --diverge-above " +
+                                           harness::format_double(bound) + " at t = " + format_number(t)
+                                     : "non-finite loss at t = " + format_number(t);
+        return false;
+      }
+    }
+    return true;
+  });
+  const std::size_t written = recorder.close();
+  // The integration's own evaluations: everything since the start minus what the rows used.
+  EvalCounters spent = f->counters();
+  spent.gradients -= start.gradients + recorder.recording_counters().gradients;
+  spent.hvps -= start.hvps + recorder.recording_counters().hvps;
+
+  const std::string status = status_name(result.status);
+  if (reason.empty()) reason = result.message;
+  nlohmann::ordered_json j;
+  j["status"] = status;
+  j["reason"] = reason;
+  j["t_start"] = t0;
+  j["t_end"] = t_end;
+  j["t_reached"] = result.t_reached;
+  j["record_dt"] = dt;
+  j["rows"] = written;
+  j["objective"] = f->spec();
+  j["flow"] = flow->spec();
+  j["integrator"] = integrator->spec();
+  j["x0"] = x0_spec;
+  j["dim"] = f->dim();
+  j["state_dim"] = flow->state_dim();
+  j["noise_dim"] = flow->noise_dim();
+  j["steps"] = result.stats.steps;
+  j["rejected"] = result.stats.rejected;
+  j["rhs_evaluations"] = result.stats.rhs_evaluations;
+  j["jacobian_products"] = result.stats.jacobian_products;
+  j["jacobians"] = result.stats.jacobians;
+  j["newton_iterations"] = result.stats.newton_iterations;
+  j["linear_iterations"] = result.stats.linear_iterations;
+  j["gradients"] = spent.gradients;
+  j["hvps"] = spent.hvps;
+  recorder.add_monitor_status(j);
+  write_status_file(out, j);
+  if (status != "ok") {
+    harness::print_error("flow stopped at t = " + format_number(result.t_reached) + " (" + status +
+                         (reason.empty() ? "" : ": " + reason) + "); " + std::to_string(written) + " rows kept in " +
+                         out);
+    return kExitDiverged;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Command flow_command() {
+  Command c;
+  c.name = "flow";
+  c.summary = "integrate a continuous flow (ODE/SDE) of an objective; one CSV row per record time";
+  c.synopsis =
+      "optdyn flow --objective SPEC --flow SPEC --integrator SPEC --t-end T [--record-dt D] [--x0 SPEC]\n"
+      "            [--record-params] [--monitor curvature:every=K[,...]] [--diverge-above X] --out FILE.csv";
+  c.details =
+      "Columns: t,loss,grad_norm (+ the curvature columns of optdyn run with --monitor, + x0..x{D-1}\n"
+      "with --record-params). Rows at t0, t0+D, t0+2D, ... and exactly T last, where t0 is the flow's\n"
+      "start time (0, or > 0 for fields singular at 0: nesterov, adam); D defaults to (T - t0)/100.\n"
+      "loss and grad_norm are F and |grad F| at theta = the first D entries of the flow's state.\n\n"
+      "Flows and integrators: optdyn list flows, optdyn list integrators. An SDE flow needs a\n"
+      "stochastic integrator (euler_maruyama:seed=S): the same seed gives the same path.\n\n"
+      "--monitor curvature:every=K measures the Hessian (as in optdyn run) at every K-th recorded row\n"
+      "(row 0 = t0 always); other rows hold nan.\n\n"
+      "Stopping: a non-finite state, or with --diverge-above X a recorded loss above X (checked at the\n"
+      "record times), is status 'diverged'; an adaptive step below its minimum 'step_size_underflow';\n"
+      "too many steps 'max_steps'; a failed implicit solve 'solver_failed'. Each keeps the rows\n"
+      "written so far and exits with status 3. Every run writes FILE.csv.status.json: status, reason,\n"
+      "t_start, t_end, t_reached, rows, resolved specs, the integrator's steps/rejected/rhs_evaluations/\n"
+      "jacobian_products/jacobians/newton_iterations/linear_iterations, and the integration's\n"
+      "gradient and HVP evaluations (recording excluded).";
+  c.declare = [](po::options_description& visible, po::options_description&, po::positional_options_description&) {
+    visible.add_options()
+        ("objective", po::value<std::string>()->value_name("SPEC")->required(), "objective spec")
+        ("flow", po::value<std::string>()->value_name("SPEC")->required(), "flow spec (optdyn list flows)")
+        ("integrator", po::value<std::string>()->value_name("SPEC")->required(), "integrator spec (optdyn list integrators)")
+        ("t-end", po::value<double>()->value_name("T")->required(), "final time (>= the flow's start time)")
+        ("record-dt", po::value<double>()->value_name("D"), "time between recorded rows (default (T - t0)/100)")
+        ("x0", po::value<std::string>()->value_name("SPEC")->default_value("zeros"), "starting point (as optdyn eval)")
+        ("record-params", "also write the parameters x0..x{D-1}")
+        ("monitor", po::value<std::string>()->value_name("SPEC"), "curvature:every=K[,...]: curvature columns every K-th row")
+        ("diverge-above", po::value<double>()->value_name("X"), "stop when a recorded loss exceeds X")
+        ("out", po::value<std::string>()->value_name("FILE")->required(), "output CSV file");
+  };
+  c.run = run_flow;
+  return c;
+}
+
+}  // namespace optdyn::tool

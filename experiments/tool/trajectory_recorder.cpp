@@ -1,0 +1,95 @@
+#include "tool/trajectory_recorder.hpp"
+
+#include <cmath>
+
+#include "harness/atomic_file.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/text.hpp"
+
+namespace optdyn::tool {
+namespace {
+
+// counters += (after − before), field by field.
+void add_difference(EvalCounters& counters, const EvalCounters& before, const EvalCounters& after) {
+  counters.values += after.values - before.values;
+  counters.gradients += after.gradients - before.gradients;
+  counters.hvps += after.hvps - before.hvps;
+  counters.samples += after.samples - before.samples;
+}
+
+}  // namespace
+
+TrajectoryRecorder::TrajectoryRecorder(const Objective& objective, std::string path, std::vector<std::string> leading,
+                                       std::vector<std::string> extra, const std::string& monitor, bool record_params)
+    : f_(objective), path_(std::move(path)), leading_(leading.size()), extra_(extra.size()), record_params_(record_params) {
+  if (!monitor.empty()) {
+    monitor_.emplace(monitor);
+    monitor_->check_dimension(f_.dim());
+  }
+  columns_ = std::move(leading);
+  columns_.insert(columns_.end(), {"loss", "grad_norm"});
+  columns_.insert(columns_.end(), extra.begin(), extra.end());
+  if (monitor_) {
+    const auto& names = analysis::CurvatureMonitor::columns();
+    columns_.insert(columns_.end(), names.begin(), names.end());
+  }
+  if (record_params_)
+    for (Index i = 0; i < f_.dim(); ++i) columns_.push_back("x" + std::to_string(i));
+}
+
+void TrajectoryRecorder::check_budget(double rows, const std::string& options, const std::string& advice) const {
+  const double cells = rows * static_cast<double>(columns_.size());
+  if (cells > kMaxCsvCells || !std::isfinite(cells))
+    throw InputError(options + ": " + format_number(rows, 4) + " rows x " + std::to_string(columns_.size()) +
+                     " columns = " + format_number(cells, 4) + " CSV cells, more than the budget of " +
+                     format_number(kMaxCsvCells, 4) + " (" + advice + ")");
+}
+
+void TrajectoryRecorder::open() {
+  if (!csv_) csv_.emplace(path_, columns_);
+}
+
+double TrajectoryRecorder::row(std::vector<harness::CsvCell> leading, const Vec& theta, bool measure,
+                             const ExtraCells& extra) {
+  if (leading.size() != leading_) throw std::logic_error("TrajectoryRecorder: wrong number of leading cells");
+  const EvalCounters before = f_.counters();
+  std::vector<harness::CsvCell> row = std::move(leading);
+  const double loss = f_.value_and_gradient(theta, gradient_);
+  row.emplace_back(loss);
+  row.emplace_back(gradient_.norm());
+  // The monitor reuses ∇F(θ) before the extra cells may overwrite the scratch vector.
+  std::vector<double> monitor_cells;
+  if (monitor_) monitor_cells = monitor_->cells(f_, theta, measure, &gradient_);
+  if (extra_ > 0) {
+    std::vector<harness::CsvCell> cells = extra(theta, gradient_);
+    if (cells.size() != extra_) throw std::logic_error("TrajectoryRecorder: wrong number of extra cells");
+    row.insert(row.end(), cells.begin(), cells.end());
+  }
+  for (double cell : monitor_cells) row.emplace_back(cell);
+  if (record_params_)
+    for (Index i = 0; i < theta.size(); ++i) row.emplace_back(theta[i]);
+  add_difference(recording_, before, f_.counters());
+  open();
+  csv_->row(row);
+  return loss;
+}
+
+std::size_t TrajectoryRecorder::close() {
+  open();
+  const std::size_t rows = csv_->rows_written();
+  csv_->close();
+  return rows;
+}
+
+void TrajectoryRecorder::add_monitor_status(nlohmann::ordered_json& status) const {
+  if (!monitor_) return;
+  status["monitor"] = monitor_->spec();
+  status["monitor_hvps"] = monitor_->hvps();
+  status["monitor_measurements"] = monitor_->measurements();
+}
+
+void write_status_file(const std::string& csv_path, const nlohmann::ordered_json& status) {
+  harness::write_file_atomically(csv_path + ".status.json", status.dump(2) + "\n");
+}
+
+}  // namespace optdyn::tool

@@ -1,0 +1,85 @@
+#pragma once
+// The CSV rows that `optdyn run` (discrete steps) and `optdyn flow` (record times of an
+// integrated flow) share, so that both produce the same columns (DESIGN.md, "Observer"):
+//
+//   <leading…>, loss, grad_norm, <extra…>, [curvature monitor columns], [x0 … x{D−1}]
+//
+//  * leading: what identifies the row (run: step,evals; flow: t);
+//  * loss, grad_norm: the FULL objective F(θ) and ‖∇F(θ)‖₂ at the recorded θ;
+//  * extra: command-specific cells computed after the monitor (run: avg_loss,avg_grad_norm);
+//  * the monitor columns of analysis::CurvatureMonitor with --monitor (NaN when not due);
+//  * the parameters with --record-params.
+//
+// The recorder's own objective evaluations (loss, gradient, monitor) are diagnostics: it
+// counts them (recording_counters()) so that a front end can report the cost of the run
+// without them. The CSV is opened at the first row (or at close()), so that input errors
+// found before any row is written leave no file behind; it is written to FILE.tmp and
+// renamed on close (harness::CsvWriter).
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/csv_writer.hpp"
+#include "optdyn/analysis/curvature_monitor.hpp"
+#include "optdyn/core/types.hpp"
+#include "optdyn/objectives/objective.hpp"
+
+namespace optdyn::tool {
+
+// The most cells one output CSV may have (about 100 GB of text).
+inline constexpr double kMaxCsvCells = 1e10;
+
+class TrajectoryRecorder {
+ public:
+  // `monitor` is the --monitor spec (empty: none); InputError naming its key when bad, or
+  // naming 'k' when it cannot run at this dimension.
+  TrajectoryRecorder(const Objective& objective, std::string path, std::vector<std::string> leading,
+                     std::vector<std::string> extra, const std::string& monitor, bool record_params);
+
+  const std::vector<std::string>& columns() const { return columns_; }
+  bool has_monitor() const { return monitor_.has_value(); }
+  // Whether the monitor measures at this step (run) or row index (flow): index % every == 0.
+  bool monitor_due(long index) const { return monitor_ && monitor_->due(index); }
+
+  // InputError "<options>: R rows x C columns = N CSV cells, more than the budget … (<advice>)"
+  // when `rows` × columns() exceeds kMaxCsvCells.
+  void check_budget(double rows, const std::string& options, const std::string& advice) const;
+
+  // Extra cells of a row, given θ and a scratch vector (which holds ∇F(θ) on entry and may
+  // be overwritten).
+  using ExtraCells = std::function<std::vector<harness::CsvCell>(const Vec& theta, Vec& scratch)>;
+
+  // Writes one row at θ; the monitor measures when `measure` (and θ is finite). Returns F(θ).
+  double row(std::vector<harness::CsvCell> leading, const Vec& theta, bool measure, const ExtraCells& extra = {});
+
+  // Opens the CSV first if no row was written (a header-only file), closes and renames it;
+  // returns the number of rows written.
+  std::size_t close();
+  std::size_t rows() const { return csv_ ? csv_->rows_written() : 0; }
+
+  // Objective evaluations made by row() (loss, gradient, monitor products, extra cells).
+  const EvalCounters& recording_counters() const { return recording_; }
+
+  // Adds "monitor", "monitor_hvps", "monitor_measurements" when a monitor is attached.
+  void add_monitor_status(nlohmann::ordered_json& status) const;
+
+ private:
+  void open();
+
+  const Objective& f_;
+  std::string path_;
+  std::size_t leading_ = 0, extra_ = 0;
+  bool record_params_ = false;
+  std::optional<analysis::CurvatureMonitor> monitor_;
+  std::vector<std::string> columns_;
+  std::optional<harness::CsvWriter> csv_;
+  EvalCounters recording_;
+  Vec gradient_;
+};
+
+// Writes FILE.status.json (status of a run; atomically, like every output).
+void write_status_file(const std::string& csv_path, const nlohmann::ordered_json& status);
+
+}  // namespace optdyn::tool
