@@ -62,8 +62,8 @@ class OdeintFixedStep final : public Integrator {
 // another length (the shortened step before a record time) restarts it, and odeint then
 // takes Order − 1 rk4 steps before the multistep formula resumes.
 template <std::size_t Order>
-IntegrationResult integrate_abm(const std::string& spec, double h_fixed, const Flow& flow, Vec& z, double t0,
-                                std::span<const double> record_times, const IntegrationObserver& observe) {
+IntegrationResult integrate_abm(double h_fixed, const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
+                                const IntegrationObserver& observe) {
   IntegrationResult result;
   const CountingSystem system{&flow, &result.stats.rhs_evaluations};
   odeint::adams_bashforth_moulton<Order, Vec> stepper;
@@ -90,14 +90,14 @@ class AdamsBashforthMoulton final : public Integrator {
                               const IntegrationObserver& observe) override {
     integrators::check_inputs(spec_, false, flow, z, t0, record_times);
     switch (order_) {
-      case 1: return integrate_abm<1>(spec_, h_, flow, z, t0, record_times, observe);
-      case 2: return integrate_abm<2>(spec_, h_, flow, z, t0, record_times, observe);
-      case 3: return integrate_abm<3>(spec_, h_, flow, z, t0, record_times, observe);
-      case 4: return integrate_abm<4>(spec_, h_, flow, z, t0, record_times, observe);
-      case 5: return integrate_abm<5>(spec_, h_, flow, z, t0, record_times, observe);
-      case 6: return integrate_abm<6>(spec_, h_, flow, z, t0, record_times, observe);
-      case 7: return integrate_abm<7>(spec_, h_, flow, z, t0, record_times, observe);
-      default: return integrate_abm<8>(spec_, h_, flow, z, t0, record_times, observe);
+      case 1: return integrate_abm<1>(h_, flow, z, t0, record_times, observe);
+      case 2: return integrate_abm<2>(h_, flow, z, t0, record_times, observe);
+      case 3: return integrate_abm<3>(h_, flow, z, t0, record_times, observe);
+      case 4: return integrate_abm<4>(h_, flow, z, t0, record_times, observe);
+      case 5: return integrate_abm<5>(h_, flow, z, t0, record_times, observe);
+      case 6: return integrate_abm<6>(h_, flow, z, t0, record_times, observe);
+      case 7: return integrate_abm<7>(h_, flow, z, t0, record_times, observe);
+      default: return integrate_abm<8>(h_, flow, z, t0, record_times, observe);
     }
   }
 
