@@ -5,6 +5,9 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <utility>
+
+#include "optdyn/linalg/lanczos.hpp"
 
 namespace optdyn::analysis {
 
@@ -32,36 +35,18 @@ Vec rademacher(Index d, Rng& rng) {
 
 }  // namespace
 
+// The one Lanczos of the project lives in lib/ (optdyn/linalg/lanczos.hpp); this adapts a
+// SymmetricOperator (whose products it counts) to it.
 Index lanczos_tridiagonal(const SymmetricOperator& op, const Vec& v1, Index m, Vec& alpha, Vec& beta) {
-  const Index d = op.rows();
-  m = std::min(m, d);
   if (m < 1) throw std::invalid_argument("lanczos_tridiagonal: need at least one step");
-  Mat v(d, m);
-  v.col(0) = v1 / v1.norm();
-  alpha.resize(m);
-  beta.resize(std::max<Index>(m - 1, 0));
-  Vec w(d);
-  double scale = 0.0;
-  Index steps = 0;
-  for (Index j = 0; j < m; ++j) {
-    op.perform_op(v.col(j).data(), w.data());
-    alpha[j] = v.col(j).dot(w);
-    steps = j + 1;
-    if (j + 1 == m) break;
-    // Full reorthogonalisation against v_0..v_j, twice ("twice is enough", Parlett).
-    for (int pass = 0; pass < 2; ++pass) {
-      const Vec c = v.leftCols(j + 1).transpose() * w;
-      w.noalias() -= v.leftCols(j + 1) * c;
-    }
-    const double b = w.norm();
-    scale = std::max(scale, std::abs(alpha[j]) + b);
-    if (b <= 1e-12 * scale) break;  // invariant subspace
-    beta[j] = b;
-    v.col(j + 1) = w / b;
-  }
-  alpha.conservativeResize(steps);
-  beta.conservativeResize(steps - 1);
-  return steps;
+  const LinearOperator apply = [&op](const Vec& x, Vec& y) {
+    y.resize(x.size());
+    op.perform_op(x.data(), y.data());
+  };
+  LanczosResult r = lanczos(apply, v1, m, /*keep_basis=*/false);
+  alpha = std::move(r.alpha);
+  beta = std::move(r.beta);
+  return r.steps;
 }
 
 SpectralDensity spectral_density(const SymmetricOperator& op, const SlqOptions& o, Rng& rng) {

@@ -1,5 +1,7 @@
 #include "optdyn/optimizers/optimizer.hpp"
 
+#include <stdexcept>
+
 #include "optdyn/core/error.hpp"
 
 namespace optdyn {
@@ -9,6 +11,8 @@ void Optimizer::reset(Index dim) {
   dim_ = dim;
   t_ = 0;
   last_lr_ = 0.0;
+  loss_ = 0.0;
+  hand_over_ = {};
   g_.setZero(dim);
   reset_state(dim);
   for (auto& m : modifiers_) m->reset(dim);
@@ -20,16 +24,51 @@ void Optimizer::step(Vec& theta, Oracle& oracle) {
     throw InputError("optimizer '" + core_spec_ + "': reset for dimension " + std::to_string(dim_) +
                      ", got θ of dimension " + std::to_string(theta.size()) + " and an oracle of dimension " +
                      std::to_string(oracle.dim()));
+  for (const OracleAccess a : required_access()) oracle.require(a, name());
   ++t_;
   double factor = 1.0;
   for (const auto& m : modifiers_) factor *= m->lr_factor(t_);
+  if (factor != 1.0 && !uses_step_size())
+    throw InputError("optimizer '" + name() + "': chooses its own step length; a schedule modifier does not apply");
   last_lr_ = lr_ * factor;
   const Vec& point = query_point(theta, last_lr_);
-  oracle.gradient(point, g_);
+  if (!take_handed_over_gradient(point, oracle)) loss_ = oracle.gradient(point, g_);
   for (auto& m : modifiers_)
     if (m->transforms_gradient()) m->transform_gradient(point, g_, t_);
+  oracle_ = &oracle;
+  struct Release {  // oracle() is valid only inside update(), also when update throws
+    Oracle*& o;
+    ~Release() { o = nullptr; }
+  } release{oracle_};
   update(theta, g_, last_lr_, t_);
   for (auto& m : modifiers_) m->after_step(theta, t_);
+}
+
+Oracle& Optimizer::oracle() const {
+  if (!oracle_) throw std::logic_error("Optimizer::oracle() outside update()");
+  return *oracle_;
+}
+
+std::string Optimizer::name() const { return core_spec_.substr(0, core_spec_.find(':')); }
+
+void Optimizer::hand_over_gradient(const Vec& theta, const Vec& g, double loss) {
+  hand_over_.oracle = oracle_;
+  hand_over_.calls = oracle_ ? oracle_->calls() : 0;
+  hand_over_.theta = theta;
+  hand_over_.g = g;
+  hand_over_.loss = loss;
+}
+
+// The handed-over gradient is used only for the same deterministic oracle, untouched since
+// (no gradient call in between), at exactly the same point.
+bool Optimizer::take_handed_over_gradient(const Vec& point, const Oracle& oracle) {
+  const bool usable = hand_over_.oracle == &oracle && oracle.deterministic() && oracle.calls() == hand_over_.calls &&
+                      hand_over_.theta.size() == point.size() && hand_over_.theta == point;
+  hand_over_.oracle = nullptr;
+  if (!usable) return false;
+  g_.swap(hand_over_.g);
+  loss_ = hand_over_.loss;
+  return true;
 }
 
 std::string Optimizer::spec() const {
@@ -56,6 +95,16 @@ const Vec& Optimizer::state(std::string_view name) const {
 }
 
 void Optimizer::add_modifier(ModifierPtr modifier) {
+  if (modifier->transforms_gradient() && !accepts_transformed_gradient())
+    throw InputError("optimizer '" + name() + "': modifier '" + modifier->spec() +
+                     "' changes the gradient, which this method's line search or secant pairs would not see");
+  // A schedule is a modifier whose factor differs from 1 at some step; probe a few steps
+  // (every schedule in schedules.cpp differs from 1 at one of them; step() checks again).
+  if (!uses_step_size())
+    for (const std::uint64_t t : {1ULL, 2ULL, 3ULL, 10ULL, 1000ULL, 1000000ULL})
+      if (modifier->lr_factor(t) != 1.0)
+        throw InputError("optimizer '" + name() + "': chooses its own step length; modifier '" + modifier->spec() +
+                         "' (a schedule) does not apply");
   if (dim_ >= 0) modifier->reset(dim_);
   modifiers_.push_back(std::move(modifier));
 }

@@ -1,6 +1,91 @@
 #include "optdyn/optimizers/oracle.hpp"
 
+#include <string>
+
+#include "optdyn/core/error.hpp"
+
 namespace optdyn {
+namespace {
+
+std::string access_name(OracleAccess a) {
+  switch (a) {
+    case OracleAccess::value: return "function values";
+    case OracleAccess::hessian_vector: return "Hessian-vector products";
+    case OracleAccess::hessian: return "a dense Hessian";
+    case OracleAccess::least_squares: return "least-squares access (residuals, J·v, Jᵀ·u)";
+  }
+  return "?";
+}
+
+}  // namespace
+
+// --- Oracle: counting front door ------------------------------------------------------------
+
+void Oracle::require(OracleAccess access, std::string_view who) const {
+  const std::string why = missing(access);
+  if (!why.empty()) throw InputError("optimizer '" + std::string(who) + "' needs " + access_name(access) + ": " + why);
+}
+
+void Oracle::check(OracleAccess access) const {
+  const std::string why = missing(access);
+  if (!why.empty()) throw InputError("oracle: " + access_name(access) + " not available: " + why);
+}
+
+std::string Oracle::missing(OracleAccess) const {
+  return "this oracle gives gradients only (a FunctionOracle; use an ObjectiveOracle)";
+}
+
+double Oracle::gradient_same_batch(const Vec& theta, Vec& g) {
+  ++calls_;
+  return evaluate_same_batch(theta, g);
+}
+
+double Oracle::value(const Vec& theta) {
+  check(OracleAccess::value);
+  ++values_;
+  return evaluate_value(theta);
+}
+
+void Oracle::hessian_vector(const Vec& theta, const Vec& v, Vec& out) {
+  check(OracleAccess::hessian_vector);
+  ++hvps_;
+  evaluate_hvp(theta, v, out);
+}
+
+Mat Oracle::hessian(const Vec& theta) {
+  check(OracleAccess::hessian);
+  ++hessians_;
+  return evaluate_hessian(theta);
+}
+
+Index Oracle::num_residuals() const {
+  check(OracleAccess::least_squares);
+  return least_squares_access()->num_residuals();
+}
+
+Vec Oracle::residuals(const Vec& theta) {
+  check(OracleAccess::least_squares);
+  ++residuals_;
+  return least_squares_access()->residuals(theta);
+}
+
+Vec Oracle::jacobian_vector(const Vec& theta, const Vec& v) {
+  check(OracleAccess::least_squares);
+  ++jacobian_products_;
+  return least_squares_access()->jacobian_vector(theta, v);
+}
+
+Vec Oracle::jacobian_transpose_vector(const Vec& theta, const Vec& u) {
+  check(OracleAccess::least_squares);
+  ++jacobian_products_;
+  return least_squares_access()->jacobian_transpose_vector(theta, u);
+}
+
+double Oracle::evaluate_value(const Vec&) { throw std::logic_error("Oracle::evaluate_value not provided"); }
+void Oracle::evaluate_hvp(const Vec&, const Vec&, Vec&) { throw std::logic_error("Oracle::evaluate_hvp not provided"); }
+Mat Oracle::evaluate_hessian(const Vec&) { throw std::logic_error("Oracle::evaluate_hessian not provided"); }
+
+// --- ObjectiveOracle --------------------------------------------------------------------------
 
 ObjectiveOracle::ObjectiveOracle(const Objective& f) : f_(f), rng_(0) {}
 
@@ -10,11 +95,56 @@ ObjectiveOracle::ObjectiveOracle(const Objective& f, Index batch_size, Sampling 
   if (sampler_ && sampler_->full_batch()) sampler_.reset();
 }
 
+void ObjectiveOracle::touch(Batch batch) {
+  samples_ += batch.empty() ? static_cast<std::uint64_t>(f_.num_samples()) : batch.size();
+}
+
 double ObjectiveOracle::evaluate(const Vec& theta, Vec& g) {
   last_ = sampler_ ? sampler_->next(rng_) : Batch{};
-  samples_ += last_.empty() ? static_cast<std::uint64_t>(f_.num_samples()) : last_.size();
+  return evaluate_same_batch(theta, g);
+}
+
+double ObjectiveOracle::evaluate_same_batch(const Vec& theta, Vec& g) {
+  touch(last_);
   if (last_.empty()) return f_.value_and_gradient(theta, g);
   return f_.batch_value_and_gradient(theta, last_, g);
+}
+
+std::string ObjectiveOracle::missing(OracleAccess access) const {
+  if (access != OracleAccess::least_squares) return {};
+  if (!f_.least_squares()) return "objective '" + f_.spec() + "' is not a least-squares objective F = ½‖r‖²";
+  if (sampler_) return "least-squares access is full batch only (run without a minibatch size)";
+  return {};
+}
+
+double ObjectiveOracle::evaluate_value(const Vec& theta) {
+  touch(last_);
+  return f_.batch_value(theta, last_);
+}
+
+void ObjectiveOracle::evaluate_hvp(const Vec& theta, const Vec& v, Vec& out) {
+  touch(last_);
+  f_.batch_hessian_vector(theta, last_, v, out);
+}
+
+// Full batch: the objective's own dense Hessian (a closed form where it has one). On a
+// minibatch: D batch HVPs with the unit vectors, symmetrised.
+Mat ObjectiveOracle::evaluate_hessian(const Vec& theta) {
+  if (last_.empty()) {
+    touch(last_);
+    return f_.hessian(theta);
+  }
+  const Index d = f_.dim();
+  Mat h(d, d);
+  Vec e = Vec::Zero(d), column;
+  for (Index j = 0; j < d; ++j) {
+    e[j] = 1.0;
+    touch(last_);
+    f_.batch_hessian_vector(theta, last_, e, column);
+    h.col(j) = column;
+    e[j] = 0.0;
+  }
+  return 0.5 * (h + h.transpose());
 }
 
 }  // namespace optdyn

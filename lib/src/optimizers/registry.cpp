@@ -22,6 +22,15 @@ const OptimizerRegistry& optimizer_registry() {
     r.add(amsgrad_entry());
     r.add(delta_bar_delta_entry());
     for (auto& e : trust_region_entries()) r.add(std::move(e));
+    for (auto& e : newton_entries()) r.add(std::move(e));
+    r.add(saddle_free_newton_entry());
+    r.add(gauss_newton_entry());
+    r.add(levenberg_marquardt_entry());
+    r.add(linear_cg_entry());
+    r.add(nonlinear_cg_entry());
+    r.add(bfgs_entry());
+    r.add(lbfgs_entry());
+    for (auto& e : coordinate_descent_entries()) r.add(std::move(e));
     return r;
   }();
   return registry;

@@ -14,6 +14,19 @@
 //  * t counts steps from 1 (the first step has t = 1), as in every paper and torch.optim.
 //  * States start at zero after reset(dim) unless an optimizer documents otherwise.
 //  * `lr` is the base learning rate; the core receives η_t = lr × (schedule factors).
+//
+// Methods that need more than the step's gradient (curvature-based methods: Newton, BFGS,
+// line searches, …) use the oracle of the current step through the protected `oracle()`
+// inside `update` — the step loop stays here, once. They declare what they need
+// (`required_access`, checked every step: an InputError naming the optimizer when the oracle
+// lacks it), whether a gradient modifier may change the g they see
+// (`accepts_transformed_gradient`: not when a line search evaluates F along a direction
+// built from g, nor when the method relies on g = ∇F as BFGS's secant pairs do), and whether
+// they have a step size that schedules can scale (`uses_step_size`). Both are checked when a
+// modifier is added, so `bfgs|cosine:t_max=100` is a bad spec (exit 2), never a silent no-op.
+// A method that has already evaluated the gradient at its new iterate (the last trial of a
+// Wolfe line search) hands it over (`hand_over_gradient`); on a deterministic oracle the
+// next step reuses it instead of asking the oracle again, so evals counts each gradient once.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -63,7 +76,25 @@ class Optimizer {
   // Where the gradient of this step is taken; look-ahead methods (Nesterov) override.
   virtual const Vec& query_point(const Vec& theta, double eta) { return theta; }
 
+  // --- for methods that use the oracle beyond the step's gradient -------------------------
+  // What the method asks of the oracle (values, HVPs, …); checked at every step.
+  virtual std::vector<OracleAccess> required_access() const { return {}; }
+  // False: adding a modifier that transforms gradients (clipping, weight decay) is an error.
+  virtual bool accepts_transformed_gradient() const { return true; }
+  // False: the method chooses its own step (line search, exact CG step); schedules are errors.
+  virtual bool uses_step_size() const { return true; }
+  // The oracle of the step in progress; only valid inside update().
+  Oracle& oracle() const;
+  // The loss the oracle returned with this step's gradient (same batch), before modifiers.
+  double current_loss() const { return loss_; }
+  // The optimizer's name (the spec before ':'), for error messages.
+  std::string name() const;
+  // `g` (and the loss) of the same oracle at `theta`, which will be the next step's θ.
+  void hand_over_gradient(const Vec& theta, const Vec& g, double loss);
+
  private:
+  bool take_handed_over_gradient(const Vec& point, const Oracle& oracle);
+
   std::string core_spec_;
   double lr_;
   std::vector<ModifierPtr> modifiers_;
@@ -71,6 +102,14 @@ class Optimizer {
   Index dim_ = -1;
   std::uint64_t t_ = 0;
   double last_lr_ = 0.0;
+  double loss_ = 0.0;
+  Oracle* oracle_ = nullptr;
+  struct HandOver {
+    const Oracle* oracle = nullptr;
+    std::uint64_t calls = 0;
+    Vec theta, g;
+    double loss = 0.0;
+  } hand_over_;
 };
 
 using OptimizerPtr = std::unique_ptr<Optimizer>;

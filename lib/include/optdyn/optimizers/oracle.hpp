@@ -1,18 +1,41 @@
 #pragma once
 // Oracle: what an optimizer sees of the objective (DESIGN.md, "Core concepts"): a
-// gradient — full or stochastic — at a point it chooses. Optimizers never hold an Objective.
+// gradient — full or stochastic — at a point it chooses, and for curvature-based methods
+// (newton.cpp, bfgs.cpp, …) values, Hessian-vector products, dense Hessians and
+// least-squares access. Optimizers never hold an Objective.
 //
-//  * ObjectiveOracle: gradients of an Objective, full batch or over minibatches from a
+//  * ObjectiveOracle: everything an Objective offers, full batch or over minibatches from a
 //    MinibatchSampler driven by an Rng the oracle owns, seeded explicitly at construction.
-//  * FunctionOracle: any callable (θ, g) → loss; for online problems whose loss changes with
-//    time and for tests.
+//  * FunctionOracle: any callable (θ, g) → loss; gradients only (the callable may be an
+//    online problem whose loss changes with every call, so the oracle cannot re-evaluate it
+//    for a line search). Asking it for anything else is an InputError naming the optimizer.
 //
-// Counts: calls() = gradient evaluations requested (one per minibatch), samples() = samples
-// touched (n for a full batch of a finite sum, 0 when the objective is not a finite sum).
+// Which function the curvature belongs to. `gradient(θ, g)` draws the next minibatch (full
+// batch without a sampler). Every other query — `gradient_same_batch`, `value`,
+// `hessian_vector`, `hessian` — evaluates the SAME function as the most recent `gradient`
+// call, i.e. the same minibatch F_B (the full F before any gradient call and on a full-batch
+// oracle). So a Newton step on a minibatch oracle is a Newton step on F_B, and a line search
+// searches along F_B: its Wolfe conditions hold for one function (the subsampled-Newton
+// convention; Martens' Hessian-free uses a separate curvature batch, not offered here).
+// Least-squares access (residuals, J·v, Jᵀ·u) exists only on a full-batch oracle: the
+// objectives' residual maps are defined for all samples at once.
+//
+// Counts (per oracle):
+//   calls()        gradient evaluations: `gradient` and `gradient_same_batch` (one per call,
+//                  the loss comes with it). This is the `evals` column of `optdyn run`.
+//   values()       value-only evaluations F(θ) (backtracking and grid line searches, LM).
+//   hvps()         Hessian-vector products.
+//   hessians()     dense Hessians (the objective may form each one from D HVPs; those are
+//                  counted by the objective's own counters, not in hvps()).
+//   residual_evaluations(), jacobian_products()  least-squares residuals r(θ); J·v and Jᵀ·u.
+//   samples()      samples touched by all of the above (n for each full-batch query of a
+//                  finite sum, 0 when the objective is not a finite sum).
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/types.hpp"
@@ -21,23 +44,70 @@
 
 namespace optdyn {
 
+// What an optimizer may ask of an oracle beyond gradients.
+enum class OracleAccess { value, hessian_vector, hessian, least_squares };
+
 class Oracle {
  public:
   virtual ~Oracle() = default;
   virtual Index dim() const = 0;
+
   // g ← a gradient at θ (g is resized if needed); returns the loss of the same batch.
+  // Draws the next minibatch on a minibatch oracle.
   double gradient(const Vec& theta, Vec& g) {
     ++calls_;
     return evaluate(theta, g);
   }
+  // g ← the gradient at θ of the same function (minibatch) as the last gradient() call.
+  double gradient_same_batch(const Vec& theta, Vec& g);
+  // F(θ) of that function.
+  double value(const Vec& theta);
+  // out ← ∇²F(θ) v of that function (exact).
+  void hessian_vector(const Vec& theta, const Vec& v, Vec& out);
+  // Dense D×D Hessian of that function; for small D.
+  Mat hessian(const Vec& theta);
+  // Least squares F = ½‖r(θ)‖² (objective.hpp): m, r(θ), J v, Jᵀ u. Full batch only.
+  Index num_residuals() const;
+  Vec residuals(const Vec& theta);
+  Vec jacobian_vector(const Vec& theta, const Vec& v);
+  Vec jacobian_transpose_vector(const Vec& theta, const Vec& u);
+
+  // Whether `access` is available; when it is not, `require` throws an InputError that names
+  // `who` (the optimizer) and says why.
+  bool provides(OracleAccess access) const { return missing(access).empty(); }
+  void require(OracleAccess access, std::string_view who) const;
+  // True when gradient() at the same θ always returns the same vector (no sampler, no
+  // time-varying function), so a method may reuse a gradient it already evaluated there.
+  virtual bool deterministic() const { return false; }
+
   std::uint64_t calls() const { return calls_; }
+  std::uint64_t values() const { return values_; }
+  std::uint64_t hvps() const { return hvps_; }
+  std::uint64_t hessians() const { return hessians_; }
+  std::uint64_t residual_evaluations() const { return residuals_; }
+  std::uint64_t jacobian_products() const { return jacobian_products_; }
   virtual std::uint64_t samples() const { return 0; }
 
  protected:
+  // The gradient on the next batch (gradient()) and on the current one.
   virtual double evaluate(const Vec& theta, Vec& g) = 0;
+  virtual double evaluate_same_batch(const Vec& theta, Vec& g) { return evaluate(theta, g); }
+  // Empty when `access` is available, otherwise the reason (one clause).
+  virtual std::string missing(OracleAccess access) const;
+  // The curvature queries; called only after `provides` said yes. The defaults throw.
+  virtual double evaluate_value(const Vec& theta);
+  virtual void evaluate_hvp(const Vec& theta, const Vec& v, Vec& out);
+  virtual Mat evaluate_hessian(const Vec& theta);
+  virtual const LeastSquaresAccess* least_squares_access() const { return nullptr; }
 
  private:
+  void check(OracleAccess access) const;
   std::uint64_t calls_ = 0;
+  std::uint64_t values_ = 0;
+  std::uint64_t hvps_ = 0;
+  std::uint64_t hessians_ = 0;
+  std::uint64_t residuals_ = 0;
+  std::uint64_t jacobian_products_ = 0;
 };
 
 class ObjectiveOracle : public Oracle {
@@ -52,14 +122,22 @@ class ObjectiveOracle : public Oracle {
 
   Index dim() const override { return f_.dim(); }
   std::uint64_t samples() const override { return samples_; }
+  bool deterministic() const override { return !sampler_; }
   const MinibatchSampler* sampler() const { return sampler_ ? &*sampler_ : nullptr; }
-  // The batch of the last call (empty = full batch).
+  // The batch of the last gradient() call (empty = full batch).
   Batch last_batch() const { return last_; }
 
  protected:
   double evaluate(const Vec& theta, Vec& g) override;
+  double evaluate_same_batch(const Vec& theta, Vec& g) override;
+  std::string missing(OracleAccess access) const override;
+  double evaluate_value(const Vec& theta) override;
+  void evaluate_hvp(const Vec& theta, const Vec& v, Vec& out) override;
+  Mat evaluate_hessian(const Vec& theta) override;
+  const LeastSquaresAccess* least_squares_access() const override { return f_.least_squares(); }
 
  private:
+  void touch(Batch batch);
   const Objective& f_;
   std::optional<MinibatchSampler> sampler_;
   Rng rng_;

@@ -37,5 +37,15 @@ OptimizerEntry nadam_entry();            // nadam.cpp
 OptimizerEntry amsgrad_entry();          // amsgrad.cpp
 OptimizerEntry delta_bar_delta_entry();  // delta_bar_delta.cpp
 std::vector<OptimizerEntry> trust_region_entries();  // trust_region.cpp: sign, normalized_gd
+// Second-order and quasi-Newton methods (README "Second-order and quasi-Newton methods"):
+std::vector<OptimizerEntry> newton_entries();              // newton.cpp: newton, damped_newton
+OptimizerEntry saddle_free_newton_entry();                 // saddle_free_newton.cpp
+OptimizerEntry gauss_newton_entry();                       // gauss_newton.cpp
+OptimizerEntry levenberg_marquardt_entry();                // levenberg_marquardt.cpp
+OptimizerEntry linear_cg_entry();                          // linear_cg.cpp
+OptimizerEntry nonlinear_cg_entry();                       // nonlinear_cg.cpp
+OptimizerEntry bfgs_entry();                               // bfgs.cpp
+OptimizerEntry lbfgs_entry();                              // lbfgs.cpp
+std::vector<OptimizerEntry> coordinate_descent_entries();  // coordinate_descent.cpp (+ block_)
 
 }  // namespace optdyn

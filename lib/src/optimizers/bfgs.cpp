@@ -1,0 +1,116 @@
+// BFGS (Broyden, Fletcher, Goldfarb, Shanno 1970; Nocedal & Wright Alg. 6.1) with the
+// inverse-Hessian update (N&W eq. 6.17):
+//
+//   H_{k+1} = (I − ρ s yᵀ) H_k (I − ρ y sᵀ) + ρ s sᵀ,   ρ = 1/(yᵀs),
+//   s = θ_{k+1} − θ_k,  y = g_{k+1} − g_k;   p_k = −H_k g_k,  θ ← θ + α_k p_k.
+//
+// Seed 000 writes the update with the two outer factors transposed,
+// (I − y sᵀ/yᵀs) H (I − s yᵀ/yᵀs) + s sᵀ/yᵀs; that matrix does not satisfy the secant
+// condition H_{k+1} y = s which the seed itself states (the factor next to y must annihilate
+// it: (I − ρ y sᵀ) y = 0), so this file follows N&W 6.17 (tests/bfgs_test.cpp checks
+// H_{k+1} y = s). Applied as H ← H − ρ(s (Hy)ᵀ + (Hy) sᵀ) + (ρ² yᵀHy + ρ) s sᵀ, O(D²).
+//
+// Choices: H₀ = I for the first step; with initial_scaling=true, H₀ is replaced by
+// (yᵀs / yᵀy) I just before the first update (N&W eq. 6.20). The update is skipped when
+// yᵀs ≤ skip·‖s‖‖y‖ (curvature condition numerically violated; N&W §6.1 "skip the
+// update"). If p is not a descent direction (gᵀp ≥ 0, only after rounding trouble) H is
+// reset to I. Line search: strong Wolfe (c₁ = 1e-4, c₂ = 0.9), first trial α₀ = 1 — except
+// at the very first step, α₀ = 1/‖g‖ (H₀ = I carries no scale; LBFGS++ does the same) —
+// or exact_quadratic (the exact minimiser along p on a quadratic, one HVP: with exact line
+// searches BFGS terminates on a strongly convex quadratic in ≤ D steps with H_D = A⁻¹ —
+// quadratic termination of the Broyden class, Fletcher, Practical Methods of Optimization,
+// 2nd ed., §3.4; its iterates are then those of CG). A failed search moves to its best sufficient-decrease point, if any,
+// and resets H to I.
+// State: "inverse_hessian" (H, D² entries column-major), "direction" (the last p).
+// Cost: O(D²) memory and flops per step, one gradient per line-search trial (the gradient
+// at the accepted point is reused by the next step). No schedules, no gradient modifiers.
+#include <cmath>
+
+#include "optdyn/optimizers/line_search.hpp"
+#include "optdyn/optimizers/registry.hpp"
+
+namespace optdyn {
+namespace {
+
+class Bfgs final : public Optimizer {
+ public:
+  explicit Bfgs(const Spec& s)
+      : Optimizer(s.canonical(), 1.0),
+        scaling_(s.boolean("initial_scaling")),
+        skip_(s.real("skip", 0.0, 1.0)),
+        search_(line_search_options(s, {"strong_wolfe", "exact_quadratic"})) {}
+
+ protected:
+  void reset_state(Index dim) override {
+    h_storage_.setZero(dim * dim);
+    inverse_hessian() = Mat::Identity(dim, dim);
+    direction_.setZero(dim);
+    theta_prev_.resize(0);
+    updated_ = false;
+  }
+  std::vector<OracleAccess> required_access() const override {
+    if (search_.kind == LineSearchKind::exact_quadratic) return {OracleAccess::value, OracleAccess::hessian_vector};
+    return {OracleAccess::value};
+  }
+  bool accepts_transformed_gradient() const override { return false; }
+  bool uses_step_size() const override { return false; }
+
+  void update(Vec& theta, const Vec& g, double, std::uint64_t) override {
+    auto h = inverse_hessian();
+    if (theta_prev_.size() == theta.size()) update_inverse(theta - theta_prev_, g - g_prev_);
+    if (g.squaredNorm() == 0.0) return;
+    direction_.noalias() = -(h * g);
+    if (!(g.dot(direction_) < 0.0)) {
+      h.setIdentity();
+      direction_ = -g;
+    }
+    const double alpha0 = theta_prev_.size() == 0 ? 1.0 / g.norm() : 1.0;
+    theta_prev_ = theta;
+    g_prev_ = g;
+    const LineStep step = line_search_step(oracle(), theta, direction_, current_loss(), g.dot(direction_), alpha0, search_);
+    if (step.gradient_known) hand_over_gradient(theta, step.gradient, step.loss);
+    if (!step.search.success) h.setIdentity();
+  }
+
+  void collect_state(std::vector<StateView>& out) const override {
+    out.push_back({"inverse_hessian", &h_storage_});
+    out.push_back({"direction", &direction_});
+  }
+
+ private:
+  Eigen::Map<Mat> inverse_hessian() { return {h_storage_.data(), dim(), dim()}; }
+
+  // N&W eq. 6.17, skipped when yᵀs ≤ skip‖s‖‖y‖.
+  void update_inverse(const Vec& s, const Vec& y) {
+    const double ys = y.dot(s);
+    if (!(ys > skip_ * s.norm() * y.norm()) || s.squaredNorm() == 0.0) return;
+    auto h = inverse_hessian();
+    if (!updated_ && scaling_) h = (ys / y.squaredNorm()) * Mat::Identity(dim(), dim());
+    updated_ = true;
+    const double rho = 1.0 / ys;
+    const Vec hy = h * y;
+    const double yhy = y.dot(hy);
+    h.noalias() -= rho * (s * hy.transpose() + hy * s.transpose());
+    h.noalias() += (rho * rho * yhy + rho) * (s * s.transpose());
+  }
+
+  bool scaling_;
+  double skip_;
+  LineSearchOptions search_;
+  Vec h_storage_, direction_, theta_prev_, g_prev_;
+  bool updated_ = false;
+};
+
+}  // namespace
+
+OptimizerEntry bfgs_entry() {
+  return optimizer_entry<Bfgs>(
+      "bfgs", "BFGS, inverse update H ← (I−ρsyᵀ)H(I−ρysᵀ) + ρssᵀ, strong-Wolfe search (N&W Alg. 6.1, eq. 6.17; seed 000)",
+      {{"line_search", "strong_wolfe", "strong_wolfe | exact_quadratic (quadratics: exact minimiser, one HVP)"},
+       {"c1", "1e-4", "sufficient-decrease constant c₁"},
+       {"c2", "0.9", "curvature constant c₂ (c₁ < c₂ < 1)"},
+       {"initial_scaling", "true", "H₀ = (yᵀs/yᵀy) I before the first update (N&W 6.20)"},
+       {"skip", "1e-8", "skip the update when yᵀs ≤ skip·‖s‖‖y‖"}});
+}
+
+}  // namespace optdyn

@@ -1,0 +1,123 @@
+// Nonlinear conjugate gradients (Fletcher & Reeves 1964; Polak & Ribière 1969; seed 000
+// "nonlinear conjugated gradients (NCG)", after LeCun et al. 1998; Nocedal & Wright §5.2):
+//
+//   p_k = −g_k + β_k p_{k−1},   θ ← θ + α_k p_k   (α_k: strong-Wolfe line search)
+//   fletcher_reeves      β = g_kᵀg_k / g_{k−1}ᵀg_{k−1}                   (N&W 5.41a)
+//   polak_ribiere        β = g_kᵀ(g_k − g_{k−1}) / g_{k−1}ᵀg_{k−1}       (N&W 5.44)
+//   polak_ribiere_plus   β⁺ = max(β_PR, 0)                               (N&W 5.45)
+//
+// Restarts (β = 0, p = −g): at the first step; every `restart` steps (0 = every D steps,
+// N&W §5.2 "restart every n iterations"); when Powell's test |g_kᵀg_{k−1}| / ‖g_k‖² ≥ powell
+// fires (N&W eq. 5.52, ν = 0.1; powell=0 disables it); when p_k is not a descent direction
+// (g_kᵀp_k ≥ 0, possible for PR); and after a failed line search.
+// Line search: strong Wolfe with c₁ = 1e-4, c₂ = 0.1 (N&W's choice for NCG; FR needs
+// c₂ < ½ to guarantee descent, Lemma 5.6), first trial α₀ = 1/‖g‖ at the first step
+// (‖α₀p‖ = 1, as LBFGS++) and N&W eq. 3.60 afterwards, α₀ = α_{k−1} g_{k−1}ᵀp_{k−1} / g_kᵀp_k.
+// line_search=exact_quadratic: the exact minimiser along p on a quadratic (one HVP), where
+// FR/PR with exact searches reproduce linear CG (N&W §5.2).
+// A failed search moves to its best sufficient-decrease point (if any) and restarts.
+// Cost per step: one gradient per line-search trial; the gradient at the accepted point is
+// reused by the next step (Optimizer::hand_over_gradient), so evals = trials.
+// No step size (schedules are errors); no gradient modifiers (the search evaluates F).
+#include <cmath>
+
+#include "optdyn/optimizers/line_search.hpp"
+#include "optdyn/optimizers/registry.hpp"
+
+namespace optdyn {
+namespace {
+
+class NonlinearCg final : public Optimizer {
+ public:
+  enum class Beta { fletcher_reeves, polak_ribiere, polak_ribiere_plus };
+
+  explicit NonlinearCg(const Spec& s)
+      : Optimizer(s.canonical(), 1.0),
+        restart_every_(s.integer("restart", 0, 1L << 40)),
+        powell_(s.real("powell", 0.0, 1.0)),
+        search_(line_search_options(s, {"strong_wolfe", "exact_quadratic"})) {
+    const std::string b = s.choice("beta", {"fletcher_reeves", "polak_ribiere", "polak_ribiere_plus"});
+    beta_ = b == "fletcher_reeves" ? Beta::fletcher_reeves : b == "polak_ribiere" ? Beta::polak_ribiere : Beta::polak_ribiere_plus;
+  }
+
+ protected:
+  void reset_state(Index dim) override {
+    p_.setZero(dim);
+    g_prev_.setZero(dim);
+    restart_next_ = true;
+    since_restart_ = 0;
+    alpha_prev_ = slope_prev_ = 0.0;
+  }
+  std::vector<OracleAccess> required_access() const override {
+    if (search_.kind == LineSearchKind::exact_quadratic) return {OracleAccess::value, OracleAccess::hessian_vector};
+    return {OracleAccess::value};
+  }
+  bool accepts_transformed_gradient() const override { return false; }
+  bool uses_step_size() const override { return false; }
+
+  void update(Vec& theta, const Vec& g, double, std::uint64_t) override {
+    const double gg = g.squaredNorm();
+    if (gg == 0.0) return;
+    const Index n = restart_every_ > 0 ? restart_every_ : theta.size();
+    bool restart = restart_next_ || since_restart_ >= n || (powell_ > 0.0 && std::abs(g.dot(g_prev_)) >= powell_ * gg);
+    if (!restart) {
+      p_ = -g + beta(g) * p_;
+      restart = !(g.dot(p_) < 0.0);
+    }
+    if (restart) {
+      p_ = -g;
+      since_restart_ = 0;
+    }
+    const double slope = g.dot(p_);
+    const double alpha0 = alpha_prev_ > 0.0 ? alpha_prev_ * slope_prev_ / slope : 1.0 / std::sqrt(gg);
+    const LineStep step = line_search_step(oracle(), theta, p_, current_loss(), slope, alpha0, search_);
+    if (step.gradient_known) hand_over_gradient(theta, step.gradient, step.loss);
+    restart_next_ = !step.search.success;
+    if (step.search.alpha > 0.0) {
+      alpha_prev_ = step.search.alpha;
+      slope_prev_ = slope;
+    }
+    g_prev_ = g;
+    ++since_restart_;
+  }
+
+  void collect_state(std::vector<StateView>& out) const override {
+    out.push_back({"p", &p_});
+    out.push_back({"g_prev", &g_prev_});
+  }
+
+ private:
+  double beta(const Vec& g) const {
+    const double prev = g_prev_.squaredNorm();
+    switch (beta_) {
+      case Beta::fletcher_reeves: return g.squaredNorm() / prev;
+      case Beta::polak_ribiere: return g.dot(g - g_prev_) / prev;
+      case Beta::polak_ribiere_plus: return std::max(0.0, g.dot(g - g_prev_) / prev);
+    }
+    return 0.0;
+  }
+
+  Beta beta_;
+  Index restart_every_;
+  double powell_;
+  LineSearchOptions search_;
+  Vec p_, g_prev_;
+  bool restart_next_ = true;
+  Index since_restart_ = 0;
+  double alpha_prev_ = 0.0, slope_prev_ = 0.0;
+};
+
+}  // namespace
+
+OptimizerEntry nonlinear_cg_entry() {
+  return optimizer_entry<NonlinearCg>(
+      "nonlinear_cg", "nonlinear CG p = −g + βp, strong-Wolfe search; FR / PR / PR+ β, restarts (N&W §5.2; seed 000)",
+      {{"beta", "polak_ribiere_plus", "fletcher_reeves | polak_ribiere | polak_ribiere_plus"},
+       {"restart", "0", "restart every n steps (0: n = D)"},
+       {"powell", "0.1", "restart when |gᵀg_prev|/‖g‖² ≥ this (N&W 5.52); 0 = never"},
+       {"line_search", "strong_wolfe", "strong_wolfe | exact_quadratic (quadratics: exact minimiser, one HVP)"},
+       {"c1", "1e-4", "sufficient-decrease constant c₁"},
+       {"c2", "0.1", "curvature constant c₂ (c₁ < c₂ < 1; < ½ for FR)"}});
+}
+
+}  // namespace optdyn

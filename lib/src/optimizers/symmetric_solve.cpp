@@ -1,0 +1,52 @@
+// Symmetric solves for the curvature-based optimizers (see symmetric_solve.hpp).
+#include "symmetric_solve.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+
+namespace optdyn::detail {
+
+SolverKind SolveOptions::resolve(Index d) const {
+  if (kind != SolverKind::automatic) return kind;
+  return d <= dense_max ? SolverKind::dense : SolverKind::minres;
+}
+
+SolveOptions solve_options(const Spec& s, std::initializer_list<std::string_view> allowed) {
+  SolveOptions o;
+  const std::string k = s.choice("solver", allowed);
+  o.kind = k == "dense" ? SolverKind::dense : k == "cg" ? SolverKind::cg : k == "minres" ? SolverKind::minres : SolverKind::automatic;
+  o.tol = s.real_above("tol", 0.0, 1.0);
+  o.max_iterations = s.integer("max_iterations", 0, 1L << 40);
+  o.dense_max = s.integer("dense_max", 0, 20000);
+  return o;
+}
+
+SolveReport solve_dense(const Mat& A, const Vec& b, Vec& x) {
+  SolveReport report;
+  const Eigen::LDLT<Mat> ldlt(A);
+  if (ldlt.info() == Eigen::Success) {
+    x = ldlt.solve(b);
+    if (x.allFinite() && (A * x - b).norm() <= 1e-8 * std::max(b.norm(), 1e-300)) return report;
+  }
+  // Pseudo-inverse: x = Σ_{|λ_i| > cut} q_i (q_iᵀb)/λ_i.
+  report.pseudo_inverse = true;
+  const Eigen::SelfAdjointEigenSolver<Mat> eig(A);
+  const Vec& lambda = eig.eigenvalues();
+  const double cut = 1e-12 * lambda.cwiseAbs().maxCoeff();
+  Vec c = eig.eigenvectors().transpose() * b;
+  for (Index i = 0; i < c.size(); ++i) c[i] = std::abs(lambda[i]) > cut ? c[i] / lambda[i] : 0.0;
+  x = eig.eigenvectors() * c;
+  return report;
+}
+
+SolveReport solve_krylov(SolverKind kind, const LinearOperator& A, const Vec& b, Vec& x, const SolveOptions& o) {
+  KrylovOptions k;
+  k.tol = o.tol;
+  k.max_iterations = o.max_iterations > 0 ? o.max_iterations : std::max<Index>(2 * b.size(), 1);
+  SolveReport report;
+  report.krylov = kind == SolverKind::cg ? conjugate_gradient(A, b, x, k) : minres(A, b, x, k);
+  return report;
+}
+
+}  // namespace optdyn::detail
