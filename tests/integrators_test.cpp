@@ -401,6 +401,38 @@ BOOST_AUTO_TEST_CASE(adaptive_statistics) {
                                << ck.rejected << ", fehlberg78 " << rkf.steps << "/" << rkf.rejected);
 }
 
+BOOST_AUTO_TEST_CASE(overflowing_trial_steps_are_rejected_not_accepted) {
+  // A first trial of h0 = 1e6 on the Rosenbrock gradient flow overflows (stage states grow
+  // like h·∇f, then ∇f ~ x³ of those...): the error estimate is NaN, which odeint's checkers
+  // would accept. The trials reject it and shrink the step; the run then agrees with a
+  // reference started from a sensible h0.
+  ObjectivePtr f = make_objective("rosenbrock:dim=2,a=1");
+  FlowPtr flow = make_flow("gradient", *f);
+  const Vec z0 = rosenbrock_start();
+  const Vec reference = integrate_to("fehlberg78:rtol=1e-12,atol=1e-14,h0=1e-4", *flow, z0, 0.5);
+  for (const char* method : {"dopri5", "cash_karp54", "fehlberg78", "bulirsch_stoer", "rosenbrock4"}) {
+    const std::string spec = std::string(method) + ":rtol=1e-10,atol=1e-12,h0=1e6";
+    const Run run = integrate(spec, *flow, z0, {0.5});
+    BOOST_TEST_REQUIRE(run.result.status == IntegrationStatus::ok, spec << ": " << run.result.message);
+    BOOST_TEST(run.result.stats.rejected > 0u, spec);
+    BOOST_TEST(relative_error(run.final_state, reference) < 1e-8, spec);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_field_that_fails_stops_with_solver_failed) {
+  // The saddle-free flow −(|H| + 0·I)⁻¹∇f of a quadratic with a zero eigenvalue cannot be
+  // evaluated (FlowEvaluationError): every integrator reports solver_failed, not a crash.
+  ObjectivePtr f = make_objective("quadratic:eigs=1/0,rotate=false");
+  FlowPtr flow = make_flow("saddle_free:damping=0", *f);
+  const Vec z0 = Vec::Ones(2);
+  for (const char* spec : {"rk4:h=0.1", "dopri5", "rosenbrock4", "implicit_euler:h=0.1"}) {
+    const Run run = integrate(spec, *flow, z0, {0.0, 1.0});
+    BOOST_TEST((run.result.status == IntegrationStatus::solver_failed), spec);
+    BOOST_TEST(run.result.message.find("singular") != std::string::npos, spec << ": " << run.result.message);
+    BOOST_TEST(run.final_state == z0, spec);  // nothing was accepted
+  }
+}
+
 BOOST_AUTO_TEST_CASE(statuses) {
   ObjectivePtr f = make_objective("rosenbrock:dim=2,a=1");
   FlowPtr flow = make_flow("gradient", *f);

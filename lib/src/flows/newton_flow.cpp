@@ -3,7 +3,7 @@
 // The direction solves ∇²f d = ∇f by MINRES on exact HVPs (Paige & Saunders 1975, via
 // linalg/krylov.hpp: symmetric, indefinite allowed), from d = 0, to relative residual `tol`
 // within `max_iterations` products. When the solve does not reach `tol` (∇²f singular or
-// too ill-conditioned at θ) the field throws std::runtime_error naming the point's residual:
+// too ill-conditioned at θ) the field throws FlowEvaluationError naming the point's residual:
 // the flow is undefined there, and an integrator must stop rather than follow a wrong
 // direction. Jacobian products: Flow's default forward difference (one solve each).
 #include <stdexcept>
@@ -35,7 +35,7 @@ class NewtonFlow : public Flow {
     Vec d;
     const KrylovResult r = minres(hessian, g, d, options_);
     if (!r.converged)
-      throw std::runtime_error("flow '" + spec_ + "': MINRES on ∇²f d = ∇f stopped at relative residual " +
+      throw FlowEvaluationError("flow '" + spec_ + "': MINRES on ∇²f d = ∇f stopped at relative residual " +
                                format_number(r.relative_residual, 3) + " after " + std::to_string(r.products) +
                                " products (t = " + format_number(t, 6) +
                                "): the Hessian is singular or too ill-conditioned for keys tol/max_iterations");

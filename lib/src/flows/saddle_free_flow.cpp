@@ -5,7 +5,7 @@
 // of a quadratic the coordinate x_i = q_iᵀ(θ − θ*) obeys ẋ_i = −sign(λ_i)|λ_i|x_i/(|λ_i| + damping):
 // saddles repel in their negative directions. Cost: a dense Hessian (D HVPs or the
 // objective's closed form) and an O(D³) eigendecomposition per evaluation, so D is capped
-// by `max_dim` (InputError). A zero |λ| + damping throws std::runtime_error (the flow is
+// by `max_dim` (InputError). A zero |λ| + damping throws FlowEvaluationError (the flow is
 // undefined there). Jacobian products: Flow's default forward difference.
 #include <Eigen/Eigenvalues>
 #include <limits>
@@ -35,7 +35,7 @@ class SaddleFreeFlow : public Flow {
     Eigen::SelfAdjointEigenSolver<Mat> eig(objective().hessian(z));
     const Vec scale = eig.eigenvalues().cwiseAbs().array() + damping_;
     if (scale.minCoeff() <= 0.0)
-      throw std::runtime_error("flow '" + spec_ + "': |∇²f| + damping is singular (a zero eigenvalue and damping = 0)");
+      throw FlowEvaluationError("flow '" + spec_ + "': |∇²f| + damping is singular (a zero eigenvalue and damping = 0)");
     const Mat& q = eig.eigenvectors();
     dzdt = -(q * (q.transpose() * g).cwiseQuotient(scale));
   }

@@ -11,8 +11,9 @@
 //                      the record times they pass; the others clip the step to land on each
 //                      record time (as odeint's integrate_times does).
 //
-// Both check the state after every accepted step (non-finite ⇒ diverged) and call the
-// observer at each record time.
+// Both check the state after every accepted step (non-finite ⇒ diverged), stop with
+// solver_failed when the field throws FlowEvaluationError, and call the observer at each
+// record time.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -56,7 +57,13 @@ void run_fixed_steps(Vec& z, double t0, std::span<const double> record_times, do
   result.t_reached = t0;
   // One step of length `dt` from `from`; false when the run must stop.
   auto advance = [&](double from, double dt) {
-    const IntegrationStatus status = step(z, from, dt, result.message);
+    IntegrationStatus status = IntegrationStatus::ok;
+    try {
+      status = step(z, from, dt, result.message);
+    } catch (const FlowEvaluationError& e) {  // the field failed at this state
+      status = IntegrationStatus::solver_failed;
+      result.message = e.what();
+    }
     if (status != IntegrationStatus::ok) {
       result.status = status;
       result.t_reached = from;
@@ -93,6 +100,14 @@ void run_fixed_steps(Vec& z, double t0, std::span<const double> record_times, do
   }
 }
 
+// A trial step whose result is not finite has a NaN error estimate, which odeint's error
+// checkers accept (every comparison with NaN is false). Every adaptive trial rejects such a
+// step instead and retries it with dt shrunk by kNonFiniteShrink (odeint's largest
+// decrease): a step that was merely too long (an explicit method far outside its stability
+// region, overflowing) is retried shorter, and a solution that really blows up ends in
+// step_size_underflow near the blow-up time.
+inline constexpr double kNonFiniteShrink = 0.2;
+
 struct AdaptiveControl {
   double h0 = 0.01;              // first trial step
   std::uint64_t max_steps = 0;   // accepted steps allowed
@@ -117,7 +132,18 @@ void run_adaptive(Trial& trial, Vec& z, double t0, std::span<const double> recor
   double t = t0, dt = control.h0;
   result.t_reached = t0;
   std::size_t next = 0;  // the first record time not yet observed
-  trial.start(z, t0);
+  // A field that fails at a state (FlowEvaluationError) stops the run with solver_failed;
+  // z keeps the last accepted state.
+  auto field_failed = [&](const FlowEvaluationError& e) {
+    result.status = IntegrationStatus::solver_failed;
+    result.message = e.what();
+  };
+  try {
+    trial.start(z, t0);
+  } catch (const FlowEvaluationError& e) {
+    field_failed(e);
+    return;
+  }
   Vec interpolated;
   // Observes every record time ≤ t (interpolating those inside the last step); false = stop.
   auto observe_passed = [&](double t_previous) {
@@ -147,7 +173,14 @@ void run_adaptive(Trial& trial, Vec& z, double t0, std::span<const double> recor
     const bool clipped = dt >= target - t;
     double trial_dt = clipped ? target - t : dt;
     const double t_previous = t;
-    if (!trial.try_step(t, trial_dt)) {
+    bool accepted = false;
+    try {
+      accepted = trial.try_step(t, trial_dt);
+    } catch (const FlowEvaluationError& e) {
+      field_failed(e);
+      break;
+    }
+    if (!accepted) {
       ++result.stats.rejected;
       dt = trial_dt;
       const double floor = control.min_step > 0 ? control.min_step : 1e-12 * std::max(1.0, std::abs(t));

@@ -127,9 +127,17 @@ class ControlledTrial {
   bool try_step(double& t, double& dt) {
     if (!have_dzdt_) system_(z_, dzdt_, t);
     have_dzdt_ = true;
-    const bool accepted = controlled_.try_step(system_, z_, dzdt_, t, dt) == odeint::success;
-    if (accepted) have_dzdt_ = false;
-    return accepted;
+    const double t_start = t, dt_start = dt;
+    z_start_ = z_;
+    if (controlled_.try_step(system_, z_, dzdt_, t, dt) != odeint::success) return false;
+    if (!z_.allFinite()) {  // driver.hpp, kNonFiniteShrink
+      z_.swap(z_start_);
+      t = t_start;
+      dt = integrators::kNonFiniteShrink * dt_start;
+      return false;
+    }
+    have_dzdt_ = false;
+    return true;
   }
   const Vec& state() const { return z_; }
   void interpolate(double, Vec&) {}
@@ -137,7 +145,7 @@ class ControlledTrial {
  private:
   Controlled controlled_;
   CountingSystem system_;
-  Vec z_, dzdt_;
+  Vec z_, dzdt_, z_start_;
   bool have_dzdt_ = false;
 };
 
@@ -161,8 +169,13 @@ class Dopri5Trial {
     t_ = t;
   }
   bool try_step(double& t, double& dt) {
-    const double t_start = t;
+    const double t_start = t, dt_start = dt;
     if (controlled_.try_step(system_, z_, dzdt_, t, z_next_, dzdt_next_, dt) != odeint::success) return false;
+    if (!z_next_.allFinite()) {  // driver.hpp, kNonFiniteShrink
+      t = t_start;
+      dt = integrators::kNonFiniteShrink * dt_start;
+      return false;
+    }
     z_.swap(z_next_);  // z_next_, dzdt_next_ now hold the state at the start of the step
     dzdt_.swap(dzdt_next_);
     t_old_ = t_start;

@@ -15,6 +15,8 @@
 #include <boost/numeric/odeint/stepper/rosenbrock4_controller.hpp>
 #include <boost/numeric/ublas/matrix.hpp>
 #include <boost/numeric/ublas/vector.hpp>
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <utility>
 
@@ -96,8 +98,13 @@ class RosenbrockTrial {
     t_ = t;
   }
   bool try_step(double& t, double& dt) {
-    const double t_start = t;
+    const double t_start = t, dt_start = dt;
     if (controller_.try_step(system_, x_, t, x_next_, dt) != odeint::success) return false;
+    if (!std::all_of(x_next_.begin(), x_next_.end(), [](double v) { return std::isfinite(v); })) {
+      t = t_start;  // driver.hpp, kNonFiniteShrink
+      dt = integrators::kNonFiniteShrink * dt_start;
+      return false;
+    }
     controller_.stepper().prepare_dense_output();
     x_.swap(x_next_);  // x_next_ now holds the state at the start of the step
     to_eigen(x_, state_);

@@ -17,12 +17,21 @@
 // Methods are const; flows that need scratch space keep it in mutable members (a flow is
 // not shared across threads while it is integrated).
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "optdyn/core/types.hpp"
 #include "optdyn/objectives/objective.hpp"
 
 namespace optdyn {
+
+// Thrown by a field that cannot be evaluated at a state (e.g. the Newton flow where the
+// Hessian solve fails). Integrators catch it and stop with status solver_failed, keeping
+// what was recorded; it is not an InputError (the input was valid, the point is not).
+class FlowEvaluationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class Flow {
  public:
