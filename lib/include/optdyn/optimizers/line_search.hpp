@@ -12,8 +12,10 @@
 //                 Bracketing doubles the trial step (α_{i+1} = 2α_i, capped at alpha_max);
 //                 zoom picks the minimiser of the cubic interpolating φ, φ' at both ends of
 //                 the bracket (N&W eq. 3.59), else of the quadratic through φ(lo), φ'(lo),
-//                 φ(hi), else bisects; a trial is kept at least 10% of the bracket away from
-//                 either end (safeguard). Each trial evaluates φ and φ' together: one gradient
+//                 φ(hi), else the midpoint, clamped to stay ≥ 10% of the bracket from either
+//                 end (safeguard). Zoom's test "φ(α_j) ≥ φ(α_lo)" allows 8 ulps of rounding in
+//                 φ (near a minimiser only φ' still resolves the side; Moré–Thuente's second
+//                 test function needs this). Each trial evaluates φ and φ' together: one gradient
 //                 evaluation. Defaults c₁ = 1e-4, c₂ = 0.9 (quasi-Newton; N&W suggest 0.1
 //                 for nonlinear CG).
 //   exact_quadratic  α = −φ'(0)/φ''(0), φ''(0) = pᵀ∇²F(θ)p from one Hessian-vector product:
