@@ -152,5 +152,20 @@ for name in gd sgd momentum nesterov adagrad rmsprop adadelta adam adamax nadam 
 done
 pass "list optimizers"
 
+# --- second-order counters: Newton (dense solve) on a rotated quadratic F = ½(θ−θ*)ᵀA(θ−θ*) reaches
+# θ* in one step (loss 0 up to rounding); each step asks the oracle for one gradient and one
+# dense Hessian, which the status file reports beside evals.
+"$OPTDYN" run --objective "quadratic:eigs=3/1/0.5,rotate=true,seed=2" --optimizer "newton:solver=dense" --steps 2 \
+  --x0 1,1,1 --out "$WORK/newton.csv" 2>"$WORK/newton.err" || fail "newton run exited $?: $(cat "$WORK/newton.err")"
+"$PYTHON" - "$WORK/newton.csv" <<'PY3' || fail "newton counters or step"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert float(rows[0]["loss"]) > 0.1 and float(rows[1]["loss"]) < 1e-28, rows
+s = json.load(open(sys.argv[1] + ".status.json"))
+assert s["evals"] == 2 and s["hessians"] == 2 and s["hvps"] == 0 and s["values"] == 0, s
+assert s["residual_evaluations"] == 0 and s["jacobian_products"] == 0, s
+PY3
+pass "second-order counters in the status file"
+
 [ $failures -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all passed"

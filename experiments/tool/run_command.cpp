@@ -8,7 +8,7 @@
 // CSV columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm when the optimizer
 // carries an `average` modifier: F and ‖∇F‖ at the Polyak–Ruppert average; row 0 uses θ₀)
 // (+ x0…x{D−1} with --record-params)
-// (+ lambda_max,lambda_min,cond_pos,rayleigh_g,index,neg_count,curv_hvps,curv_converged with
+// (+ lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_stderr,neg_count,curv_hvps,curv_converged with
 //  --monitor curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,dense_threshold=1500]
 //  [,zero_tol=1e-8]; analysis/curvature_monitor.hpp defines each quantity).
 //  * Row 0 is the starting point; then every K-th step, and always the last step run.
@@ -34,7 +34,9 @@
 // writes FILE.csv.status.json:
 //   {"status": "ok" | "diverged", "reason": "...", "steps_run": k, "steps_requested": N,
 //    "rows": r, "objective": canonical spec, "optimizer": canonical spec, "x0": as given,
-//    "dim": D, "batch": B, "sampling": MODE, "seed": S, "evals": E, "samples": S_total
+//    "dim": D, "batch": B, "sampling": MODE, "seed": S, "evals": E, "samples": S_total,
+//    "values", "hvps", "hessians", "residual_evaluations", "jacobian_products": the oracle's
+//    other counters (line searches and second-order methods; 0 for first-order methods)
 //    [, "monitor": canonical monitor spec, "monitor_hvps": total, "monitor_measurements": m]}
 // Both files are written to a temporary name and renamed into place.
 #include <cmath>
@@ -153,6 +155,13 @@ int run_run(const po::variables_map& vm) {
   j["seed"] = seed;
   j["evals"] = oracle.calls();
   j["samples"] = oracle.samples();
+  // What second-order methods spend besides gradients (oracle.hpp): line-search values,
+  // Hessian-vector products, dense Hessians, residual maps and J·v / Jᵀ·u products.
+  j["values"] = oracle.values();
+  j["hvps"] = oracle.hvps();
+  j["hessians"] = oracle.hessians();
+  j["residual_evaluations"] = oracle.residual_evaluations();
+  j["jacobian_products"] = oracle.jacobian_products();
   recorder.add_monitor_status(j);
   write_status_file(out, j);
   if (status != "ok") {
@@ -172,7 +181,8 @@ Command run_command() {
   c.synopsis =
       "optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE] [--seed S]\n"
       "           [--x0 SPEC] [--record-every K] [--record-params] [--diverge-above X]\n"
-      "           [--monitor curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,zero_tol=1e-8]]\n"
+      "           [--monitor curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,zero_tol=1e-8]\n"
+      "                      [,slq_probes=0][,slq_steps=30][,slq_seed=0]]\n"
       "           --out FILE.csv";
   c.details =
       "Columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm with an 'average' modifier,\n"
@@ -184,13 +194,15 @@ Command run_command() {
       "(--sampling shuffle: epochs of a fresh permutation; replacement; cyclic: in order).\n\n"
       "Divergence (NaN/Inf parameters, or with --diverge-above X a loss above X, checked every\n"
       "step) stops the run: rows so far are kept, exit status 3. Every run writes\n"
-      "FILE.csv.status.json with status ok|diverged, the reason and the resolved specs.\n\n"
-      "--monitor curvature:every=K adds lambda_max,lambda_min,cond_pos,rayleigh_g,index,neg_count,\n"
+      "FILE.csv.status.json with status ok|diverged, the reason, the resolved specs and the oracle's\n"
+      "counters (evals, values, hvps, hessians, residual_evaluations, jacobian_products).\n\n"
+      "--monitor curvature:every=K adds lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_stderr,neg_count,\n"
       "curv_hvps,curv_converged (before x0..): the Hessian's extreme eigenvalues, lambda_max over the\n"
       "smallest eigenvalue above the near-zero band |lambda| <= zero_tol*max|lambda| (nan if none),\n"
       "g'Hg/g'g, the saddle index negative/D and the negative count (exact from the dense spectrum\n"
-      "when D <= dense_threshold=1500 with dense=auto; nan on the Lanczos path, where cond_pos is\n"
-      "lambda_max/lambda_min if lambda_min is above the band), and the HVPs used. Measured at\n"
+      "when D <= dense_threshold=1500 with dense=auto, index_stderr 0; on the Lanczos path nan unless\n"
+      "slq_probes=P estimates it by stochastic Lanczos quadrature with its standard error; there\n"
+      "cond_pos is lambda_max/lambda_min if lambda_min is above the band), and the HVPs used. Measured at\n"
       "recorded steps that are multiples of K (and step 0); other rows hold nan. Monitor HVPs are\n"
       "not counted in evals; their total is monitor_hvps in the status file.";
   c.declare = [](po::options_description& visible, po::options_description&, po::positional_options_description&) {
