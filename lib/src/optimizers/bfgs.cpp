@@ -10,6 +10,7 @@
 // it: (I − ρ y sᵀ) y = 0), so this file follows N&W 6.17 (tests/bfgs_test.cpp checks
 // H_{k+1} y = s). Applied as H ← H − ρ(s (Hy)ᵀ + (Hy) sᵀ) + (ρ² yᵀHy + ρ) s sᵀ, O(D²).
 //
+// The shared step (pair test, descent check, line search, first trial): quasi_newton.hpp.
 // Choices: H₀ = I for the first step; with initial_scaling=true, H₀ is replaced by
 // (yᵀs / yᵀy) I just before the first update (N&W eq. 6.20). The update is skipped when
 // yᵀs ≤ skip·‖s‖‖y‖ (curvature condition numerically violated; N&W §6.1 "skip the
@@ -26,64 +27,28 @@
 // at the accepted point is reused by the next step). No schedules, no gradient modifiers.
 #include <cmath>
 
-#include "optdyn/optimizers/line_search.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "quasi_newton.hpp"
 
 namespace optdyn {
 namespace {
 
-class Bfgs final : public Optimizer {
+class Bfgs final : public QuasiNewton {
  public:
-  explicit Bfgs(const Spec& s)
-      : Optimizer(s.canonical(), 1.0),
-        scaling_(s.boolean("initial_scaling")),
-        skip_(s.real("skip", 0.0, 1.0)),
-        search_(line_search_options(s, {"strong_wolfe", "exact_quadratic"})) {}
+  explicit Bfgs(const Spec& s) : QuasiNewton(s), scaling_(s.boolean("initial_scaling")) {}
 
  protected:
-  void reset_state(Index dim) override {
+  void reset_curvature(Index dim) override {
     h_storage_.setZero(dim * dim);
-    inverse_hessian() = Mat::Identity(dim, dim);
-    direction_.setZero(dim);
-    theta_prev_.resize(0);
+    forget();
     updated_ = false;
   }
-  std::vector<OracleAccess> required_access() const override {
-    if (search_.kind == LineSearchKind::exact_quadratic) return {OracleAccess::value, OracleAccess::hessian_vector};
-    return {OracleAccess::value};
+  void forget() override { inverse_hessian().setIdentity(); }
+  void inverse_times(const Vec& g, Vec& hg) const override {
+    hg.noalias() = Eigen::Map<const Mat>(h_storage_.data(), dim(), dim()) * g;
   }
-  bool accepts_transformed_gradient() const override { return false; }
-  bool uses_step_size() const override { return false; }
-
-  void update(Vec& theta, const Vec& g, double, std::uint64_t) override {
-    auto h = inverse_hessian();
-    if (theta_prev_.size() == theta.size()) update_inverse(theta - theta_prev_, g - g_prev_);
-    if (g.squaredNorm() == 0.0) return;
-    direction_.noalias() = -(h * g);
-    if (!(g.dot(direction_) < 0.0)) {
-      h.setIdentity();
-      direction_ = -g;
-    }
-    const double alpha0 = theta_prev_.size() == 0 ? 1.0 / g.norm() : 1.0;
-    theta_prev_ = theta;
-    g_prev_ = g;
-    const LineStep step = line_search_step(oracle(), theta, direction_, current_loss(), g.dot(direction_), alpha0, search_);
-    if (step.gradient_known) hand_over_gradient(theta, step.gradient, step.loss);
-    if (!step.search.success) h.setIdentity();
-  }
-
-  void collect_state(std::vector<StateView>& out) const override {
-    out.push_back({"inverse_hessian", &h_storage_});
-    out.push_back({"direction", &direction_});
-  }
-
- private:
-  Eigen::Map<Mat> inverse_hessian() { return {h_storage_.data(), dim(), dim()}; }
-
-  // N&W eq. 6.17, skipped when yᵀs ≤ skip‖s‖‖y‖.
-  void update_inverse(const Vec& s, const Vec& y) {
-    const double ys = y.dot(s);
-    if (!(ys > skip_ * s.norm() * y.norm()) || s.squaredNorm() == 0.0) return;
+  // N&W eq. 6.17 (after the optional initial scaling N&W 6.20).
+  void absorb(const Vec& s, const Vec& y, double ys) override {
     auto h = inverse_hessian();
     if (!updated_ && scaling_) h = (ys / y.squaredNorm()) * Mat::Identity(dim(), dim());
     updated_ = true;
@@ -94,10 +59,16 @@ class Bfgs final : public Optimizer {
     h.noalias() += (rho * rho * yhy + rho) * (s * s.transpose());
   }
 
+  void collect_state(std::vector<StateView>& out) const override {
+    out.push_back({"inverse_hessian", &h_storage_});
+    out.push_back({"direction", &direction()});
+  }
+
+ private:
+  Eigen::Map<Mat> inverse_hessian() { return {h_storage_.data(), dim(), dim()}; }
+
   bool scaling_;
-  double skip_;
-  LineSearchOptions search_;
-  Vec h_storage_, direction_, theta_prev_, g_prev_;
+  Vec h_storage_;
   bool updated_ = false;
 };
 

@@ -7,59 +7,54 @@
 //   q = g;  for i = k−1 … k−m:  a_i = ρ_i s_iᵀq,  q ← q − a_i y_i
 //   r = γ_k q;  for i = k−m … k−1:  b = ρ_i y_iᵀr,  r ← r + s_i (a_i − b);   p = −r
 //
-// Choices as in bfgs.cpp: a pair with yᵀs ≤ skip·‖s‖‖y‖ is not stored; the first step is
+// The shared step: quasi_newton.hpp. Choices as in bfgs.cpp: a pair with yᵀs ≤ skip·‖s‖‖y‖ is not stored; the first step is
 // p = −g with α₀ = 1/‖g‖, later α₀ = 1; strong Wolfe c₁ = 1e-4, c₂ = 0.9; a non-descent p
 // or a failed search clears the memory. O(mD) memory and flops per step.
 // State: "direction" (the last p), "s" and "y" (the newest stored pair).
 #include <deque>
 
-#include "optdyn/optimizers/line_search.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "quasi_newton.hpp"
 
 namespace optdyn {
 namespace {
 
-class Lbfgs final : public Optimizer {
+class Lbfgs final : public QuasiNewton {
  public:
-  explicit Lbfgs(const Spec& s)
-      : Optimizer(s.canonical(), 1.0),
-        memory_(static_cast<std::size_t>(s.integer("m", 1, 100000))),
-        skip_(s.real("skip", 0.0, 1.0)),
-        search_(line_search_options(s, {"strong_wolfe", "exact_quadratic"})) {}
+  explicit Lbfgs(const Spec& s) : QuasiNewton(s), memory_(static_cast<std::size_t>(s.integer("m", 1, 100000))) {}
 
  protected:
-  void reset_state(Index dim) override {
+  void reset_curvature(Index dim) override {
     pairs_.clear();
-    direction_.setZero(dim);
     s_newest_.setZero(dim);
     y_newest_.setZero(dim);
-    theta_prev_.resize(0);
   }
-  std::vector<OracleAccess> required_access() const override {
-    if (search_.kind == LineSearchKind::exact_quadratic) return {OracleAccess::value, OracleAccess::hessian_vector};
-    return {OracleAccess::value};
+  void forget() override { pairs_.clear(); }
+  void absorb(const Vec& s, const Vec& y, double ys) override {
+    s_newest_ = s;
+    y_newest_ = y;
+    if (pairs_.size() == memory_) pairs_.pop_front();
+    pairs_.push_back({s, y, 1.0 / ys});
   }
-  bool accepts_transformed_gradient() const override { return false; }
-  bool uses_step_size() const override { return false; }
 
-  void update(Vec& theta, const Vec& g, double, std::uint64_t) override {
-    if (theta_prev_.size() == theta.size()) remember(theta - theta_prev_, g - g_prev_);
-    if (g.squaredNorm() == 0.0) return;
-    two_loop(g, direction_);
-    if (!(g.dot(direction_) < 0.0)) {
-      pairs_.clear();
-      direction_ = -g;
+  // N&W Alg. 7.4: r = H_k g by the two-loop recursion, H₀ₖ = γ_k I (eq. 7.20).
+  void inverse_times(const Vec& g, Vec& r) const override {
+    Vec q = g;
+    std::vector<double> a(pairs_.size());
+    for (std::size_t i = pairs_.size(); i-- > 0;) {
+      a[i] = pairs_[i].rho * pairs_[i].s.dot(q);
+      q.noalias() -= a[i] * pairs_[i].y;
     }
-    const double alpha0 = theta_prev_.size() == 0 ? 1.0 / g.norm() : 1.0;
-    theta_prev_ = theta;
-    g_prev_ = g;
-    const LineStep step = line_search_step(oracle(), theta, direction_, current_loss(), g.dot(direction_), alpha0, search_);
-    if (step.gradient_known) hand_over_gradient(theta, step.gradient, step.loss);
-    if (!step.search.success) pairs_.clear();
+    const double gamma = pairs_.empty() ? 1.0 : pairs_.back().s.dot(pairs_.back().y) / pairs_.back().y.squaredNorm();
+    r = gamma * q;
+    for (std::size_t i = 0; i < pairs_.size(); ++i) {
+      const double b = pairs_[i].rho * pairs_[i].y.dot(r);
+      r.noalias() += (a[i] - b) * pairs_[i].s;
+    }
   }
 
   void collect_state(std::vector<StateView>& out) const override {
-    out.push_back({"direction", &direction_});
+    out.push_back({"direction", &direction()});
     out.push_back({"s", &s_newest_});
     out.push_back({"y", &y_newest_});
   }
@@ -70,37 +65,9 @@ class Lbfgs final : public Optimizer {
     double rho;
   };
 
-  void remember(Vec s, Vec y) {
-    const double ys = y.dot(s);
-    if (!(ys > skip_ * s.norm() * y.norm()) || s.squaredNorm() == 0.0) return;
-    s_newest_ = s;
-    y_newest_ = y;
-    if (pairs_.size() == memory_) pairs_.pop_front();
-    pairs_.push_back({std::move(s), std::move(y), 1.0 / ys});
-  }
-
-  // N&W Alg. 7.4: p = −H_k g.
-  void two_loop(const Vec& g, Vec& p) const {
-    Vec q = g;
-    std::vector<double> a(pairs_.size());
-    for (std::size_t i = pairs_.size(); i-- > 0;) {
-      a[i] = pairs_[i].rho * pairs_[i].s.dot(q);
-      q.noalias() -= a[i] * pairs_[i].y;
-    }
-    const double gamma = pairs_.empty() ? 1.0 : pairs_.back().s.dot(pairs_.back().y) / pairs_.back().y.squaredNorm();
-    Vec r = gamma * q;
-    for (std::size_t i = 0; i < pairs_.size(); ++i) {
-      const double b = pairs_[i].rho * pairs_[i].y.dot(r);
-      r.noalias() += (a[i] - b) * pairs_[i].s;
-    }
-    p = -r;
-  }
-
   std::size_t memory_;
-  double skip_;
-  LineSearchOptions search_;
   std::deque<Pair> pairs_;
-  Vec direction_, s_newest_, y_newest_, theta_prev_, g_prev_;
+  Vec s_newest_, y_newest_;
 };
 
 }  // namespace

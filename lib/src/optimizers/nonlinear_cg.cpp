@@ -21,21 +21,18 @@
 // No step size (schedules are errors); no gradient modifiers (the search evaluates F).
 #include <cmath>
 
-#include "optdyn/optimizers/line_search.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "quasi_newton.hpp"  // LineSearchMethod
 
 namespace optdyn {
 namespace {
 
-class NonlinearCg final : public Optimizer {
+class NonlinearCg final : public LineSearchMethod {
  public:
   enum class Beta { fletcher_reeves, polak_ribiere, polak_ribiere_plus };
 
   explicit NonlinearCg(const Spec& s)
-      : Optimizer(s.canonical(), 1.0),
-        restart_every_(s.integer("restart", 0, 1L << 40)),
-        powell_(s.real("powell", 0.0, 1.0)),
-        search_(line_search_options(s, {"strong_wolfe", "exact_quadratic"})) {
+      : LineSearchMethod(s), restart_every_(s.integer("restart", 0, 1L << 40)), powell_(s.real("powell", 0.0, 1.0)) {
     const std::string b = s.choice("beta", {"fletcher_reeves", "polak_ribiere", "polak_ribiere_plus"});
     beta_ = b == "fletcher_reeves" ? Beta::fletcher_reeves : b == "polak_ribiere" ? Beta::polak_ribiere : Beta::polak_ribiere_plus;
   }
@@ -48,13 +45,6 @@ class NonlinearCg final : public Optimizer {
     since_restart_ = 0;
     alpha_prev_ = slope_prev_ = 0.0;
   }
-  std::vector<OracleAccess> required_access() const override {
-    if (search_.kind == LineSearchKind::exact_quadratic) return {OracleAccess::value, OracleAccess::hessian_vector};
-    return {OracleAccess::value};
-  }
-  bool accepts_transformed_gradient() const override { return false; }
-  bool uses_step_size() const override { return false; }
-
   void update(Vec& theta, const Vec& g, double, std::uint64_t) override {
     const double gg = g.squaredNorm();
     if (gg == 0.0) return;
@@ -100,7 +90,6 @@ class NonlinearCg final : public Optimizer {
   Beta beta_;
   Index restart_every_;
   double powell_;
-  LineSearchOptions search_;
   Vec p_, g_prev_;
   bool restart_next_ = true;
   Index since_restart_ = 0;
