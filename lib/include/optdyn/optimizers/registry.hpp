@@ -47,5 +47,7 @@ OptimizerEntry nonlinear_cg_entry();                       // nonlinear_cg.cpp
 OptimizerEntry bfgs_entry();                               // bfgs.cpp
 OptimizerEntry lbfgs_entry();                              // lbfgs.cpp
 std::vector<OptimizerEntry> coordinate_descent_entries();  // coordinate_descent.cpp (+ block_)
+OptimizerEntry tonga_entry();                              // tonga.cpp (Le Roux et al. 2008)
+OptimizerEntry parabola_regression_entry();                // parabola_regression.cpp (seed 000)
 
 }  // namespace optdyn
