@@ -47,6 +47,10 @@
 //   bias_correction=true, Δt = lr (Barakat & Bianchi 2021; β₁ᵏ = (1 − a·lr)^k ≈ e^{−a t_k}).
 //   convention=efficient (ε + √v, not √v̂) would need a time-dependent ε: refused.
 //   Both use second_moment=full_batch (the deterministic map); t₀ = min(auto, 10⁻²·lr).
+// natural_gradient (fisher=true|empirical, damping λ): θ_{k+1} = θ_k − η(F + λI)⁻¹∇f(θ_k) is
+//   Euler's method with step η for the natural gradient flow θ̇ = −(F + λI)⁻¹∇f: flow
+//   natural_gradient with the same fisher, damping and tol, Δt = η. fisher=sampled draws
+//   random labels each step (no deterministic limit): refused.
 // Everything else (adagrad, adadelta, adamax, nadam, amsgrad, delta_bar_delta, sign,
 // normalized_gd, and any modifier except `constant`) has no limit here: InputError.
 #include "optdyn/flows/continuous_limit.hpp"
@@ -193,6 +197,14 @@ ContinuousLimit limit_of(const Parsed& p) {
                              ",bias_correction=true,second_moment=full_batch,t0=" + number(t0);
     return {resolved, resolved_flow(flow), lr, "",
             "Barakat–Bianchi 2021 Adam ODE with bias correction, a = (1−β₁)/lr, b = (1−β₂)/lr, t = k·lr, S = (∇F)²"};
+  }
+  if (name == "natural_gradient") {
+    const std::string fisher = s.text("fisher");
+    if (fisher == "sampled") refuse(name, "fisher=sampled draws random labels every step; no deterministic limit");
+    const double lr = s.positive("lr");
+    const std::string flow = "natural_gradient:fisher=" + fisher + ",damping=" + s.text("damping") + ",tol=" + s.text("tol");
+    return {resolved, resolved_flow(flow), lr, "",
+            "natural gradient flow θ̇ = −(F + λI)⁻¹∇f, t = k·lr (Euler with h = lr is the natural gradient map; Amari 1998)"};
   }
   refuse(name, "no continuous limit is implemented");
 }

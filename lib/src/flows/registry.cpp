@@ -13,6 +13,7 @@ FlowEntry nesterov_ode_entry();                     // nesterov_ode.cpp
 std::vector<FlowEntry> adaptive_moment_entries();   // adaptive_moment_odes.cpp: rmsprop_ode, adam_ode
 FlowEntry newton_flow_entry();                      // newton_flow.cpp
 FlowEntry saddle_free_flow_entry();                 // saddle_free_flow.cpp
+FlowEntry natural_gradient_flow_entry();            // natural_gradient_flow.cpp
 FlowEntry sgd_sde_entry();                          // sgd_sde.cpp
 
 const FlowRegistry& flow_registry() {
@@ -26,6 +27,7 @@ const FlowRegistry& flow_registry() {
     for (auto& e : adaptive_moment_entries()) r.add(std::move(e));
     r.add(newton_flow_entry());
     r.add(saddle_free_flow_entry());
+    r.add(natural_gradient_flow_entry());
     r.add(sgd_sde_entry());
     return r;
   }();

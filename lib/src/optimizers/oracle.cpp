@@ -13,6 +13,8 @@ std::string access_name(OracleAccess a) {
     case OracleAccess::hessian_vector: return "Hessian-vector products";
     case OracleAccess::hessian: return "a dense Hessian";
     case OracleAccess::least_squares: return "least-squares access (residuals, J·v, Jᵀ·u)";
+    case OracleAccess::fisher: return "Fisher-vector products (a probabilistic objective)";
+    case OracleAccess::dense_layers: return "dense-layer statistics (an mlp-type objective)";
   }
   return "?";
 }
@@ -81,9 +83,30 @@ Vec Oracle::jacobian_transpose_vector(const Vec& theta, const Vec& u) {
   return least_squares_access()->jacobian_transpose_vector(theta, u);
 }
 
+ProbabilisticAccess::Product Oracle::fisher(const Vec& theta, FisherKind kind, Rng* rng) {
+  check(OracleAccess::fisher);
+  ProbabilisticAccess::Product product = evaluate_fisher(theta, kind, rng);
+  return [this, product = std::move(product)](const Vec& v, Vec& out) {
+    ++fisher_products_;
+    product(v, out);
+  };
+}
+
+std::vector<DenseLayerStatistics> Oracle::dense_layer_statistics(const Vec& theta, FisherKind kind, Rng* rng) {
+  check(OracleAccess::dense_layers);
+  ++layer_statistics_;
+  return evaluate_dense_layers(theta, kind, rng);
+}
+
 double Oracle::evaluate_value(const Vec&) { throw std::logic_error("Oracle::evaluate_value not provided"); }
 void Oracle::evaluate_hvp(const Vec&, const Vec&, Vec&) { throw std::logic_error("Oracle::evaluate_hvp not provided"); }
 Mat Oracle::evaluate_hessian(const Vec&) { throw std::logic_error("Oracle::evaluate_hessian not provided"); }
+ProbabilisticAccess::Product Oracle::evaluate_fisher(const Vec&, FisherKind, Rng*) {
+  throw std::logic_error("Oracle::evaluate_fisher not provided");
+}
+std::vector<DenseLayerStatistics> Oracle::evaluate_dense_layers(const Vec&, FisherKind, Rng*) {
+  throw std::logic_error("Oracle::evaluate_dense_layers not provided");
+}
 
 // --- ObjectiveOracle --------------------------------------------------------------------------
 
@@ -111,6 +134,13 @@ double ObjectiveOracle::evaluate_same_batch(const Vec& theta, Vec& g) {
 }
 
 std::string ObjectiveOracle::missing(OracleAccess access) const {
+  if (access == OracleAccess::fisher || access == OracleAccess::dense_layers) {
+    const ProbabilisticAccess* p = f_.probabilistic();
+    if (!p) return "objective '" + f_.spec() + "' is not a negative log-likelihood (mlp, softmax_regression, logistic_regression)";
+    if (access == OracleAccess::dense_layers && !p->layered())
+      return "objective '" + f_.spec() + "' is not a stack of dense layers";
+    return {};
+  }
   if (access != OracleAccess::least_squares) return {};
   if (!f_.least_squares()) return "objective '" + f_.spec() + "' is not a least-squares objective F = ½‖r‖²";
   if (sampler_) return "least-squares access is full batch only (run without a minibatch size)";
@@ -125,6 +155,21 @@ double ObjectiveOracle::evaluate_value(const Vec& theta) {
 void ObjectiveOracle::evaluate_hvp(const Vec& theta, const Vec& v, Vec& out) {
   touch(last_);
   f_.batch_hessian_vector(theta, last_, v, out);
+}
+
+// Bound at θ on the current batch: one pass over the batch to bind, one per product.
+ProbabilisticAccess::Product ObjectiveOracle::evaluate_fisher(const Vec& theta, FisherKind kind, Rng* rng) {
+  touch(last_);
+  ProbabilisticAccess::Product product = f_.probabilistic()->fisher(theta, last_, kind, rng);
+  return [this, product = std::move(product)](const Vec& v, Vec& out) {
+    touch(last_);
+    product(v, out);
+  };
+}
+
+std::vector<DenseLayerStatistics> ObjectiveOracle::evaluate_dense_layers(const Vec& theta, FisherKind kind, Rng* rng) {
+  touch(last_);
+  return f_.probabilistic()->dense_layer_statistics(theta, last_, kind, rng);
 }
 
 // Full batch: the objective's own dense Hessian (a closed form where it has one). On a

@@ -31,6 +31,8 @@ const OptimizerRegistry& optimizer_registry() {
     r.add(bfgs_entry());
     r.add(lbfgs_entry());
     for (auto& e : coordinate_descent_entries()) r.add(std::move(e));
+    r.add(natural_gradient_entry());
+    r.add(kfac_entry());
     r.add(tonga_entry());
     r.add(parabola_regression_entry());
     return r;

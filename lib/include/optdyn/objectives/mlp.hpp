@@ -90,7 +90,13 @@ class MlpCurvature {
 
 // The least-squares view (mse without l2): r = vec(f(X) − Y)/√n, sample-major (the k
 // outputs of sample 0, then of sample 1, ...), so that F = ½‖r‖².
-class Mlp : public Objective, private LeastSquaresAccess {
+// The probabilistic view (every loss; objective.hpp ProbabilisticAccess): each loss is the
+// negative log-likelihood of a predictive distribution over y given the outputs f —
+//   mse  Gaussian N(f, I) with unit variance (−log p = ½‖f − y‖² + const),
+//   ce   categorical softmax(f) (soft targets: the cross-entropy to the target distribution),
+//   bce  Bernoulli logistic(f);
+// the l2 penalty is a prior, not part of the likelihood, and enters no Fisher.
+class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticAccess {
  public:
   Mlp(MlpArchitecture architecture, Dataset data, std::string spec);
 
@@ -99,6 +105,7 @@ class Mlp : public Objective, private LeastSquaresAccess {
   Index num_samples() const override { return data_.size(); }
   std::vector<ParameterBlock> parameter_blocks() const override { return layout_.blocks(); }
   const LeastSquaresAccess* least_squares() const override;  // mse without l2 only
+  const ProbabilisticAccess* probabilistic() const override { return this; }  // every loss
 
   const MlpArchitecture& architecture() const { return arch_; }
   const MlpLayout& layout() const { return layout_; }
@@ -124,6 +131,13 @@ class Mlp : public Objective, private LeastSquaresAccess {
   Vec residuals(const Vec& theta) const override;
   Vec jacobian_vector(const Vec& theta, const Vec& v) const override;
   Vec jacobian_transpose_vector(const Vec& theta, const Vec& u) const override;
+  // ProbabilisticAccess (reached through probabilistic()).
+  Product fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const override;
+  Mat sample_gradients(const Vec& theta, Batch batch) const override;
+  bool layered() const override { return true; }
+  std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, Batch batch, FisherKind kind,
+                                                           Rng* rng) const override;
+  void check_point(const Vec& theta, Batch batch) const;
 
   MlpArchitecture arch_;
   MlpLayout layout_;

@@ -13,8 +13,10 @@
 //  * Counters are per object and mutable (an Objective is not shared across threads while
 //    it is being evaluated). `samples` adds the number of samples each call touched.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "optdyn/core/types.hpp"
@@ -29,6 +31,7 @@ struct EvalCounters {
 };
 
 class LeastSquaresAccess;
+class ProbabilisticAccess;
 
 // A contiguous slice of θ with a shape, so that initialisers and per-layer diagnostics can
 // treat θ as the list of tensors it is. For an MLP: per layer, the weight (rows = fan_out,
@@ -74,6 +77,9 @@ class Objective {
   // --- optional views -----------------------------------------------------------------
   // Non-null when F = ½‖r(θ)‖² for an explicit residual map (see LeastSquaresAccess).
   virtual const LeastSquaresAccess* least_squares() const { return nullptr; }
+  // Non-null when F is a mean negative log-likelihood of a predictive distribution p_θ(y|x)
+  // (see ProbabilisticAccess): Fisher-vector products, per-sample gradients.
+  virtual const ProbabilisticAccess* probabilistic() const { return nullptr; }
 
   const EvalCounters& counters() const { return counters_; }
   void reset_counters() const { counters_ = {}; }
@@ -103,6 +109,70 @@ class LeastSquaresAccess {
   virtual Vec jacobian_vector(const Vec& theta, const Vec& v) const = 0;
   // Jᵀ u.
   virtual Vec jacobian_transpose_vector(const Vec& theta, const Vec& u) const = 0;
+};
+
+class Rng;
+
+// Which Fisher matrix of a probabilistic model (Martens 2014, "New insights and perspectives
+// on the natural gradient method", §5, §9; seed 004: F = E_x E_{y∼p_θ(y|x)}[(∇ log p)^{⊗2}]).
+// With ℓ_i(θ, y) = −log p_θ(y | x_i), g_i = ∇_θ ℓ_i(θ, y_i), J_i = ∂f(x_i)/∂θ (network
+// outputs) and B the samples of the batch:
+//   true_fisher  F = (1/B) Σ_i J_iᵀ H_i J_i, H_i = E_{y∼p_θ(·|x_i)}[∇_f ℓ ∇_f ℓᵀ] the output
+//                Fisher, exact (no sampling). For exponential-family outputs in their natural
+//                parameters (softmax/categorical, logistic/Bernoulli, identity/Gaussian)
+//                H_i = ∂²ℓ/∂f², so F is the generalized Gauss–Newton matrix (Martens §9.2).
+//   empirical    F = (1/B) Σ_i g_i g_iᵀ at the data labels y_i (not a Fisher: Martens §11).
+//   sampled      F = (1/B) Σ_i ĝ_i ĝ_iᵀ with one label ŷ_i ∼ p_θ(·|x_i) per sample drawn from the
+//                Rng passed in: an unbiased Monte Carlo estimate of true_fisher.
+enum class FisherKind { true_fisher, empirical, sampled };
+// The spec value of a `fisher` key: "true" | "empirical" | "sampled" (already validated by
+// the caller's Spec::choice; anything else is "sampled").
+inline FisherKind fisher_kind_from_name(std::string_view name) {
+  return name == "true" ? FisherKind::true_fisher : name == "empirical" ? FisherKind::empirical : FisherKind::sampled;
+}
+
+// One dense layer z = W a + b of a layered model, sampled for Kronecker-factored curvature
+// (K-FAC, Martens & Grosse 2015). W occupies θ[weight_offset, +rows·cols) row-major
+// (rows = fan_out, cols = fan_in), b θ[bias_offset, +rows) (bias_offset = −1: no bias).
+//   inputs            a_i, the layer's input for each sample (cols × B).
+//   output_gradients  u_j = ∂ℓ/∂z (rows × m·B; columns c·B + i for c < m, sample i), weighted
+//                     so that (1/B) Σ_j u_j u_jᵀ is the Fisher's E[∂ℓ/∂z ∂ℓ/∂zᵀ]: m = 1 with the
+//                     data labels (empirical) or one sampled label (sampled); for true_fisher
+//                     the expectation over y is exact, from a factorisation H_i = Σ_c s_c s_cᵀ
+//                     of the output Fisher (m = number of outputs, or 1 for Bernoulli).
+struct DenseLayerStatistics {
+  Index weight_offset = 0;
+  Index bias_offset = -1;
+  Index rows = 0;
+  Index cols = 0;
+  Mat inputs;
+  Mat output_gradients;
+};
+
+// F(θ) = (1/n) Σ_i −log p_θ(y_i | x_i) (+ a penalty the objective documents, which is not
+// part of the likelihood and not part of any Fisher below). Batches as in Objective: the
+// empty batch is all n samples.
+class ProbabilisticAccess {
+ public:
+  virtual ~ProbabilisticAccess() = default;
+  using Product = std::function<void(const Vec& v, Vec& out)>;
+  // The Fisher of `kind` at θ over the batch, as products v ↦ F v (out is resized), bound at
+  // that point: the forward pass is done once here, each product then costs about one
+  // forward and one backward pass. `rng` draws the labels of FisherKind::sampled (once, here;
+  // required for that kind, unused otherwise). The returned product does not refer to θ or
+  // the batch after the call, only to the objective.
+  virtual Product fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const = 0;
+  // g_i = ∇_θ(−log p_θ(y_i | x_i)) at the data labels, one column per sample (D × B).
+  virtual Mat sample_gradients(const Vec& theta, Batch batch) const = 0;
+  // True when the model is a stack of dense layers (dense_layer_statistics is not empty).
+  virtual bool layered() const { return false; }
+  // Per-layer inputs and output gradients for K-FAC; empty when the model is not a stack of
+  // dense layers. `kind` and `rng` choose the labels as in fisher().
+  virtual std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, Batch batch, FisherKind kind,
+                                                                   Rng* rng) const {
+    (void)theta, (void)batch, (void)kind, (void)rng;
+    return {};
+  }
 };
 
 using ObjectivePtr = std::unique_ptr<Objective>;

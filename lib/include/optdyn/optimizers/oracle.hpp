@@ -2,7 +2,8 @@
 // Oracle: what an optimizer sees of the objective (DESIGN.md, "Core concepts"): a
 // gradient — full or stochastic — at a point it chooses, and for curvature-based methods
 // (newton.cpp, bfgs.cpp, …) values, Hessian-vector products, dense Hessians and
-// least-squares access. Optimizers never hold an Objective.
+// least-squares access, and for probabilistic models Fisher-vector products and per-layer
+// statistics (natural_gradient.cpp, kfac.cpp). Optimizers never hold an Objective.
 //
 //  * ObjectiveOracle: everything an Objective offers, full batch or over minibatches from a
 //    MinibatchSampler driven by an Rng the oracle owns, seeded explicitly at construction.
@@ -18,7 +19,8 @@
 // searches along F_B: its Wolfe conditions hold for one function (the subsampled-Newton
 // convention; Martens' Hessian-free uses a separate curvature batch, not offered here).
 // Least-squares access (residuals, J·v, Jᵀ·u) exists only on a full-batch oracle: the
-// objectives' residual maps are defined for all samples at once.
+// objectives' residual maps are defined for all samples at once. Fisher products and
+// dense-layer statistics (objective.hpp, ProbabilisticAccess) follow the batch like HVPs.
 //
 // Counts (per oracle):
 //   calls()        gradient evaluations: `gradient` and `gradient_same_batch` (one per call,
@@ -28,6 +30,8 @@
 //   hessians()     dense Hessians (the objective may form each one from D HVPs; those are
 //                  counted by the objective's own counters, not in hvps()).
 //   residual_evaluations(), jacobian_products()  least-squares residuals r(θ); J·v and Jᵀ·u.
+//   fisher_products()   Fisher-vector products (each about one forward and backward pass).
+//   layer_statistics()  dense-layer statistics (K-FAC), one per call.
 //   samples()      samples touched by all of the above (n for each full-batch query of a
 //                  finite sum, 0 when the objective is not a finite sum).
 #include <cstdint>
@@ -45,7 +49,7 @@
 namespace optdyn {
 
 // What an optimizer may ask of an oracle beyond gradients.
-enum class OracleAccess { value, hessian_vector, hessian, least_squares };
+enum class OracleAccess { value, hessian_vector, hessian, least_squares, fisher, dense_layers };
 
 class Oracle {
  public:
@@ -71,6 +75,12 @@ class Oracle {
   Vec residuals(const Vec& theta);
   Vec jacobian_vector(const Vec& theta, const Vec& v);
   Vec jacobian_transpose_vector(const Vec& theta, const Vec& u);
+  // Fisher products v ↦ F v at θ of that function (objective.hpp FisherKind), bound at θ;
+  // `rng` (the caller's) draws the labels of FisherKind::sampled. Each product is counted.
+  // The operator refers to this oracle: use it within the step that asked for it.
+  ProbabilisticAccess::Product fisher(const Vec& theta, FisherKind kind, Rng* rng = nullptr);
+  // Per-layer inputs and output gradients of that function (K-FAC).
+  std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, FisherKind kind, Rng* rng = nullptr);
 
   // Whether `access` is available; when it is not, `require` throws an InputError that names
   // `who` (the optimizer) and says why.
@@ -86,6 +96,8 @@ class Oracle {
   std::uint64_t hessians() const { return hessians_; }
   std::uint64_t residual_evaluations() const { return residuals_; }
   std::uint64_t jacobian_products() const { return jacobian_products_; }
+  std::uint64_t fisher_products() const { return fisher_products_; }
+  std::uint64_t layer_statistics() const { return layer_statistics_; }
   virtual std::uint64_t samples() const { return 0; }
 
  protected:
@@ -99,6 +111,9 @@ class Oracle {
   virtual void evaluate_hvp(const Vec& theta, const Vec& v, Vec& out);
   virtual Mat evaluate_hessian(const Vec& theta);
   virtual const LeastSquaresAccess* least_squares_access() const { return nullptr; }
+  // The Fisher product of the current function (called after `provides`); not yet counted.
+  virtual ProbabilisticAccess::Product evaluate_fisher(const Vec& theta, FisherKind kind, Rng* rng);
+  virtual std::vector<DenseLayerStatistics> evaluate_dense_layers(const Vec& theta, FisherKind kind, Rng* rng);
 
  private:
   void check(OracleAccess access) const;
@@ -108,6 +123,8 @@ class Oracle {
   std::uint64_t hessians_ = 0;
   std::uint64_t residuals_ = 0;
   std::uint64_t jacobian_products_ = 0;
+  std::uint64_t fisher_products_ = 0;
+  std::uint64_t layer_statistics_ = 0;
 };
 
 class ObjectiveOracle : public Oracle {
@@ -135,6 +152,8 @@ class ObjectiveOracle : public Oracle {
   void evaluate_hvp(const Vec& theta, const Vec& v, Vec& out) override;
   Mat evaluate_hessian(const Vec& theta) override;
   const LeastSquaresAccess* least_squares_access() const override { return f_.least_squares(); }
+  ProbabilisticAccess::Product evaluate_fisher(const Vec& theta, FisherKind kind, Rng* rng) override;
+  std::vector<DenseLayerStatistics> evaluate_dense_layers(const Vec& theta, FisherKind kind, Rng* rng) override;
 
  private:
   void touch(Batch batch);

@@ -47,6 +47,8 @@ OptimizerEntry nonlinear_cg_entry();                       // nonlinear_cg.cpp
 OptimizerEntry bfgs_entry();                               // bfgs.cpp
 OptimizerEntry lbfgs_entry();                              // lbfgs.cpp
 std::vector<OptimizerEntry> coordinate_descent_entries();  // coordinate_descent.cpp (+ block_)
+OptimizerEntry natural_gradient_entry();                   // natural_gradient.cpp (Fisher, CG)
+OptimizerEntry kfac_entry();                               // kfac.cpp (Martens & Grosse 2015)
 OptimizerEntry tonga_entry();                              // tonga.cpp (Le Roux et al. 2008)
 OptimizerEntry parabola_regression_entry();                // parabola_regression.cpp (seed 000)
 
