@@ -94,7 +94,10 @@ for d, flow in ((sys.argv[1], "heavy_ball:"), (sys.argv[2], "nag_sc_high_res:"))
         compared = float(r["t"]) >= t0
         assert (r["gap"] == "nan") == (not compared), (d, r)
         if compared:
-            assert 0 <= float(r["gap"]) < 5e-2, (d, r)  # O(√s) for NAG-SC, O(η) for heavy ball
+            # heavy ball follows its flow to O(η²) per unit time (measured max 2.4e-4 here; a wrong
+            # mass, v0 or sign gives ≥ 2e-2); NAG-SC's gap is O(√s)-order per unit time.
+            bound = 1e-3 if flow == "heavy_ball:" else 5e-2
+            assert 0 <= float(r["gap"]) < bound, (d, r)
     # nesterov: θ_k ↔ X(k√s) with t₀ = √s, so step 0 is not compared
     assert (t0 > 0) == (flow == "nag_sc_high_res:"), t0
 PY
@@ -158,6 +161,8 @@ check_bad "--time-per-step" "${base[@]}" --optimizer gd --flow gradient
 check_bad "--time-per-step" "${base[@]}" --optimizer gd --time-per-step 0.1
 check_bad "--time-per-step" "${base[@]}" --optimizer gd --flow gradient --time-per-step -1
 check_bad "--batch" "${base[@]}" --optimizer gd --batch 2
+check_bad "steps" --objective "quadratic:dim=2" --x0 1,1 --steps 100000000000 --record-every 100000000000 --out "$WORK/bad" --optimizer gd
+check_bad "x0" --objective rosenbrock --x0 1e200,1 --steps 5 --out "$WORK/bad" --optimizer "momentum:lr=0.001"
 check_bad "delta_bar_delta" "${base[@]}" --optimizer delta_bar_delta
 check_bad "no_such_flow" "${base[@]}" --optimizer gd --flow no_such_flow --time-per-step 0.1
 check_bad "SDE" "${base[@]}" --optimizer gd --flow "sgd_sde:noise=isotropic" --time-per-step 0.1

@@ -298,10 +298,11 @@ BOOST_AUTO_TEST_CASE(nesterov_ode_rate_bound_and_sbc_iterates) {
       BOOST_TEST(std::abs(path[i][j] - exact) < 1e-8, "t " << t << " j " << j);
     }
   }
-  std::vector<double> gaps;
+  std::vector<double> gaps, ss;
   const double T = 6.0;
   for (int n : {30, 60, 120, 240}) {
     const double s = (T / n) * (T / n);
+    ss.push_back(s);
     const std::string opt = "nesterov:lr=" + format_number(s) + ",schedule=sbc";
     const ContinuousLimit c = continuous_limit(opt);
     const std::vector<Vec> xs = iterates(opt, *f, theta0, n);
@@ -315,6 +316,9 @@ BOOST_AUTO_TEST_CASE(nesterov_ode_rate_bound_and_sbc_iterates) {
   std::cout << "NAG-SBC vs Nesterov ODE, max gap over [0, 6] for s = (6/30)², …, (6/240)²: " << gaps[0] << " " << gaps[1]
             << " " << gaps[2] << " " << gaps[3] << "\n";
   for (std::size_t i = 1; i < gaps.size(); ++i) BOOST_TEST(gaps[i] < gaps[i - 1]);
+  // The gap is O(√s) (one time step √s of the clock t = k√s): slope ½ in s. A clock shifted
+  // by one step or a wrong time map would leave an O(1) gap or a different slope.
+  BOOST_TEST(std::abs(slope(ss, gaps) - 0.5) < 0.1);
 }
 
 // Adam and RMSprop with a = (1−β₁)/lr and b = (1−β₂)/lr held fixed (β → 1 as lr → 0, Barakat &

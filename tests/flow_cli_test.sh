@@ -171,6 +171,10 @@ check_bad "--t-end/--record-dt" --objective "rosenbrock:dim=100000" --x0 zeros -
   --integrator rk4 --t-end 1 --record-dt 1e-6 --record-params
 check_bad "x0" "${base[@]}" --x0 1,2,3 --flow gradient --integrator rk4 --t-end 1
 check_bad "integrator" --objective "quadratic:dim=2" --flow gradient --t-end 1 --out "$WORK/bad.csv"
+check_bad "'h'" "${base[@]}" --flow gradient --integrator "euler:h=1e-300" --t-end 1
+check_bad "'tol'" "${base[@]}" --flow "newton:tol=1" --integrator rk4 --t-end 1
+check_bad "'max_dim'" "${base[@]}" --flow "saddle_free:max_dim=100000" --integrator rk4 --t-end 1
+check_bad "x0" --objective rosenbrock --x0 1e200,1 --out "$WORK/bad.csv" --flow "heavy_ball:v0=1" --integrator dopri5 --t-end 1
 [ -e "$WORK/bad.csv" ] && fail "a rejected run wrote $WORK/bad.csv"
 pass "bad input"
 

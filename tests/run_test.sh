@@ -129,6 +129,7 @@ check_bad() {  # expected-word, args...
 base=(--objective "quadratic:eigs=1/2" --steps 3 --out "$WORK/bad.csv")
 check_bad "'learning_rate'" "${base[@]}" --optimizer "adam:learning_rate=1"
 check_bad "'beta1'" "${base[@]}" --optimizer "adam:beta1=abc"
+check_bad "budget" --objective "quadratic:eigs=1/2" --out "$WORK/bad.csv" --optimizer gd --steps 10000000000 --record-every 10000000000
 check_bad "'max'" "${base[@]}" --optimizer "gd|clip_norm:max=-1"
 check_bad "no_such" "${base[@]}" --optimizer "no_such"
 check_bad "convention" "${base[@]}" --optimizer "rmsprop:convention=keras"
@@ -164,6 +165,7 @@ assert float(rows[0]["loss"]) > 0.1 and float(rows[1]["loss"]) < 1e-28, rows
 s = json.load(open(sys.argv[1] + ".status.json"))
 assert s["evals"] == 2 and s["hessians"] == 2 and s["hvps"] == 0 and s["values"] == 0, s
 assert s["residual_evaluations"] == 0 and s["jacobian_products"] == 0, s
+assert s["fisher_products"] == 0 and s["layer_statistics"] == 0, s
 PY3
 pass "second-order counters in the status file"
 

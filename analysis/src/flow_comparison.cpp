@@ -134,7 +134,7 @@ std::size_t run_pass(const Objective& f, const Vec& theta0, const MapFlowSetup& 
 
   const EvalCounters start = f.counters();
   EvalCounters observed;  // evaluations made by the observer (map steps, losses)
-  Vec z = flow.initial_state(theta0);
+  Vec z = flow.start_state(theta0);
   track.spec = flow.spec();
   track.integrator = integrator.spec();
   track.start_time = flow.start_time();
@@ -205,8 +205,11 @@ std::string MapFlowComparison::status() const {
   return "ok";
 }
 
-void check_map_flow_setup(const Objective& f, const MapFlowSetup& setup) {
+void check_map_flow_setup(const Objective& f, const MapFlowSetup& setup, const Vec* theta0) {
   if (setup.steps < 0) throw InputError("steps: must be >= 0, got " + std::to_string(setup.steps));
+  if (static_cast<double>(setup.steps) > kMaxComparisonSteps)
+    throw InputError("steps: " + std::to_string(setup.steps) + " is more than the budget of " +
+                     format_number(kMaxComparisonSteps, 4));
   if (setup.record_every < 1)
     throw InputError("record_every: must be >= 1, got " + std::to_string(setup.record_every));
   if (!(setup.time_per_step > 0.0) || !std::isfinite(setup.time_per_step))
@@ -215,16 +218,20 @@ void check_map_flow_setup(const Objective& f, const MapFlowSetup& setup) {
   const double rows = std::floor(static_cast<double>(setup.steps) / static_cast<double>(setup.record_every)) + 2.0;
   check_doubles(11.0 * rows, "", "steps", "recording every record_every-th of the steps");
   make_optimizer(setup.optimizer);
-  make_deterministic_flow(setup.flow, f);
-  if (!setup.modified_flow.empty()) make_deterministic_flow(setup.modified_flow, f);
+  const FlowPtr flow = make_deterministic_flow(setup.flow, f);
+  const FlowPtr modified = setup.modified_flow.empty() ? nullptr : make_deterministic_flow(setup.modified_flow, f);
   make_integrator(setup.integrator);
+  if (theta0 != nullptr) {
+    if (theta0->size() != f.dim())
+      throw InputError("x0: has length " + std::to_string(theta0->size()) + ", objective '" + f.spec() +
+                       "' has dimension " + std::to_string(f.dim()));
+    flow->start_state(*theta0);
+    if (modified) modified->start_state(*theta0);
+  }
 }
 
 MapFlowComparison compare_map_with_flow(const Objective& f, const Vec& theta0, const MapFlowSetup& setup) {
-  check_map_flow_setup(f, setup);
-  if (theta0.size() != f.dim())
-    throw InputError("x0: has length " + std::to_string(theta0.size()) + ", objective '" + f.spec() +
-                     "' has dimension " + std::to_string(f.dim()));
+  check_map_flow_setup(f, setup, &theta0);
   MapFlowComparison c;
   c.setup = setup;
   FlowPtr flow = make_deterministic_flow(setup.flow, f);

@@ -164,7 +164,7 @@ int run_compare(const po::variables_map& vm) {
   ObjectivePtr f = make_objective(vm["objective"].as<std::string>());
   const Vec theta0 = initial_point(x0_spec, *f);
   const double threshold = has_threshold ? threshold_given : default_gap_threshold(theta0);
-  check_map_flow_setup(*f, setup);
+  check_map_flow_setup(*f, setup, &theta0);  // every input, before the directory is touched
   prepare_directory(out, vm.count("force") > 0);
 
   const MapFlowComparison c = compare_map_with_flow(*f, theta0, setup);
@@ -222,7 +222,7 @@ Command compare_command() {
       "the map matching time t_k. --flow auto (default) takes the flow, dt and the modified flow (when\n"
       "known, e.g. gd) from the optimizer's continuous limit; an explicit --flow SPEC needs\n"
       "--time-per-step and has no modified flow. Reference integrator: dopri5:rtol=1e-10,atol=1e-12.\n"
-      "Flows that start at t0 > 0 (nesterov, adam) are compared from the first step with t_k >= t0;\n"
+      "Flows that start at t0 > 0 (the limits of nesterov, adam, rmsprop) are compared from the first step with t_k >= t0;\n"
       "earlier rows hold nan in the flow columns.\n\n"
       "DIR/gaps.csv: step,t,loss_map,loss_flow,gap,loss_gap (+ loss_modified,gap_modified,\n"
       "loss_gap_modified with a modified flow), rows at steps 0, K, 2K, ... and N; gap = |theta_k -\n"

@@ -111,7 +111,7 @@ int run_flow(const po::variables_map& vm) {
   recorder.check_budget(rows, "--t-end/--record-dt", "raise --record-dt, lower --t-end, or drop --record-params");
   const std::vector<double> times = t_end > t0 ? record_times(t0, t_end, dt, rows) : std::vector<double>{t0};
 
-  Vec z = flow->initial_state(theta0);
+  Vec z = flow->start_state(theta0);
   const EvalCounters start = f->counters();
   std::string reason;
   long row_index = 0;
@@ -187,7 +187,7 @@ Command flow_command() {
   c.details =
       "Columns: t,loss,grad_norm (+ the curvature columns of optdyn run with --monitor, + x0..x{D-1}\n"
       "with --record-params). Rows at t0, t0+D, t0+2D, ... and exactly T last, where t0 is the flow's\n"
-      "start time (0, or > 0 for fields singular at 0: nesterov, adam); D defaults to (T - t0)/100.\n"
+      "start time (0, or > 0 for fields singular at 0: nesterov_ode, nag_c_high_res, adam_ode, rmsprop_ode); D defaults to (T - t0)/100.\n"
       "loss and grad_norm are F and |grad F| at theta = the first D entries of the flow's state.\n\n"
       "Flows and integrators: optdyn list flows, optdyn list integrators. An SDE flow needs a\n"
       "stochastic integrator (euler_maruyama:seed=S): the same seed gives the same path.\n\n"

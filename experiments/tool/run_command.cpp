@@ -35,7 +35,8 @@
 //   {"status": "ok" | "diverged", "reason": "...", "steps_run": k, "steps_requested": N,
 //    "rows": r, "objective": canonical spec, "optimizer": canonical spec, "x0": as given,
 //    "dim": D, "batch": B, "sampling": MODE, "seed": S, "evals": E, "samples": S_total,
-//    "values", "hvps", "hessians", "residual_evaluations", "jacobian_products": the oracle's
+//    "values", "hvps", "hessians", "residual_evaluations", "jacobian_products",
+//    "fisher_products", "layer_statistics": the oracle's
 //    other counters (line searches and second-order methods; 0 for first-order methods)
 //    [, "monitor": canonical monitor spec, "monitor_hvps": total, "monitor_measurements": m]}
 // Both files are written to a temporary name and renamed into place.
@@ -60,6 +61,9 @@
 
 namespace optdyn::tool {
 namespace {
+
+// The most steps a run may take (a typo like --steps 1e11 would otherwise run for days).
+constexpr double kMaxSteps = 1e9;
 
 int run_run(const po::variables_map& vm) {
   const std::string objective_spec = vm["objective"].as<std::string>();
@@ -104,6 +108,8 @@ int run_run(const po::variables_map& vm) {
   recorder.check_budget(std::floor(static_cast<double>(steps) / static_cast<double>(every)) + 2.0,
                         "--steps/--record-every",
                         "raise --record-every, lower --steps, or drop --record-params");
+  if (static_cast<double>(steps) > kMaxSteps)
+    throw InputError("--steps: " + std::to_string(steps) + " is more than the budget of " + format_number(kMaxSteps, 4));
   auto record = [&](long step) {
     std::vector<harness::CsvCell> leading = {static_cast<long long>(step), static_cast<long long>(oracle.calls())};
     const bool measure = recorder.monitor_due(step);
@@ -162,6 +168,8 @@ int run_run(const po::variables_map& vm) {
   j["hessians"] = oracle.hessians();
   j["residual_evaluations"] = oracle.residual_evaluations();
   j["jacobian_products"] = oracle.jacobian_products();
+  j["fisher_products"] = oracle.fisher_products();
+  j["layer_statistics"] = oracle.layer_statistics();
   recorder.add_monitor_status(j);
   write_status_file(out, j);
   if (status != "ok") {
@@ -195,7 +203,8 @@ Command run_command() {
       "Divergence (NaN/Inf parameters, or with --diverge-above X a loss above X, checked every\n"
       "step) stops the run: rows so far are kept, exit status 3. Every run writes\n"
       "FILE.csv.status.json with status ok|diverged, the reason, the resolved specs and the oracle's\n"
-      "counters (evals, values, hvps, hessians, residual_evaluations, jacobian_products).\n\n"
+      "counters (evals, values, hvps, hessians, residual_evaluations, jacobian_products,\n"
+      "fisher_products, layer_statistics).\n\n"
       "--monitor curvature:every=K adds lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_stderr,neg_count,\n"
       "curv_hvps,curv_converged (before x0..): the Hessian's extreme eigenvalues, lambda_max over the\n"
       "smallest eigenvalue above the near-zero band |lambda| <= zero_tol*max|lambda| (nan if none),\n"

@@ -167,14 +167,13 @@ struct RmspropOde : AdaptiveMomentOde {
 std::vector<FlowEntry> adaptive_moment_entries() {
   const ParamInfo b{"b", "1", "rate of the second moment, (1 − β₂)/lr (RMSprop: (1 − α)/lr)"};
   const ParamInfo second{"second_moment", "full_batch", "S(x): full_batch (∇F)² | per_sample mean of (∇f_i)² (n gradients)"};
-  const ParamInfo t0{"t0", "auto", "start time t₀ > 0 (auto: 1e-6·min(1/a, 1/b)); series start"};
   return {flow_entry<RmspropOde>("rmsprop_ode",
                                  "Barakat–Bianchi RMSprop ODE ẋ = −∇F/(ε + √v), v̇ = b(S − v), z = (x, v), t = k·lr",
                                  {b,
                                   {"eps", "1e-8", "ε > 0 added to √v"},
                                   {"eps_in_root", "false", "use √(v + ε) (seed convention) instead of ε + √v (torch)"},
                                   second,
-                                  t0}),
+                                  {"t0", "auto", "start time t₀ > 0 (auto: 1e-6/b); series start"}}),
           flow_entry<AdamOde>("adam_ode",
                               "Barakat–Bianchi Adam ODE ẋ = −h(t)m/(ε + √(r(t)v)), ṁ = a(∇F − m), v̇ = b(S − v), t = k·lr",
                               {{"a", "100", "rate of the first moment, (1 − β₁)/lr"},
@@ -182,7 +181,7 @@ std::vector<FlowEntry> adaptive_moment_entries() {
                                {"eps", "1e-8", "ε > 0 added to the bias-corrected √v̂"},
                                {"bias_correction", "true", "h(t) = 1/(1 − e^{−at}), r(t) = 1/(1 − e^{−bt}) (false: 1)"},
                                second,
-                               t0})};
+                               {"t0", "auto", "start time t₀ > 0 (auto: 1e-6·min(1/a, 1/b)); series start"}})};
 }
 
 }  // namespace optdyn

@@ -37,6 +37,13 @@ void Flow::jacobian_vector(const Vec& z, double t, const Vec& v, Vec& Jv) const 
   Jv = (f1 - f0) / eps;
 }
 
+Vec Flow::start_state(const Vec& theta0) const {
+  Vec z = initial_state(theta0);
+  if (!z.allFinite())
+    throw InputError("x0: flow '" + spec() + "': the initial state is not finite at this point (the gradient at x0 overflows)");
+  return z;
+}
+
 Mat Flow::jacobian(const Vec& z, double t) const {
   const Index n = z.size();
   Mat J(n, n);

@@ -19,7 +19,7 @@ namespace {
 class NewtonFlow : public Flow {
  public:
   NewtonFlow(const Spec& s, const Objective& f) : Flow(f), spec_(s.canonical()) {
-    options_.tol = s.real_above("tol", 0.0, 1.0);
+    options_.tol = s.real_below("tol", 1e-300, 1.0);  // tol = 1 would accept d = 0: the flow would not move
     options_.max_iterations = s.integer("max_iterations", 1, 1000000000L);
   }
   std::string spec() const override { return spec_; }

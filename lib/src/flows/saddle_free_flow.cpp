@@ -22,7 +22,7 @@ class SaddleFreeFlow : public Flow {
  public:
   SaddleFreeFlow(const Spec& s, const Objective& f)
       : Flow(f), spec_(s.canonical()), damping_(s.real("damping", 0.0, std::numeric_limits<double>::max())) {
-    const long max_dim = s.integer("max_dim", 1, 1000000L);
+    const long max_dim = s.integer("max_dim", 1, 5000);  // a dense D×D eigendecomposition per evaluation
     if (f.dim() > max_dim)
       throw InputError("flow 'saddle_free': key 'max_dim': the objective has dimension " + std::to_string(f.dim()) +
                        " > max_dim = " + std::to_string(max_dim) + " (dense eigendecomposition per evaluation)");

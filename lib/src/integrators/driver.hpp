@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 
+#include "optdyn/core/error.hpp"
 #include "optdyn/core/spec.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/flows/flow.hpp"
@@ -50,9 +51,19 @@ inline constexpr double kIntegerStepTolerance = 1e-9;
 // Fixed-step integration. `step(z, t, h, message)` advances z from t to t + h and returns
 // IntegrationStatus::ok, or another status (with `message`) leaving z at t. `result` holds
 // the counters the caller's step function updates; the driver adds steps, status, t_reached.
+// The most steps a fixed-step run may take: (t_end − t₀)/h above it is an InputError naming
+// 'h' (a typo like h=1e-300 would otherwise run for ever, or overflow the step count).
+inline constexpr double kMaxFixedSteps = 1e10;
+
 template <class Step>
 void run_fixed_steps(Vec& z, double t0, std::span<const double> record_times, double h,
                      const IntegrationObserver& observe, IntegrationResult& result, Step&& step) {
+  if (!record_times.empty()) {
+    const double total = (record_times.back() - t0) / h;
+    if (!(total <= kMaxFixedSteps))
+      throw InputError("integrator: key 'h': (t_end - t0)/h = " + format_number(total, 4) + " steps, more than " +
+                       format_number(kMaxFixedSteps, 4) + " (raise h or shorten the run)");
+  }
   double t = t0;
   result.t_reached = t0;
   // One step of length `dt` from `from`; false when the run must stop.

@@ -111,9 +111,13 @@ struct MapFlowComparison {
 MapFlowComparison compare_map_with_flow(const Objective& objective, const Vec& theta0, const MapFlowSetup& setup);
 
 // The checks compare_map_with_flow makes before any work (front ends call it before creating
-// output): every spec builds, the flows are ODEs, steps, record_every, time_per_step and the
-// row budget are valid.
-void check_map_flow_setup(const Objective& objective, const MapFlowSetup& setup);
+// output): every spec builds, the flows are ODEs, steps (≤ kMaxComparisonSteps),
+// record_every, time_per_step and the row budget are valid; with θ₀, its length and that each
+// flow's initial state at θ₀ is finite (Flow::start_state).
+void check_map_flow_setup(const Objective& objective, const MapFlowSetup& setup, const Vec* theta0 = nullptr);
+
+// The most steps a comparison may run (a typo like --steps 1e11 would otherwise hang).
+inline constexpr double kMaxComparisonSteps = 1e9;
 
 enum class GapSeries { flow, modified };
 

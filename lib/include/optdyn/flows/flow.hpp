@@ -50,6 +50,9 @@ class Flow {
   virtual double start_time() const { return 0.0; }
   // z(t₀) from θ₀ (InputError when θ₀ has the wrong length).
   virtual Vec initial_state(const Vec& theta0) const;
+  // initial_state, and an InputError naming x0 when z(t₀) is not finite (e.g. a series
+  // start or initial velocity whose gradient overflows at θ₀): what front ends call.
+  Vec start_state(const Vec& theta0) const;
   // θ = z.head(D).
   Vec parameters(const Vec& z) const { return z.head(dim()); }
 
