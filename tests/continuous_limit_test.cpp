@@ -158,6 +158,55 @@ BOOST_AUTO_TEST_CASE(refusals_name_what_has_no_limit) {
   BOOST_CHECK_THROW(continuous_limit("gd|constant:x=1"), InputError);
 }
 
+BOOST_AUTO_TEST_CASE(newton_and_saddle_free_newton_are_euler_steps_of_their_flows) {
+  // θ_{k+1} = θ_k − η(∇²f + εI)⁻¹∇f and θ_{k+1} = θ_k − η(|∇²f| + λI)⁻¹∇f are Euler steps of
+  // the Newton and saddle-free flows with h = η: the maps (dense solves) and euler:h=η on the
+  // flows (MINRES / dense eigendecomposition) agree to the solvers' accuracy. On the saddle
+  // x² − y² + ... the indefinite case is covered (damped Newton with ε below |λmin| too).
+  ObjectivePtr rosen = make_objective("rosenbrock:dim=3,a=1");
+  ObjectivePtr saddle = make_objective("quadratic:eigs=2/-0.5/1,rotate=true,seed=3");
+  const Vec theta_r = (Vec(3) << 0.8, 0.7, 0.4).finished();
+  const Vec theta_s = (Vec(3) << 0.3, -0.2, 0.5).finished();
+  struct Case {
+    const Objective* f;
+    const Vec* theta0;
+    std::string optimizer, flow;
+  };
+  const std::vector<Case> cases = {
+      {rosen.get(), &theta_r, "newton:lr=0.2,solver=dense", "newton:damping=0"},
+      {saddle.get(), &theta_s, "newton:lr=0.2,solver=dense", "newton:damping=0"},
+      {rosen.get(), &theta_r, "damped_newton:lr=0.2,damping=0.3,solver=dense", "newton:damping=0.3"},
+      {saddle.get(), &theta_s, "damped_newton:lr=0.2,damping=0.3,solver=dense", "newton:damping=0.3"},
+      {saddle.get(), &theta_s, "saddle_free_newton:lr=0.2,damping=0.1,damping_search=false", "saddle_free:damping=0.1"},
+      {rosen.get(), &theta_r, "saddle_free_newton:lr=0.2,damping=0.1,damping_search=false", "saddle_free:damping=0.1"},
+  };
+  for (const Case& c : cases) {
+    const ContinuousLimit limit = continuous_limit(c.optimizer);
+    BOOST_TEST(limit.flow.rfind(c.flow, 0) == 0, c.optimizer << " -> " << limit.flow);
+    BOOST_TEST(limit.time_per_step == 0.2);
+    BOOST_TEST(limit.modified_flow.empty());
+    const std::vector<Vec> xs = iterates(c.optimizer, *c.f, *c.theta0, 10);
+    std::vector<double> ts;
+    for (int k = 1; k <= 10; ++k) ts.push_back(limit.time_at_step(k));
+    const std::vector<Vec> euler = flow_path(limit.flow, *c.f, *c.theta0, ts, "euler:h=0.2");
+    for (int k = 1; k <= 10; ++k)
+      BOOST_TEST((xs[k] - euler[k - 1]).norm() <= 1e-8 * (1 + xs[k].norm()), c.optimizer << " step " << k);
+  }
+  auto refused = [](const char* spec) {
+    try {
+      continuous_limit(spec);
+    } catch (const InputError& e) {
+      return std::string(e.what()).find("no limit") != std::string::npos ||
+             std::string(e.what()).find("fixed damping") != std::string::npos;
+    }
+    return false;
+  };
+  BOOST_TEST(refused("newton:line_search=backtracking"));
+  BOOST_TEST(refused("saddle_free_newton:mode=krylov,damping_search=false"));
+  BOOST_TEST(refused("saddle_free_newton"));  // damping_search=true by default
+  BOOST_TEST(refused("saddle_free_newton:damping_search=false,refresh=3"));
+}
+
 BOOST_AUTO_TEST_CASE(stochastic_limit_of_minibatch_sgd) {
   const ContinuousLimit c = stochastic_limit("sgd:lr=0.1", 8);
   BOOST_TEST(c.flow == "sgd_sde:lr=0.1,batch=8,order=1,noise=per_sample,sigma=1,sampling=replacement");

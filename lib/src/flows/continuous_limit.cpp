@@ -51,6 +51,15 @@
 //   Euler's method with step η for the natural gradient flow θ̇ = −(F + λI)⁻¹∇f: flow
 //   natural_gradient with the same fisher, damping and tol, Δt = η. fisher=sampled draws
 //   random labels each step (no deterministic limit): refused.
+// newton, damped_newton (line_search=none, damping ε; ε = 0 for newton): θ_{k+1} = θ_k −
+//   η(∇²f + εI)⁻¹∇f(θ_k) is Euler's method with step η for the (damped) Newton flow: flow
+//   newton:damping=ε, Δt = η. Where ∇²f + εI is indefinite, solver=cg stops at negative
+//   curvature and then takes another direction than the flow's MINRES solve. With
+//   line_search=backtracking the step length varies with θ: refused.
+// saddle_free_newton (mode=exact, damping_search=false, refresh=1, damping λ): Euler with
+//   step η for θ̇ = −(|∇²f| + λI)⁻¹∇f (Dauphin et al. 2014): flow saddle_free:damping=λ,
+//   Δt = η. mode=krylov (a k-dimensional subspace), the damping search and refresh > 1
+//   (a stale |H|) are refused.
 // Everything else (adagrad, adadelta, adamax, nadam, amsgrad, delta_bar_delta, sign,
 // normalized_gd, and any modifier except `constant`) has no limit here: InputError.
 #include "optdyn/flows/continuous_limit.hpp"
@@ -205,6 +214,19 @@ ContinuousLimit limit_of(const Parsed& p) {
     const std::string flow = "natural_gradient:fisher=" + fisher + ",damping=" + s.text("damping") + ",tol=" + s.text("tol");
     return {resolved, resolved_flow(flow), lr, "",
             "natural gradient flow θ̇ = −(F + λI)⁻¹∇f, t = k·lr (Euler with h = lr is the natural gradient map; Amari 1998)"};
+  }
+  if (name == "newton" || name == "damped_newton") {
+    if (s.text("line_search") != "none") refuse(name, "line_search=backtracking varies the step with θ; no limit implemented");
+    const std::string damping = name == "newton" ? "0" : s.text("damping");
+    return {resolved, resolved_flow("newton:damping=" + damping), s.positive("lr"), "",
+            "Newton flow θ̇ = −(∇²f + εI)⁻¹∇f, t = k·lr (Euler with h = lr is the (damped) Newton map)"};
+  }
+  if (name == "saddle_free_newton") {
+    if (s.text("mode") != "exact") refuse(name, "mode=krylov steps in a k-dimensional subspace; no limit implemented");
+    if (s.boolean("damping_search")) refuse(name, "damping_search=true picks λ by a search on F each step; use a fixed damping");
+    if (s.integer("refresh", 1, 1L << 40) != 1) refuse(name, "refresh > 1 steps with a stale |H|; no limit implemented");
+    return {resolved, resolved_flow("saddle_free:damping=" + s.text("damping")), s.positive("lr"), "",
+            "saddle-free flow θ̇ = −(|∇²f| + λI)⁻¹∇f, t = k·lr (Dauphin et al. 2014; Euler with h = lr is the map)"};
   }
   refuse(name, "no continuous limit is implemented");
 }

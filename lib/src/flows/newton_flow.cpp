@@ -1,6 +1,7 @@
-// Newton flow θ̇ = −∇²f(θ)⁻¹∇f(θ) (continuous Newton method; Gavurin 1958, Neuberger 2007):
-// on a quadratic with minimiser θ*, θ(t) − θ* = e^{−t}(θ₀ − θ*) whatever the conditioning.
-// The direction solves ∇²f d = ∇f by MINRES on exact HVPs (Paige & Saunders 1975, via
+// Newton flow θ̇ = −(∇²f(θ) + εI)⁻¹∇f(θ) (continuous Newton method; Gavurin 1958, Neuberger
+// 2007; ε = `damping` ≥ 0, 0 by default — the limit of damped Newton, Δt = lr): on a quadratic
+// with minimiser θ* and ε = 0, θ(t) − θ* = e^{−t}(θ₀ − θ*) whatever the conditioning.
+// The direction solves (∇²f + εI) d = ∇f by MINRES on exact HVPs (Paige & Saunders 1975, via
 // linalg/krylov.hpp: symmetric, indefinite allowed), from d = 0, to relative residual `tol`
 // within `max_iterations` products. When the solve does not reach `tol` (∇²f singular or
 // too ill-conditioned at θ) the field throws FlowEvaluationError naming the point's residual:
@@ -21,6 +22,7 @@ class NewtonFlow : public Flow {
   NewtonFlow(const Spec& s, const Objective& f) : Flow(f), spec_(s.canonical()) {
     options_.tol = s.real_below("tol", 1e-300, 1.0);  // tol = 1 would accept d = 0: the flow would not move
     options_.max_iterations = s.integer("max_iterations", 1, 1000000000L);
+    damping_ = s.real("damping", 0.0, 1e300);
   }
   std::string spec() const override { return spec_; }
 
@@ -31,7 +33,10 @@ class NewtonFlow : public Flow {
       dzdt.setZero(dim());
       return;
     }
-    const LinearOperator hessian = [&](const Vec& v, Vec& hv) { objective().hessian_vector(z, v, hv); };
+    const LinearOperator hessian = [&](const Vec& v, Vec& hv) {
+      objective().hessian_vector(z, v, hv);
+      if (damping_ != 0.0) hv.noalias() += damping_ * v;
+    };
     Vec d;
     const KrylovResult r = minres(hessian, g, d, options_);
     if (!r.converged)
@@ -45,13 +50,15 @@ class NewtonFlow : public Flow {
  private:
   std::string spec_;
   KrylovOptions options_;
+  double damping_ = 0.0;
 };
 
 }  // namespace
 
 FlowEntry newton_flow_entry() {
-  return flow_entry<NewtonFlow>("newton", "Newton flow θ̇ = −∇²f⁻¹∇f (MINRES on HVPs; throws where the solve fails)",
-                                {{"tol", "1e-10", "MINRES relative residual"},
+  return flow_entry<NewtonFlow>("newton", "Newton flow θ̇ = −(∇²f + εI)⁻¹∇f (MINRES on HVPs; throws where the solve fails)",
+                                {{"damping", "0", "ε ≥ 0 added to the Hessian (the limit of damped_newton)"},
+                                 {"tol", "1e-10", "MINRES relative residual"},
                                  {"max_iterations", "1000", "MINRES products per evaluation"}});
 }
 
