@@ -19,13 +19,11 @@ stderr, exit 2.
  (d) SGD on noisy least squares: constant step vs Robbins-Monro steps, with and without
      Polyak-Ruppert averaging; mean gap over replicates, fitted exponents in the legend.
 """
-import csv
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import figure_common  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 TEXT_COLUMNS = {"problem", "method", "curvature_source"}
@@ -37,6 +35,7 @@ FILES = {
     "sgd.csv": ["method", "t", "gap_mean"],
     "sgd_fits.csv": ["method", "exponent", "ci_low", "ci_high", "predicted"],
 }
+FIGURE = figure_common.Figure("convergence_rates", FILES, text_columns=TEXT_COLUMNS)
 METHODS = {
     "gd_optimal": ("C0", r"GD, $\eta=2/(L+\mu)$"),
     "gd_1/L": ("C9", r"GD, $\eta=1/L$"),
@@ -51,52 +50,16 @@ SGD_STYLES = {
 }
 
 
-def fail(message):
-    print(f"convergence_rates.py: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-def read_csv(data_dir, name):
-    path = os.path.join(data_dir, name)
-    if not os.path.isfile(path):
-        fail(f"missing input file {path} (run the convergence_rates experiment with --out {data_dir})")
-    with open(path, newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in FILES[name] if c not in (reader.fieldnames or [])]
-        if missing:
-            fail(f"{path}: missing column(s) {', '.join(missing)}")
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            for key in row:
-                if key in TEXT_COLUMNS:
-                    continue
-                try:
-                    row[key] = float(row[key])
-                except (TypeError, ValueError):
-                    fail(f"{path}: line {line}: not a number in column '{key}'")
-            rows.append(row)
-    if not rows:
-        fail(f"{path}: no data rows")
-    return rows
-
-
 def main(argv):
-    if len(argv) < 2 or len(argv) > 3 or argv[1] in ("-h", "--help"):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        sys.exit(2 if len(argv) < 2 or len(argv) > 3 else 0)
-    data_dir = argv[1]
-    out_dir = argv[2] if len(argv) == 3 else os.path.join("papers", "figures")
-    if not os.path.isdir(data_dir):
-        fail(f"data directory {data_dir} does not exist")
-    rates = read_csv(data_dir, "rates.csv")
-    traces = read_csv(data_dir, "traces.csv")
-    sub = read_csv(data_dir, "sublinear.csv")
-    sub_fits = {r["method"]: r for r in read_csv(data_dir, "sublinear_fits.csv")}
-    sgd = read_csv(data_dir, "sgd.csv")
-    sgd_fits = {r["method"]: r for r in read_csv(data_dir, "sgd_fits.csv")}
+    data_dir, out_dir = FIGURE.arguments(argv, __doc__)
+    rates = FIGURE.read_csv(data_dir, "rates.csv")
+    traces = FIGURE.read_csv(data_dir, "traces.csv")
+    sub = FIGURE.read_csv(data_dir, "sublinear.csv")
+    sub_fits = {r["method"]: r for r in FIGURE.read_csv(data_dir, "sublinear_fits.csv")}
+    sgd = FIGURE.read_csv(data_dir, "sgd.csv")
+    sgd_fits = {r["method"]: r for r in FIGURE.read_csv(data_dir, "sgd_fits.csv")}
 
-    plt.rcParams.update({"font.size": 9, "axes.titlesize": 9.5, "axes.labelsize": 9,
-                         "legend.fontsize": 7.2, "lines.linewidth": 1.4})
+    figure_common.use_style(legend_fontsize=7.2)
     fig, axes = plt.subplots(1, 4, figsize=(17.5, 4.3))
 
     # (a) traces on the quadratic at the kappa closest to 100.
@@ -181,11 +144,7 @@ def main(argv):
 
     fig.suptitle("Convergence rates: predicted from the spectrum vs measured on trajectories", y=1.02, fontsize=11)
     fig.tight_layout()
-    os.makedirs(out_dir, exist_ok=True)
-    for ext in ("pdf", "png"):
-        path = os.path.join(out_dir, f"convergence_rates.{ext}")
-        fig.savefig(path, dpi=150, bbox_inches="tight")
-        print(path)
+    FIGURE.save(fig, out_dir)
 
 
 if __name__ == "__main__":

@@ -18,14 +18,12 @@ Rows: linear chains, tanh chains (width N, no biases). Columns:
      of every singular value for orthogonal linear chains (Saxe et al. 2013).
 Colour: gain g; line style: initialisation (solid Gaussian, dashed orthogonal).
 """
-import csv
 import math
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import figure_common  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator  # noqa: E402
 
@@ -43,34 +41,7 @@ FILES = {
     "jacobian_singular_values.csv": ["net", "init", "gain", "depth", "replicate", "input", "rank",
                                      "sv"],
 }
-
-
-def fail(message):
-    print(f"gradient_scaling.py: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-def read_csv(data_dir, name):
-    path = os.path.join(data_dir, name)
-    if not os.path.isfile(path):
-        fail(f"missing input file {path} (run the gradient_scaling experiment with --out {data_dir})")
-    with open(path, newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in FILES[name] if c not in (reader.fieldnames or [])]
-        if missing:
-            fail(f"{path}: missing column(s) {', '.join(missing)}")
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            try:
-                for key in row:
-                    if key not in ("net", "init"):
-                        row[key] = float(row[key])
-            except (TypeError, ValueError):
-                fail(f"{path}: line {line}: not a number in column '{key}'")
-            rows.append(row)
-    if not rows:
-        fail(f"{path}: no data rows")
-    return rows
+FIGURE = figure_common.Figure("gradient_scaling", FILES, text_columns=("net", "init"))
 
 
 def digamma_half(k):
@@ -104,17 +75,11 @@ def style(init, gain):
 
 
 def main(argv):
-    if len(argv) < 2 or len(argv) > 3 or argv[1] in ("-h", "--help"):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        sys.exit(2 if len(argv) < 2 or len(argv) > 3 else 0)
-    data_dir = argv[1]
-    out_dir = argv[2] if len(argv) == 3 else os.path.join("papers", "figures")
-    if not os.path.isdir(data_dir):
-        fail(f"data directory {data_dir} does not exist")
-    layers = read_csv(data_dir, "layer_gradient_norms.csv")
-    ratios = read_csv(data_dir, "gradient_ratio.csv")
-    spectrum = read_csv(data_dir, "jacobian_spectrum.csv")
-    values = read_csv(data_dir, "jacobian_singular_values.csv")
+    data_dir, out_dir = FIGURE.arguments(argv, __doc__)
+    layers = FIGURE.read_csv(data_dir, "layer_gradient_norms.csv")
+    ratios = FIGURE.read_csv(data_dir, "gradient_ratio.csv")
+    spectrum = FIGURE.read_csv(data_dir, "jacobian_spectrum.csv")
+    values = FIGURE.read_csv(data_dir, "jacobian_singular_values.csv")
 
     nets = [n for n in ("linear", "tanh") if any(r["net"] == n for r in layers)]
     inits = [i for i in ("gaussian", "orthogonal") if any(r["init"] == i for r in layers)]
@@ -123,8 +88,7 @@ def main(argv):
     sv_depth = int(max(r["depth"] for r in values))
     width = int(max(r["rank"] for r in values))
 
-    plt.rcParams.update({"font.size": 9, "axes.titlesize": 9.5, "axes.labelsize": 9,
-                         "legend.fontsize": 7.5, "lines.linewidth": 1.4})
+    figure_common.use_style()
     fig, axes = plt.subplots(len(nets), 4, figsize=(15.5, 3.6 * len(nets) + 0.9), squeeze=False)
     letters = iter("abcdefghijklmnop")
     lyap = lyapunov_spread_per_layer(width) / math.log(10.0)
@@ -237,11 +201,7 @@ def main(argv):
     fig.suptitle(f"Gradients and input–output Jacobians at initialisation, width N = {width}, "
                  "no biases, MSE to a linear teacher", y=1.04, fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.97))
-    os.makedirs(out_dir, exist_ok=True)
-    for ext in ("pdf", "png"):
-        path = os.path.join(out_dir, f"gradient_scaling.{ext}")
-        fig.savefig(path, dpi=150, bbox_inches="tight")
-        print(path)
+    FIGURE.save(fig, out_dir)
 
 
 if __name__ == "__main__":

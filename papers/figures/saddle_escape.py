@@ -21,9 +21,8 @@ import math
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import figure_common  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 COLUMNS = ["problem", "method", "step", "cost", "loss", "index"]
@@ -39,11 +38,7 @@ STYLES = {
     "tonga": ("#7f7f7f", "-."),
 }
 TITLES = {"plateau": "(a) plateau saddle", "mlp": "(b) MLP saddle found by Newton"}
-
-
-def fail(message):
-    print(f"saddle_escape.py: {message}", file=sys.stderr)
-    sys.exit(2)
+FIGURE = figure_common.Figure("saddle_escape")
 
 
 def number(text):
@@ -54,28 +49,26 @@ def number(text):
 
 
 def read(data_dir):
-    path = os.path.join(data_dir, "trajectories.csv")
-    if not os.path.isfile(path):
-        fail(f"missing input file {path} (run the saddle_escape experiment with --out {data_dir})")
+    path = FIGURE.input_file(data_dir, "trajectories.csv")
     rows = {}
     with open(path, newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
-            fail(f"{path}: missing columns {', '.join(missing)}")
+            FIGURE.fail(f"{path}: missing columns {', '.join(missing)}")
         for r in reader:
             rows.setdefault(r["problem"], {}).setdefault(r["method"], []).append(
                 (int(r["step"]), number(r["cost"]), number(r["loss"]), number(r["index"])))
     if not rows:
-        fail(f"{path}: no rows")
+        FIGURE.fail(f"{path}: no rows")
     wall_path = os.path.join(data_dir, "wall_time.json")
     if not os.path.isfile(wall_path):
-        fail(f"missing input file {wall_path}")
+        FIGURE.fail(f"missing input file {wall_path}")
     try:
         with open(wall_path) as handle:
             wall = json.load(handle)
     except json.JSONDecodeError as error:
-        fail(f"{wall_path}: {error}")
+        FIGURE.fail(f"{wall_path}: {error}")
     manifest = {}
     manifest_path = os.path.join(data_dir, "manifest.json")
     if os.path.isfile(manifest_path):
@@ -86,7 +79,7 @@ def read(data_dir):
 
 def main():
     if len(sys.argv) not in (2, 3):
-        fail("usage: saddle_escape.py DATA_DIR [OUT_DIR]")
+        FIGURE.fail("usage: saddle_escape.py DATA_DIR [OUT_DIR]")
     data_dir = sys.argv[1]
     out_dir = sys.argv[2] if len(sys.argv) == 3 else "papers/figures"
     rows, wall, results = read(data_dir)
@@ -127,9 +120,8 @@ def main():
         ax_wall.set_title(f"{TITLES.get(problem, problem)}: loss vs wall time")
     axes[0][0].legend(fontsize=7, ncol=2)
     fig.tight_layout()
-    os.makedirs(out_dir, exist_ok=True)
-    for ext in ("pdf", "png"):
-        fig.savefig(os.path.join(out_dir, f"saddle_escape.{ext}"), dpi=130)
+    for path in FIGURE.output_paths(out_dir):
+        fig.savefig(path, dpi=130)
 
 
 if __name__ == "__main__":

@@ -17,14 +17,12 @@ Saxe, McClelland & Ganguli (2013) on their hierarchical data (one hidden layer):
  (d) iterations to reach F <= criterion * F0 against depth, at the best learning rate of
      the grid for each depth, random orthogonal vs scaled Gaussian initialisation.
 """
-import csv
 import math
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import figure_common  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
 TEXT_COLUMNS = {"init", "method"}
@@ -35,37 +33,9 @@ FILES = {
     "depth_learning_time.csv": ["init", "depth", "best_lr", "steps", "target_loss"],
     "depth_lr_scan.csv": ["init", "depth", "lr", "steps", "diverged"],
 }
+FIGURE = figure_common.Figure("saxe_modes", FILES, text_columns=TEXT_COLUMNS)
 METHOD_STYLES = {"analytic": "-", "flow": "--", "gd": ":"}
 METHOD_LABELS = {"analytic": "analytic $u(t)$", "flow": "gradient flow (dopri5)", "gd": r"GD, step $\lambda$"}
-
-
-def fail(message):
-    print(f"saxe_modes.py: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-def read_csv(data_dir, name):
-    path = os.path.join(data_dir, name)
-    if not os.path.isfile(path):
-        fail(f"missing input file {path} (run the saxe_modes experiment with --out {data_dir})")
-    with open(path, newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in FILES[name] if c not in (reader.fieldnames or [])]
-        if missing:
-            fail(f"{path}: missing column(s) {', '.join(missing)}")
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            for key in row:
-                if key in TEXT_COLUMNS:
-                    continue
-                try:
-                    row[key] = float(row[key])
-                except (TypeError, ValueError):
-                    fail(f"{path}: line {line}: not a number in column '{key}'")
-            rows.append(row)
-    if not rows:
-        fail(f"{path}: no data rows")
-    return rows
 
 
 def cluster_representatives(modes):
@@ -97,25 +67,18 @@ def trajectory_panel(ax, rows, init, reps, colours, title):
 
 
 def main(argv):
-    if len(argv) < 2 or len(argv) > 3 or argv[1] in ("-h", "--help"):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        sys.exit(2 if len(argv) < 2 or len(argv) > 3 else 0)
-    data_dir = argv[1]
-    out_dir = argv[2] if len(argv) == 3 else os.path.join("papers", "figures")
-    if not os.path.isdir(data_dir):
-        fail(f"data directory {data_dir} does not exist")
-    modes = read_csv(data_dir, "modes.csv")
-    traj = read_csv(data_dir, "mode_trajectories.csv")
-    times = read_csv(data_dir, "learning_times.csv")
-    depth = read_csv(data_dir, "depth_learning_time.csv")
-    scan = read_csv(data_dir, "depth_lr_scan.csv")
+    data_dir, out_dir = FIGURE.arguments(argv, __doc__)
+    modes = FIGURE.read_csv(data_dir, "modes.csv")
+    traj = FIGURE.read_csv(data_dir, "mode_trajectories.csv")
+    times = FIGURE.read_csv(data_dir, "learning_times.csv")
+    depth = FIGURE.read_csv(data_dir, "depth_learning_time.csv")
+    scan = FIGURE.read_csv(data_dir, "depth_lr_scan.csv")
 
     reps = cluster_representatives(modes)
     cmap = plt.get_cmap("viridis")
     colours = [cmap(0.9 * k / max(1, len(reps) - 1)) for k in range(len(reps))]
 
-    plt.rcParams.update({"font.size": 9, "axes.titlesize": 9.5, "axes.labelsize": 9,
-                         "legend.fontsize": 7.5, "lines.linewidth": 1.4})
+    figure_common.use_style()
     fig, axes = plt.subplots(1, 4, figsize=(17, 4.2))
 
     trajectory_panel(axes[0], traj, "decoupled", reps, colours, r"(a) decoupled init, $u_0 = 10^{-6}$")
@@ -177,11 +140,7 @@ def main(argv):
     fig.suptitle("Deep linear networks on Saxe's hierarchical data (P = 32 items, 1000 features): "
                  f"s from {s_min:.1f} to {s_max:.1f}, $\\lambda = \\eta/P$, $\\tau = 1/\\lambda$", y=1.02, fontsize=11)
     fig.tight_layout()
-    os.makedirs(out_dir, exist_ok=True)
-    for ext in ("pdf", "png"):
-        path = os.path.join(out_dir, f"saxe_modes.{ext}")
-        fig.savefig(path, dpi=150, bbox_inches="tight")
-        print(path)
+    FIGURE.save(fig, out_dir)
 
 
 if __name__ == "__main__":
