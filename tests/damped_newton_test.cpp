@@ -10,23 +10,11 @@
 
 #include "optdyn/objectives/registry.hpp"
 #include "support/finite_differences.hpp"
+#include "support/fits.hpp"
 #include "support/optimizer_testing.hpp"
 
 using namespace optdyn;
 using namespace optdyn::testing;
-
-namespace {
-
-Vec one_step(const std::string& spec, const Objective& f, const Vec& theta0) {
-  OptimizerPtr opt = make_optimizer(spec);
-  opt->reset(f.dim());
-  ObjectiveOracle oracle(f);
-  Vec theta = theta0;
-  opt->step(theta, oracle);
-  return theta - theta0;
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(step_is_the_damped_solve) {
   ObjectivePtr f = make_objective("rosenbrock:dim=5");
@@ -46,26 +34,17 @@ BOOST_AUTO_TEST_CASE(large_damping_is_gradient_descent_with_step_one_over_eps) {
   const Vec g = f->gradient(theta);
   const double hg = f->hessian_vector(theta, g).norm();
   const double h_norm = f->hessian(theta).norm();  // Frobenius ≥ spectral norm
-  std::vector<double> log_eps, log_err;
+  std::vector<double> epss, errs;
   for (const double eps : {1e4, 1e5, 1e6, 1e7}) {
     const Vec p = one_step("damped_newton:damping=" + std::to_string(eps), *f, theta);
     const double err = (p + g / eps).norm();
-    log_eps.push_back(std::log(eps));
-    log_err.push_back(std::log(err));
+    epss.push_back(eps);
+    errs.push_back(err);
     BOOST_TEST_MESSAGE("ε=" << eps << " ‖p + g/ε‖=" << err << " ε²‖p + g/ε‖/‖Hg‖=" << eps * eps * err / hg);
     // Next term H²g/ε³: relative size ≤ ‖H‖/ε.
     BOOST_TEST(std::abs(eps * eps * err / hg - 1.0) <= 2.0 * h_norm / eps);
   }
-  // Least-squares slope of log error against log ε.
-  const double n = static_cast<double>(log_eps.size());
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (std::size_t i = 0; i < log_eps.size(); ++i) {
-    sx += log_eps[i];
-    sy += log_err[i];
-    sxx += log_eps[i] * log_eps[i];
-    sxy += log_eps[i] * log_err[i];
-  }
-  const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+  const double slope = loglog_slope(epss, errs);  // of ‖p + g/ε‖ against ε
   BOOST_TEST_MESSAGE("slope " << slope);
   BOOST_TEST(std::abs(slope + 2.0) <= 0.02);
 }

@@ -24,8 +24,10 @@
 #include "optdyn/data/idx_reader.hpp"
 #include "optdyn/data/preprocess.hpp"
 #include "optdyn/data/synthetic.hpp"
+#include "support/input_errors.hpp"
 
 using namespace optdyn;
+using namespace optdyn::testing;
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
@@ -81,21 +83,6 @@ Bytes read_raw(const std::string& path) {
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// Runs f, requires an InputError whose one-line message contains every part.
-void expect_input_error(const std::function<void()>& f, const std::vector<std::string>& parts) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    const std::string message = e.what();
-    BOOST_TEST_MESSAGE("InputError: " << message);
-    BOOST_CHECK_MESSAGE(!contains(message, "\n"), "message is not one line: " << message);
-    for (const auto& part : parts)
-      BOOST_CHECK_MESSAGE(contains(message, part), "'" << message << "' lacks '" << part << "'");
-    return;
-  }
-  BOOST_ERROR("expected an InputError containing '" << (parts.empty() ? "" : parts[0]) << "'");
-}
 
 Spec data_spec(const std::string& text) { return Spec::parse(text, "objective"); }
 

@@ -19,25 +19,13 @@
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
+#include "support/fits.hpp"
 
 using namespace optdyn;
 using namespace optdyn::analysis;
+using namespace optdyn::testing;
 
 namespace {
-
-// Least-squares slope of log(y) against log(x).
-double fitted_slope(const std::vector<double>& x, const std::vector<double>& y) {
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  const double n = static_cast<double>(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double lx = std::log(x[i]), ly = std::log(y[i]);
-    sx += lx;
-    sy += ly;
-    sxx += lx * lx;
-    sxy += lx * ly;
-  }
-  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
-}
 
 // V φ(Λ) Vᵀ θ for a symmetric A = V Λ Vᵀ.
 template <class Phi>
@@ -108,7 +96,7 @@ BOOST_AUTO_TEST_CASE(gd_departs_from_gradient_flow_at_order_one_and_from_the_mod
     flow_gaps.push_back(gap);
     modified_gaps.push_back(gap_modified);
   }
-  const double p1 = fitted_slope(etas, flow_gaps), p2 = fitted_slope(etas, modified_gaps);
+  const double p1 = loglog_slope(etas, flow_gaps), p2 = loglog_slope(etas, modified_gaps);
   BOOST_TEST_MESSAGE("gap slopes: gradient flow " << p1 << ", modified flow " << p2);
   BOOST_TEST(std::abs(p1 - 1.0) <= 0.15, "gradient-flow slope " << p1);
   BOOST_TEST(std::abs(p2 - 2.0) <= 0.15, "modified-flow slope " << p2);

@@ -24,8 +24,12 @@
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/oracle.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "support/finite_differences.hpp"
+#include "support/fits.hpp"
+#include "support/input_errors.hpp"
 
 using namespace optdyn;
+using namespace optdyn::testing;
 
 namespace optdyn {
 // For BOOST_TEST's messages.
@@ -58,34 +62,6 @@ Vec integrate_to(const std::string& spec, const Flow& flow, const Vec& z0, doubl
   Run run = integrate(spec, flow, z0, {T});
   BOOST_TEST_REQUIRE(run.result.status == IntegrationStatus::ok, spec << ": " << run.result.message);
   return run.final_state;
-}
-
-double relative_error(const Vec& a, const Vec& b) { return (a - b).norm() / b.norm(); }
-
-// Least-squares slope of log(error) against log(h).
-double fitted_slope(const std::vector<double>& h, const std::vector<double>& error) {
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < h.size(); ++i) mx += std::log(h[i]) / h.size(), my += std::log(error[i]) / h.size();
-  double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    sxy += (std::log(h[i]) - mx) * (std::log(error[i]) - my);
-    sxx += (std::log(h[i]) - mx) * (std::log(h[i]) - mx);
-  }
-  return sxy / sxx;
-}
-
-void expect_input_error(const std::function<void()>& f, const std::vector<std::string>& parts) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    const std::string message = e.what();
-    BOOST_TEST_MESSAGE("InputError: " << message);
-    BOOST_CHECK_MESSAGE(message.find('\n') == std::string::npos, "message is not one line: " << message);
-    for (const auto& part : parts)
-      BOOST_CHECK_MESSAGE(message.find(part) != std::string::npos, "'" << message << "' lacks '" << part << "'");
-    return;
-  }
-  BOOST_ERROR("expected an InputError containing '" << (parts.empty() ? "" : parts[0]) << "'");
 }
 
 // e^{−At}θ₀ for symmetric A, by its eigendecomposition (independent of every integrator).
@@ -215,7 +191,7 @@ BOOST_AUTO_TEST_CASE(convergence_orders) {
           (c.name.find(':') == std::string::npos ? c.name + ":h" : c.name) + "=" + std::to_string(h);
       errors.push_back(relative_error(integrate_to(spec, *flow, z0, T), ref));
     }
-    const double slope = fitted_slope(c.h, errors);
+    const double slope = loglog_slope(c.h, errors);
     BOOST_TEST_MESSAGE(c.name << ": errors " << errors.front() << " .. " << errors.back() << ", slope " << slope);
     BOOST_TEST(std::abs(slope - c.order) < 0.15, c.name << " slope " << slope);
   }
@@ -234,7 +210,7 @@ BOOST_AUTO_TEST_CASE(small_mlp_orders) {
     std::vector<double> errors;
     for (double h : hs)
       errors.push_back(relative_error(integrate_to(name + ":h=" + std::to_string(h), *flow, z0, T), ref));
-    const double slope = fitted_slope(hs, errors);
+    const double slope = loglog_slope(hs, errors);
     BOOST_TEST_MESSAGE("mlp " << name << ": errors " << errors.front() << " .. " << errors.back() << ", slope " << slope);
     BOOST_TEST(std::abs(slope - order) < 0.15, name << " slope " << slope);
   }

@@ -19,6 +19,7 @@
 #include "optdyn/objectives/mlp.hpp"
 #include "optdyn/objectives/softmax_regression.hpp"
 #include "support/finite_differences.hpp"
+#include "support/mlp_testing.hpp"
 
 using namespace optdyn;
 using namespace optdyn::testing;
@@ -29,41 +30,9 @@ const std::vector<Activation> kActivations = {Activation::tanh, Activation::relu
                                               Activation::linear};
 const std::vector<MlpLoss> kLosses = {MlpLoss::mse, MlpLoss::cross_entropy, MlpLoss::binary_cross_entropy};
 
-// A small synthetic data set: Gaussian inputs; mse: Gaussian targets; ce: random labels
-// with one-hot targets; bce: labels 0/1 as a single target row.
-Dataset synthetic(Index d, Index k, Index n, MlpLoss loss, std::uint64_t seed) {
-  Rng rng(seed);
-  Dataset data;
-  data.inputs = rng.normal_matrix(d, n);
-  if (loss == MlpLoss::mse) {
-    data.targets = rng.normal_matrix(k, n);
-  } else if (loss == MlpLoss::cross_entropy) {
-    data.targets = Mat::Zero(k, n);
-    for (Index i = 0; i < n; ++i) {
-      data.labels.push_back(static_cast<int>(rng.below(k)));
-      data.targets(data.labels.back(), i) = 1.0;
-    }
-  } else {
-    data.targets.resize(1, n);
-    for (Index i = 0; i < n; ++i) {
-      data.labels.push_back(static_cast<int>(rng.below(2)));
-      data.targets(0, i) = data.labels.back();
-    }
-  }
-  data.description = "synthetic test data";
-  return data;
-}
-
 Mlp make_net(std::vector<Index> widths, Activation act, MlpLoss loss, bool bias, double l2, Index n,
              std::uint64_t seed) {
-  MlpArchitecture arch;
-  arch.widths = widths;
-  arch.activation = act;
-  arch.loss = loss;
-  arch.bias = bias;
-  arch.l2 = l2;
-  Dataset data = synthetic(widths.front(), widths.back(), n, loss, seed);
-  return Mlp(arch, std::move(data), "mlp-test");
+  return synthetic_mlp({std::move(widths), act, loss, bias, l2}, n, seed);
 }
 
 std::string label(Activation act, MlpLoss loss, bool bias) {
@@ -390,7 +359,7 @@ BOOST_AUTO_TEST_CASE(loss_values_match_scalar_formulas) {
 }
 
 BOOST_AUTO_TEST_CASE(bce_from_labels_equals_bce_from_a_target_row) {
-  Dataset rows = synthetic(3, 1, 9, MlpLoss::binary_cross_entropy, 800);
+  Dataset rows = synthetic_data(3, 1, 9, MlpLoss::binary_cross_entropy, 800);
   Dataset labelled = rows;
   labelled.targets = Mat::Zero(2, 9);  // one-hot over 2 classes, as make_dataset gives
   for (Index i = 0; i < 9; ++i) labelled.targets(labelled.labels[i], i) = 1.0;
@@ -402,12 +371,12 @@ BOOST_AUTO_TEST_CASE(bce_from_labels_equals_bce_from_a_target_row) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_architectures_are_input_errors) {
-  const Dataset data = synthetic(3, 2, 5, MlpLoss::cross_entropy, 900);
+  const Dataset data = synthetic_data(3, 2, 5, MlpLoss::cross_entropy, 900);
   BOOST_CHECK_THROW(Mlp({{4, 2}, Activation::tanh, MlpLoss::mse, true, 0.0}, data, "x"), InputError);
   BOOST_CHECK_THROW(Mlp({{3, 2}, Activation::tanh, MlpLoss::binary_cross_entropy, true, 0.0}, data, "x"),
                     InputError);
   BOOST_CHECK_THROW(Mlp({{3, 2}, Activation::tanh, MlpLoss::mse, true, -1.0}, data, "x"), InputError);
-  const Dataset reg = synthetic(3, 2, 5, MlpLoss::mse, 901);
+  const Dataset reg = synthetic_data(3, 2, 5, MlpLoss::mse, 901);
   BOOST_CHECK_THROW(Mlp({{3, 2}, Activation::tanh, MlpLoss::cross_entropy, true, 0.0}, reg, "x"), InputError);
   BOOST_CHECK_THROW(parse_mlp_loss("hinge"), InputError);
 }

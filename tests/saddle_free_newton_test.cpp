@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "optdyn/objectives/registry.hpp"
+#include "support/dense_references.hpp"
 #include "support/finite_differences.hpp"
 #include "support/optimizer_testing.hpp"
 
@@ -23,25 +24,11 @@ using namespace optdyn::testing;
 
 namespace {
 
-Vec one_step(const std::string& spec, const Objective& f, const Vec& theta0) {
-  OptimizerPtr opt = make_optimizer(spec);
-  opt->reset(f.dim());
-  ObjectiveOracle oracle(f);
-  Vec theta = theta0;
-  opt->step(theta, oracle);
-  return theta - theta0;
-}
-
 Vec dense_sfn(const Objective& f, const Vec& theta, double lambda) {
   const Eigen::SelfAdjointEigenSolver<Mat> eig(f.hessian(theta));
   const Mat& q = eig.eigenvectors();
   const Vec c = q.transpose() * f.gradient(theta);
   return -(q * (c.array() / (eig.eigenvalues().array().abs() + lambda)).matrix());
-}
-
-int index_at(const Objective& f, const Vec& theta) {
-  const Eigen::SelfAdjointEigenSolver<Mat> eig(f.hessian(theta));
-  return static_cast<int>((eig.eigenvalues().array() < -1e-10).count());
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "optdyn/core/error.hpp"
+#include "optdyn/objectives/objective.hpp"
 #include "optdyn/optimizers/oracle.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
@@ -61,6 +63,30 @@ inline std::vector<Vec> trajectory(const std::string& spec, const Vec& theta0, i
     out.push_back(theta);
   }
   return out;
+}
+
+// The update p = θ₁ − θ₀ of one step of a fresh `spec` on f from θ₀ (exact oracle).
+inline Vec one_step(const std::string& spec, const Objective& f, const Vec& theta0) {
+  OptimizerPtr opt = make_optimizer(spec);
+  opt->reset(f.dim());
+  ObjectiveOracle oracle(f);
+  Vec theta = theta0;
+  opt->step(theta, oracle);
+  return theta - theta0;
+}
+
+// The message of the InputError one step of a fresh `spec` from θ = 1 throws on `oracle`
+// (e.g. an oracle without the access the method needs), or "" when it throws none.
+inline std::string step_error(const std::string& spec, Oracle& oracle) {
+  OptimizerPtr opt = make_optimizer(spec);
+  opt->reset(oracle.dim());
+  Vec theta = Vec::Ones(oracle.dim());
+  try {
+    opt->step(theta, oracle);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 // max_i |a_i − b_i| / max(1, |b_i|): a mixed absolute/relative error.
