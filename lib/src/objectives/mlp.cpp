@@ -352,13 +352,7 @@ struct MlpCurvature::State {
 };
 
 MlpCurvature::MlpCurvature(const Mlp& mlp, const Vec& theta, Batch batch) : state_(std::make_unique<State>()) {
-  if (theta.size() != mlp.dim())
-    throw InputError("objective '" + mlp.spec() + "': parameter vector has length " + std::to_string(theta.size()) +
-                     ", expected " + std::to_string(mlp.dim()));
-  for (Index i : batch)
-    if (i < 0 || i >= mlp.num_samples())
-      throw InputError("objective '" + mlp.spec() + "': sample index " + std::to_string(i) + " outside [0, " +
-                       std::to_string(mlp.num_samples()) + ")");
+  mlp.check_point(theta, batch);
   State& s = *state_;
   s.mlp = &mlp;
   s.theta = theta;
