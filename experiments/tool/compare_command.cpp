@@ -42,6 +42,7 @@
 #include "optdyn/core/text.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "tool/command.hpp"
+#include "tool/shared_fields.hpp"
 
 namespace optdyn::tool {
 namespace {
@@ -114,13 +115,7 @@ nlohmann::ordered_json flow_json(const FlowTrack& f) {
   j["reason"] = f.reason;
   j["t_start"] = f.start_time;
   j["t_reached"] = f.t_reached;
-  j["steps"] = f.stats.steps;
-  j["rejected"] = f.stats.rejected;
-  j["rhs_evaluations"] = f.stats.rhs_evaluations;
-  j["jacobian_products"] = f.stats.jacobian_products;
-  j["jacobians"] = f.stats.jacobians;
-  j["newton_iterations"] = f.stats.newton_iterations;
-  j["linear_iterations"] = f.stats.linear_iterations;
+  add_integration_statistics(j, f.stats);
   j["gradients"] = f.gradients;
   j["hvps"] = f.hvps;
   return j;
@@ -154,13 +149,12 @@ int run_compare(const po::variables_map& vm) {
   const double threshold_given = has_threshold ? vm["threshold"].as<double>() : 0.0;
   if (has_threshold && !(threshold_given >= 0.0 && std::isfinite(threshold_given)))
     throw InputError("--threshold: must be a finite number >= 0");
-  const bool has_bound = vm.count("diverge-above") > 0;
-  if (has_bound && !std::isfinite(vm["diverge-above"].as<double>())) throw InputError("--diverge-above: must be finite");
+  const std::optional<double> bound = finite_option(vm, "diverge-above");
 
   MapFlowSetup setup = resolve_setup(vm);
   setup.steps = steps;
   setup.record_every = every;
-  if (has_bound) setup.diverge_above = vm["diverge-above"].as<double>();
+  if (bound) setup.diverge_above = *bound;
   ObjectivePtr f = make_objective(vm["objective"].as<std::string>());
   const Vec theta0 = initial_point(x0_spec, *f);
   const double threshold = has_threshold ? threshold_given : default_gap_threshold(theta0);

@@ -37,6 +37,7 @@
 //    [, "monitor", "monitor_hvps", "monitor_measurements"]}
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,7 @@
 #include "optdyn/integrators/registry.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "tool/command.hpp"
+#include "tool/shared_fields.hpp"
 #include "tool/trajectory_recorder.hpp"
 
 namespace optdyn::tool {
@@ -81,12 +83,10 @@ int run_flow(const po::variables_map& vm) {
   const std::string out = vm["out"].as<std::string>();
   const double t_end = vm["t-end"].as<double>();
   const bool record_params = vm.count("record-params") > 0;
-  const bool has_bound = vm.count("diverge-above") > 0;
-  const double bound = has_bound ? vm["diverge-above"].as<double>() : 0.0;
   const std::string monitor_spec = vm.count("monitor") ? vm["monitor"].as<std::string>() : std::string();
   if (out.empty()) throw InputError("--out: empty path");
   if (!std::isfinite(t_end)) throw InputError("--t-end: must be finite");
-  if (has_bound && !std::isfinite(bound)) throw InputError("--diverge-above: must be finite");
+  const std::optional<double> bound = finite_option(vm, "diverge-above");
 
   ObjectivePtr f = make_objective(objective_spec);
   FlowPtr flow = make_flow(flow_spec, *f);
@@ -122,10 +122,10 @@ int run_flow(const po::variables_map& vm) {
       reason = "non-finite parameters at t = " + format_number(t);
       return false;
     }
-    if (has_bound) {
-      if (!(loss <= bound)) {
+    if (bound) {
+      if (!(loss <= *bound)) {
         reason = std::isfinite(loss) ? "loss " + harness::format_double(loss) + " above --diverge-above " +
-                                           harness::format_double(bound) + " at t = " + format_number(t)
+                                           harness::format_double(*bound) + " at t = " + format_number(t)
                                      : "non-finite loss at t = " + format_number(t);
         return false;
       }
@@ -155,13 +155,7 @@ int run_flow(const po::variables_map& vm) {
   j["dim"] = f->dim();
   j["state_dim"] = flow->state_dim();
   j["noise_dim"] = flow->noise_dim();
-  j["steps"] = result.stats.steps;
-  j["rejected"] = result.stats.rejected;
-  j["rhs_evaluations"] = result.stats.rhs_evaluations;
-  j["jacobian_products"] = result.stats.jacobian_products;
-  j["jacobians"] = result.stats.jacobians;
-  j["newton_iterations"] = result.stats.newton_iterations;
-  j["linear_iterations"] = result.stats.linear_iterations;
+  add_integration_statistics(j, result.stats);
   j["gradients"] = spent.gradients;
   j["hvps"] = spent.hvps;
   recorder.add_monitor_status(j);

@@ -57,6 +57,7 @@
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "tool/command.hpp"
+#include "tool/shared_fields.hpp"
 #include "tool/trajectory_recorder.hpp"
 
 namespace optdyn::tool {
@@ -76,13 +77,11 @@ int run_run(const po::variables_map& vm) {
   const std::string sampling_text = vm["sampling"].as<std::string>();
   const std::uint64_t seed = harness::parse_uint64(vm["seed"].as<std::string>(), "--seed");
   const bool record_params = vm.count("record-params") > 0;
-  const bool has_bound = vm.count("diverge-above") > 0;
-  const double bound = has_bound ? vm["diverge-above"].as<double>() : 0.0;
   if (out.empty()) throw InputError("--out: empty path");
   if (steps < 0) throw InputError("--steps: must be >= 0, got " + std::to_string(steps));
   if (batch < 0) throw InputError("--batch: must be >= 0 (0 = full batch), got " + std::to_string(batch));
   if (every < 1) throw InputError("--record-every: must be >= 1, got " + std::to_string(every));
-  if (has_bound && !std::isfinite(bound)) throw InputError("--diverge-above: must be finite");
+  const std::optional<double> bound = finite_option(vm, "diverge-above");
   const Sampling sampling = parse_sampling(sampling_text, "--sampling");
   if (sampling == Sampling::replacement && static_cast<double>(batch) > kMaxDataDoubles)
     throw InputError("--batch: " + std::to_string(batch) + " indices drawn with replacement need " +
@@ -131,14 +130,14 @@ int run_run(const po::variables_map& vm) {
     if (!theta.allFinite()) {
       status = "diverged";
       reason = "non-finite parameters";
-    } else if (has_bound) {
+    } else if (bound) {
       const double loss = f->value(theta);
       if (!std::isfinite(loss)) {
         status = "diverged";
         reason = "non-finite loss";
-      } else if (loss > bound) {
+      } else if (loss > *bound) {
         status = "diverged";
-        reason = "loss " + harness::format_double(loss) + " above --diverge-above " + harness::format_double(bound);
+        reason = "loss " + harness::format_double(loss) + " above --diverge-above " + harness::format_double(*bound);
       }
     }
     if (status != "ok" || k % every == 0 || k == steps) record(k);

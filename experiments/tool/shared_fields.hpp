@@ -1,0 +1,21 @@
+#pragma once
+// What several subcommands share besides the trajectory rows (trajectory_recorder.hpp): an
+// optional finite-number option (--diverge-above of run, flow and compare) and the
+// integrator's statistics in the status files of flow and compare.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "optdyn/integrators/integrator.hpp"
+#include "tool/command.hpp"
+
+namespace optdyn::tool {
+
+// The value of option --NAME when given; InputError "--NAME: must be finite" when it is not.
+std::optional<double> finite_option(const po::variables_map& vm, const std::string& name);
+
+// Appends, in this order: "steps", "rejected", "rhs_evaluations", "jacobian_products",
+// "jacobians", "newton_iterations", "linear_iterations" (integrator.hpp, IntegrationStats).
+void add_integration_statistics(nlohmann::ordered_json& status, const IntegrationStats& stats);
+
+}  // namespace optdyn::tool
