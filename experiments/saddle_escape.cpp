@@ -18,7 +18,8 @@
 //   gd lr=η; momentum (classic v = μv + ηg) lr=η(1−μ), μ=0.9; adam lr=`adam_lr`; newton (full
 //   step, dense); damped_newton damping=`damping`; saddle_free_newton mode=exact and
 //   mode=krylov,k=`krylov_k` (damping by its grid search); parabola_regression lr=0.5,
-//   fallback_lr=η; tonga damping=λ_T=0.01, lr=ηλ_T (near a saddle, where ‖g‖² ≪ λ_T, its step is
+//   fallback_lr=η, per coordinate and (parabola_subspace) mode=subspace,d=4 (V grown from the
+//   first gradients, diagonalised every 10 steps, GD with η outside V); tonga damping=λ_T=0.01, lr=ηλ_T (near a saddle, where ‖g‖² ≪ λ_T, its step is
 //   ≈ −η g: TONGA is built for noisy gradients; on this deterministic oracle it is a
 //   normalised-gradient method far from critical points and GD near them).
 //
@@ -148,6 +149,7 @@ std::vector<Method> methods(const Spec& p, const Problem& pr) {
       {"sfn_exact", "saddle_free_newton:mode=exact"},
       {"sfn_krylov", "saddle_free_newton:mode=krylov,k=" + std::to_string(k)},
       {"parabola_regression", "parabola_regression:lr=0.5,fallback_lr=" + num(eta)},
+      {"parabola_subspace", "parabola_regression:mode=subspace,d=4,lr=0.5,fallback_lr=" + num(eta)},
       {"tonga", "tonga:lr=" + num(eta * tonga_damping) + ",damping=" + num(tonga_damping)},
   };
 }
