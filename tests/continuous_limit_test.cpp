@@ -19,6 +19,7 @@
 #include "optdyn/objectives/quadratic.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "support/fits.hpp"
 
 using namespace optdyn;
 
@@ -55,21 +56,7 @@ std::vector<Vec> iterates(const std::string& optimizer, const Objective& f, cons
   return out;
 }
 
-// Least-squares slope of log(gap) against log(step).
-double slope(const std::vector<double>& steps, const std::vector<double>& gaps) {
-  double mx = 0, my = 0;
-  const double n = static_cast<double>(steps.size());
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    mx += std::log(steps[i]) / n;
-    my += std::log(gaps[i]) / n;
-  }
-  double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    sxy += (std::log(steps[i]) - mx) * (std::log(gaps[i]) - my);
-    sxx += (std::log(steps[i]) - mx) * (std::log(steps[i]) - mx);
-  }
-  return sxy / sxx;
-}
+using optdyn::testing::loglog_slope;
 
 double key(const std::string& spec, const char* name) { return Spec::parse(spec, "flow").real(name); }
 
@@ -238,8 +225,8 @@ BOOST_AUTO_TEST_CASE(modified_flow_rate_on_a_one_dimensional_quadratic) {
     gradient_gaps.push_back(std::abs(rho - lambda));
     BOOST_TEST(std::abs(rho - rate) / (lambda * h * h * lambda * lambda / 3) - 1 < 0.1, "h " << h);
   }
-  BOOST_TEST(std::abs(slope(hs, modified_gaps) - 2) < 0.1);
-  BOOST_TEST(std::abs(slope(hs, gradient_gaps) - 1) < 0.1);
+  BOOST_TEST(std::abs(loglog_slope(hs, modified_gaps) - 2) < 0.1);
+  BOOST_TEST(std::abs(loglog_slope(hs, gradient_gaps) - 1) < 0.1);
 }
 
 // On Rosenbrock (nonlinear), GD at T = 1 against gradient flow (gap O(η)) and the modified
@@ -257,7 +244,7 @@ BOOST_AUTO_TEST_CASE(gd_follows_gradient_flow_to_first_and_modified_flow_to_seco
     gf_gaps.push_back((theta - flow_path(c.flow, *f, theta0, {T}).back()).norm());
     mod_gaps.push_back((theta - flow_path(c.modified_flow, *f, theta0, {T}).back()).norm());
   }
-  const double s1 = slope(etas, gf_gaps), s2 = slope(etas, mod_gaps);
+  const double s1 = loglog_slope(etas, gf_gaps), s2 = loglog_slope(etas, mod_gaps);
   std::cout << "GD vs gradient flow slope " << s1 << ", vs modified flow slope " << s2 << " (gaps at η = 1/800: "
             << gf_gaps.back() << ", " << mod_gaps.back() << ")\n";
   BOOST_TEST(std::abs(s1 - 1) < 0.15);
@@ -280,7 +267,7 @@ BOOST_AUTO_TEST_CASE(momentum_follows_heavy_ball_to_second_order) {
     hb_gaps.push_back((theta - flow_path(c.flow, *f, theta0, {T}).back()).norm());
     gf_gaps.push_back((theta - flow_path("gradient", *f, theta0, {T / (1 - mu)}).back()).norm());
   }
-  const double s_hb = slope(etas, hb_gaps), s_gf = slope(etas, gf_gaps);
+  const double s_hb = loglog_slope(etas, hb_gaps), s_gf = loglog_slope(etas, gf_gaps);
   std::cout << "momentum (μ = 0.5) vs heavy-ball ODE slope " << s_hb << ", vs rescaled gradient flow slope " << s_gf
             << " (gaps at η = 1/3200: " << hb_gaps.back() << ", " << gf_gaps.back() << ")\n";
   BOOST_TEST(std::abs(s_hb - 2) < 0.2);
@@ -320,10 +307,10 @@ BOOST_AUTO_TEST_CASE(nesterov_follows_the_high_resolution_ode) {
     ss.push_back(s);
   }
   std::cout << "Nesterov vs NAG-SC ODE at T = 2, s = 1/400 … 1/25600: Sutskever gaps " << gaps[0] << " … " << gaps[3]
-            << " (slope in s " << slope(ss, gaps) << "), torch gaps " << torch_gaps[0] << " … " << torch_gaps[3]
-            << " (slope " << slope(ss, torch_gaps) << "), paper start at the smallest s " << paper_gap << "\n";
-  BOOST_TEST(slope(ss, gaps) > 0.6);
-  BOOST_TEST(slope(ss, torch_gaps) > 0.6);
+            << " (slope in s " << loglog_slope(ss, gaps) << "), torch gaps " << torch_gaps[0] << " … " << torch_gaps[3]
+            << " (slope " << loglog_slope(ss, torch_gaps) << "), paper start at the smallest s " << paper_gap << "\n";
+  BOOST_TEST(loglog_slope(ss, gaps) > 0.6);
+  BOOST_TEST(loglog_slope(ss, torch_gaps) > 0.6);
   BOOST_TEST(gaps.back() < paper_gap / 5);
 }
 
@@ -367,7 +354,7 @@ BOOST_AUTO_TEST_CASE(nesterov_ode_rate_bound_and_sbc_iterates) {
   for (std::size_t i = 1; i < gaps.size(); ++i) BOOST_TEST(gaps[i] < gaps[i - 1]);
   // The gap is O(√s) (one time step √s of the clock t = k√s): slope ½ in s. A clock shifted
   // by one step or a wrong time map would leave an O(1) gap or a different slope.
-  BOOST_TEST(std::abs(slope(ss, gaps) - 0.5) < 0.1);
+  BOOST_TEST(std::abs(loglog_slope(ss, gaps) - 0.5) < 0.1);
 }
 
 // Adam and RMSprop with a = (1−β₁)/lr and b = (1−β₂)/lr held fixed (β → 1 as lr → 0, Barakat &
@@ -392,7 +379,7 @@ BOOST_AUTO_TEST_CASE(adaptive_methods_follow_their_odes) {
       lrs.push_back(lr);
       gaps.push_back((theta - flow_path(c.flow, *f, theta0, {c.time_at_step(n)}, "dopri5:rtol=1e-10,atol=1e-12").back()).norm());
     }
-    const double s = slope(lrs, gaps);
+    const double s = loglog_slope(lrs, gaps);
     std::cout << (adam ? "Adam" : "RMSprop") << " vs ODE at T = 1: gaps " << gaps[0] << " " << gaps[1] << " " << gaps[2]
               << ", slope " << s << "\n";
     BOOST_TEST(std::abs(s - (adam ? 1.0 : 0.5)) < 0.15, (adam ? "adam" : "rmsprop"));

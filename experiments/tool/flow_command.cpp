@@ -123,7 +123,7 @@ int run_flow(const po::variables_map& vm) {
       return false;
     }
     if (bound) {
-      if (!(loss <= *bound)) {
+      if (!(loss <= *bound) || !std::isfinite(loss)) {  // −∞ too: not a number a run can continue from
         reason = std::isfinite(loss) ? "loss " + harness::format_double(loss) + " above --diverge-above " +
                                            harness::format_double(*bound) + " at t = " + format_number(t)
                                      : "non-finite loss at t = " + format_number(t);
