@@ -130,6 +130,10 @@ base=(--objective "quadratic:eigs=1/2" --steps 3 --out "$WORK/bad.csv")
 check_bad "'learning_rate'" "${base[@]}" --optimizer "adam:learning_rate=1"
 check_bad "'beta1'" "${base[@]}" --optimizer "adam:beta1=abc"
 check_bad "budget" --objective "quadratic:eigs=1/2" --out "$WORK/bad.csv" --optimizer gd --steps 10000000000 --record-every 10000000000
+check_bad "full-batch" --objective "least_squares:n=20,dim=5" --out "$WORK/bad.csv" --optimizer bfgs --batch 4 --steps 3
+check_bad "'solver'" --objective "rosenbrock:dim=100000" --out "$WORK/bad.csv" --optimizer "newton:solver=dense" --steps 1
+check_bad "'mode'" --objective "rosenbrock:dim=100000" --out "$WORK/bad.csv" --optimizer saddle_free_newton --steps 1
+check_bad "'ridge'" --objective "quadratic:eigs=1/2" --out "$WORK/bad.csv" --optimizer "parabola_regression:ridge=nan" --steps 1
 check_bad "'max'" "${base[@]}" --optimizer "gd|clip_norm:max=-1"
 check_bad "no_such" "${base[@]}" --optimizer "no_such"
 check_bad "convention" "${base[@]}" --optimizer "rmsprop:convention=keras"

@@ -97,6 +97,7 @@ int run_run(const po::variables_map& vm) {
     throw InputError("--batch: objective '" + f->spec() + "' is not a finite sum (use --batch 0)");
   ObjectiveOracle oracle(*f, batch, sampling, seed);
   optimizer->reset(dim);
+  optimizer->check_oracle(oracle);  // e.g. bfgs with --batch: exit 2 before any output
 
   bool averaged = false;
   for (const StateView& view : optimizer->state()) averaged = averaged || view.name == "average";

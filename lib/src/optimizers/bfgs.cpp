@@ -27,6 +27,7 @@
 // at the accepted point is reused by the next step). No schedules, no gradient modifiers.
 #include <cmath>
 
+#include "optdyn/core/budget.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "quasi_newton.hpp"
 
@@ -39,6 +40,9 @@ class Bfgs final : public QuasiNewton {
 
  protected:
   void reset_curvature(Index dim) override {
+    // H is dense D × D (8D² bytes, O(D²) per step): within the data budget, else lbfgs.
+    check_doubles(static_cast<double>(dim) * static_cast<double>(dim), "optimizer 'bfgs': ", "dimension",
+                  "the dense inverse Hessian (use lbfgs)");
     h_storage_.setZero(dim * dim);
     forget();
     updated_ = false;

@@ -28,6 +28,7 @@
 
 #include "optdyn/core/rng.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "symmetric_solve.hpp"
 
 namespace optdyn {
 namespace {
@@ -40,7 +41,10 @@ class BlockCoordinateDescent : public Optimizer {
         random_(s.choice("rule", {"cyclic", "random"}) == "random"),
         exact_(s.choice("update", {"exact", "gradient"}) == "exact"),
         seed_(s.seed("seed")),
-        rng_(seed_) {}
+        rng_(seed_) {
+    if (exact_ && block_ > detail::kMaxDenseDimension)  // H_BB is formed and factored densely
+      detail::check_dense_dimension("block_coordinate_descent", "block", block_, "use a smaller block or update=gradient");
+  }
 
  protected:
   void reset_state(Index) override {

@@ -39,7 +39,7 @@ class LevenbergMarquardt final : public Optimizer {
   explicit LevenbergMarquardt(const Spec& s)
       : Optimizer(s.canonical(), 1.0),
         lambda0_(s.positive("lambda0")),
-        nu_(s.real_above("nu", 1.0, 1e300)),
+        nu_(s.real_above("nu", 1.0, 1e3)),  // larger factors over- or underflow λ within a few tries
         marquardt_rule_(s.choice("rule", {"simple", "marquardt"}) == "marquardt"),
         jacobian_scaling_(s.choice("scaling", {"identity", "jacobian"}) == "jacobian"),
         max_retries_(static_cast<int>(s.integer("max_retries", 1, 1000))),
@@ -48,7 +48,11 @@ class LevenbergMarquardt final : public Optimizer {
   }
 
  protected:
-  void reset_state(Index) override { lambda_.setConstant(1, lambda0_); }
+  void reset_state(Index dim) override {
+    if (solve_.resolve(dim) == detail::SolverKind::dense)
+      detail::check_dense_dimension("levenberg_marquardt", "solver", dim, "use solver=cg (matrix-free J·v, Jᵀ·u)");
+    lambda_.setConstant(1, lambda0_);
+  }
   std::vector<OracleAccess> required_access() const override {
     return {OracleAccess::least_squares, OracleAccess::value};
   }

@@ -32,7 +32,7 @@ class LinearCg final : public Optimizer {
     p_.setZero(dim);
     r_.setZero(dim);
   }
-  std::vector<OracleAccess> required_access() const override { return {OracleAccess::hessian_vector}; }
+  std::vector<OracleAccess> required_access() const override { return {OracleAccess::hessian_vector, OracleAccess::full_batch}; }
   bool accepts_transformed_gradient() const override { return false; }
   bool uses_step_size() const override { return false; }
 

@@ -18,13 +18,17 @@ void Optimizer::reset(Index dim) {
   for (auto& m : modifiers_) m->reset(dim);
 }
 
+void Optimizer::check_oracle(const Oracle& oracle) const {
+  for (const OracleAccess a : required_access()) oracle.require(a, name());
+}
+
 void Optimizer::step(Vec& theta, Oracle& oracle) {
   if (dim_ < 0) throw std::logic_error("Optimizer::step before reset(dim)");
   if (theta.size() != dim_ || oracle.dim() != dim_)
     throw InputError("optimizer '" + core_spec_ + "': reset for dimension " + std::to_string(dim_) +
                      ", got θ of dimension " + std::to_string(theta.size()) + " and an oracle of dimension " +
                      std::to_string(oracle.dim()));
-  for (const OracleAccess a : required_access()) oracle.require(a, name());
+  check_oracle(oracle);
   ++t_;
   double factor = 1.0;
   for (const auto& m : modifiers_) factor *= m->lr_factor(t_);

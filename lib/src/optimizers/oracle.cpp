@@ -15,6 +15,7 @@ std::string access_name(OracleAccess a) {
     case OracleAccess::least_squares: return "least-squares access (residuals, J·v, Jᵀ·u)";
     case OracleAccess::fisher: return "Fisher-vector products (a probabilistic objective)";
     case OracleAccess::dense_layers: return "dense-layer statistics (an mlp-type objective)";
+    case OracleAccess::full_batch: return "full-batch gradients (one function at every step)";
   }
   return "?";
 }
@@ -141,6 +142,9 @@ std::string ObjectiveOracle::missing(OracleAccess access) const {
       return "objective '" + f_.spec() + "' is not a stack of dense layers";
     return {};
   }
+  if (access == OracleAccess::full_batch)
+    return sampler_ ? "its secant pairs / conjugate directions mix gradients of different minibatches (run with --batch 0)"
+                    : std::string{};
   if (access != OracleAccess::least_squares) return {};
   if (!f_.least_squares()) return "objective '" + f_.spec() + "' is not a least-squares objective F = ½‖r‖²";
   if (sampler_) return "least-squares access is full batch only (run without a minibatch size)";

@@ -486,6 +486,10 @@ OptimizerEntry parabola_regression_entry() {
             "subspace: every R steps replace the weakest direction by the gradient's residual outside V (0 = off)"},
            {"weak", "curvature", "subspace: weakest direction = smallest |λ_i| (curvature) or var_w(a_i) (variance)"}},
           [](const Spec& s) -> OptimizerPtr {
+            // The subspace keys are checked in both modes (a bad value is an error even where
+            // mode=diagonal ignores it); a spec cannot tell a given key from its default, so
+            // `d=3` without mode=subspace stays the diagonal mode (the help says so).
+            SubspaceParabolaRegression checked(s);
             if (s.choice("mode", {"diagonal", "subspace"}) == "subspace")
               return std::make_unique<SubspaceParabolaRegression>(s);
             return std::make_unique<DiagonalParabolaRegression>(s);

@@ -20,15 +20,17 @@
 namespace optdyn {
 
 // An optimizer whose step length comes from a line search on F (no lr, no modifiers that
-// transform g). Keys: line_search (strong_wolfe | exact_quadratic), c1, c2.
+// transform g) and whose directions combine gradients of successive steps (secant pairs,
+// conjugacy): full batch only. Keys: line_search (strong_wolfe | exact_quadratic), c1, c2.
 class LineSearchMethod : public Optimizer {
  protected:
   explicit LineSearchMethod(const Spec& s)
       : Optimizer(s.canonical(), 1.0), search_(line_search_options(s, {"strong_wolfe", "exact_quadratic"})) {}
 
   std::vector<OracleAccess> required_access() const override {
-    if (search_.kind == LineSearchKind::exact_quadratic) return {OracleAccess::value, OracleAccess::hessian_vector};
-    return {OracleAccess::value};
+    if (search_.kind == LineSearchKind::exact_quadratic)
+      return {OracleAccess::value, OracleAccess::hessian_vector, OracleAccess::full_batch};
+    return {OracleAccess::value, OracleAccess::full_batch};
   }
   bool accepts_transformed_gradient() const override { return false; }
   bool uses_step_size() const override { return false; }

@@ -36,6 +36,7 @@
 #include "optdyn/core/error.hpp"
 #include "optdyn/linalg/lanczos.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "symmetric_solve.hpp"
 
 namespace optdyn {
 namespace {
@@ -57,6 +58,8 @@ class SaddleFreeNewton final : public Optimizer {
 
  protected:
   void reset_state(Index dim) override {
+    if (!krylov_)
+      detail::check_dense_dimension("saddle_free_newton", "mode", dim, "use mode=krylov (k Lanczos vectors)");
     direction_.setZero(dim);
     chosen_damping_.setZero(1);
     basis_.resize(0, 0);

@@ -4,6 +4,10 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <algorithm>
+#include <string>
+
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/text.hpp"
 
 namespace optdyn::detail {
 
@@ -18,7 +22,7 @@ SolveOptions solve_options(const Spec& s, std::initializer_list<std::string_view
   o.kind = k == "dense" ? SolverKind::dense : k == "cg" ? SolverKind::cg : k == "minres" ? SolverKind::minres : SolverKind::automatic;
   o.tol = s.real_above("tol", 0.0, 1.0);
   o.max_iterations = s.integer("max_iterations", 0, 1L << 40);
-  o.dense_max = s.integer("dense_max", 0, 20000);
+  o.dense_max = s.integer("dense_max", 0, kMaxDenseDimension);
   return o;
 }
 
@@ -47,6 +51,15 @@ SolveReport solve_krylov(SolverKind kind, const LinearOperator& A, const Vec& b,
   SolveReport report;
   report.krylov = kind == SolverKind::cg ? conjugate_gradient(A, b, x, k) : minres(A, b, x, k);
   return report;
+}
+
+void check_dense_dimension(std::string_view who, std::string_view key, Index dim, std::string_view alternative) {
+  if (dim <= kMaxDenseDimension) return;
+  const double gib = 8.0 * static_cast<double>(dim) * static_cast<double>(dim) / (1024.0 * 1024.0 * 1024.0);
+  throw InputError("optimizer '" + std::string(who) + "': key '" + std::string(key) + "': a dense " +
+                   std::to_string(dim) + " x " + std::to_string(dim) + " matrix (" + format_number(gib, 3) +
+                   " GiB, O(D^3) per step) is beyond the limit D <= " + std::to_string(kMaxDenseDimension) + "; " +
+                   std::string(alternative));
 }
 
 }  // namespace optdyn::detail

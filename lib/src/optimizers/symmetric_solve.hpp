@@ -40,6 +40,12 @@ struct SolveReport {
 
 SolveOptions solve_options(const Spec& s, std::initializer_list<std::string_view> allowed = {"auto", "dense", "cg", "minres"});
 
+// The largest D for which a method forms and factors a dense D × D matrix (O(D³) flops and
+// 8D² bytes per step: 5000 is ~1e11 flops and 200 MB), as `optdyn eval --hessian`.
+inline constexpr Index kMaxDenseDimension = 5000;
+// InputError "optimizer 'who': key 'key': ..." when dim > kMaxDenseDimension.
+void check_dense_dimension(std::string_view who, std::string_view key, Index dim, std::string_view alternative);
+
 // Dense: x = A⁻¹b (pseudo-inverse fallback as above).
 SolveReport solve_dense(const Mat& A, const Vec& b, Vec& x);
 // Krylov (cg or minres) on the products v ↦ A v.

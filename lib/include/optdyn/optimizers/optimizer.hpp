@@ -48,6 +48,9 @@ class Optimizer {
   void reset(Index dim);
   // One step: θ ← Φ(θ). Calls the oracle once (or as many times as the method needs).
   void step(Vec& theta, Oracle& oracle);
+  // InputError naming this optimizer when `oracle` lacks an access it needs (step() checks
+  // the same every step; front ends call this first, before writing any output).
+  void check_oracle(const Oracle& oracle) const;
 
   std::uint64_t steps() const { return t_; }
   Index dim() const { return dim_; }

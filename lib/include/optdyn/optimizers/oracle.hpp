@@ -49,7 +49,9 @@
 namespace optdyn {
 
 // What an optimizer may ask of an oracle beyond gradients.
-enum class OracleAccess { value, hessian_vector, hessian, least_squares, fisher, dense_layers };
+// full_batch: every gradient is of the same function (no minibatches) — what secant pairs
+// (BFGS, L-BFGS) and conjugacy (linear and nonlinear CG) assume.
+enum class OracleAccess { value, hessian_vector, hessian, least_squares, fisher, dense_layers, full_batch };
 
 class Oracle {
  public:
