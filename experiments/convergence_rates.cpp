@@ -75,7 +75,7 @@ Settings read_settings(const Spec& p) {
   s.dim = p.integer("dim", 2, 5000);
   s.kappas = p.real_list("kappas", '/');
   for (double k : s.kappas)
-    if (!(k >= 1.0 && k <= 1e8)) throw InputError(kPrefix + "key 'kappas': " + format_number(k) + " is outside [1, 1e8]");
+    if (!(k >= 2.0 && k <= 1e8)) throw InputError(kPrefix + "key 'kappas': " + format_number(k) + " is outside [2, 1e8]");
   s.tolerance = p.real("tolerance", 1e-14, 0.1);
   s.max_steps = p.integer("max_steps", 10, 100'000'000);
   s.worst_dim = p.integer("worst_dim", 3, 10'000'000);
@@ -90,6 +90,9 @@ Settings read_settings(const Spec& p) {
   s.sgd_noise = p.real("sgd_noise", 0.0, 1e6);
   s.sgd_lr = p.positive("sgd_lr");
   s.sgd_average_start = p.integer("sgd_average_start", 0, 1L << 40);
+  if (2 * s.sgd_average_start > s.sgd_steps)  // the averaged runs' fit window lies after the start
+    throw InputError(kPrefix + "key 'sgd_average_start': " + std::to_string(s.sgd_average_start) +
+                     " must be at most half of sgd_steps = " + std::to_string(s.sgd_steps));
   return s;
 }
 
@@ -226,15 +229,32 @@ struct SgdRun {
   double predicted_exponent;
 };
 
-void part_sgd(Experiment& ex, const Settings& s) {
+// The noisy least-squares problem of part 3, its minimiser and curvature range; InputError
+// naming sgd_lr when the step is beyond 2/L (even the noiseless iteration diverges). body()
+// calls it before part 1 writes anything.
+struct SgdProblem {
+  ObjectivePtr f;
+  Vec star;
+  CurvatureRange range;
+};
+
+SgdProblem sgd_problem(const Experiment& ex, const Settings& s) {
   const std::uint64_t seed = Rng::derived(ex.seed(), 1).bits() >> 11;
-  ObjectivePtr f = make_objective("least_squares:n=" + std::to_string(s.sgd_n) + ",dim=" + std::to_string(s.sgd_dim) +
-                                  ",kappa=" + cell(s.sgd_kappa) + ",noise=" + cell(s.sgd_noise) +
-                                  ",seed=" + std::to_string(seed));
-  const auto& ls = dynamic_cast<const LeastSquares&>(*f);
-  const Vec star = ls.solution();
-  const double f_star = f->value(star);
-  const CurvatureRange range = curvature_range(*f, star);
+  SgdProblem pr;
+  pr.f = make_objective("least_squares:n=" + std::to_string(s.sgd_n) + ",dim=" + std::to_string(s.sgd_dim) +
+                        ",kappa=" + cell(s.sgd_kappa) + ",noise=" + cell(s.sgd_noise) + ",seed=" + std::to_string(seed));
+  pr.star = dynamic_cast<const LeastSquares&>(*pr.f).solution();
+  pr.range = curvature_range(*pr.f, pr.star);
+  if (!(s.sgd_lr * pr.range.L < 2.0))
+    throw InputError(kPrefix + "key 'sgd_lr': " + format_number(s.sgd_lr) + " must be below 2/L = " +
+                     format_number(2.0 / pr.range.L, 6));
+  return pr;
+}
+
+void part_sgd(Experiment& ex, const Settings& s, const SgdProblem& pr) {
+  const ObjectivePtr& f = pr.f;
+  const double f_star = f->value(pr.star);
+  const CurvatureRange& range = pr.range;
   const double t0 = 2.0 / (s.sgd_lr * range.mu);  // η_t ≈ η t₀/t = 2/(μt)
   ex.note("sgd_mu", format_number(range.mu, 8));
   ex.note("sgd_L", format_number(range.L, 8));
@@ -271,16 +291,24 @@ void part_sgd(Experiment& ex, const Settings& s) {
       }
       progress.advance();
     }
+    // The averaged iterate's 1/τ law counts τ from the start of averaging (the average of
+    // θ_start..θ_t), so averaged runs are fitted against τ = t − start; others against t.
+    // Window: the last 90% of the (log-spaced) run, τ ∈ [(T − origin)/10, T − origin].
+    const long origin = run.averaged ? s.sgd_average_start : 0;
+    const long from = origin + (s.sgd_steps - origin) / 10;
     std::vector<double> t_fit, y_fit;
     for (std::size_t j = 0; j < record.size(); ++j) {
       double mean = 0.0;
       for (double g : gaps[j]) mean += g / static_cast<double>(gaps[j].size());
       out.row({run.name, static_cast<long long>(record[j]), mean, *std::min_element(gaps[j].begin(), gaps[j].end()),
                *std::max_element(gaps[j].begin(), gaps[j].end()), lrs[j]});
-      if (record[j] >= s.sgd_steps / 10 && mean > 0) t_fit.push_back(static_cast<double>(record[j])), y_fit.push_back(mean);
+      if (record[j] >= from && record[j] > origin && mean > 0) {
+        t_fit.push_back(static_cast<double>(record[j] - origin));
+        y_fit.push_back(mean);
+      }
     }
     const PowerLawFit p = fit_power_law(t_fit, y_fit);
-    fits.row({run.name, static_cast<long long>(s.sgd_steps / 10), static_cast<long long>(s.sgd_steps), p.exponent,
+    fits.row({run.name, static_cast<long long>(from), static_cast<long long>(s.sgd_steps), p.exponent,
               p.exponent_low, p.exponent_high, run.predicted_exponent});
     ex.note("sgd_exponent_" + run.name, format_number(p.exponent, 6));
   }
@@ -289,9 +317,10 @@ void part_sgd(Experiment& ex, const Settings& s) {
 
 void body(Experiment& ex) {
   const Settings s = read_settings(ex.params());
+  const SgdProblem sgd = sgd_problem(ex, s);  // every input checked before any output
   part_linear(ex, s);
   part_sublinear(ex, s);
-  part_sgd(ex, s);
+  part_sgd(ex, s, sgd);
 }
 
 }  // namespace

@@ -65,6 +65,9 @@ constexpr std::uint64_t kPerturbationStream = 7;
 constexpr int kMaxSaddleSeeds = 50;
 constexpr int kNewtonSteps = 200;
 constexpr double kCriticalGradient = 1e-10;
+// The largest D of either problem: every recorded step computes the dense spectrum, and
+// exact saddle-free Newton eigendecomposes the Hessian (O(D³) each).
+constexpr Index kMaxDenseDim = 400;
 
 struct Problem {
   std::string name, spec;
@@ -89,8 +92,13 @@ Problem mlp_saddle(const Spec& p, Experiment& ex) {
   Problem pr;
   pr.name = "mlp";
   pr.spec = "mlp:widths=" + p.text("mlp_widths") + ",act=tanh,loss=mse,data=teacher-mlp,teacher_widths=" +
-            p.text("mlp_teacher_widths") + ",n=" + std::to_string(p.integer("mlp_n", 1, 100000)) + ",data_seed=1";
+            p.text("mlp_teacher_widths") + ",n=" + std::to_string(p.integer("mlp_n", 1, 10000)) + ",data_seed=1";
   pr.objective = make_objective(pr.spec);
+  // Every recorded step measures the dense spectrum and exact saddle-free Newton
+  // eigendecomposes H: keep D small enough for O(D³) per step.
+  if (pr.objective->dim() > kMaxDenseDim)
+    throw InputError(kPrefix + "key 'mlp_widths': the network has " + std::to_string(pr.objective->dim()) +
+                     " parameters, more than " + std::to_string(kMaxDenseDim) + " (dense spectra every step)");
   const long first = p.integer("mlp_seed", 0, 1L << 40);
   const double gain = p.positive("mlp_init_gain");
   const double min_negative = p.real("mlp_min_negative", 0.0, 1.0);
@@ -126,7 +134,7 @@ Problem mlp_saddle(const Spec& p, Experiment& ex) {
 Problem plateau_saddle(const Spec& p) {
   Problem pr;
   pr.name = "plateau";
-  const Index d = p.integer("plateau_dim", 2, 100000);
+  const Index d = p.integer("plateau_dim", 2, kMaxDenseDim);  // dense spectra every step
   pr.spec = "plateau_saddle:dim=" + std::to_string(d) + ",flat=" + std::to_string(d / 2) +
             ",eps=" + harness::format_double(p.real("plateau_eps"));
   pr.objective = make_objective(pr.spec);
@@ -180,7 +188,7 @@ void run_problem(Experiment& ex, CsvWriter& csv, nlohmann::json& wall, const Pro
   Rng rng = Rng::derived(ex.seed(), kPerturbationStream);
   Vec u = rng.normal_vector(pr.saddle.size());
   u /= u.norm();
-  const Vec theta0 = pr.saddle + p.positive("perturbation") * u;
+  const Vec theta0 = pr.saddle + p.real_above("perturbation", 0.0, 1.0) * u;
   ex.note(pr.name + "_spec", pr.spec);
   ex.note(pr.name + "_saddle_loss", format_number(pr.objective->value(pr.saddle), 17));
   ex.note(pr.name + "_saddle_index", format_number(pr.at_saddle.index, 6));

@@ -86,7 +86,7 @@ Settings read_settings(const Spec& p) {
   s.lr = p.positive("lr");
   s.u0 = p.positive("u0");
   s.random_gain = p.positive("random_gain");
-  s.horizon = p.positive("horizon");
+  s.horizon = p.real_above("horizon", 0.0, 100.0);  // × the weakest mode's learning time
   s.record_every = p.integer("record_every", 1, 1L << 30);
   s.integrator = p.text("integrator");
   make_integrator(s.integrator);  // validate early (InputError naming the key)
@@ -177,6 +177,11 @@ void part_one(Experiment& ex, const Settings& s) {
 
   const double s_min = m.s(modes - 1);
   const auto steps = static_cast<long>(std::ceil(s.horizon * two_layer_learning_time(s_min, s.u0, 0.99 * s_min, tau)));
+  // Too few iterations resolve no learning curve (η so large that τ = P/η is below a step);
+  // too many would run for hours.
+  if (steps < 20 || steps > 100'000'000)
+    throw InputError("experiment 'saxe_modes': key 'lr': the run would take " + std::to_string(steps) +
+                     " GD iterations (horizon × the weakest mode's learning time, τ = P/η); keep it in [20, 1e8]");
   ex.note("part1_steps", std::to_string(steps));
 
   CsvWriter& modes_csv = ex.csv("modes.csv", {"mode", "s", "inv_s"});
