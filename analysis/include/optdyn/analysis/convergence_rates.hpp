@@ -94,6 +94,10 @@ struct LinearRateFit {
 };
 // Fits ln y = a + p·t·ln ρ to (t_i, y_i), y_i > 0 (std::invalid_argument otherwise, or with
 // fewer than 3 points). `power` p = 1 for a distance series, 2 for a loss gap.
+// The interval is the ordinary-least-squares (Student-t) interval of the slope: it measures
+// how well one exponential fits the window, treating the residuals as independent noise. On a
+// deterministic run the residuals are a transient (other eigenvalues, Jordan-block factors t),
+// not noise, so the interval can be much narrower than the distance to the asymptotic rate.
 LinearRateFit fit_linear_rate(std::span<const double> t, std::span<const double> y, double power = 1.0,
                               double confidence = 0.95);
 
