@@ -89,3 +89,12 @@ BOOST_AUTO_TEST_CASE(gradient_update_and_random_rule) {
   BOOST_TEST((a.second != c.second));
   BOOST_TEST(relative_error(a.first, dynamic_cast<const Quadratic&>(*f).minimizer()) <= 1e-8);
 }
+
+BOOST_AUTO_TEST_CASE(exact_update_refuses_schedules_and_gradient_modifiers) {
+  // update=exact takes θ_B −= H_BB⁻¹g_B: a schedule would be a silent no-op, weight decay would
+  // change g but not H_BB. The gradient update accepts both.
+  BOOST_CHECK_THROW(make_optimizer("coordinate_descent|cosine:t_max=10"), InputError);
+  BOOST_CHECK_THROW(make_optimizer("block_coordinate_descent:block=2|weight_decay:wd=0.1"), InputError);
+  BOOST_CHECK_NO_THROW(make_optimizer("coordinate_descent:update=gradient|cosine:t_max=10"));
+  BOOST_CHECK_NO_THROW(make_optimizer("block_coordinate_descent:block=2,update=gradient|weight_decay:wd=0.1"));
+}

@@ -105,21 +105,21 @@ double Spec::real(std::string_view key) const {
 double Spec::real(std::string_view key, double lo, double hi) const {
   const double x = real(key);
   if (!(x >= lo && x <= hi))
-    fail(key, require(key) + " is outside [" + format_number(lo) + ", " + format_number(hi) + "]");
+    fail(key, require(key) + " is outside [" + format_number(lo, 15) + ", " + format_number(hi, 15) + "]");
   return x;
 }
 
 double Spec::real_below(std::string_view key, double lo, double hi) const {
   const double x = real(key);
   if (!(x >= lo && x < hi))
-    fail(key, require(key) + " is outside [" + format_number(lo) + ", " + format_number(hi) + ")");
+    fail(key, require(key) + " is outside [" + format_number(lo, 15) + ", " + format_number(hi, 15) + ")");
   return x;
 }
 
 double Spec::real_above(std::string_view key, double lo, double hi) const {
   const double x = real(key);
   if (!(x > lo && x <= hi))
-    fail(key, require(key) + " is outside (" + format_number(lo) + ", " + format_number(hi) + "]");
+    fail(key, require(key) + " is outside (" + format_number(lo, 15) + ", " + format_number(hi, 15) + "]");
   return x;
 }
 

@@ -52,6 +52,11 @@ class BlockCoordinateDescent : public Optimizer {
     next_ = 0;
     rng_ = Rng(seed_);
   }
+  // The exact block step θ_B −= H_BB⁻¹g_B has no step size (a schedule would be a silent
+  // no-op) and pairs g with the objective's own H_BB (a modified g, e.g. weight decay, would
+  // not be matched by H_BB): both are refused for update=exact.
+  bool uses_step_size() const override { return !exact_; }
+  bool accepts_transformed_gradient() const override { return !exact_; }
   std::vector<OracleAccess> required_access() const override {
     if (exact_) return {OracleAccess::hessian_vector};
     return {};

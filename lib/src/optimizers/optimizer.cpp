@@ -101,7 +101,7 @@ const Vec& Optimizer::state(std::string_view name) const {
 void Optimizer::add_modifier(ModifierPtr modifier) {
   if (modifier->transforms_gradient() && !accepts_transformed_gradient())
     throw InputError("optimizer '" + name() + "': modifier '" + modifier->spec() +
-                     "' changes the gradient, which this method's line search or secant pairs would not see");
+                     "' changes the gradient, which this method's own curvature model (line search, secant pairs, exact solve) would not match");
   // A schedule is a modifier whose factor differs from 1 at some step; probe a few steps
   // (every schedule in schedules.cpp differs from 1 at one of them; step() checks again).
   if (!uses_step_size())
