@@ -5,6 +5,8 @@
 #define BOOST_TEST_MODULE continuous_limit
 #include <boost/test/unit_test.hpp>
 
+#include <Eigen/Eigenvalues>
+
 #include <cmath>
 #include <iostream>
 #include <string>
@@ -17,6 +19,7 @@
 #include "optdyn/flows/registry.hpp"
 #include "optdyn/integrators/registry.hpp"
 #include "optdyn/objectives/quadratic.hpp"
+#include "optdyn/objectives/least_squares.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "support/fits.hpp"
@@ -383,5 +386,71 @@ BOOST_AUTO_TEST_CASE(adaptive_methods_follow_their_odes) {
     std::cout << (adam ? "Adam" : "RMSprop") << " vs ODE at T = 1: gaps " << gaps[0] << " " << gaps[1] << " " << gaps[2]
               << ", slope " << s << "\n";
     BOOST_TEST(std::abs(s - (adam ? 1.0 : 0.5)) < 0.15, (adam ? "adam" : "rmsprop"));
+  }
+}
+
+// Minibatch SGD (batch 1, with replacement) and its SDE limit dX = −∇f dt + (ηΣ/B)^{1/2} dW
+// (Li, Tai & E) have the same stationary covariance near θ*: in A's eigenbasis the Lyapunov
+// equation AX + XA = ηΣ gives X_ij = ηΣ_ij/(λ_i + λ_j) (Σ = covariance of per-sample gradients
+// at θ*, computed here from single-sample gradients; the discrete map's correction is
+// O(ηλ) ≈ 1%). Both long-run sample covariances (seeded, decorrelation time ~1/(ηλ_min)
+// steps) must match it within 15% on the diagonal: a noise scale off by √2 fails.
+BOOST_AUTO_TEST_CASE(sgd_and_its_sde_share_the_stationary_covariance) {
+  ObjectivePtr f = make_objective("least_squares:n=40,dim=2,kappa=4,noise=0.5,seed=3");
+  const Vec star = dynamic_cast<const LeastSquares&>(*f).solution();
+  const Mat A = f->hessian(star);
+  Mat sigma = Mat::Zero(2, 2);
+  for (Index i = 0; i < 40; ++i) {
+    Vec g;
+    const Index batch[] = {i};
+    f->batch_value_and_gradient(star, batch, g);
+    sigma += g * g.transpose() / 40.0;  // ḡ = ∇f(θ*) = 0
+  }
+  const double eta = 0.02;
+  Eigen::SelfAdjointEigenSolver<Mat> eig(A);
+  const Mat Q = eig.eigenvectors();
+  const Mat s = Q.transpose() * sigma * Q;
+  Mat x(2, 2);
+  for (int i = 0; i < 2; ++i)
+    for (int j = 0; j < 2; ++j) x(i, j) = eta * s(i, j) / (eig.eigenvalues()[i] + eig.eigenvalues()[j]);
+  const Mat lyapunov = Q * x * Q.transpose();
+
+  const long burn_in = 5000, samples = 120000;
+  auto covariance_of = [&](const std::vector<Vec>& path) {
+    Mat c = Mat::Zero(2, 2);
+    for (std::size_t k = burn_in; k < path.size(); ++k) c += (path[k] - star) * (path[k] - star).transpose();
+    return Mat(c / static_cast<double>(path.size() - burn_in));
+  };
+  // SGD.
+  std::vector<Vec> sgd_path;
+  {
+    OptimizerPtr opt = make_optimizer("sgd:lr=0.02");
+    opt->reset(2);
+    ObjectiveOracle oracle(*f, 1, Sampling::replacement, 11);
+    Vec theta = star;
+    for (long k = 0; k < burn_in + samples; ++k) {
+      opt->step(theta, oracle);
+      sgd_path.push_back(theta);
+    }
+  }
+  // Its SDE, Euler–Maruyama with h = η (one SGD step per unit of the SDE's clock η).
+  const ContinuousLimit c = stochastic_limit("sgd:lr=0.02", 1);
+  FlowPtr flow = make_flow(c.flow, *f);
+  IntegratorPtr em = make_integrator("euler_maruyama:h=0.02,seed=5");
+  std::vector<double> times;
+  for (long k = 1; k <= burn_in + samples; ++k) times.push_back(c.time_at_step(static_cast<double>(k)));
+  std::vector<Vec> sde_path;
+  Vec z = flow->initial_state(star);
+  const IntegrationResult r = em->integrate(*flow, z, 0.0, times, [&](double, const Vec& state) {
+    sde_path.push_back(state.head(2));
+    return true;
+  });
+  BOOST_REQUIRE(r.status == IntegrationStatus::ok);
+  const Mat sgd_cov = covariance_of(sgd_path), sde_cov = covariance_of(sde_path);
+  std::cout << "stationary variances: Lyapunov " << lyapunov(0, 0) << " " << lyapunov(1, 1) << ", SGD " << sgd_cov(0, 0)
+            << " " << sgd_cov(1, 1) << ", SDE " << sde_cov(0, 0) << " " << sde_cov(1, 1) << "\n";
+  for (int i = 0; i < 2; ++i) {
+    BOOST_TEST(std::abs(sgd_cov(i, i) / lyapunov(i, i) - 1) < 0.15, "SGD " << i);
+    BOOST_TEST(std::abs(sde_cov(i, i) / lyapunov(i, i) - 1) < 0.15, "SDE " << i);
   }
 }
