@@ -22,7 +22,9 @@
 // Start: the explicit Euler predictor u₀ = z_n + c·h·F(z_n, t_n), or z_n when that has the
 // smaller residual; each Newton step is damped
 // by backtracking on ‖r‖ when the full step does not reduce it (far from the solution, e.g.
-// large h on a non-convex f). Stop: ‖r‖ ≤ newton_tol·(1 + ‖z_n‖).
+// large h on a non-convex f). Stop: ‖r‖ ≤ newton_tol·(1 + ‖z_n‖). Each Krylov solve stops at
+// relative residual linear_tol, or (forcing=eisenstat_walker) at an adaptive forcing term.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -41,6 +43,32 @@ struct NewtonOptions {
   long max_newton = 20;
   KrylovOptions krylov;
   LinearSolver solver = LinearSolver::automatic;
+  bool eisenstat_walker = false;  // forcing=eisenstat_walker: adaptive Krylov tolerance
+};
+
+// The forcing term η_k of inexact Newton (the Krylov solve stops at ‖r + Aδ‖ ≤ η_k‖r‖):
+// Eisenstat & Walker 1996 ("Choosing the forcing terms in an inexact Newton method"),
+// choice 2 with γ = 0.9, α = 2: η_k = γ(‖r_k‖/‖r_{k−1}‖)^α, safeguarded by
+// η_k ≥ γη_{k−1}^α when γη_{k−1}^α > 0.1, capped at η_max = 0.9, and never below what the
+// Newton tolerance needs, ½·tolerance/‖r_k‖ (no oversolving in the last step), nor below
+// linear_tol. The first solve uses η₀ = 0.5. Loose solves far from the solution, tight ones
+// near it: the same Newton limit with fewer products.
+struct ForcingTerm {
+  double previous_eta = 0.5, previous_norm = 0.0;
+  double next(long iteration, double norm, double tolerance, double floor) {
+    double eta = 0.5;
+    if (iteration > 0) {
+      const double ratio = norm / previous_norm;
+      eta = 0.9 * ratio * ratio;
+      const double safeguard = 0.9 * previous_eta * previous_eta;
+      if (safeguard > 0.1) eta = std::max(eta, safeguard);
+    }
+    eta = std::min(eta, 0.9);
+    eta = std::max({eta, 0.5 * tolerance / norm, floor});
+    previous_eta = eta;
+    previous_norm = norm;
+    return eta;
+  }
 };
 
 // Smallest damping factor of the backtracking line search before Newton gives up.
@@ -80,6 +108,7 @@ IntegrationStatus newton_krylov(const Flow& flow, const Vec& z, double t, double
   };
   const double tolerance = options.newton_tol * (1.0 + z.norm());
   const std::string where = " at t = " + format_number(tau, 6);
+  ForcingTerm forcing;
   for (long iteration = 0;; ++iteration) {
     if (!std::isfinite(norm)) {
       message = "Newton iterate not finite" + where + " (try a smaller h)";
@@ -94,11 +123,13 @@ IntegrationStatus newton_krylov(const Flow& flow, const Vec& z, double t, double
     }
     delta.setZero(z.size());
     const Vec rhs = -r;
+    KrylovOptions krylov = options.krylov;
+    if (options.eisenstat_walker) krylov.tol = forcing.next(iteration, norm, tolerance, options.krylov.tol);
     KrylovResult k;
     switch (solver) {
-      case LinearSolver::cg: k = conjugate_gradient(newton_matrix, rhs, delta, options.krylov); break;
-      case LinearSolver::minres: k = minres(newton_matrix, rhs, delta, options.krylov); break;
-      default: k = gmres(newton_matrix, rhs, delta, options.krylov); break;
+      case LinearSolver::cg: k = conjugate_gradient(newton_matrix, rhs, delta, krylov); break;
+      case LinearSolver::minres: k = minres(newton_matrix, rhs, delta, krylov); break;
+      default: k = gmres(newton_matrix, rhs, delta, krylov); break;
     }
     stats.linear_iterations += k.products;
     ++stats.newton_iterations;
@@ -131,6 +162,7 @@ class NewtonKrylovIntegrator final : public Integrator {
     options_.max_newton = s.integer("max_newton", 1, 10000);
     options_.krylov.tol = s.positive("linear_tol");
     options_.krylov.max_iterations = s.integer("max_linear", 1, std::numeric_limits<int>::max());
+    options_.eisenstat_walker = s.choice("forcing", {"fixed", "eisenstat_walker"}) == "eisenstat_walker";
     const std::string solver = s.choice("solver", {"auto", "minres", "gmres", "cg"});
     options_.solver = solver == "minres" ? LinearSolver::minres
                       : solver == "gmres" ? LinearSolver::gmres
@@ -180,7 +212,8 @@ std::vector<ParamInfo> newton_krylov_params() {
   return {{"h", "0.01", "step size (record times are hit exactly)"},
           {"newton_tol", "1e-12", "Newton stops when ‖r‖ ≤ newton_tol·(1 + ‖z_n‖)"},
           {"max_newton", "20", "Newton iterations per step before status solver_failed"},
-          {"linear_tol", "1e-8", "relative residual of each Krylov solve"},
+          {"linear_tol", "1e-8", "relative residual of each Krylov solve (forcing=eisenstat_walker: its floor)"},
+          {"forcing", "fixed", "fixed (every solve to linear_tol) | eisenstat_walker (adaptive, Eisenstat & Walker 1996)"},
           {"max_linear", "500", "Jacobian-vector products per Krylov solve"},
           {"solver", "auto", "Krylov method: auto (minres if the Jacobian is symmetric, else gmres)|minres|gmres|cg"}};
 }
