@@ -88,3 +88,10 @@ BOOST_AUTO_TEST_CASE(strong_wolfe_on_rosenbrock_and_restarts) {
     if (!steepest) BOOST_TEST(relative_error(theta, Vec::Ones(2)) <= 1e-6, spec << " " << theta.transpose());
   }
 }
+
+BOOST_AUTO_TEST_CASE(fletcher_reeves_needs_c2_below_one_half) {
+  // N&W Lemma 5.6: FR with strong Wolfe gives descent directions for c₂ < ½ only.
+  BOOST_CHECK_THROW(make_optimizer("nonlinear_cg:beta=fletcher_reeves,c2=0.6"), InputError);
+  BOOST_CHECK_NO_THROW(make_optimizer("nonlinear_cg:beta=fletcher_reeves,c2=0.4"));
+  BOOST_CHECK_NO_THROW(make_optimizer("nonlinear_cg:beta=polak_ribiere_plus,c2=0.6"));
+}

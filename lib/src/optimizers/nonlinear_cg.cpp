@@ -35,6 +35,10 @@ class NonlinearCg final : public LineSearchMethod {
       : LineSearchMethod(s), restart_every_(s.integer("restart", 0, 1L << 40)), powell_(s.real("powell", 0.0, 1.0)) {
     const std::string b = s.choice("beta", {"fletcher_reeves", "polak_ribiere", "polak_ribiere_plus"});
     beta_ = b == "fletcher_reeves" ? Beta::fletcher_reeves : b == "polak_ribiere" ? Beta::polak_ribiere : Beta::polak_ribiere_plus;
+    // FR generates descent directions under the strong Wolfe conditions only for c₂ < ½
+    // (N&W Lemma 5.6); with a larger c₂ the next p may point uphill.
+    if (beta_ == Beta::fletcher_reeves && search_.kind == LineSearchKind::strong_wolfe && !(search_.c2 < 0.5))
+      throw InputError("optimizer 'nonlinear_cg': key 'c2': Fletcher–Reeves needs c2 < 0.5 for descent (N&W Lemma 5.6)");
   }
 
  protected:
