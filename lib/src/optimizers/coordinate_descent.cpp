@@ -43,7 +43,7 @@ class BlockCoordinateDescent : public Optimizer {
         seed_(s.seed("seed")),
         rng_(seed_) {
     if (exact_ && block_ > detail::kMaxDenseDimension)  // H_BB is formed and factored densely
-      detail::check_dense_dimension("block_coordinate_descent", "block", block_, "use a smaller block or update=gradient");
+      detail::check_dense_dimension(name(), "block", block_, "use a smaller block or update=gradient");
   }
 
  protected:

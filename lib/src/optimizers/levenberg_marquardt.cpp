@@ -50,7 +50,7 @@ class LevenbergMarquardt final : public Optimizer {
  protected:
   void reset_state(Index dim) override {
     if (solve_.resolve(dim) == detail::SolverKind::dense)
-      detail::check_dense_dimension("levenberg_marquardt", "solver", dim, "use solver=cg (matrix-free J·v, Jᵀ·u)");
+      detail::check_dense_dimension(name(), "solver", dim, "use solver=cg (matrix-free J·v, Jᵀ·u)");
     lambda_.setConstant(1, lambda0_);
   }
   std::vector<OracleAccess> required_access() const override {

@@ -33,7 +33,6 @@ class Newton : public Optimizer {
  public:
   Newton(const Spec& s, bool damped)
       : Optimizer(s.canonical(), s.positive("lr")),
-        name_(damped ? "damped_newton" : "newton"),
         damping_(damped ? s.real("damping", 0.0, 1e300) : 0.0),
         search_(line_search_options(s, {"none", "backtracking"})),
         solve_(detail::solve_options(s)) {}
@@ -41,7 +40,7 @@ class Newton : public Optimizer {
  protected:
   void reset_state(Index dim) override {
     if (solve_.resolve(dim) == detail::SolverKind::dense)
-      detail::check_dense_dimension(name_, "solver", dim,
+      detail::check_dense_dimension(name(), "solver", dim,
                                     "use solver=minres or solver=cg (Hessian-vector products)");
     direction_.setZero(dim);
     fallbacks_.setZero(1);
@@ -80,7 +79,6 @@ class Newton : public Optimizer {
   }
 
  private:
-  const char* name_;
   // p = −(H + εI)⁻¹ g.
   void solve(const Vec& theta, const Vec& g, Vec& p) {
     Oracle& o = oracle();

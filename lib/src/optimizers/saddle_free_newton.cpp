@@ -59,7 +59,7 @@ class SaddleFreeNewton final : public Optimizer {
  protected:
   void reset_state(Index dim) override {
     if (!krylov_)
-      detail::check_dense_dimension("saddle_free_newton", "mode", dim, "use mode=krylov (k Lanczos vectors)");
+      detail::check_dense_dimension(name(), "mode", dim, "use mode=krylov (k Lanczos vectors)");
     direction_.setZero(dim);
     chosen_damping_.setZero(1);
     basis_.resize(0, 0);
