@@ -131,14 +131,16 @@ BOOST_AUTO_TEST_CASE(all_zero_input_gives_exact_zeros) {
   BOOST_TEST((g.array() == 0.0).all());
 }
 
-BOOST_AUTO_TEST_CASE(worthwhile_follows_the_zero_fraction) {
-  // 10 × 10 with exactly k zeros: fraction k/100 against the 0.2 threshold.
-  for (const int k : {0, 19, 20, 50, 100}) {
+BOOST_AUTO_TEST_CASE(worthwhile_follows_the_zero_fraction_and_row_count) {
+  // 10 × 10 with exactly k zeros: fraction k/100 against the 0.3 threshold.
+  for (const int k : {0, 29, 30, 50, 100}) {
     Mat x = Mat::Ones(10, 10);
     for (int i = 0; i < k; ++i) x.data()[(37 * i) % 100] = 0.0;  // 37 is coprime to 100
     const SparseInput sparse(x);
     BOOST_TEST(sparse.zero_fraction() == k / 100.0, boost::test_tools::tolerance(1e-15));
-    BOOST_TEST(sparse.worthwhile() == (k >= 20));
+    BOOST_TEST(sparse.worthwhile(256) == (k >= 30));
+    BOOST_TEST(sparse.worthwhile(16) == (k >= 30));
+    BOOST_TEST(!sparse.worthwhile(15));
   }
 }
 
