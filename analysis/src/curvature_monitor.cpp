@@ -30,6 +30,7 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
   eo.method = options.method;
   eo.dense_threshold = options.dense_threshold;
   eo.max_iterations = options.max_iterations;
+  eo.solver = options.solver;
   const EigenResult r = extreme_eigenpairs(op, eo);
 
   CurvatureSnapshot s;
@@ -99,7 +100,8 @@ std::vector<ParamInfo> CurvatureMonitor::params() {
   return {
       {"every", "", "measure at recorded steps that are multiples of K (and step 0); required"},
       {"k", "1", "eigenpairs per end on the Lanczos path"},
-      {"tol", "1e-8", "Spectra's relative convergence tolerance (Lanczos path)"},
+      {"tol", "1e-8", "relative convergence tolerance (Lanczos path)"},
+      {"solver", "krylov_schur", "krylov_schur | spectra: the Lanczos path's eigensolver"},
       {"dense", "auto", "auto | always | never: dense full spectrum (exact index) vs Lanczos ends"},
       {"dense_threshold", "1500", "auto: dense when dim <= this"},
       {"zero_tol", "1e-8", "near-zero band |lambda| <= zero_tol * max(|lambda_max|, |lambda_min|)"},
@@ -117,6 +119,7 @@ CurvatureMonitor::CurvatureMonitor(const std::string& text) {
   every_ = spec.integer("every", 1, std::numeric_limits<long>::max());
   options_.k = spec.integer("k", 1, 1000);
   options_.tol = spec.real("tol", 1e-300, 0.5);
+  options_.solver = parse_krylov_solver(spec.choice("solver", {"krylov_schur", "spectra"}));
   const std::string dense = spec.choice("dense", {"auto", "always", "never"});
   options_.method = parse_dense_choice(dense);
   options_.dense_threshold = spec.integer("dense_threshold", 0, 100000);
@@ -130,9 +133,16 @@ CurvatureMonitor::CurvatureMonitor(const std::string& text) {
 void CurvatureMonitor::check_dimension(Index dim) const {
   const bool lanczos = options_.method == EigenMethod::lanczos ||
                        (options_.method == EigenMethod::automatic && dim > options_.dense_threshold);
-  if (lanczos && options_.k >= dim)
-    throw InputError("monitor 'curvature': key 'k': " + std::to_string(options_.k) +
-                     " must be below the dimension " + std::to_string(dim) + " on the Lanczos path");
+  if (!lanczos) return;
+  EigenOptions eo;
+  eo.k = options_.k;
+  eo.which = SpectrumEnd::both;
+  eo.solver = options_.solver;
+  try {
+    lanczos_ncv(eo, dim);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("monitor 'curvature': key 'k': ") + e.what() + " on the Lanczos path");
+  }
 }
 
 const std::vector<std::string>& CurvatureMonitor::columns() {

@@ -1,5 +1,7 @@
 #include "optdyn/analysis/hessian_eigen.hpp"
 
+#include "optdyn/analysis/krylov_schur.hpp"
+
 #include <Spectra/SymEigsSolver.h>
 
 #include <Eigen/Eigenvalues>
@@ -23,7 +25,35 @@ EigenMethod parse_dense_choice(const std::string& text) {
   throw std::invalid_argument("unknown choice '" + text + "' (known: auto, always, never)");
 }
 
+KrylovSolver parse_krylov_solver(const std::string& text) {
+  if (text == "krylov_schur") return KrylovSolver::krylov_schur;
+  if (text == "spectra") return KrylovSolver::spectra;
+  throw std::invalid_argument("unknown solver '" + text + "' (known: krylov_schur, spectra)");
+}
+
+std::string krylov_solver_name(KrylovSolver solver) {
+  return solver == KrylovSolver::krylov_schur ? "krylov_schur" : "spectra";
+}
+
 Index default_ncv(Index k, Index dim) { return std::min(std::max<Index>(2 * k + 1, 20), dim); }
+
+Index lanczos_ncv(const EigenOptions& o, Index d) {
+  if (o.k < 1) throw std::invalid_argument("k must be at least 1");
+  // Krylov–Schur solves both ends in one space: 2k wanted pairs.
+  const bool one_space = o.solver == KrylovSolver::krylov_schur && o.which == SpectrumEnd::both;
+  const Index wanted = one_space ? 2 * o.k : o.k;
+  if (wanted >= d)
+    throw std::invalid_argument("k = " + std::to_string(o.k) + (one_space ? " per end" : "") +
+                                " must be below the dimension " + std::to_string(d) + " for Lanczos");
+  const Index ncv = o.ncv > 0 ? o.ncv
+                    : o.solver == KrylovSolver::krylov_schur ? krylov_schur_default_ncv(wanted, d)
+                                                              : default_ncv(o.k, d);
+  if (ncv <= wanted || ncv > d)
+    throw std::invalid_argument("ncv = " + std::to_string(ncv) + " must satisfy k < ncv <= D (k = " +
+                                std::to_string(wanted) + (one_space ? " pairs for both ends" : "") +
+                                ", D = " + std::to_string(d) + ")");
+  return ncv;
+}
 
 Vec dense_eigenvalues(const Mat& symmetric) {
   Eigen::SelfAdjointEigenSolver<Mat> solver(symmetric, Eigen::EigenvaluesOnly);
@@ -85,6 +115,44 @@ void compute_residuals(const SymmetricOperator& op, EigenResult& r) {
   }
 }
 
+// One Krylov–Schur solve for the wanted ends. Only the pairs whose true residual passed are
+// kept (as with Spectra, whose eigenvalues() are the converged ones), in the order of rank.
+void solve_krylov_schur(const SymmetricOperator& op, const EigenOptions& o, Index ncv, EigenResult& r) {
+  const Index d = op.rows();
+  KrylovSchurOptions ko;
+  ko.largest = o.which != SpectrumEnd::smallest ? o.k : 0;
+  ko.smallest = o.which != SpectrumEnd::largest ? o.k : 0;
+  ko.ncv = ncv;
+  ko.tol = o.tol;
+  ko.max_restarts = o.max_iterations;
+  ko.seed = o.seed;
+  const KrylovSchurResult ks = krylov_schur(op, ko);
+  r.converged = ks.converged;
+  r.iterations = ks.restarts;
+  r.residual_source = ks.stored_products ? "stored_products" : "fresh_products";
+  auto keep = [&](Index from, Index count, bool largest) {
+    std::vector<Index> cols, ranks;
+    for (Index i = 0; i < count; ++i) {
+      if (!ks.pair_converged[from + i]) break;
+      cols.push_back(from + i);
+      ranks.push_back(largest ? d - i : i + 1);
+    }
+    Vec values(cols.size()), residuals(cols.size());
+    Mat vectors(d, static_cast<Index>(cols.size()));
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      values[c] = ks.eigenvalues[cols[c]];
+      residuals[c] = ks.residuals[cols[c]];
+      vectors.col(c) = ks.eigenvectors.col(cols[c]);
+    }
+    append(r, values, vectors, ranks);
+    const Index old = r.residuals.size();
+    r.residuals.conservativeResize(old + residuals.size());
+    r.residuals.tail(residuals.size()) = residuals;
+  };
+  keep(0, ko.largest, true);
+  keep(ko.largest, ko.smallest, false);
+}
+
 }  // namespace
 
 EigenResult extreme_eigenpairs(const SymmetricOperator& op, const EigenOptions& o) {
@@ -122,13 +190,15 @@ EigenResult extreme_eigenpairs(const SymmetricOperator& op, const EigenOptions& 
     }
     r.converged = true;
   } else {
-    const Index ncv = o.ncv > 0 ? o.ncv : default_ncv(o.k, d);
-    if (o.k >= d) throw std::invalid_argument("k = " + std::to_string(o.k) + " must be below the dimension " + std::to_string(d) + " for Lanczos");
-    if (ncv <= o.k || ncv > d)
-      throw std::invalid_argument("ncv = " + std::to_string(ncv) + " must satisfy k < ncv <= D (k = " +
-                                  std::to_string(o.k) + ", D = " + std::to_string(d) + ")");
+    const Index ncv = lanczos_ncv(o, d);
     r.method = "lanczos";
+    r.solver = krylov_solver_name(o.solver);
     r.ncv = ncv;
+    if (o.solver == KrylovSolver::krylov_schur) {
+      solve_krylov_schur(op, o, ncv, r);
+      r.products = op.products() - products_before;
+      return r;
+    }
     r.converged = true;
     double lambda_max_estimate = 0.0;
     bool have_estimate = false;
@@ -176,6 +246,7 @@ EigenResult extreme_eigenpairs(const SymmetricOperator& op, const EigenOptions& 
     }
   }
   compute_residuals(op, r);
+  r.residual_source = dense ? "dense_products" : "fresh_products";
   r.products = op.products() - products_before;
   return r;
 }

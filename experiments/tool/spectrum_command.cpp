@@ -88,6 +88,11 @@ int run_spectrum(const po::variables_map& vm) {
   } catch (const std::invalid_argument& e) {
     throw InputError(std::string("--dense: ") + e.what());
   }
+  try {
+    eo.solver = parse_krylov_solver(vm["solver"].as<std::string>());
+  } catch (const std::invalid_argument& e) {
+    throw InputError(std::string("--solver: ") + e.what());
+  }
   eo.tol = vm["tol"].as<double>();
   if (!(eo.tol > 0.0) || !(eo.tol < 1.0)) throw InputError("--tol: must lie in (0, 1)");
   const long ncv = vm["ncv"].as<long>();
@@ -125,12 +130,17 @@ int run_spectrum(const po::variables_map& vm) {
     if (d > kMaxDenseDim)  // only with --dense always: auto needs d <= --dense-threshold <= the limit
       throw InputError("--dense: dimension " + std::to_string(d) + " exceeds the dense limit " + std::to_string(kMaxDenseDim));
   } else {
-    if (k >= d) throw InputError("--k: must be below the dimension " + std::to_string(d) + " for Lanczos");
-    const Index used = eo.ncv > 0 ? eo.ncv : default_ncv(k, d);
-    if (used <= k || used > d)
-      throw InputError("--ncv: " + std::to_string(used) + " must satisfy k < ncv <= D (k = " + std::to_string(k) +
-                       ", D = " + std::to_string(d) + ")");
-    check_option_doubles(static_cast<double>(used) * static_cast<double>(d), "--ncv",
+    Index used = 0;
+    try {
+      used = lanczos_ncv(eo, d);
+    } catch (const std::invalid_argument& e) {
+      const std::string what = e.what();
+      throw InputError((what.rfind("ncv", 0) == 0 ? "--ncv: " : "--k: ") + what);
+    }
+    // Krylov–Schur keeps the basis and its products (2 D x ncv; the products only while they fit
+    // in its own 2 GiB limit, else residuals cost fresh products).
+    const double blocks = eo.solver == KrylovSolver::krylov_schur ? 2.0 : 1.0;
+    check_option_doubles(blocks * static_cast<double>(used) * static_cast<double>(d), "--ncv",
                          "the Lanczos basis (D x ncv = " + std::to_string(d) + " x " + std::to_string(used) + ")");
   }
   if (want_density) {
@@ -198,6 +208,8 @@ int run_spectrum(const po::variables_map& vm) {
   j["which"] = vm["which"].as<std::string>();
   j["k"] = k;
   j["method"] = r.method;
+  j["solver"] = r.solver.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.solver);
+  j["residual_source"] = r.residual_source;
   j["tol"] = eo.tol;
   j["ncv"] = r.ncv;
   j["converged"] = r.converged;
@@ -254,7 +266,8 @@ Command spectrum_command() {
   c.name = "spectrum";
   c.summary = "extreme Hessian eigenpairs, saddle index and spectral density at a point";
   c.synopsis =
-      "optdyn spectrum --objective SPEC --x0 SPEC --k K --which largest|smallest|both [--tol T] [--ncv N]\n"
+      "optdyn spectrum --objective SPEC --x0 SPEC --k K --which largest|smallest|both [--tol T]\n"
+      "       [--solver krylov_schur|spectra] [--ncv N]\n"
       "       [--dense auto|always|never] [--zero-tol Z] [--density [--probes P] [--lanczos-steps M] [--seed S]]\n"
       "       --out DIR";
   c.details =
@@ -263,13 +276,15 @@ Command spectrum_command() {
       "DIR/density.csv (lambda,density; with --density: stochastic Lanczos quadrature with\n"
       "Rademacher probes, full reorthogonalisation, Gaussian smoothing of variance\n"
       "sigma2*max(1, lambda_max - lambda_min)) and DIR/summary.json: method (dense|lanczos),\n"
-      "converged, iterations (Spectra restarts), hvps (all Hessian-vector products),\n"
+      "solver, residual_source, converged, iterations (restarts), hvps (all Hessian-vector products),\n"
       "hvps_eigen, seconds, index {index = negative/D, negative, near_zero, positive,\n"
       "tolerance = zero_tol * max|lambda|, exact (dense spectrum) or SLQ estimate with\n"
       "index_stderr over probes, log_count = log C(D, index*D)}, and with --density the\n"
       "Hutchinson trace {value, stderr}. The index needs the dense path or --density.\n\n"
-      "--which both gives the k largest and the k smallest. Lanczos uses Spectra's\n"
-      "SymEigsSolver (ncv = max(2k+1, 20) capped at D unless --ncv); the dense path\n"
+      "--which both gives the k largest and the k smallest. Lanczos is Krylov-Schur\n"
+      "(thick restart, both ends in one Krylov space, residuals from the stored products;\n"
+      "ncv = max(2w+1, 20) for w wanted pairs, capped at D, unless --ncv) or, with\n"
+      "--solver spectra, Spectra's SymEigsSolver (ncv = max(2k+1, 20)); the dense path\n"
       "(Eigen's SelfAdjointEigenSolver) is used when --dense always, or auto and\n"
       "D <= --dense-threshold. Exit 0 also when not every pair converged: then\n"
       "converged = false in summary.json, only converged pairs in eigen.csv, and a\n"
@@ -280,8 +295,10 @@ Command spectrum_command() {
         ("x0", po::value<std::string>()->value_name("SPEC")->required(), "the point (as for optdyn eval)")
         ("k", po::value<long>()->value_name("K")->default_value(10), "eigenpairs per end")
         ("which", po::value<std::string>()->value_name("END")->default_value("largest"), "largest|smallest|both")
-        ("tol", po::value<double>()->value_name("T")->default_value(1e-10), "Spectra's relative convergence tolerance")
-        ("ncv", po::value<long>()->value_name("N")->default_value(0), "Lanczos subspace size (0: max(2k+1, 20), capped at D)")
+        ("tol", po::value<double>()->value_name("T")->default_value(1e-10),
+         "relative convergence tolerance: residual <= T * max(|lambda|, eps^(2/3))")
+        ("solver", po::value<std::string>()->value_name("S")->default_value("krylov_schur"), "krylov_schur|spectra")
+        ("ncv", po::value<long>()->value_name("N")->default_value(0), "Lanczos subspace size (0: the solver's default, capped at D)")
         ("max-iterations", po::value<long>()->value_name("I")->default_value(1000), "Lanczos restarts at most")
         ("dense", po::value<std::string>()->value_name("WHEN")->default_value("auto"), "auto|always|never")
         ("dense-threshold", po::value<long>()->value_name("D")->default_value(1500), "auto: dense when dim <= D")

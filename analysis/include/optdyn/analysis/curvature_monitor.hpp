@@ -36,12 +36,13 @@
 // τ (the near-zero band) is RELATIVE, as in `optdyn spectrum`: τ = zero_tol · max(|λmax|, |λmin|).
 //
 // Path: dense (all D eigenvalues, Eigen's SelfAdjointEigenSolver) when method = automatic and
-// D ≤ dense_threshold, or method = dense; otherwise Spectra's Lanczos at both ends with k pairs
-// each (extreme_eigenpairs, which = both), tol = Spectra's relative tolerance.
+// D ≤ dense_threshold, or method = dense; otherwise Lanczos at both ends with k pairs each
+// (extreme_eigenpairs, which = both): Krylov–Schur, one Krylov space for both ends, or Spectra
+// (two solves) with solver=spectra; tol = the relative tolerance of both.
 //
 // CurvatureMonitor is the observer form: built from a spec
-//   curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,dense_threshold=1500][,zero_tol=1e-8]
-//             [,slq_probes=0][,slq_steps=30][,slq_seed=0]
+//   curvature:every=K[,k=1][,tol=1e-8][,solver=krylov_schur|spectra][,dense=auto|always|never]
+//             [,dense_threshold=1500][,zero_tol=1e-8][,slq_probes=0][,slq_steps=30][,slq_seed=0]
 // (unknown keys and bad values are InputErrors naming the key), it gives the column names,
 // whether a recorded step is due (step % every == 0, so always row 0), and the cells of one
 // row: the measurement when due and θ is finite, NaN in every cell otherwise.
@@ -58,7 +59,8 @@ namespace optdyn::analysis {
 
 struct CurvatureOptions {
   Index k = 1;                  // eigenpairs per end (Lanczos path)
-  double tol = 1e-8;            // Spectra's relative convergence tolerance
+  double tol = 1e-8;            // relative convergence tolerance (hessian_eigen.hpp)
+  KrylovSolver solver = KrylovSolver::krylov_schur;
   EigenMethod method = EigenMethod::automatic;
   Index dense_threshold = 1500;  // automatic: dense when D ≤ this
   double zero_tol = 1e-8;       // τ = zero_tol · max(|λmax|, |λmin|)
