@@ -58,7 +58,7 @@ else
   fail "spectrum (lanczos) exited $?: $(cat "$WORK/lanczos.err")"
 fi
 check_json "$WORK/lanczos/summary.json" \
-  "j['method']=='lanczos' and j['ncv']==8 and j['converged'] and j['index']['source']=='slq' and abs(j['trace']['value']-11.7)<=4*j['trace']['stderr'] and j['density']['hvps']==36 and j['hvps']==j['hvps_eigen']+36" \
+  "j['method']=='lanczos' and j['solver']=='krylov_schur' and j['residual_source']=='stored_products' and j['ncv']==8 and j['converged'] and j['index']['source']=='slq' and abs(j['trace']['value']-11.7)<=4*j['trace']['stderr'] and j['density']['hvps']==36 and j['hvps']==j['hvps_eigen']+36" \
   "lanczos summary (method, ncv, SLQ index, Hutchinson trace 11.7 within 4 standard errors, HVP counts)"
 [ "$(head -1 "$WORK/lanczos/density.csv")" = "lambda,density" ] || fail "density.csv header"
 [ "$(wc -l <"$WORK/lanczos/density.csv")" -eq 1001 ] || fail "density.csv should have 1000 rows"
@@ -73,6 +73,22 @@ PY
   --density --probes 3 --lanczos-steps 12 --seed 5 --out "$WORK/lanczos2" 2>/dev/null
 cmp -s "$WORK/lanczos/density.csv" "$WORK/lanczos2/density.csv" && cmp -s "$WORK/lanczos/eigen.csv" "$WORK/lanczos2/eigen.csv" \
   && pass "reproducible" || fail "same seed gave different files"
+
+# --- both ends: one Krylov–Schur space vs two Spectra solves, same pairs -------------------
+for solver in krylov_schur spectra; do
+  "$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 2 --which both --dense never --solver $solver \
+    --tol 1e-12 --out "$WORK/both-$solver" 2>/dev/null || fail "--which both --solver $solver exited $?"
+done
+"$PYTHON" - "$WORK/both-krylov_schur" "$WORK/both-spectra" <<'PY' && pass "both ends: krylov_schur equals spectra, fewer HVPs" || fail "both ends krylov_schur vs spectra"
+import csv, json, sys
+want = {12: 4.0, 11: 3.0, 1: -2.0, 2: -0.5}
+for d in sys.argv[1:]:
+    got = {int(r["rank"]): float(r["eigenvalue"]) for r in csv.DictReader(open(d + "/eigen.csv"))}
+    assert set(got) == set(want) and all(abs(got[k] - v) < 1e-9 for k, v in want.items()), (d, got)
+ks, sp = (json.load(open(d + "/summary.json")) for d in sys.argv[1:])
+assert ks["solver"] == "krylov_schur" and sp["solver"] == "spectra" and sp["residual_source"] == "fresh_products"
+assert ks["converged"] and sp["converged"] and ks["hvps_eigen"] < sp["hvps_eigen"], (ks["hvps_eigen"], sp["hvps_eigen"])
+PY
 
 # --- bad input: exit 2, one line naming the option ----------------------------------------
 expect_bad() {  # expect_bad NAME-IN-MESSAGE args...
@@ -90,6 +106,8 @@ expect_bad "--which" --objective "$Q" --x0 zeros --which top --out "$WORK/b"
 expect_bad "--dense" --objective "$Q" --x0 zeros --dense sometimes --out "$WORK/b"
 expect_bad "--ncv" --objective "$Q" --x0 zeros --k 3 --dense never --ncv 3 --out "$WORK/b"
 expect_bad "--tol" --objective "$Q" --x0 zeros --tol 0 --out "$WORK/b"
+expect_bad "--solver" --objective "$Q" --x0 zeros --dense never --solver arpack --out "$WORK/b"
+expect_bad "--k" --objective "$Q" --x0 zeros --k 6 --which both --dense never --out "$WORK/b"
 expect_bad "--zero-tol" --objective "$Q" --x0 zeros --zero-tol -1 --out "$WORK/b"
 expect_bad "--probes" --objective "$Q" --x0 zeros --probes 3 --out "$WORK/b"
 expect_bad "--probes" --objective "$Q" --x0 zeros --density --probes 0 --out "$WORK/b"
