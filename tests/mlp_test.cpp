@@ -498,3 +498,61 @@ BOOST_AUTO_TEST_CASE(entries_build_mlps_with_the_documented_shapes) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The zero-skipping first-layer products (sparse_input.hpp) against the dense GEMMs: every
+// full-batch quantity of a net on inputs that are half zeros (as image pixels are) must agree
+// to rounding, through every path that multiplies by X or Xᵀ.
+BOOST_AUTO_TEST_CASE(sparse_first_layer_equals_dense_products) {
+  for (MlpLoss loss : {MlpLoss::mse, MlpLoss::cross_entropy})
+    for (Activation act : {Activation::tanh, Activation::relu}) {
+      BOOST_TEST_CONTEXT(label(act, loss, true)) {
+        Dataset data = synthetic_data(30, 3, 120, loss, 21);
+        data.inputs = data.inputs.cwiseMax(0.0);  // half zeros
+        MlpArchitecture arch{{30, 20, 3}, act, loss, true, 0.0};
+        arch.sparse_input = false;
+        const Mlp dense(arch, data, "dense");
+        arch.sparse_input = true;
+        const Mlp sparse(arch, data, "sparse");
+        BOOST_REQUIRE(sparse.sparse_first_layer());
+        BOOST_REQUIRE(!dense.sparse_first_layer());
+        Rng rng(4);
+        const Vec theta = 0.4 * rng.normal_vector(dense.dim()), v = rng.normal_vector(dense.dim());
+        auto close = [](const Vec& a, const Vec& b) { return (a - b).norm() <= 1e-13 * std::max(b.norm(), 1.0); };
+        Vec gs, gd;
+        const double fs = sparse.value_and_gradient(theta, gs), fd = dense.value_and_gradient(theta, gd);
+        BOOST_TEST(std::abs(fs - fd) <= 1e-14 * std::abs(fd));
+        BOOST_TEST(close(gs, gd));
+        BOOST_TEST(close(sparse.hessian_vector(theta, v), dense.hessian_vector(theta, v)));
+        Vec hs, hd;
+        sparse.bind(theta).hvp(v, hs);
+        dense.bind(theta).hvp(v, hd);
+        BOOST_TEST(close(hs, hd));
+        for (FisherKind kind : {FisherKind::true_fisher, FisherKind::empirical}) {
+          Vec fsv, fdv;
+          sparse.probabilistic()->fisher(theta, {}, kind, nullptr)(v, fsv);
+          dense.probabilistic()->fisher(theta, {}, kind, nullptr)(v, fdv);
+          BOOST_TEST(close(fsv, fdv));
+        }
+        if (loss == MlpLoss::mse) {
+          const LeastSquaresAccess& ls = *sparse.least_squares();
+          const LeastSquaresAccess& ld = *dense.least_squares();
+          BOOST_TEST(close(ls.jacobian_vector(theta, v), ld.jacobian_vector(theta, v)));
+          const Vec u = rng.normal_vector(ld.num_residuals());
+          BOOST_TEST(close(ls.jacobian_transpose_vector(theta, u), ld.jacobian_transpose_vector(theta, u)));
+        }
+        // Minibatches never use it (the compressed X is the full batch's).
+        const std::vector<Index> batch = {3, 7, 50};
+        Vec bs, bd;
+        sparse.batch_value_and_gradient(theta, batch, bs);
+        dense.batch_value_and_gradient(theta, batch, bd);
+        BOOST_TEST((bs - bd).cwiseAbs().maxCoeff() == 0.0);
+      }
+    }
+  // Dense inputs or a narrow first layer: the dense products.
+  MlpArchitecture arch{{30, 20, 3}, Activation::tanh, MlpLoss::mse, true, 0.0};
+  BOOST_TEST(!Mlp(arch, synthetic_data(30, 3, 50, MlpLoss::mse, 2), "gaussian").sparse_first_layer());
+  Dataset half = synthetic_data(30, 3, 50, MlpLoss::mse, 2);
+  half.inputs = half.inputs.cwiseMax(0.0);
+  arch.widths = {30, 8, 3};
+  BOOST_TEST(!Mlp(arch, half, "narrow").sparse_first_layer());
+}

@@ -17,17 +17,21 @@
 //          with s = logistic(f), y ∈ {0, 1} (PyTorch's BCEWithLogitsLoss, mean reduction)
 //   Every product below is one Eigen GEMM over the whole batch; per-sample loops appear only
 //   in the probabilistic view (drawing labels, explicit per-sample gradients). The data are
-//   used in place for the full batch; a minibatch gathers its columns once.
+//   used in place for the full batch; a minibatch gathers its columns once. With the full
+//   batch, the first layer's products with X (W_0 X, V_0 X, δ_1 Xᵀ: most of the flops) skip
+//   the zeros of X when it has enough of them (Mlp::sparse_input(), sparse_input.hpp).
 #include "optdyn/objectives/mlp.hpp"
 
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/objectives/network_budget.hpp"
+#include "sparse_input.hpp"
 
 namespace optdyn {
 
@@ -64,20 +68,39 @@ void select_samples(const Mat& inputs, const Mat& targets, Batch batch, Samples&
 // hidden layers l = 1..L−1; output = f = z_L.
 struct ForwardPass {
   const Mat* input = nullptr;
+  const SparseInput* sparse = nullptr;  // the same X compressed, or null (dense products)
   std::vector<Mat> act;
   Mat output;
   const Mat& a(Index l) const { return l == 0 ? *input : act[l]; }
 };
 
+// out = M a_l for a weight-shaped M (W_l or V_l): through the compressed input for l = 0.
+void times_activation(const ForwardPass& fp, Index l, const Eigen::Map<const RowMat>& m, Mat& out) {
+  if (l == 0 && fp.sparse)
+    fp.sparse->times_left(m, out);
+  else
+    out.noalias() = m * fp.a(l);
+}
+
+// out = D a_lᵀ (a weight-shaped gradient block from a signal D with one column per sample).
+void times_activation_transpose(const ForwardPass& fp, Index l, const Mat& d, Eigen::Map<RowMat> out) {
+  if (l == 0 && fp.sparse)
+    fp.sparse->gradient(d, out);
+  else
+    out.noalias() = d * fp.a(l).transpose();
+}
+
 // z_{l+1} = W_l a_l + b_l 1ᵀ;  a_{l+1} = σ(z_{l+1}) for hidden layers; f = z_L.
+// `sparse`: X compressed (only when x is the full data set), or null.
 void forward(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& theta, const Mat& x,
-             ForwardPass& fp) {
+             ForwardPass& fp, const SparseInput* sparse = nullptr) {
   const Index layers = layout.num_layers();
   fp.input = &x;
+  fp.sparse = sparse;
   fp.act.resize(layers);
   for (Index l = 0; l < layers; ++l) {
     Mat& z = (l + 1 < layers) ? fp.act[l + 1] : fp.output;
-    z.noalias() = layout.weight(theta, l) * fp.a(l);
+    times_activation(fp, l, layout.weight(theta, l), z);
     if (layout.has_bias()) z.colwise() += layout.bias(theta, l);
     if (l + 1 < layers) activation_apply(arch.activation, z);
   }
@@ -102,7 +125,7 @@ void tangent(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& th
   for (Index l = 0; l < layers; ++l) {
     const bool hidden = l + 1 < layers;
     Mat& rz = hidden ? tp.rz[l + 1] : tp.output;
-    rz.noalias() = layout.weight(v, l) * fp.a(l);
+    times_activation(fp, l, layout.weight(v, l), rz);
     if (l > 0) rz.noalias() += layout.weight(theta, l) * tp.ra[l];
     if (layout.has_bias()) rz.colwise() += layout.bias(v, l);
     if (hidden) {
@@ -199,8 +222,7 @@ void backward(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& t
   const auto& w = layout.widths();
   Mat prev;
   for (Index l = layout.num_layers() - 1; l >= 0; --l) {
-    Eigen::Map<RowMat> gw(grad + layout.weight_offset(l), w[l + 1], w[l]);
-    gw.noalias() = delta * fp.a(l).transpose();
+    times_activation_transpose(fp, l, delta, Eigen::Map<RowMat>(grad + layout.weight_offset(l), w[l + 1], w[l]));
     if (layout.has_bias()) Eigen::Map<Vec>(grad + layout.bias_offset(l), w[l + 1]) = delta.rowwise().sum();
     if (l > 0) {
       prev.noalias() = layout.weight(theta, l).transpose() * delta;
@@ -235,7 +257,8 @@ Mlp::Mlp(MlpArchitecture architecture, Dataset data, std::string spec)
     : arch_(std::move(architecture)),
       layout_(arch_.widths, arch_.bias),
       data_(std::move(data)),
-      spec_(std::move(spec)) {
+      spec_(std::move(spec)),
+      sparse_(std::make_shared<LazySparseInput>()) {
   const Index d = arch_.widths.front(), k = arch_.widths.back(), n = data_.size();
   if (!(arch_.l2 >= 0.0) || !std::isfinite(arch_.l2)) throw InputError("key 'l2': must be finite and ≥ 0");
   if (n < 1) throw InputError("key 'n': the data set is empty");
@@ -287,6 +310,25 @@ Mlp::Mlp(MlpArchitecture architecture, Dataset data, std::string spec)
   }
 }
 
+// Built once, on the first full-batch evaluation, and only when it pays: the zero fraction
+// and the first hidden width decide (SparseInput's measured break-even), counted first so
+// that dense data never pay for the compression.
+struct Mlp::LazySparseInput {
+  std::once_flag once;
+  std::unique_ptr<SparseInput> input;
+};
+
+const SparseInput* Mlp::sparse_input(Batch batch) const {
+  if (!batch.empty() || !arch_.sparse_input) return nullptr;
+  std::call_once(sparse_->once, [this] {
+    const Mat& x = data_.inputs;
+    const double zeros = static_cast<double>((x.array() == 0.0).count()) / static_cast<double>(x.size());
+    if (zeros >= SparseInput::kMinZeroFraction && arch_.widths[1] >= SparseInput::kMinRows)
+      sparse_->input = std::make_unique<SparseInput>(x);
+  });
+  return sparse_->input.get();
+}
+
 const LeastSquaresAccess* Mlp::least_squares() const {
   if (arch_.loss == MlpLoss::mse && arch_.l2 == 0.0) return this;
   return nullptr;
@@ -310,7 +352,7 @@ double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
   Samples s;
   select_samples(data_.inputs, targets_, batch, s);
   ForwardPass fp;
-  forward(arch_, layout_, theta, *s.x, fp);
+  forward(arch_, layout_, theta, *s.x, fp, sparse_input(batch));
   Mat g;
   double value = output_loss(arch_.loss, fp.output, *s.y, gradient ? &g : nullptr, nullptr);
   if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
@@ -359,7 +401,7 @@ MlpCurvature::MlpCurvature(const Mlp& mlp, const Vec& theta, Batch batch) : stat
   const MlpArchitecture& arch = mlp.arch_;
   const MlpLayout& layout = mlp.layout_;
   select_samples(mlp.data_.inputs, mlp.targets_, batch, s.samples);
-  forward(arch, layout, s.theta, *s.samples.x, s.fp);
+  forward(arch, layout, s.theta, *s.samples.x, s.fp, mlp.sparse_input(batch));
   const Index layers = layout.num_layers();
   s.delta.resize(layers + 1);
   s.p.resize(layers);
@@ -402,7 +444,7 @@ void MlpCurvature::hvp(const Vec& v, Vec& out) const {
   out.resize(mlp.dim());
   for (Index l = layers - 1; l >= 0; --l) {
     Eigen::Map<RowMat> hw(out.data() + layout.weight_offset(l), w[l + 1], w[l]);
-    hw.noalias() = rdelta * s.fp.a(l).transpose();
+    times_activation_transpose(s.fp, l, rdelta, hw);
     if (l > 0) hw.noalias() += s.delta[l + 1] * tp.ra[l].transpose();
     if (layout.has_bias()) Eigen::Map<Vec>(out.data() + layout.bias_offset(l), w[l + 1]) = rdelta.rowwise().sum();
     if (l > 0) {
@@ -439,7 +481,7 @@ Vec Mlp::jacobian_vector(const Vec& theta, const Vec& v) const {
   if (theta.size() != dim() || v.size() != dim())
     throw InputError("Mlp::jacobian_vector: vectors must have length " + std::to_string(dim()));
   ForwardPass fp;
-  forward(arch_, layout_, theta, data_.inputs, fp);
+  forward(arch_, layout_, theta, data_.inputs, fp, sparse_input({}));
   TangentPass tp;
   tangent(arch_, layout_, theta, v, fp, /*keep_rz=*/false, tp);
   tp.output /= std::sqrt(static_cast<double>(data_.size()));
@@ -453,7 +495,7 @@ Vec Mlp::jacobian_transpose_vector(const Vec& theta, const Vec& u) const {
     throw InputError("Mlp::jacobian_transpose_vector: cotangent must have length " +
                      std::to_string(num_residuals()));
   ForwardPass fp;
-  forward(arch_, layout_, theta, data_.inputs, fp);
+  forward(arch_, layout_, theta, data_.inputs, fp, sparse_input({}));
   Mat delta = Eigen::Map<const Mat>(u.data(), arch_.widths.back(), data_.size()) /
               std::sqrt(static_cast<double>(data_.size()));
   Vec out(dim());
@@ -569,12 +611,14 @@ struct BoundPoint {
   ForwardPass fp;
 };
 
+// `sparse`: the inputs compressed (only for the full batch), or null.
 std::shared_ptr<BoundPoint> bind_point(const MlpArchitecture& arch, const MlpLayout& layout, const Mat& inputs,
-                                       const Mat& targets, const Vec& theta, Batch batch) {
+                                       const Mat& targets, const Vec& theta, Batch batch,
+                                       const SparseInput* sparse) {
   auto point = std::make_shared<BoundPoint>();
   point->theta = theta;
   select_samples(inputs, targets, batch, point->samples);
-  forward(arch, layout, point->theta, *point->samples.x, point->fp);
+  forward(arch, layout, point->theta, *point->samples.x, point->fp, sparse);
   return point;
 }
 
@@ -592,7 +636,7 @@ void Mlp::check_point(const Vec& theta, Batch batch) const {
 
 ProbabilisticAccess::Product Mlp::fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const {
   check_point(theta, batch);
-  std::shared_ptr<const BoundPoint> point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch);
+  std::shared_ptr<const BoundPoint> point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, sparse_input(batch));
   const double inv_b = 1.0 / static_cast<double>(point->samples.count());
   if (kind == FisherKind::true_fisher) {
     // Output Fisher per column, as output_hessian applies it: the categorical Fisher without
@@ -617,7 +661,8 @@ ProbabilisticAccess::Product Mlp::fisher(const Vec& theta, Batch batch, FisherKi
     const Index layers = layout_.num_layers();
     RowVec s = RowVec::Zero(point->samples.count());  // s_i = g_iᵀ v
     for (Index l = 0; l < layers; ++l) {
-      Mat z = layout_.weight(v, l) * point->fp.a(l);
+      Mat z;
+      times_activation(point->fp, l, layout_.weight(v, l), z);
       if (layout_.has_bias()) z.colwise() += layout_.bias(v, l);
       s += (*deltas)[l].cwiseProduct(z).colwise().sum();
     }
@@ -625,8 +670,8 @@ ProbabilisticAccess::Product Mlp::fisher(const Vec& theta, Batch batch, FisherKi
     out.resize(dim());
     for (Index l = 0; l < layers; ++l) {
       const Mat weighted = (*deltas)[l] * s.asDiagonal();
-      Eigen::Map<RowMat>(out.data() + layout_.weight_offset(l), w[l + 1], w[l]).noalias() =
-          weighted * point->fp.a(l).transpose();
+      times_activation_transpose(point->fp, l, weighted,
+                                 Eigen::Map<RowMat>(out.data() + layout_.weight_offset(l), w[l + 1], w[l]));
       if (layout_.has_bias()) Eigen::Map<Vec>(out.data() + layout_.bias_offset(l), w[l + 1]) = weighted.rowwise().sum();
     }
   };
@@ -634,7 +679,7 @@ ProbabilisticAccess::Product Mlp::fisher(const Vec& theta, Batch batch, FisherKi
 
 Mat Mlp::sample_gradients(const Vec& theta, Batch batch) const {
   check_point(theta, batch);
-  const auto point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch);
+  const auto point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, sparse_input(batch));
   const std::vector<Mat> deltas =
       backward_deltas(arch_, layout_, theta, point->fp,
                       label_cotangents(arch_.loss, point->fp.output, *point->samples.y, FisherKind::empirical, nullptr));
@@ -653,7 +698,7 @@ Mat Mlp::sample_gradients(const Vec& theta, Batch batch) const {
 std::vector<DenseLayerStatistics> Mlp::dense_layer_statistics(const Vec& theta, Batch batch, FisherKind kind,
                                                               Rng* rng) const {
   check_point(theta, batch);
-  const auto point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch);
+  const auto point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, sparse_input(batch));
   const Mat& f = point->fp.output;
   std::vector<Mat> tops;
   if (kind == FisherKind::true_fisher)
@@ -721,6 +766,9 @@ RegistryEntry<ObjectivePtr> mlp_entry() {
           {"loss", "ce", "mse (½‖f−y‖² per sample) | ce (softmax cross-entropy) | bce (1 output, logistic)"},
           {"bias", "true", "biases in every layer"},
           {"l2", "0", "adds (l2/2)‖θ‖² to the mean loss"},
+          {"input_products", "auto",
+           "auto: the first layer's full-batch products skip the zeros of X when X is >= 30% zeros and the first "
+           "hidden width >= 16 (exact, another summation order) | dense: always GEMMs"},
       },
       {{"data", "fashion-mnist"}, {"n", "1000"}});
   e.make = [](const Spec& spec) -> ObjectivePtr {
@@ -731,6 +779,7 @@ RegistryEntry<ObjectivePtr> mlp_entry() {
     arch.loss = parse_mlp_loss(spec.text("loss"), "loss");
     arch.bias = spec.boolean("bias");
     arch.l2 = spec.real("l2", 0.0, std::numeric_limits<double>::max());
+    arch.sparse_input = spec.choice("input_products", {"auto", "dense"}) == "auto";
     return make_mlp(spec, std::move(arch));
   };
   return e;
