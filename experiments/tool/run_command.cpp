@@ -9,7 +9,7 @@
 // carries an `average` modifier: F and ‖∇F‖ at the Polyak–Ruppert average; row 0 uses θ₀)
 // (+ x0…x{D−1} with --record-params)
 // (+ lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_stderr,neg_count,curv_hvps,curv_converged with
-//  --monitor curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,dense_threshold=1500]
+//  --monitor curvature:every=K[,k=1][,tol=1e-8][,solver=krylov_schur|spectra][,dense=auto|always|never][,dense_threshold=1500]
 //  [,zero_tol=1e-8]; analysis/curvature_monitor.hpp defines each quantity).
 //  * Row 0 is the starting point; then every K-th step, and always the last step run.
 //  * evals = gradient evaluations the optimizer requested from its oracle so far (one per
