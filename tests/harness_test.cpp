@@ -282,13 +282,15 @@ BOOST_AUTO_TEST_CASE(experiment_manifest_fields_and_checksums) {
   BOOST_TEST(!fs::exists(out / "manifest.json.tmp"));
 
   const auto m = nlohmann::json::parse(read_text(out / "manifest.json"));
-  for (const char* key : {"experiment", "description", "status", "git_commit", "build_type", "compiler", "seed", "scale",
+  for (const char* key : {"experiment", "description", "status", "git_commit", "build_type", "compiler", "blas", "seed", "scale",
                           "parameters", "command_line", "start_time", "end_time", "wall_seconds", "results", "files"})
     BOOST_TEST(m.contains(key), "manifest lacks " << key);
   BOOST_TEST(m["experiment"] == "demo");
   BOOST_TEST(m["status"] == "ok");
   BOOST_TEST(m["seed"] == 7);
   BOOST_TEST(m["scale"] == "quick");
+  BOOST_TEST((m["blas"]["backend"] == "openblas" || m["blas"]["backend"] == "eigen"));
+  BOOST_TEST(m["blas"]["threads"].get<int>() >= 1);
   BOOST_TEST(m["parameters"]["n"] == "5");
   BOOST_TEST(m["parameters"]["lr"] == "0.5");
   BOOST_TEST(m["parameters"]["label"] == "q");

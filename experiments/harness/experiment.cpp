@@ -12,6 +12,7 @@
 #include "harness/atomic_file.hpp"
 #include "harness/command_line.hpp"
 #include "harness/sha256.hpp"
+#include "optdyn/core/blas.hpp"
 #include "optdyn/core/error.hpp"
 
 #ifndef OPTDYN_GIT_COMMIT
@@ -206,6 +207,9 @@ void Experiment::finish(const std::string& status) {
   manifest["git_commit"] = OPTDYN_GIT_COMMIT;
   manifest["build_type"] = OPTDYN_BUILD_TYPE;
   manifest["compiler"] = OPTDYN_COMPILER;
+  // The product backend is part of "the build": OpenBLAS and Eigen round differently, and
+  // OpenBLAS differently per thread count (optdyn/core/blas.hpp).
+  manifest["blas"] = {{"backend", blas_backend()}, {"threads", blas_threads()}};
   manifest["seed"] = seed_;
   manifest["scale"] = scale_;
   nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
