@@ -32,7 +32,11 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <type_traits>
+#include <vector>
+
+#include "optdyn/core/blas.hpp"
 
 namespace optdyn {
 
@@ -148,6 +152,27 @@ void pack_panel(const Matrix& a, Index r0, Index rows, Index t0, Index count, In
   }
 }
 
+// Runs f(r0) for every row block r0 = 0, R, 2R, … < h on `threads` threads (0: as many as
+// the BLAS may use, blas_threads()), row blocks dealt round-robin. Each row block writes
+// only its own rows of the output and computes them exactly as on one thread, so the
+// result is bitwise the same for every thread count.
+template <class F>
+void for_each_row_block(Index h, int threads, F&& f) {
+  const Index blocks = (h + kRowBlock - 1) / kRowBlock;
+  const Index workers = std::min<Index>(threads > 0 ? threads : blas_threads(), blocks);
+  if (workers <= 1) {
+    for (Index b = 0; b < blocks; ++b) f(b * kRowBlock);
+    return;
+  }
+  std::vector<std::thread> pool;
+  for (Index w = 1; w < workers; ++w)
+    pool.emplace_back([&f, w, workers, blocks] {
+      for (Index b = w; b < blocks; b += workers) f(b * kRowBlock);
+    });
+  for (Index b = 0; b < blocks; b += workers) f(b * kRowBlock);
+  for (std::thread& t : pool) t.join();
+}
+
 }  // namespace
 
 SparseInput::SparseInput(const Eigen::Ref<const Mat>& x) : rows_(x.rows()), cols_(x.cols()) {
@@ -164,14 +189,14 @@ double SparseInput::zero_fraction() const {
 // (a) Z = W X. Per row block: pack Wᵀ's d × R panel once, then accumulate straight into Z's
 // columns (stride h); a partial last row block goes through a scratch n × R buffer so the
 // padding rows never touch Z.
-void SparseInput::times_left(const Eigen::Ref<const RowMat>& w, Mat& z) const {
+void SparseInput::times_left(const Eigen::Ref<const RowMat>& w, Mat& z, int threads) const {
   if (w.cols() != rows_)
     throw std::invalid_argument("SparseInput::times_left: W has " + std::to_string(w.cols()) +
                                 " columns, X has " + std::to_string(rows_) + " rows");
   const Index h = w.rows();
   z.resize(h, cols_);
-  AlignedBuffer panel, scratch;
-  for (Index r0 = 0; r0 < h; r0 += kRowBlock) {
+  for_each_row_block(h, threads, [&](Index r0) {
+    AlignedBuffer panel, scratch;
     const Index rows = std::min(kRowBlock, h - r0);
     with_packets(rows, [&](auto packets) {
       constexpr int P = decltype(packets)::value;
@@ -187,21 +212,21 @@ void SparseInput::times_left(const Eigen::Ref<const RowMat>& w, Mat& z) const {
         for (Index j = 0; j < cols_; ++j) z.col(j).segment(r0, rows) = scratch.segment(j * r, rows);
       }
     });
-  }
+  });
 }
 
 // (b) G = Y Xᵀ. Per row block: accumulate Gᵀ's d × R panel in a scratch buffer (G is
 // row-major, so its column segments are strided), packing the block × R panel of Y per tile,
 // then copy the panel into G's rows.
-void SparseInput::gradient(const Eigen::Ref<const Mat>& y, Eigen::Map<RowMat> g) const {
+void SparseInput::gradient(const Eigen::Ref<const Mat>& y, Eigen::Map<RowMat> g, int threads) const {
   if (y.cols() != cols_ || g.rows() != y.rows() || g.cols() != rows_)
     throw std::invalid_argument("SparseInput::gradient: Y is " + std::to_string(y.rows()) + "×" +
                                 std::to_string(y.cols()) + ", G is " + std::to_string(g.rows()) + "×" +
                                 std::to_string(g.cols()) + ", X is " + std::to_string(rows_) + "×" +
                                 std::to_string(cols_));
   const Index h = y.rows();
-  AlignedBuffer panel, out;
-  for (Index r0 = 0; r0 < h; r0 += kRowBlock) {
+  for_each_row_block(h, threads, [&](Index r0) {
+    AlignedBuffer panel, out;
     const Index rows = std::min(kRowBlock, h - r0);
     with_packets(rows, [&](auto packets) {
       constexpr int P = decltype(packets)::value;
@@ -217,7 +242,7 @@ void SparseInput::gradient(const Eigen::Ref<const Mat>& y, Eigen::Map<RowMat> g)
       for (Index i = 0; i < rows; ++i)
         for (Index p = 0; p < rows_; ++p) g(r0 + i, p) = out[p * r + i];
     });
-  }
+  });
 }
 
 }  // namespace optdyn

@@ -14,8 +14,9 @@
 // ascending, one FMA per term), so results agree with Eigen's to rounding (~1e-15
 // relative). If some a(r,t) is ±inf or NaN where s(t,j) = 0, the dense product gives NaN
 // and this one does not. The order is fixed by the data layout: results are bitwise
-// reproducible run to run (no threading inside); they may differ between builds for
-// different SIMD widths (the blocking depends on the packet size).
+// reproducible run to run and for every thread count (threads split the rows of the
+// output, never a sum); they may differ between builds for different SIMD widths (the
+// blocking depends on the packet size).
 //
 // Private to the library (lib/src), not an installed header.
 #include <cstdint>
@@ -48,9 +49,12 @@ class SparseInput {
   bool worthwhile(Index h) const { return h >= kMinRows && zero_fraction() >= kMinZeroFraction; }
 
   // z = W X (z is resized to w.rows() × n). Throws std::invalid_argument if w.cols() ≠ d.
-  void times_left(const Eigen::Ref<const RowMat>& w, Mat& z) const;
+  // threads: 0 = as many as the BLAS may use (blas_threads(): 1 unless OPTDYN_BLAS_THREADS);
+  // blocks of 64 rows are shared out, and the result is bitwise the same for any count.
+  void times_left(const Eigen::Ref<const RowMat>& w, Mat& z, int threads = 0) const;
   // g = Y Xᵀ (g must be y.rows() × d). Throws std::invalid_argument on a shape mismatch.
-  void gradient(const Eigen::Ref<const Mat>& y, Eigen::Map<RowMat> g) const;
+  // threads: as for times_left.
+  void gradient(const Eigen::Ref<const Mat>& y, Eigen::Map<RowMat> g, int threads = 0) const;
 
   // A sparse k × m matrix S cut into tiles for Out(h × m) = A(h × k) S: columns j in
   // chunks of `chunk`, rows t (the summation index) in blocks of `block`. Within tile
