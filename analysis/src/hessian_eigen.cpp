@@ -246,7 +246,7 @@ EigenResult extreme_eigenpairs(const SymmetricOperator& op, const EigenOptions& 
     }
   }
   compute_residuals(op, r);
-  r.residual_source = dense ? "dense_products" : "fresh_products";
+  r.residual_source = "fresh_products";  // dense and Spectra: one product per pair after the solve
   r.products = op.products() - products_before;
   return r;
 }

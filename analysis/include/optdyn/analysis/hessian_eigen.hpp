@@ -75,7 +75,8 @@ Index lanczos_ncv(const EigenOptions& options, Index dim);
 struct EigenResult {
   std::string method;  // "dense" | "lanczos"
   std::string solver;  // lanczos: "krylov_schur" | "spectra"; dense: ""
-  // lanczos: "stored_products" (Krylov–Schur's (AV)s) or "fresh_products"; dense: "dense_products"
+  // "stored_products" (Krylov–Schur's (AV)s) or "fresh_products" (one product per pair after
+  // the solve: Spectra, the dense path, or Krylov–Schur when AV did not fit)
   std::string residual_source;
   // Ordered by rank: which = largest: λ_D ≥ λ_{D−1} ≥ … (descending); smallest: λ_1 ≤ λ_2 ≤ …
   // (ascending); both: the k largest (descending) then the k smallest (ascending).
