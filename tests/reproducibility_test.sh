@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproducibility contract (DESIGN.md, "Experiments and reproducibility"), on the
+# Reproducibility contract (doc/design.md, "Experiments and reproducibility"), on the
 # gradient_scaling experiment at --scale quick:
 #  * the same seed twice into two directories gives byte-identical CSVs (cmp);
 #  * manifest.json exists, lists every CSV, and its sha256/bytes entries match sha256sum

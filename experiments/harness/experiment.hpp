@@ -1,5 +1,5 @@
 #pragma once
-// The experiment harness (DESIGN.md, "Experiments and reproducibility").
+// The experiment harness (doc/design.md, "Experiments and reproducibility").
 //
 // Every experiment binary accepts `--out DIR --seed S --scale quick|full --set key=value
 // (repeatable) --force` and writes DIR/manifest.json (experiment, git commit, build type,

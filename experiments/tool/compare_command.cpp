@@ -1,5 +1,5 @@
 // `optdyn compare`: a discrete optimizer against its continuous flow, step by step
-// (DESIGN.md, "The optdyn tool"; issue 4). The comparison itself is analysis::compare_map_with_flow
+// (doc/design.md, "The optdyn tool"; issue 4). The comparison itself is analysis::compare_map_with_flow
 // (analysis/flow_comparison.hpp); this file parses, checks and writes.
 //
 //   optdyn compare --objective SPEC --optimizer SPEC --steps N [--flow auto|SPEC]

@@ -1,5 +1,5 @@
 // `optdyn flow`: a continuous flow (ODE or SDE) integrated through evenly spaced record times,
-// one CSV row per record time (DESIGN.md, "The optdyn tool").
+// one CSV row per record time (doc/design.md, "The optdyn tool").
 //
 //   optdyn flow --objective SPEC --flow SPEC --integrator SPEC --t-end T [--record-dt D]
 //               [--x0 SPEC] [--record-params] [--monitor curvature:every=K[,...]]

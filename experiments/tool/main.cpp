@@ -1,4 +1,4 @@
-// optdyn — the command-line front end (DESIGN.md, "The optdyn tool").
+// optdyn — the command-line front end (doc/design.md, "The optdyn tool").
 //
 //   optdyn --help | optdyn help [CMD] | optdyn CMD [options]
 //

@@ -1,5 +1,5 @@
 // `optdyn run`: a discrete optimizer on an objective, one CSV row per recorded step
-// (DESIGN.md, "The optdyn tool").
+// (doc/design.md, "The optdyn tool").
 //
 //   optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE]
 //              [--seed S] [--x0 SPEC] [--record-every K] [--record-params]

@@ -1,6 +1,6 @@
 #pragma once
 // The CSV rows that `optdyn run` (discrete steps) and `optdyn flow` (record times of an
-// integrated flow) share, so that both produce the same columns (DESIGN.md, "Observer"):
+// integrated flow) share, so that both produce the same columns (doc/design.md, "Observer"):
 //
 //   <leading…>, loss, grad_norm, <extra…>, [curvature monitor columns], [x0 … x{D−1}]
 //

@@ -1,4 +1,4 @@
-// Gradient flow θ̇ = −∇f(θ) (Cauchy 1847; the η → 0 limit of GD with t = kη, REFERENCES.md
+// Gradient flow θ̇ = −∇f(θ) (Cauchy 1847; the η → 0 limit of GD with t = kη, doc/references.md
 // "Modified equations"). The Jacobian of the field is −∇²f(θ): one exact HVP per product,
 // symmetric, so implicit integrators can use MINRES.
 #include "optdyn/flows/gradient_flow.hpp"

@@ -1,4 +1,4 @@
-// torch.optim.SGD (PyTorch documentation; REFERENCES.md), the PyTorch parameterisation of
+// torch.optim.SGD (PyTorch documentation; doc/references.md), the PyTorch parameterisation of
 // momentum SGD:  b₁ = g₁,  b_t = μ b_{t−1} + (1−τ) g_t;  d = g_t + μ b_t (nesterov) or b_t;
 // θ ← θ − γ d.   With momentum μ = 0 this is plain SGD, θ ← θ − γ g.
 // Note b₁ = g₁: the first step is undamped, as in torch. The other momentum conventions of

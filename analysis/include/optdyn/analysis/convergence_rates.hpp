@@ -1,6 +1,6 @@
 #pragma once
 // Convergence rates: predicted from the Hessian spectrum, measured on trajectories
-// (REFERENCES.md "Momentum and Nesterov"; seed 003).
+// (doc/references.md "Momentum and Nesterov"; seed 003).
 //
 // Linear rates. On F = ½(θ − θ*)ᵀA(θ − θ*) every method below is a linear map that splits
 // over the eigenvalues λ of A into 1×1 (GD) or 2×2 (momentum) blocks; the error ‖θ_t − θ*‖

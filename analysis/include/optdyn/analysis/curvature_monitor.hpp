@@ -1,5 +1,5 @@
 #pragma once
-// Curvature monitors (issue 5; DESIGN.md "Observer": called at recorded steps/times, shared by
+// Curvature monitors (issue 5; doc/design.md "Observer": called at recorded steps/times, shared by
 // discrete runs and flows so that both produce the same columns).
 //
 // measure_curvature(F, θ, options) measures, at one point θ, with H = ∇²F(θ), g = ∇F(θ):

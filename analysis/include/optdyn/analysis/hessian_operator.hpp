@@ -1,6 +1,6 @@
 #pragma once
 // Matrix-free symmetric operators for the spectral tools (Spectra's operator concept,
-// REFERENCES.md "Hessian spectra"):
+// doc/references.md "Hessian spectra"):
 //
 //   using Scalar = double;  Index rows() const;  Index cols() const;
 //   void perform_op(const Scalar* x_in, Scalar* y_out) const;

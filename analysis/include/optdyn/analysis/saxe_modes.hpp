@@ -1,6 +1,6 @@
 #pragma once
 // Exact learning dynamics of deep linear networks (Saxe, McClelland & Ganguli 2013,
-// arXiv:1312.6120; REFERENCES.md "Saxe, McClelland, Ganguli 2013").
+// arXiv:1312.6120; doc/references.md "Saxe, McClelland, Ganguli 2013").
 //
 // Conventions — Saxe's and ours, and the map between them
 // ---------------------------------------------------------

@@ -1,5 +1,5 @@
 #pragma once
-// Initial points from `--x0` specs (DESIGN.md, "The optdyn tool").
+// Initial points from `--x0` specs (doc/design.md, "The optdyn tool").
 //
 //   zeros                        θ = 0
 //   init:SCHEME[,gain=G][,seed=S][,bias=B]

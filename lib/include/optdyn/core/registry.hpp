@@ -1,5 +1,5 @@
 #pragma once
-// A registry maps names to factories with documented parameters (DESIGN.md: "listed in a
+// A registry maps names to factories with documented parameters (doc/design.md: "listed in a
 // registry with its parameters and defaults"). Objectives, optimizers, flows and
 // integrators each have one. Entries are added explicitly (no static-initialisation
 // tricks, which static libraries silently drop).

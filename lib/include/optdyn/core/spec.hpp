@@ -1,5 +1,5 @@
 #pragma once
-// Spec strings: `name:key=value,key=value` (DESIGN.md, "Spec strings").
+// Spec strings: `name:key=value,key=value` (doc/design.md, "Spec strings").
 //
 // A Spec is parsed once, checked against the parameter table of the thing it names
 // (unknown keys are errors; absent keys take their documented defaults), and then read

@@ -1,5 +1,5 @@
 #pragma once
-// Each discrete optimizer that has a continuous limit names it (DESIGN.md: "Each optimizer
+// Each discrete optimizer that has a continuous limit names it (doc/design.md: "Each optimizer
 // that has a continuous limit names its flow"; issue 4).
 //
 //   ContinuousLimit c = continuous_limit("momentum:lr=0.01,mu=0.9");

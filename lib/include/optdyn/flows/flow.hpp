@@ -1,6 +1,6 @@
 #pragma once
 // Flow: a continuous-time vector field dz/dt = F(z, t) (+ G(z, t) dW for an SDE) on an
-// extended state z (DESIGN.md, "Core concepts"; Boost.Odeint's system concept).
+// extended state z (doc/design.md, "Core concepts"; Boost.Odeint's system concept).
 //
 // A flow knows nothing about how it is integrated (integrators/integrator.hpp does that).
 // It knows:

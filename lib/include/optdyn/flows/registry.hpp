@@ -3,7 +3,7 @@
 //
 //   FlowPtr flow = make_flow("heavy_ball:mass=0.05,friction=0.1", f);
 //
-// Unknown names or keys and bad values are InputErrors naming the key (DESIGN.md, spec
+// Unknown names or keys and bad values are InputErrors naming the key (doc/design.md, spec
 // strings). `optdyn list flows` prints describe_flows().
 #include <string>
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
 // Integrator: moves a flow's state from t₀ through a list of record times, calling an
-// observer at each (DESIGN.md, "Core concepts"; Boost.Odeint's stepper/integrate split).
+// observer at each (doc/design.md, "Core concepts"; Boost.Odeint's stepper/integrate split).
 //
 //   IntegratorPtr integ = make_integrator("dopri5:rtol=1e-10,atol=1e-12");
 //   Vec z = flow->initial_state(theta0);

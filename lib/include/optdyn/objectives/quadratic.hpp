@@ -3,7 +3,7 @@
 //
 // The model problem of optimization theory: gradient descent is the linear map
 // θ_k − θ* = (I − ηA)^k (θ_0 − θ*), so every rate and stability threshold has a closed form
-// (REFERENCES.md, "Momentum and Nesterov", "Stability").
+// (doc/references.md, "Momentum and Nesterov", "Stability").
 //
 // Spec keys (see quadratic_entry()): dim, kappa, lmax, spacing, eigs, rotate, seed, shift.
 //  * eigenvalues λ_i, i = 0..D−1, run from lmax down to lmax/kappa, log-spaced

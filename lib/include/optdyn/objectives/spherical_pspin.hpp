@@ -9,7 +9,7 @@
 // a centred Gaussian field with covariance E[H(σ)H(σ')] = N (σ·σ'/N)^p. Its ground-state
 // energy is ≈ −N·E₀ (E₀ = √2 for p = 2, ≈ 1.657 for p = 3), and critical points of energy
 // ≈ −N·E have an index that grows with E: the landscape of index-vs-loss studies
-// (REFERENCES.md, "Hessian spectra").
+// (doc/references.md, "Hessian spectra").
 //
 // Storage: only the symmetrised tensor T = (1/p!) Σ_π J∘π matters. It is drawn directly:
 // for each multiset t of indices with orbit size m(t) (number of distinct orderings), the

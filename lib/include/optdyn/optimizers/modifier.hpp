@@ -1,6 +1,6 @@
 #pragma once
 // Modifier: a piece that composes with any optimizer (optax's gradient transformations and
-// schedules; DESIGN.md "Style anchors"). An optimizer step is
+// schedules; doc/design.md "Style anchors"). An optimizer step is
 //
 //   t ← t + 1;  g ← oracle gradient at the optimizer's query point p (usually θ)
 //   for each modifier, in spec order:  g ← m.transform_gradient(p, g, t)   (clipping, L2 decay)

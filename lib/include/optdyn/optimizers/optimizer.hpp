@@ -1,6 +1,6 @@
 #pragma once
 // Optimizer: a discrete map θ_{t+1} = Φ(θ_t, state_t, g_t) with inspectable state
-// (DESIGN.md, "Core concepts").
+// (doc/design.md, "Core concepts").
 //
 //   auto opt = make_optimizer("adam:lr=1e-3|clip_norm:max=1");
 //   opt->reset(f.dim());

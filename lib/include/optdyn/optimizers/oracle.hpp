@@ -1,5 +1,5 @@
 #pragma once
-// Oracle: what an optimizer sees of the objective (DESIGN.md, "Core concepts"): a
+// Oracle: what an optimizer sees of the objective (doc/design.md, "Core concepts"): a
 // gradient — full or stochastic — at a point it chooses, and for curvature-based methods
 // (newton.cpp, bfgs.cpp, …) values, Hessian-vector products, dense Hessians and
 // least-squares access, and for probabilistic models Fisher-vector products and per-layer
