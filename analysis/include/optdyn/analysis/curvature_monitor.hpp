@@ -13,8 +13,8 @@
 //                                       positive part is the whole spectrum); NaN otherwise
 //                                       (λ₊ inside the spectrum is not computed).
 //   rayleigh_gradient   gᵀHg / gᵀg, the curvature along the gradient: seed 001's
-//                       ill-conditioning check (/work/shared/seeds/001_215095de9264d4b9.txt,
-//                       line ~30: "monitor gᵀg and gᵀHg"; the second-order term of a GD step,
+//                       ill-conditioning check (seed 001, its item on the
+//                       Hessian's ill-conditioning: "monitor gᵀg and gᵀHg"; the second-order term of a GD step,
 //                       ½η²gᵀHg − ηgᵀg, turns the step uphill when gᵀHg/gᵀg > 2/η). NaN when gᵀg is 0 or
 //                       not finite (the product is then skipped).
 //   grad_norm           ‖g‖₂.
