@@ -51,6 +51,7 @@ Spec Spec::parse(std::string_view text, std::string_view kind) {
     if (spec.find(key))
       throw InputError(spec.kind_ + " '" + spec.name_ + "': key '" + key + "' given twice");
     spec.entries_.emplace_back(key, std::string(trim(std::string_view(item).substr(eq + 1))));
+    spec.given_.push_back(key);
   }
   return spec;
 }
@@ -93,6 +94,10 @@ void Spec::fail(std::string_view key, std::string_view what) const {
 }
 
 bool Spec::has(std::string_view key) const { return find(key) != nullptr; }
+
+bool Spec::given(std::string_view key) const {
+  return std::find(given_.begin(), given_.end(), key) != given_.end();
+}
 
 std::string Spec::text(std::string_view key) const { return require(key); }
 
@@ -149,6 +154,10 @@ bool Spec::boolean(std::string_view key) const {
 }
 
 std::string Spec::choice(std::string_view key, std::initializer_list<std::string_view> allowed) const {
+  return choice(key, std::vector<std::string_view>(allowed));
+}
+
+std::string Spec::choice(std::string_view key, const std::vector<std::string_view>& allowed) const {
   const std::string& v = require(key);
   std::string list;
   for (auto a : allowed) {
@@ -197,6 +206,7 @@ std::vector<double> Spec::real_list(std::string_view key, char separator) const 
 }
 
 void Spec::set(std::string_view key, std::string value) {
+  if (!given(key)) given_.emplace_back(key);
   for (auto& [k, v] : entries_)
     if (k == key) {
       v = std::move(value);

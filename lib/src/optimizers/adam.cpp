@@ -12,6 +12,8 @@
 
 #include "optdyn/core/error.hpp"
 
+#include "optdyn/optimizers/adam.hpp"
+#include "optdyn/optimizers/adaptive_moment_keys.hpp"
 #include "optdyn/optimizers/chunked.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
@@ -20,13 +22,12 @@ namespace {
 
 class Adam : public Optimizer {
  public:
-  explicit Adam(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        beta1_(s.real_below("beta1", 0.0, 1.0)),
-        beta2_(s.real_below("beta2", 0.0, 1.0)),
-        eps_(s.real_above("eps", 0.0, 1.0)),  // ε = 0 would give 0/0 where g has been 0
-        efficient_(s.choice("convention", {"seed", "torch", "efficient"}) == "efficient") {
-  }
+  Adam(const AdamParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr),
+        beta1_(p.beta1),
+        beta2_(p.beta2),
+        eps_(p.eps),
+        efficient_(p.convention == AdamParams::Convention::efficient) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -61,13 +62,20 @@ class Adam : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry adam_entry() {
-  return optimizer_entry<Adam>("adam", "Adam: θ −= lr·m̂/(√v̂ + ε), m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)",
-                               {{"lr", "0.001", "learning rate η"},
-                                {"beta1", "0.9", "EMA coefficient β₁ of g, in [0, 1)"},
-                                {"beta2", "0.999", "EMA coefficient β₂ of g², in [0, 1)"},
-                                {"eps", "1e-8", "ε added to √v̂"},
-                                {"convention", "seed", "seed = torch (ε added to √v̂) or efficient (ε added to √v)"}});
+const ParamTable<AdamParams>& AdamParams::table() {
+  using C = AdamParams::Convention;
+  static const auto t =
+      ParamTable<AdamParams>("optimizer", "adam", "Adam: θ −= lr·m̂/(√v̂ + ε), m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)")
+          .with(first_moment_keys<AdamParams>)
+          .with(second_moment_keys<AdamParams>)
+          .choice("convention", &AdamParams::convention,
+                  {{"seed", C::seed}, {"torch", C::torch}, {"efficient", C::efficient}},
+                  "seed = torch (ε added to √v̂) or efficient (ε added to √v)");
+  return t;
 }
+
+OptimizerPtr make_adam(const AdamParams& params) { return make_typed_optimizer<Adam>(params); }
+
+OptimizerEntry adam_entry() { return typed_optimizer_entry<Adam, AdamParams>(); }
 
 }  // namespace optdyn

@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/optimizers/adamax.hpp"
+#include "optdyn/optimizers/adaptive_moment_keys.hpp"
 #include "optdyn/optimizers/chunked.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
@@ -15,16 +17,12 @@ namespace {
 
 class Adamax : public Optimizer {
  public:
-  explicit Adamax(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        beta1_(s.real_below("beta1", 0.0, 1.0)),
-        beta2_(s.real("beta2", 0.0, 1.0)),
-        eps_(s.real("eps", 0.0, 1.0)),
-        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
-    if (torch_ && !(eps_ > 0.0))
-      throw InputError("optimizer 'adamax': key 'eps': must be > 0 "
-                       "(eps = 0 in the torch form divides 0/0 where the gradient has been 0; the seed form is eps-free)");
-  }
+  Adamax(const AdamaxParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr),
+        beta1_(p.beta1),
+        beta2_(p.beta2),
+        eps_(p.eps),
+        torch_(p.convention == AdamaxParams::Convention::torch) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -59,13 +57,25 @@ class Adamax : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry adamax_entry() {
-  return optimizer_entry<Adamax>("adamax", "AdaMax: u = max(β₂u, |g|) (+ε: torch), θ −= lr/(1−β₁ᵗ)·m/u",
-                                 {{"lr", "0.002", "learning rate η"},
-                                  {"beta1", "0.9", "EMA coefficient β₁ of g, in [0, 1)"},
-                                  {"beta2", "0.999", "decay β₂ of the infinity norm u"},
-                                  {"eps", "1e-8", "ε added to |g| (torch only)"},
-                                  {"convention", "seed", "seed (Algorithm 2) or torch (u = max(β₂u, |g| + ε))"}});
+const ParamTable<AdamaxParams>& AdamaxParams::table() {
+  using C = AdamaxParams::Convention;
+  static const auto t =
+      ParamTable<AdamaxParams>("optimizer", "adamax", "AdaMax: u = max(β₂u, |g|) (+ε: torch), θ −= lr/(1−β₁ᵗ)·m/u")
+          .with(first_moment_keys<AdamaxParams>)
+          .real("beta2", &AdamaxParams::beta2, Range::closed(0.0, 1.0), "decay β₂ of the infinity norm u")
+          .real("eps", &AdamaxParams::eps, Range::closed(0.0, 1.0), "ε added to |g| (torch only)")
+          .choice("convention", &AdamaxParams::convention, {{"seed", C::seed}, {"torch", C::torch}},
+                  "seed (Algorithm 2) or torch (u = max(β₂u, |g| + ε))")
+          .rule([](const AdamaxParams& p, const Spec& s) {
+            if (p.convention == C::torch && !(p.eps > 0.0))
+              s.reject("eps", "must be > 0 (eps = 0 in the torch form divides 0/0 where the gradient has been 0; "
+                              "the seed form is eps-free)");
+          });
+  return t;
 }
+
+OptimizerPtr make_adamax(const AdamaxParams& params) { return make_typed_optimizer<Adamax>(params); }
+
+OptimizerEntry adamax_entry() { return typed_optimizer_entry<Adamax, AdamaxParams>(); }
 
 }  // namespace optdyn

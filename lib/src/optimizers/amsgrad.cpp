@@ -12,6 +12,8 @@
 #include <cmath>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/optimizers/adaptive_moment_keys.hpp"
+#include "optdyn/optimizers/amsgrad.hpp"
 #include "optdyn/optimizers/chunked.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
@@ -20,16 +22,10 @@ namespace {
 
 class Amsgrad : public Optimizer {
  public:
-  enum class Convention { seed, torch, optax };
+  using Convention = AmsgradParams::Convention;
 
-  explicit Amsgrad(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        beta1_(s.real_below("beta1", 0.0, 1.0)),
-        beta2_(s.real_below("beta2", 0.0, 1.0)),
-        eps_(s.real_above("eps", 0.0, 1.0)) {  // ε = 0 would give 0/0 where g has been 0
-    const std::string c = s.choice("convention", {"seed", "torch", "optax"});
-    convention_ = c == "seed" ? Convention::seed : c == "torch" ? Convention::torch : Convention::optax;
-  }
+  Amsgrad(const AmsgradParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr), beta1_(p.beta1), beta2_(p.beta2), eps_(p.eps), convention_(p.convention) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -70,16 +66,21 @@ class Amsgrad : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry amsgrad_entry() {
-  return optimizer_entry<Amsgrad>(
-      "amsgrad", "AMSGrad: v̂ = max(v̂, v), θ −= lr·m/(√v̂ + ε); bias-corrected variants torch/optax",
-      {{"lr", "0.001", "learning rate η"},
-       {"beta1", "0.9", "EMA coefficient β₁ of g, in [0, 1)"},
-       {"beta2", "0.999", "EMA coefficient β₂ of g², in [0, 1)"},
-       {"eps", "1e-8", "ε added to √v̂"},
-       {"convention", "seed",
-        "seed (Reddi Alg. 2, max of raw v, no bias correction), torch (max of raw v, then corrected), "
-        "optax (max of corrected v̂)"}});
+const ParamTable<AmsgradParams>& AmsgradParams::table() {
+  using C = AmsgradParams::Convention;
+  static const auto t =
+      ParamTable<AmsgradParams>("optimizer", "amsgrad",
+                                "AMSGrad: v̂ = max(v̂, v), θ −= lr·m/(√v̂ + ε); bias-corrected variants torch/optax")
+          .with(first_moment_keys<AmsgradParams>)
+          .with(second_moment_keys<AmsgradParams>)
+          .choice("convention", &AmsgradParams::convention, {{"seed", C::seed}, {"torch", C::torch}, {"optax", C::optax}},
+                  "seed (Reddi Alg. 2, max of raw v, no bias correction), torch (max of raw v, then corrected), "
+                  "optax (max of corrected v̂)");
+  return t;
 }
+
+OptimizerPtr make_amsgrad(const AmsgradParams& params) { return make_typed_optimizer<Amsgrad>(params); }
+
+OptimizerEntry amsgrad_entry() { return typed_optimizer_entry<Amsgrad, AmsgradParams>(); }
 
 }  // namespace optdyn

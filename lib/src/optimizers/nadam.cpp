@@ -15,7 +15,9 @@
 #include <cmath>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/optimizers/adaptive_moment_keys.hpp"
 #include "optdyn/optimizers/chunked.hpp"
+#include "optdyn/optimizers/nadam.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace optdyn {
@@ -23,14 +25,13 @@ namespace {
 
 class Nadam : public Optimizer {
  public:
-  explicit Nadam(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        beta1_(s.real_below("beta1", 0.0, 1.0)),
-        beta2_(s.real_below("beta2", 0.0, 1.0)),
-        eps_(s.real_above("eps", 0.0, 1.0)),  // ε = 0 would give 0/0 where g has been 0
-        psi_(s.real("momentum_decay", 0.0, 1e300)),
-        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
-  }
+  Nadam(const NadamParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr),
+        beta1_(p.beta1),
+        beta2_(p.beta2),
+        eps_(p.eps),
+        psi_(p.momentum_decay),
+        torch_(p.convention == NadamParams::Convention::torch) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -78,15 +79,23 @@ class Nadam : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry nadam_entry() {
-  return optimizer_entry<Nadam>(
-      "nadam", "Nadam: Ruder's (2016) θ −= lr(β₁m + (1−β₁)g)/(1−β₁ᵗ)/(√v̂+ε) (seed) or torch's momentum-decay form",
-      {{"lr", "0.002", "learning rate η"},
-       {"beta1", "0.9", "EMA coefficient β₁ of g, in [0, 1)"},
-       {"beta2", "0.999", "EMA coefficient β₂ of g², in [0, 1)"},
-       {"eps", "1e-8", "ε added to √v̂"},
-       {"momentum_decay", "0.004", "ψ of torch's μ_t = β₁(1 − ½·0.96^{tψ}) (torch only)"},
-       {"convention", "seed", "seed (Ruder 2016's form of Dozat's Nadam, seed 000) or torch"}});
+const ParamTable<NadamParams>& NadamParams::table() {
+  using C = NadamParams::Convention;
+  static const auto t =
+      ParamTable<NadamParams>(
+          "optimizer", "nadam",
+          "Nadam: Ruder's (2016) θ −= lr(β₁m + (1−β₁)g)/(1−β₁ᵗ)/(√v̂+ε) (seed) or torch's momentum-decay form")
+          .with(first_moment_keys<NadamParams>)
+          .with(second_moment_keys<NadamParams>)
+          .real("momentum_decay", &NadamParams::momentum_decay, Range::closed(0.0, 1e300),
+                "ψ of torch's μ_t = β₁(1 − ½·0.96^{tψ}) (torch only)")
+          .choice("convention", &NadamParams::convention, {{"seed", C::seed}, {"torch", C::torch}},
+                  "seed (Ruder 2016's form of Dozat's Nadam, seed 000) or torch");
+  return t;
 }
+
+OptimizerPtr make_nadam(const NadamParams& params) { return make_typed_optimizer<Nadam>(params); }
+
+OptimizerEntry nadam_entry() { return typed_optimizer_entry<Nadam, NadamParams>(); }
 
 }  // namespace optdyn

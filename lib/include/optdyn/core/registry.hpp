@@ -64,7 +64,7 @@ class Registry {
       out << e.name << "  —  " << e.help << "\n";
       for (const auto& p : e.params)
         out << "    " << p.key << "=" << (p.default_value.empty() ? "(unset)" : p.default_value)
-            << "  " << p.help << "\n";
+            << "  " << p.help << (p.range.empty() ? "" : "  " + p.range) << "\n";
     }
     return out.str();
   }

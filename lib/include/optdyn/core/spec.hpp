@@ -23,6 +23,7 @@ struct ParamInfo {
   std::string key;
   std::string default_value;
   std::string help;
+  std::string range = {};  // e.g. "[0, 1)", "seed|torch"; empty when any value of the type goes
 };
 
 class Spec {
@@ -37,6 +38,10 @@ class Spec {
   void apply_schema(const std::vector<ParamInfo>& params);
 
   bool has(std::string_view key) const;
+  // Whether the key was written in the spec text (false for a default apply_schema added).
+  bool given(std::string_view key) const;
+  // InputError "<kind> '<name>': key '<key>': <what>", the one-line form of every key error.
+  [[noreturn]] void reject(std::string_view key, std::string_view what) const { fail(key, what); }
   std::string text(std::string_view key) const;
   double real(std::string_view key) const;
   // Value in the closed interval [lo, hi].
@@ -52,6 +57,7 @@ class Spec {
   bool boolean(std::string_view key) const;  // true/false/1/0/yes/no
   // One of the listed words.
   std::string choice(std::string_view key, std::initializer_list<std::string_view> allowed) const;
+  std::string choice(std::string_view key, const std::vector<std::string_view>& allowed) const;
   std::vector<long> integer_list(std::string_view key, char separator, long lo, long hi) const;
   std::vector<double> real_list(std::string_view key, char separator) const;
   // A `separator`-separated list of words, each one of `allowed` (no empty entries, so
@@ -73,6 +79,7 @@ class Spec {
   std::string kind_;
   std::string name_;
   std::vector<std::pair<std::string, std::string>> entries_;
+  std::vector<std::string> given_;  // keys written in the text, in the order written
 };
 
 }  // namespace optdyn

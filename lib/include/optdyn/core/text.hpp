@@ -19,5 +19,9 @@ bool parse_long(std::string_view s, long& out);
 
 // printf("%.<digits>g"): 17 digits (the default) round-trip every double.
 std::string format_number(double x, int digits = 17);
+// The fewest significant digits that parse back to exactly x, written fixed for
+// 1e-3 ≤ |x| < 1e16 (and 0) and scientific otherwise with a bare exponent:
+// 0.001, 0.9, 1000, 1e-8, 2.5e-10, 1e300.
+std::string format_shortest(double x);
 
 }  // namespace optdyn

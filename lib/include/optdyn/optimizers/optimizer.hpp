@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
 #include "optdyn/core/types.hpp"
 #include "optdyn/optimizers/modifier.hpp"
@@ -116,6 +117,21 @@ class Optimizer {
 };
 
 using OptimizerPtr = std::unique_ptr<Optimizer>;
+
+// The registry entry of an optimizer class T built as T(const P&, std::string spec) from its
+// parameter struct P (core/params.hpp): the spec text is the user's resolved spec.
+template <class T, class P>
+RegistryEntry<OptimizerPtr> typed_optimizer_entry() {
+  return P::table().template entry<OptimizerPtr>(
+      [](const P& p, std::string spec) -> OptimizerPtr { return std::make_unique<T>(p, std::move(spec)); });
+}
+
+// The typed factory behind make_adam(...) and friends: the table's checks, then T(p, to_spec(p)).
+template <class T, class P>
+OptimizerPtr make_typed_optimizer(const P& p) {
+  P::table().check(p);
+  return std::make_unique<T>(p, P::table().to_spec(p));
+}
 
 // A registry entry for an optimizer class constructible from its resolved Spec.
 template <class T>
