@@ -53,9 +53,9 @@
 #include "optdyn/analysis/layer_gradient_norms.hpp"
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/initial_point.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/text.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/mlp.hpp"
 #include "optdyn/objectives/network_budget.hpp"
 

@@ -47,9 +47,9 @@
 #include "harness/progress.hpp"
 #include "optdyn/analysis/curvature_monitor.hpp"
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/initial_point.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/text.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/registry.hpp"
 

@@ -17,7 +17,7 @@
 
 #include "optdyn/analysis/flow_comparison.hpp"
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/initial_point.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "support/fits.hpp"
 

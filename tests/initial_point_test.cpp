@@ -1,4 +1,4 @@
-// --x0 specs (optdyn/core/initial_point.hpp): zeros, init:SCHEME (per parameter block),
+// --x0 specs (optdyn/objectives/initial_point.hpp): zeros, init:SCHEME (per parameter block),
 // number lists, files; statistics of every scheme, orthogonality, determinism, errors.
 #define BOOST_TEST_MODULE initial_point
 #include <boost/test/unit_test.hpp>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/initial_point.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/objective.hpp"
 
 namespace fs = std::filesystem;

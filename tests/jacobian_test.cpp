@@ -10,8 +10,8 @@
 #include "optdyn/analysis/input_output_jacobian.hpp"
 #include "optdyn/analysis/layer_gradient_norms.hpp"
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/initial_point.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/mlp.hpp"
 
 using namespace optdyn;

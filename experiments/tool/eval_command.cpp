@@ -22,7 +22,7 @@
 
 #include "harness/atomic_file.hpp"
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/initial_point.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "tool/command.hpp"
 

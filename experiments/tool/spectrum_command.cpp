@@ -36,9 +36,9 @@
 #include "optdyn/analysis/spectral_density.hpp"
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/initial_point.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/text.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "tool/command.hpp"
 

@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "optdyn/core/initial_point.hpp"
 #include "optdyn/data/fashion_mnist.hpp"
 #include "optdyn/flows/registry.hpp"
 #include "optdyn/integrators/registry.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
 
 namespace {

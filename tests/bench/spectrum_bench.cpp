@@ -31,8 +31,8 @@
 
 #include "optdyn/analysis/hessian_eigen.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
-#include "optdyn/core/initial_point.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
 
 namespace {

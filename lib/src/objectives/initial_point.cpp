@@ -1,4 +1,4 @@
-#include "optdyn/core/initial_point.hpp"
+#include "optdyn/objectives/initial_point.hpp"
 
 #include <cmath>
 #include <cstdint>
