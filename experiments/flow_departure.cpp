@@ -5,7 +5,7 @@
 // θ₀ = `orders_x0`), a fixed time T = `orders_T`; for each n in `orders_steps` the time step is
 // Δt = T/n and the optimizer runs n steps, so its last iterate sits at t_n = T on the flow's
 // clock. The gap ‖θ_n − X(T)‖₂ comes from analysis::compare_map_with_flow with the
-// optimizer's own continuous limit (flows/continuous_limit.hpp; the flow by dopri5 at
+// optimizer's own continuous limit (limits/continuous_limit.hpp; the flow by dopri5 at
 // `orders_integrator`). Pairs (map ↔ flow, expected order in Δt):
 //   gd:lr=Δt                 ↔ gradient flow θ̇ = −∇f                      1 (Euler's local error)
 //   gd:lr=Δt                 ↔ modified flow θ̇ = −∇(f + (Δt/4)‖∇f‖²)     2 (Barrett & Dherin 2021)

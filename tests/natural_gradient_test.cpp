@@ -22,8 +22,8 @@
 
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
-#include "optdyn/flows/continuous_limit.hpp"
 #include "optdyn/flows/registry.hpp"
+#include "optdyn/limits/continuous_limit.hpp"
 #include "optdyn/objectives/mlp.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "support/dense_references.hpp"

@@ -13,9 +13,9 @@
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/text.hpp"
-#include "optdyn/flows/continuous_limit.hpp"
 #include "optdyn/flows/registry.hpp"
 #include "optdyn/integrators/registry.hpp"
+#include "optdyn/limits/continuous_limit.hpp"
 #include "optdyn/optimizers/oracle.hpp"
 #include "optdyn/optimizers/registry.hpp"
 

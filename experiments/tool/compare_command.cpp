@@ -7,7 +7,7 @@
 //                  [--threshold X] [--diverge-above X] [--force] --out DIR
 //
 //  * The map runs FULL BATCH (there is no --batch: the comparison is with a deterministic flow).
-//  * --flow auto (default): the optimizer's continuous limit (flows/continuous_limit.hpp): flow,
+//  * --flow auto (default): the optimizer's continuous limit (limits/continuous_limit.hpp): flow,
 //    Δt and, when one is known, the modified flow. An explicit --flow SPEC needs --time-per-step
 //    (the flow time of one step) and has no modified flow. Step k ↔ t_k = k·Δt.
 //  * Reference integrator: --integrator, default dopri5:rtol=1e-10,atol=1e-12.

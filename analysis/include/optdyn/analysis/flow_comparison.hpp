@@ -60,7 +60,7 @@ struct MapFlowSetup {
   double diverge_above = std::numeric_limits<double>::infinity();
 };
 
-// The optimizer's own continuous limit (flows/continuous_limit.hpp): its flow, Δt, modified
+// The optimizer's own continuous limit (limits/continuous_limit.hpp): its flow, Δt, modified
 // flow and correspondence, with `integrator`; steps and record_every are left to the caller.
 // InputError naming the optimizer when it has no continuous limit. For any other flow fill
 // MapFlowSetup directly (flow, time_per_step; no modified flow).

@@ -62,7 +62,7 @@
 //   (a stale |H|) are refused.
 // Everything else (adagrad, adadelta, adamax, nadam, amsgrad, delta_bar_delta, sign,
 // normalized_gd, and any modifier except `constant`) has no limit here: InputError.
-#include "optdyn/flows/continuous_limit.hpp"
+#include "optdyn/limits/continuous_limit.hpp"
 
 #include <algorithm>
 #include <cmath>
