@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `optdyn compare` end to end (doc/design.md contract): gaps.csv columns and values (GD against the
+# `optdyn compare` end to end (doc/design.md, "The optdyn tool"): gaps.csv columns and values (GD against the
 # gradient flow and the modified flow on a diagonal quadratic, in closed form), summary.json
 # fields recomputed from gaps.csv, --flow auto for gd / momentum / nesterov (t₀ > 0: nan before
 # it), an explicit --flow, divergence (exit 3, rows kept), the output-directory rule (--force),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `optdyn flow` end to end (doc/design.md contract): columns, record times (t₀, t₀+D, …, exactly T),
+# `optdyn flow` end to end (doc/design.md, "The optdyn tool"): columns, record times (t₀, t₀+D, …, exactly T),
 # gradient-flow values against the closed form e^{−λt}, --record-params, the curvature monitor
 # (same columns as `optdyn run`, closed-form values, every K-th row), the status file, divergence
 # (exit 3, rows kept), bad input (exit 2, one line naming the key, no file written), byte-identical

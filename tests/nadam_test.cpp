@@ -1,4 +1,4 @@
-// nadam: Ruder's (2016) form of Dozat's Nadam, both terms over 1−β₁ᵗ (seed 000) and torch's momentum-decay form (doc/references.md).
+// nadam: Ruder's (2016) form of Dozat's Nadam, both terms over 1−β₁ᵗ (seed 000) and torch's momentum-decay form (doc/references.md, "Conventions of torch.optim").
 #define BOOST_TEST_MODULE nadam
 #include <boost/test/unit_test.hpp>
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `optdyn run` end to end (doc/design.md contract): columns, row 0 = start, GD values against
+# `optdyn run` end to end (doc/design.md, "The optdyn tool"): columns, row 0 = start, GD values against
 # the closed form, determinism byte for byte (minibatches), divergence (exit 3, rows kept,
 # status file), the curvature monitor columns (closed form), bad specs (exit 2, one line naming
 # the key), `optdyn list optimizers`.

@@ -1,5 +1,5 @@
 // sgd = torch.optim.SGD: b₁ = g₁, b = μb + (1−τ)g, d = g + μb (nesterov) or b, θ −= γd.
-// Expected values recomputed per coordinate from the formula (doc/references.md).
+// Expected values recomputed per coordinate from the formula (doc/references.md, "Conventions of torch.optim").
 #define BOOST_TEST_MODULE sgd
 #include <boost/test/unit_test.hpp>
 

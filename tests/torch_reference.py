@@ -69,7 +69,7 @@ failures = 0
 for k, (spec, make) in enumerate(CASES):
     if spec.startswith("nadam") and TORCH_MAJOR < 2:
         # torch 1.13's single-tensor NAdam computes Π_{t+1} = Π_t·μ_t·μ_{t+1} (a bug fixed
-        # in 2.0); optdyn follows the corrected formula (doc/references.md).
+        # in 2.0); optdyn follows the corrected formula (doc/references.md, "Conventions of torch.optim").
         print("skip: %s (torch %s has the pre-2.0 NAdam bias-correction bug)" % (spec, torch.__version__))
         continue
     ours = optdyn_trajectory(spec, "%s/case%d.csv" % (WORK, k))

@@ -1,8 +1,8 @@
 #pragma once
 // Command-line helpers shared by the experiment harness and the `optdyn` tool: strict
 // Boost.Program_options parsing (no abbreviations) whose errors become one-line
-// InputErrors naming the option, and the one-line error convention of doc/design.md
-// (InputError → "error: ..." on stderr, exit 2; anything else → exit 1).
+// InputErrors naming the option, and the one-line error convention (doc/design.md, "Bad input and exit codes":
+// InputError → "error: ..." on stderr, exit 2; anything else → exit 1).
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <functional>

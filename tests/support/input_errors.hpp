@@ -1,5 +1,5 @@
 #pragma once
-// Checks of the bad-input contract (doc/design.md): an optdyn::InputError whose message is one
+// Checks of the bad-input contract (doc/design.md, "Bad input and exit codes"): an optdyn::InputError whose message is one
 // line and names the offending key. Include after <boost/test/unit_test.hpp>.
 #include <boost/test/unit_test.hpp>
 #include <functional>

@@ -9,7 +9,7 @@
 //                     The seed's OCR prints √(v(1−β₂ᵗ)) for √(v/(1−β₂ᵗ)).)
 //   convention=torch  μ_t = β₁(1 − ½·0.96^{tψ}),  Π_t = Π_{t−1}μ_t (Π₀ = 1),
 //                     θ ← θ − η(1−μ_t)/(1−Π_t)·g/D − η μ_{t+1}/(1−Π_t μ_{t+1})·m/D
-//                     (torch.optim.NAdam ≥ 2.0, momentum_decay ψ; doc/references.md. torch 1.13's
+//                     (torch.optim.NAdam ≥ 2.0, momentum_decay ψ; doc/references.md, "Conventions of torch.optim". torch 1.13's
 //                     single-tensor path multiplies by μ_t once more in Π_{t+1}, a bug fixed
 //                     later; we follow the corrected formula.)
 #include <cmath>

@@ -1,5 +1,5 @@
 #pragma once
-// Discrete map versus its flow (issue 4; doc/design.md: analysis/ holds the discrete-vs-continuous
+// Discrete map versus its flow (issue 4; doc/design.md, "Layers": analysis/ holds the discrete-vs-continuous
 // comparison). How far does an optimizer's iterate θ_k depart from the flow X(t) it
 // approximates, at the matching time t_k = k·Δt, and from the modified (backward-error) flow
 // where one is known?

@@ -1,5 +1,5 @@
 #pragma once
-// Memory budgets for user-controlled sizes (the bad-input contract of doc/design.md: an
+// Memory budgets for user-controlled sizes (doc/design.md, "Memory budgets": an
 // oversized spec is an InputError naming the key, never std::bad_alloc, a hang or
 // gigabytes of memory). Sizes are checked in floating point, before anything is
 // allocated, so that products of large integers cannot overflow.

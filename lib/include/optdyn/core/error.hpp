@@ -1,6 +1,6 @@
 #pragma once
 // Errors a user can cause (bad spec, unknown key, malformed or missing file). Front ends
-// catch InputError, print its one-line message and exit with status 2 (doc/design.md).
+// catch InputError, print its one-line message and exit with status 2 (doc/design.md, "Bad input and exit codes").
 #include <stdexcept>
 #include <string>
 
@@ -11,7 +11,7 @@ class InputError : public std::runtime_error {
   explicit InputError(const std::string& message) : std::runtime_error(message) {}
 };
 
-// Exit codes of every optdyn front end (doc/design.md, "The optdyn tool").
+// Exit codes of every optdyn front end (doc/design.md, "Bad input and exit codes").
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitBadInput = 2;
 inline constexpr int kExitDiverged = 3;

@@ -2,7 +2,7 @@
 // Saxe, McClelland & Ganguli (2013) correlation matrices of a data set, in THEIR convention:
 // SUMS over the n samples (not means), so that gradient descent with step λ on the summed
 // squared error Σ_i ½‖y_i − W x_i‖² is the Euler discretisation (dt = 1) of
-// τ dW/dt = Σ³¹ − W Σ¹¹ with τ = 1/λ (doc/references.md).
+// τ dW/dt = Σ³¹ − W Σ¹¹ with τ = 1/λ (doc/references.md, "Saxe, McClelland, Ganguli 2013").
 //
 //   Σ¹¹ = Σ_i x_i x_iᵀ   (input correlation, d × d)
 //   Σ³¹ = Σ_i y_i x_iᵀ   (input–output correlation, k × d)

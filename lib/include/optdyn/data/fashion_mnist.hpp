@@ -4,7 +4,7 @@
 // (Debian package dataset-fashion-mnist installs them in /usr/share/datasets/fashion-mnist).
 // Uncompressed files without the .gz suffix are used when the .gz ones are absent.
 //
-// Layout (doc/design.md, as torchvision's ToTensor + flatten): sample i is column i of the
+// Layout (doc/design.md, "Parameter layout"; as torchvision's ToTensor + flatten): sample i is column i of the
 // 784 × n inputs, pixel (r, c) at row 28·r + c, value pixel/255 ∈ [0, 1]; labels 0–9;
 // targets are the one-hot 10 × n matrix. Classes: 0 T-shirt/top, 1 Trouser, 2 Pullover,
 // 3 Dress, 4 Coat, 5 Sandal, 6 Shirt, 7 Sneaker, 8 Bag, 9 Ankle boot.

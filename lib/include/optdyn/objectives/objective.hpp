@@ -1,5 +1,5 @@
 #pragma once
-// The Objective concept (doc/design.md): F(θ) = (1/n) Σ_i L(x_i, θ), or a plain function of θ.
+// The Objective concept (doc/design.md, "Objective"): F(θ) = (1/n) Σ_i L(x_i, θ), or a plain function of θ.
 //
 // Public members are non-virtual: they count evaluations and check dimensions, then call the
 // protected virtual implementation. Every derivative is exact (finite differences appear
