@@ -94,6 +94,19 @@ class ParamTable {
                },
                [=](const P& p) { return (p.*member) ? param_text(*(p.*member)) : std::string(); });
   }
+  // A real key whose value may also be the word `word` (e.g. t0=auto), read as std::nullopt.
+  ParamTable& real_or(std::string key, std::optional<double> P::*member, std::string word, Range range,
+                      std::string help) {
+    const std::string k = key;
+    return add(std::move(key), std::move(help), word + " | " + range.text(),
+               [=](const Spec& s, P& p) {
+                 if (s.text(k) == word)
+                   p.*member = std::nullopt;
+                 else
+                   p.*member = range.read(s, k);
+               },
+               [=](const P& p) { return (p.*member) ? param_text(*(p.*member)) : word; });
+  }
   template <std::integral T>
     requires(!std::same_as<T, bool>)
   ParamTable& integer(std::string key, T P::*member, long lo, long hi, std::string help) {
