@@ -24,6 +24,8 @@
 #include "optdyn/data/idx_reader.hpp"
 #include "optdyn/data/preprocess.hpp"
 #include "optdyn/data/synthetic.hpp"
+#include "optdyn/objectives/teacher_mlp.hpp"
+#include "optdyn/objectives/training_data.hpp"
 #include "support/input_errors.hpp"
 
 using namespace optdyn;

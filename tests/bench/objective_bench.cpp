@@ -37,6 +37,7 @@
 #include "optdyn/core/spec.hpp"
 #include "optdyn/data/dataset.hpp"
 #include "optdyn/objectives/mlp.hpp"
+#include "optdyn/objectives/training_data.hpp"
 
 namespace {
 

@@ -6,15 +6,16 @@
 
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
-#include "optdyn/objectives/mlp.hpp"
 
 namespace optdyn {
 namespace {
 
 std::string seed_text(std::uint64_t seed) { return "seed " + std::to_string(seed); }
 
+}  // namespace
+
 // Gaussian noise from its own stream, so that the noise level does not change the rest.
-void add_noise(Mat& outputs, double noise, std::uint64_t seed) {
+void add_teacher_noise(Mat& outputs, double noise, std::uint64_t seed) {
   if (noise == 0.0) return;
   Rng rng = Rng::derived(seed, kStreamNoise);
   outputs += noise * rng.normal_matrix(outputs.rows(), outputs.cols());
@@ -35,12 +36,10 @@ void set_teacher_targets(Dataset& data, Mat outputs, bool labels) {
   set_class_targets(data, classes, outputs.rows());
 }
 
-void check_sizes(Index input_dim, Index output_dim, Index n) {
+void check_synthetic_sizes(Index input_dim, Index output_dim, Index n) {
   if (input_dim < 1 || output_dim < 1 || n < 1)
     throw InputError("synthetic data: dimensions and sample count must be >= 1");
 }
-
-}  // namespace
 
 // One output (k = 1) means binary classification: the target is the label itself, 0 or 1
 // (the convention of MlpLoss::binary_cross_entropy); otherwise the one-hot k × n matrix.
@@ -67,7 +66,7 @@ std::vector<int> argmax_labels(const Mat& scores) {
 }
 
 Dataset make_gaussian(Index input_dim, Index output_dim, Index n, bool labels, std::uint64_t seed) {
-  check_sizes(input_dim, output_dim, n);
+  check_synthetic_sizes(input_dim, output_dim, n);
   Dataset data;
   data.inputs = Rng::derived(seed, kStreamInputs).normal_matrix(input_dim, n);
   Rng rng = Rng::derived(seed, kStreamLabels);
@@ -87,68 +86,17 @@ Dataset make_gaussian(Index input_dim, Index output_dim, Index n, bool labels, s
 
 LinearTeacher make_teacher_linear(Index input_dim, Index output_dim, Index n, double noise, bool labels,
                                   std::uint64_t seed) {
-  check_sizes(input_dim, output_dim, n);
+  check_synthetic_sizes(input_dim, output_dim, n);
   LinearTeacher teacher;
   teacher.weight = Rng::derived(seed, kStreamTeacher).normal_matrix(output_dim, input_dim) /
                    std::sqrt(static_cast<double>(input_dim));
   teacher.data.inputs = Rng::derived(seed, kStreamInputs).normal_matrix(input_dim, n);
   Mat outputs = teacher.weight * teacher.data.inputs;
-  add_noise(outputs, noise, seed);
+  add_teacher_noise(outputs, noise, seed);
   set_teacher_targets(teacher.data, std::move(outputs), labels);
   teacher.data.description = "teacher-linear " + std::to_string(input_dim) + "->" + std::to_string(output_dim) +
                              ", n " + std::to_string(n) + ", noise " + std::to_string(noise) +
                              (labels ? ", argmax labels" : "") + ", " + seed_text(seed);
-  return teacher;
-}
-
-MlpTeacher make_teacher_mlp(Index input_dim, Index output_dim, const std::vector<Index>& hidden,
-                            Activation activation, Index n, double noise, bool labels, std::uint64_t seed) {
-  check_sizes(input_dim, output_dim, n);
-  MlpTeacher teacher;
-  teacher.widths.push_back(input_dim);
-  for (Index h : hidden) {
-    if (h < 1) throw InputError("teacher-mlp: hidden widths must be >= 1");
-    teacher.widths.push_back(h);
-  }
-  teacher.widths.push_back(output_dim);
-
-  MlpArchitecture arch;
-  arch.widths = teacher.widths;
-  arch.activation = activation;
-  arch.loss = MlpLoss::mse;
-  arch.bias = false;
-  const MlpLayout layout(arch.widths, arch.bias);
-
-  // θ*: layer by layer, the weight (out × in, row-major, as MlpLayout) with entries N(0, 1/fan_in).
-  Rng weights = Rng::derived(seed, kStreamTeacher);
-  teacher.theta = Vec::Zero(layout.size());
-  for (Index l = 0; l < layout.num_layers(); ++l) {
-    const Index fan_in = teacher.widths[static_cast<std::size_t>(l)];
-    const Index count = fan_in * teacher.widths[static_cast<std::size_t>(l + 1)];
-    const double scale = 1.0 / std::sqrt(static_cast<double>(fan_in));
-    for (Index e = 0; e < count; ++e) teacher.theta[layout.weight_offset(l) + e] = scale * weights.normal();
-  }
-
-  Dataset data;
-  data.inputs = Rng::derived(seed, kStreamInputs).normal_matrix(input_dim, n);
-  data.targets = Mat::Zero(output_dim, n);
-  Mat outputs;
-  {
-    const Mlp network(arch, data, "teacher-mlp");
-    outputs = network.predict(teacher.theta, data.inputs);
-  }
-  add_noise(outputs, noise, seed);
-  set_teacher_targets(data, std::move(outputs), labels);
-
-  std::string widths_text;
-  for (Index w : teacher.widths) {
-    if (!widths_text.empty()) widths_text += '-';
-    widths_text += std::to_string(w);
-  }
-  data.description = "teacher-mlp " + widths_text + " " + std::string(activation_name(activation)) + ", n " +
-                     std::to_string(n) + ", noise " + std::to_string(noise) + (labels ? ", argmax labels" : "") +
-                     ", " + seed_text(seed);
-  teacher.data = std::move(data);
   return teacher;
 }
 

@@ -6,16 +6,14 @@
 //                  uniformly random class in 0..k−1 (one-hot targets) independent of x.
 //  teacher-linear  x ~ N(0, I_d); y = W* x + σ ξ, W* ∈ R^{k×d} with entries N(0, 1/d),
 //                  ξ ~ N(0, I_k). With labels: class = argmax of the noisy output.
-//  teacher-mlp     x ~ N(0, I_d); y = f(x; θ*) + σ ξ, f a bias-free MLP with widths
-//                  d-h₁-…-k and activation act, θ* drawn per layer N(0, 1/fan_in)
-//                  (evaluated with Mlp::predict, so the teacher is exactly an optdyn MLP).
+//  teacher-mlp     lives one layer up, in objectives/teacher_mlp.hpp (its teacher is an
+//                  optdyn Mlp); it uses the streams and the helpers below.
 //  hierarchical    Saxe, McClelland & Ganguli (2013, Fig. 3): see make_hierarchical.
 #include <cstdint>
 #include <vector>
 
 #include "optdyn/core/types.hpp"
 #include "optdyn/data/dataset.hpp"
-#include "optdyn/objectives/activation.hpp"
 
 namespace optdyn {
 
@@ -32,6 +30,16 @@ void set_class_targets(Dataset& data, const std::vector<int>& labels, Index clas
 // Labels from argmax over each column of `scores` (first maximum on ties).
 std::vector<int> argmax_labels(const Mat& scores);
 
+// Shared by the teacher generators (here and objectives/teacher_mlp.hpp):
+// InputError unless the dimensions and the sample count are >= 1;
+void check_synthetic_sizes(Index input_dim, Index output_dim, Index n);
+// adds noise·N(0, 1) to every output from the stream kStreamNoise (nothing when noise = 0),
+// so that the noise level does not change the other draws;
+void add_teacher_noise(Mat& outputs, double noise, std::uint64_t seed);
+// regression: targets = outputs; labels: class = argmax of each column (k > 1) or
+// [output > 0] (k = 1), then set_class_targets.
+void set_teacher_targets(Dataset& data, Mat outputs, bool labels);
+
 Dataset make_gaussian(Index input_dim, Index output_dim, Index n, bool labels, std::uint64_t seed);
 
 struct LinearTeacher {
@@ -40,15 +48,6 @@ struct LinearTeacher {
 };
 LinearTeacher make_teacher_linear(Index input_dim, Index output_dim, Index n, double noise,
                                   bool labels, std::uint64_t seed);
-
-struct MlpTeacher {
-  Dataset data;
-  std::vector<Index> widths;  // d, hidden..., k
-  Vec theta;                  // teacher parameters in the MlpLayout (bias-free) order
-};
-MlpTeacher make_teacher_mlp(Index input_dim, Index output_dim, const std::vector<Index>& hidden,
-                            Activation activation, Index n, double noise, bool labels,
-                            std::uint64_t seed);
 
 // Saxe's hierarchical data. Items are the 2^levels leaves of a complete binary tree with
 // `levels` edge levels (leaf i's path from the root is the binary expansion of i, most

@@ -13,6 +13,7 @@
 #include "optdyn/data/dataset.hpp"
 #include "optdyn/objectives/activation.hpp"
 #include "optdyn/objectives/objective.hpp"
+#include "optdyn/objectives/training_data.hpp"  // dataset_params, make_dataset (make_mlp_dataset)
 
 namespace optdyn {
 

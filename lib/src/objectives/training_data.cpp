@@ -1,5 +1,5 @@
 // The data keys shared by every data-driven objective, and the dispatch to the sources.
-#include "optdyn/data/dataset.hpp"
+#include "optdyn/objectives/training_data.hpp"
 
 #include <string>
 
@@ -10,6 +10,7 @@
 #include "optdyn/data/synthetic.hpp"
 #include "optdyn/objectives/activation.hpp"
 #include "optdyn/objectives/network_budget.hpp"
+#include "optdyn/objectives/teacher_mlp.hpp"
 
 namespace optdyn {
 namespace {
