@@ -1,7 +1,8 @@
 // Builds against the installed optdyn package and checks closed forms:
 //  * Rosenbrock f = Σ 100(x_{i+1} − x_i²)² + (1 − x_i)²: f(0) = D − 1 and ∇f(1) = 0;
 //  * a dynamic-size GEMM and GEMV, which go to OpenBLAS when optdyn was built with it
-//    (EIGEN_USE_BLAS comes with optdyn::core): 1_{n×m} 1_{m×k} = m·1_{n×k}, 1_{n×m} 1_m = m·1_n;
+//    (EIGEN_USE_BLAS comes with optdyn::core, under every layer): 1_{n×m} 1_{m×k} = m·1_{n×k},
+//    1_{n×m} 1_m = m·1_n;
 //  * with OpenBLAS and no OPTDYN_BLAS_THREADS override, the library's one-thread pin
 //    reached this program (core/blas.hpp).
 #include <cmath>
