@@ -2,6 +2,7 @@
 // GD, SGD and minibatch SGD are this one map; which gradient g is — full batch, one sample,
 // a minibatch — is the Oracle's business (oracle.hpp, `optdyn run --batch B`).
 #include "optdyn/optimizers/chunked.hpp"
+#include "optdyn/optimizers/gd.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace optdyn {
@@ -9,7 +10,7 @@ namespace {
 
 class Gd : public Optimizer {
  public:
-  explicit Gd(const Spec& s) : Optimizer(s.canonical(), s.positive("lr")) {}
+  Gd(const GdParams& p, std::string spec) : Optimizer(std::move(spec), p.lr) {}
 
  protected:
   void reset_state(Index) override {}
@@ -19,9 +20,15 @@ class Gd : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry gd_entry() {
-  return optimizer_entry<Gd>("gd", "gradient descent θ ← θ − lr·g (SGD/minibatch SGD with optdyn run --batch)",
-                             {{"lr", "0.01", "learning rate η"}});
+const ParamTable<GdParams>& GdParams::table() {
+  static const auto t =
+      ParamTable<GdParams>("optimizer", "gd", "gradient descent θ ← θ − lr·g (SGD/minibatch SGD with optdyn run --batch)")
+          .real("lr", &GdParams::lr, Range::positive(), "learning rate η");
+  return t;
 }
+
+OptimizerPtr make_gd(const GdParams& params) { return make_typed_optimizer<Gd>(params); }
+
+OptimizerEntry gd_entry() { return typed_optimizer_entry<Gd, GdParams>(); }
 
 }  // namespace optdyn

@@ -11,8 +11,8 @@
 // others scale the whole average. torch.optim.SGD's form is `sgd`.
 #include <cmath>
 
-#include "optdyn/core/error.hpp"
 #include "optdyn/optimizers/chunked.hpp"
+#include "optdyn/optimizers/momentum.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace optdyn {
@@ -20,14 +20,10 @@ namespace {
 
 class Momentum : public Optimizer {
  public:
-  enum class Convention { classic, ema, bias_corrected };
+  using Convention = MomentumParams::Convention;
 
-  explicit Momentum(const Spec& s) : Optimizer(s.canonical(), s.positive("lr")), mu_(s.real("mu", 0.0, 1.0)) {
-    const std::string c = s.choice("convention", {"classic", "ema", "bias_corrected"});
-    convention_ = c == "classic" ? Convention::classic : c == "ema" ? Convention::ema : Convention::bias_corrected;
-    if (convention_ == Convention::bias_corrected && mu_ == 1.0)
-      throw InputError("optimizer 'momentum': key 'mu': must be < 1 with convention=bias_corrected");
-  }
+  Momentum(const MomentumParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr), mu_(p.mu), convention_(p.convention) {}
 
  protected:
   void reset_state(Index dim) override { v_.setZero(dim); }
@@ -61,12 +57,26 @@ class Momentum : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry momentum_entry() {
-  return optimizer_entry<Momentum>(
-      "momentum", "heavy ball; classic v=μv+ηg, θ−=v | ema v=μv+(1−μ)g, θ−=ηv | bias_corrected θ−=ηv/(1−μᵗ)",
-      {{"lr", "0.01", "learning rate η"},
-       {"mu", "0.9", "momentum μ in [0, 1]"},
-       {"convention", "classic", "classic (seeds 001/002), ema (seed 000), bias_corrected (seed 003)"}});
+const ParamTable<MomentumParams>& MomentumParams::table() {
+  using C = MomentumParams::Convention;
+  static const auto t =
+      ParamTable<MomentumParams>(
+          "optimizer", "momentum",
+          "heavy ball; classic v=μv+ηg, θ−=v | ema v=μv+(1−μ)g, θ−=ηv | bias_corrected θ−=ηv/(1−μᵗ)")
+          .real("lr", &MomentumParams::lr, Range::positive(), "learning rate η")
+          .real("mu", &MomentumParams::mu, Range::closed(0.0, 1.0), "momentum μ")
+          .choice("convention", &MomentumParams::convention,
+                  {{"classic", C::classic}, {"ema", C::ema}, {"bias_corrected", C::bias_corrected}},
+                  "classic (seeds 001/002), ema (seed 000), bias_corrected (seed 003)")
+          .rule([](const MomentumParams& p, const Spec& s) {
+            if (p.convention == C::bias_corrected && p.mu == 1.0)
+              s.reject("mu", "must be < 1 with convention=bias_corrected");
+          });
+  return t;
 }
+
+OptimizerPtr make_momentum(const MomentumParams& params) { return make_typed_optimizer<Momentum>(params); }
+
+OptimizerEntry momentum_entry() { return typed_optimizer_entry<Momentum, MomentumParams>(); }
 
 }  // namespace optdyn

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "optdyn/optimizers/chunked.hpp"
+#include "optdyn/optimizers/nesterov.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace optdyn {
@@ -22,11 +23,8 @@ namespace {
 
 class Nesterov : public Optimizer {
  public:
-  explicit Nesterov(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        mu_(s.real("mu", 0.0, 1.0)),
-        sbc_(s.choice("schedule", {"constant", "sbc"}) == "sbc"),
-        r_(s.positive("r")) {}
+  Nesterov(const NesterovParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr), mu_(p.mu), sbc_(p.schedule == NesterovParams::Schedule::sbc), r_(p.r) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -66,12 +64,21 @@ class Nesterov : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry nesterov_entry() {
-  return optimizer_entry<Nesterov>("nesterov", "Nesterov, Sutskever's look-ahead form: v ← μv + η∇F(θ − μv), θ ← θ − v",
-                                   {{"lr", "0.01", "learning rate η"},
-                                    {"mu", "0.9", "momentum μ in [0, 1] (schedule=constant)"},
-                                    {"schedule", "constant", "constant μ | sbc: μ_t = (t−2)/(t+r−2) (Su–Boyd–Candès 2014)"},
-                                    {"r", "3", "SBC friction r > 0 (schedule=sbc; r = 3 is Nesterov 1983)"}});
+const ParamTable<NesterovParams>& NesterovParams::table() {
+  using S = NesterovParams::Schedule;
+  static const auto t =
+      ParamTable<NesterovParams>("optimizer", "nesterov",
+                                 "Nesterov, Sutskever's look-ahead form: v ← μv + η∇F(θ − μv), θ ← θ − v")
+          .real("lr", &NesterovParams::lr, Range::positive(), "learning rate η")
+          .real("mu", &NesterovParams::mu, Range::closed(0.0, 1.0), "momentum μ (schedule=constant)")
+          .choice("schedule", &NesterovParams::schedule, {{"constant", S::constant}, {"sbc", S::sbc}},
+                  "constant μ | sbc: μ_t = (t−2)/(t+r−2) (Su–Boyd–Candès 2014)")
+          .real("r", &NesterovParams::r, Range::positive(), "SBC friction r > 0 (schedule=sbc; r = 3 is Nesterov 1983)");
+  return t;
 }
+
+OptimizerPtr make_nesterov(const NesterovParams& params) { return make_typed_optimizer<Nesterov>(params); }
+
+OptimizerEntry nesterov_entry() { return typed_optimizer_entry<Nesterov, NesterovParams>(); }
 
 }  // namespace optdyn

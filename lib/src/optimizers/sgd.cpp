@@ -3,23 +3,17 @@
 // θ ← θ − γ d.   With momentum μ = 0 this is plain SGD, θ ← θ − γ g.
 // Note b₁ = g₁: the first step is undamped, as in torch. The other momentum conventions of
 // the seeds are in momentum.cpp, Sutskever's look-ahead Nesterov in nesterov.cpp.
-#include "optdyn/core/error.hpp"
 #include "optdyn/optimizers/chunked.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "optdyn/optimizers/sgd.hpp"
 
 namespace optdyn {
 namespace {
 
 class Sgd : public Optimizer {
  public:
-  explicit Sgd(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        mu_(s.real("momentum", 0.0, 1.0)),
-        dampening_(s.real("dampening", 0.0, 1.0)),
-        nesterov_(s.boolean("nesterov")) {
-    if (nesterov_ && (mu_ <= 0.0 || dampening_ != 0.0))
-      throw InputError("optimizer 'sgd': key 'nesterov': requires momentum > 0 and dampening = 0 (as torch)");
-  }
+  Sgd(const SgdParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr), mu_(p.momentum), dampening_(p.dampening), nesterov_(p.nesterov) {}
 
  protected:
   void reset_state(Index dim) override { b_.setZero(dim); }
@@ -52,12 +46,23 @@ class Sgd : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry sgd_entry() {
-  return optimizer_entry<Sgd>("sgd", "torch.optim.SGD: b = μb + (1−τ)g (b₁ = g₁), θ ← θ − lr·(nesterov ? g + μb : b)",
-                              {{"lr", "0.01", "learning rate γ"},
-                               {"momentum", "0", "momentum μ in [0, 1]"},
-                               {"dampening", "0", "dampening τ in [0, 1]"},
-                               {"nesterov", "false", "torch's Nesterov form d = g + μb"}});
+const ParamTable<SgdParams>& SgdParams::table() {
+  static const auto t =
+      ParamTable<SgdParams>("optimizer", "sgd",
+                            "torch.optim.SGD: b = μb + (1−τ)g (b₁ = g₁), θ ← θ − lr·(nesterov ? g + μb : b)")
+          .real("lr", &SgdParams::lr, Range::positive(), "learning rate γ")
+          .real("momentum", &SgdParams::momentum, Range::closed(0.0, 1.0), "momentum μ")
+          .real("dampening", &SgdParams::dampening, Range::closed(0.0, 1.0), "dampening τ")
+          .flag("nesterov", &SgdParams::nesterov, "torch's Nesterov form d = g + μb")
+          .rule([](const SgdParams& p, const Spec& s) {
+            if (p.nesterov && (p.momentum <= 0.0 || p.dampening != 0.0))
+              s.reject("nesterov", "requires momentum > 0 and dampening = 0 (as torch)");
+          });
+  return t;
 }
+
+OptimizerPtr make_sgd(const SgdParams& params) { return make_typed_optimizer<Sgd>(params); }
+
+OptimizerEntry sgd_entry() { return typed_optimizer_entry<Sgd, SgdParams>(); }
 
 }  // namespace optdyn
