@@ -6,6 +6,7 @@
 // The two agree for Zeiler's η = 1 (the default).
 #include <cmath>
 
+#include "optdyn/optimizers/adadelta.hpp"
 #include "optdyn/optimizers/chunked.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
@@ -14,12 +15,11 @@ namespace {
 
 class Adadelta : public Optimizer {
  public:
-  explicit Adadelta(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        rho_(s.real("rho", 0.0, 1.0)),
-        eps_(s.real_above("eps", 0.0, 1.0)),  // ε = 0 would give 0/0 where g has been 0
-        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
-  }
+  Adadelta(const AdadeltaParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr),
+        rho_(p.rho),
+        eps_(p.eps),
+        torch_(p.convention == AdadeltaParams::Convention::torch) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -53,12 +53,21 @@ class Adadelta : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry adadelta_entry() {
-  return optimizer_entry<Adadelta>("adadelta", "Adadelta: Δ = √(u+ε)/√(v+ε)·g, θ −= lr·Δ, u = ρu + (1−ρ)Δ²",
-                                   {{"lr", "1", "learning rate η (Zeiler: 1)"},
-                                    {"rho", "0.9", "EMA coefficient ρ"},
-                                    {"eps", "1e-6", "ε inside both roots"},
-                                    {"convention", "seed", "seed (u tracks the step ηΔ) or torch (u tracks Δ)"}});
+const ParamTable<AdadeltaParams>& AdadeltaParams::table() {
+  using C = AdadeltaParams::Convention;
+  static const auto t =
+      ParamTable<AdadeltaParams>("optimizer", "adadelta", "Adadelta: Δ = √(u+ε)/√(v+ε)·g, θ −= lr·Δ, u = ρu + (1−ρ)Δ²")
+          .real("lr", &AdadeltaParams::lr, Range::positive(), "learning rate η (Zeiler: 1)")
+          .real("rho", &AdadeltaParams::rho, Range::closed(0.0, 1.0), "EMA coefficient ρ")
+          // ε = 0 would give 0/0 where g has been 0
+          .real("eps", &AdadeltaParams::eps, Range::above(0.0, 1.0), "ε inside both roots")
+          .choice("convention", &AdadeltaParams::convention, {{"seed", C::seed}, {"torch", C::torch}},
+                  "seed (u tracks the step ηΔ) or torch (u tracks Δ)");
+  return t;
 }
+
+OptimizerPtr make_adadelta(const AdadeltaParams& params) { return make_typed_optimizer<Adadelta>(params); }
+
+OptimizerEntry adadelta_entry() { return typed_optimizer_entry<Adadelta, AdadeltaParams>(); }
 
 }  // namespace optdyn

@@ -5,6 +5,7 @@
 // eps defaults to the convention's value when not given.
 #include <cmath>
 
+#include "optdyn/optimizers/adagrad.hpp"
 #include "optdyn/optimizers/chunked.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
@@ -13,16 +14,12 @@ namespace {
 
 class Adagrad : public Optimizer {
  public:
-  explicit Adagrad(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        torch_(s.choice("convention", {"seed", "torch"}) == "torch"),
-        eps_(s.has("eps") ? s.real("eps", 0.0, 1.0) : (torch_ ? 1e-10 : 1e-8)),
-        lr_decay_(s.real("lr_decay", 0.0, 1e300)),
-        s0_(s.real("initial_accumulator", 0.0, 1e300)) {
-    if (!(eps_ > 0.0) && !(s0_ > 0.0))
-      throw InputError("optimizer 'adagrad': key 'eps': must be > 0 "
-                       "(eps = 0 with initial_accumulator = 0 divides 0/0 where the gradient has been 0)");
-  }
+  Adagrad(const AdagradParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr),
+        torch_(p.convention == AdagradParams::Convention::torch),
+        eps_(p.effective_eps()),
+        lr_decay_(p.lr_decay),
+        s0_(p.initial_accumulator) {}
 
  protected:
   void reset_state(Index dim) override { G_.setConstant(dim, s0_); }
@@ -48,14 +45,27 @@ class Adagrad : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry adagrad_entry() {
-  return optimizer_entry<Adagrad>(
-      "adagrad", "Adagrad: G += g², θ −= lr·g/√(G+ε) (seed) or lr·g/(√G+ε) (torch)",
-      {{"lr", "0.01", "learning rate η"},
-       {"eps", "", "ε; default 1e-8 (seed) or 1e-10 (torch)"},
-       {"lr_decay", "0", "η_t = η/(1 + (t−1)·lr_decay) (torch)"},
-       {"initial_accumulator", "0", "G₀ (torch's initial_accumulator_value)"},
-       {"convention", "seed", "seed (ε inside the root, seed 000) or torch (ε outside)"}});
+const ParamTable<AdagradParams>& AdagradParams::table() {
+  using C = AdagradParams::Convention;
+  static const auto t =
+      ParamTable<AdagradParams>("optimizer", "adagrad", "Adagrad: G += g², θ −= lr·g/√(G+ε) (seed) or lr·g/(√G+ε) (torch)")
+          .real("lr", &AdagradParams::lr, Range::positive(), "learning rate η")
+          .real("eps", &AdagradParams::eps, Range::closed(0.0, 1.0), "ε; default 1e-8 (seed) or 1e-10 (torch)")
+          .real("lr_decay", &AdagradParams::lr_decay, Range::closed(0.0, 1e300), "η_t = η/(1 + (t−1)·lr_decay) (torch)")
+          .real("initial_accumulator", &AdagradParams::initial_accumulator, Range::closed(0.0, 1e300),
+                "G₀ (torch's initial_accumulator_value)")
+          .choice("convention", &AdagradParams::convention, {{"seed", C::seed}, {"torch", C::torch}},
+                  "seed (ε inside the root, seed 000) or torch (ε outside)")
+          .rule([](const AdagradParams& p, const Spec& s) {
+            if (!(p.effective_eps() > 0.0) && !(p.initial_accumulator > 0.0))
+              s.reject("eps", "must be > 0 "
+                              "(eps = 0 with initial_accumulator = 0 divides 0/0 where the gradient has been 0)");
+          });
+  return t;
 }
+
+OptimizerPtr make_adagrad(const AdagradParams& params) { return make_typed_optimizer<Adagrad>(params); }
+
+OptimizerEntry adagrad_entry() { return typed_optimizer_entry<Adagrad, AdagradParams>(); }
 
 }  // namespace optdyn

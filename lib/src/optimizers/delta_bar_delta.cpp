@@ -11,6 +11,7 @@
 // s_t = the schedule factor (1 without schedules). Meant for full-batch gradients (seed 001:
 // "for full batch only"). States: rate (ε), delta_bar (δ̄).
 #include "optdyn/optimizers/chunked.hpp"
+#include "optdyn/optimizers/delta_bar_delta.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace optdyn {
@@ -18,12 +19,8 @@ namespace {
 
 class DeltaBarDelta : public Optimizer {
  public:
-  explicit DeltaBarDelta(const Spec& s)
-      : Optimizer(s.canonical(), 1.0),
-        lr0_(s.positive("lr")),
-        kappa_(s.real("kappa", 0.0, 1e300)),
-        phi_(s.real("phi", 0.0, 1.0)),
-        theta_(s.real("theta", 0.0, 1.0)) {}
+  DeltaBarDelta(const DeltaBarDeltaParams& p, std::string spec)
+      : Optimizer(std::move(spec), 1.0), lr0_(p.lr), kappa_(p.kappa), phi_(p.phi), theta_(p.theta) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -55,13 +52,22 @@ class DeltaBarDelta : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry delta_bar_delta_entry() {
-  return optimizer_entry<DeltaBarDelta>(
-      "delta_bar_delta", "Jacobs 1988: per-coordinate rates, +κ when g agrees with δ̄, ×(1−φ) when not",
-      {{"lr", "0.01", "initial per-coordinate rate ε₀"},
-       {"kappa", "0.001", "additive increase κ"},
-       {"phi", "0.1", "multiplicative decrease φ in [0, 1]"},
-       {"theta", "0.7", "averaging coefficient θ of δ̄, in [0, 1]"}});
+const ParamTable<DeltaBarDeltaParams>& DeltaBarDeltaParams::table() {
+  using P = DeltaBarDeltaParams;
+  static const auto t =
+      ParamTable<P>("optimizer", "delta_bar_delta",
+                    "Jacobs 1988: per-coordinate rates, +κ when g agrees with δ̄, ×(1−φ) when not")
+          .real("lr", &P::lr, Range::positive(), "initial per-coordinate rate ε₀")
+          .real("kappa", &P::kappa, Range::closed(0.0, 1e300), "additive increase κ")
+          .real("phi", &P::phi, Range::closed(0.0, 1.0), "multiplicative decrease φ")
+          .real("theta", &P::theta, Range::closed(0.0, 1.0), "averaging coefficient θ of δ̄");
+  return t;
 }
+
+OptimizerPtr make_delta_bar_delta(const DeltaBarDeltaParams& params) {
+  return make_typed_optimizer<DeltaBarDelta>(params);
+}
+
+OptimizerEntry delta_bar_delta_entry() { return typed_optimizer_entry<DeltaBarDelta, DeltaBarDeltaParams>(); }
 
 }  // namespace optdyn

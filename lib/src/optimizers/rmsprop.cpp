@@ -10,20 +10,20 @@
 
 #include "optdyn/optimizers/chunked.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "optdyn/optimizers/rmsprop.hpp"
 
 namespace optdyn {
 namespace {
 
 class Rmsprop : public Optimizer {
  public:
-  explicit Rmsprop(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        alpha_(s.real("alpha", 0.0, 1.0)),
-        eps_(s.real_above("eps", 0.0, 1.0)),  // ε = 0 would give 0/0 where g has been 0
-        centered_(s.boolean("centered")),
-        mu_(s.real("momentum", 0.0, 1.0)),
-        torch_(s.choice("convention", {"seed", "torch"}) == "torch") {
-  }
+  Rmsprop(const RmspropParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr),
+        alpha_(p.alpha),
+        eps_(p.eps),
+        centered_(p.centered),
+        mu_(p.momentum),
+        torch_(p.convention == RmspropParams::Convention::torch) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -80,15 +80,25 @@ class Rmsprop : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry rmsprop_entry() {
-  return optimizer_entry<Rmsprop>(
-      "rmsprop", "RMSprop: v = αv + (1−α)g², θ −= lr·g/√(v+ε) (seed) or lr·g/(√v+ε) (torch); centred, momentum",
-      {{"lr", "0.01", "learning rate η"},
-       {"alpha", "0.99", "EMA coefficient α of g² (seed 000's γ)"},
-       {"eps", "1e-8", "ε (inside the root: seed; outside: torch)"},
-       {"centered", "false", "subtract the squared EMA of g (Graves 2013)"},
-       {"momentum", "0", "torch's momentum μ on g/D"},
-       {"convention", "seed", "seed (ε inside the root, seed 000) or torch"}});
+const ParamTable<RmspropParams>& RmspropParams::table() {
+  using C = RmspropParams::Convention;
+  static const auto t =
+      ParamTable<RmspropParams>(
+          "optimizer", "rmsprop",
+          "RMSprop: v = αv + (1−α)g², θ −= lr·g/√(v+ε) (seed) or lr·g/(√v+ε) (torch); centred, momentum")
+          .real("lr", &RmspropParams::lr, Range::positive(), "learning rate η")
+          .real("alpha", &RmspropParams::alpha, Range::closed(0.0, 1.0), "EMA coefficient α of g² (seed 000's γ)")
+          // ε = 0 would give 0/0 where g has been 0
+          .real("eps", &RmspropParams::eps, Range::above(0.0, 1.0), "ε (inside the root: seed; outside: torch)")
+          .flag("centered", &RmspropParams::centered, "subtract the squared EMA of g (Graves 2013)")
+          .real("momentum", &RmspropParams::momentum, Range::closed(0.0, 1.0), "torch's momentum μ on g/D")
+          .choice("convention", &RmspropParams::convention, {{"seed", C::seed}, {"torch", C::torch}},
+                  "seed (ε inside the root, seed 000) or torch");
+  return t;
 }
+
+OptimizerPtr make_rmsprop(const RmspropParams& params) { return make_typed_optimizer<Rmsprop>(params); }
+
+OptimizerEntry rmsprop_entry() { return typed_optimizer_entry<Rmsprop, RmspropParams>(); }
 
 }  // namespace optdyn

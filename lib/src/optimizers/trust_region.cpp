@@ -9,13 +9,14 @@
 
 #include "optdyn/optimizers/chunked.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "optdyn/optimizers/trust_region.hpp"
 
 namespace optdyn {
 namespace {
 
 class NormalizedGd : public Optimizer {
  public:
-  explicit NormalizedGd(const Spec& s) : Optimizer(s.canonical(), s.positive("lr")) {}
+  NormalizedGd(const NormalizedGdParams& p, std::string spec) : Optimizer(std::move(spec), p.lr) {}
 
  protected:
   void reset_state(Index) override {}
@@ -28,7 +29,7 @@ class NormalizedGd : public Optimizer {
 
 class Sign : public Optimizer {
  public:
-  explicit Sign(const Spec& s) : Optimizer(s.canonical(), s.positive("lr")) {}
+  Sign(const SignParams& p, std::string spec) : Optimizer(std::move(spec), p.lr) {}
 
  protected:
   void reset_state(Index) override {}
@@ -40,13 +41,27 @@ class Sign : public Optimizer {
 
 }  // namespace
 
+const ParamTable<SignParams>& SignParams::table() {
+  static const auto t =
+      ParamTable<SignParams>("optimizer", "sign",
+                             "sign descent = per-coordinate trust-region step: θ −= lr·sign(g) (seed 004)")
+          .real("lr", &SignParams::lr, Range::positive(), "step per coordinate ε");
+  return t;
+}
+
+const ParamTable<NormalizedGdParams>& NormalizedGdParams::table() {
+  static const auto t =
+      ParamTable<NormalizedGdParams>("optimizer", "normalized_gd",
+                                     "normalised GD = ℓ₂ trust-region step: θ −= lr·g/‖g‖ (seed 004)")
+          .real("lr", &NormalizedGdParams::lr, Range::positive(), "step length ε");
+  return t;
+}
+
+OptimizerPtr make_sign(const SignParams& params) { return make_typed_optimizer<Sign>(params); }
+OptimizerPtr make_normalized_gd(const NormalizedGdParams& params) { return make_typed_optimizer<NormalizedGd>(params); }
+
 std::vector<OptimizerEntry> trust_region_entries() {
-  return {
-      optimizer_entry<Sign>("sign", "sign descent = per-coordinate trust-region step: θ −= lr·sign(g) (seed 004)",
-                            {{"lr", "0.01", "step per coordinate ε"}}),
-      optimizer_entry<NormalizedGd>("normalized_gd", "normalised GD = ℓ₂ trust-region step: θ −= lr·g/‖g‖ (seed 004)",
-                                    {{"lr", "0.01", "step length ε"}}),
-  };
+  return {typed_optimizer_entry<Sign, SignParams>(), typed_optimizer_entry<NormalizedGd, NormalizedGdParams>()};
 }
 
 }  // namespace optdyn
