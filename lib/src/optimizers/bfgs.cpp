@@ -28,6 +28,7 @@
 #include <cmath>
 
 #include "optdyn/core/budget.hpp"
+#include "optdyn/optimizers/bfgs.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "quasi_newton.hpp"
 
@@ -36,7 +37,7 @@ namespace {
 
 class Bfgs final : public QuasiNewton {
  public:
-  explicit Bfgs(const Spec& s) : QuasiNewton(s), scaling_(s.boolean("initial_scaling")) {}
+  Bfgs(const BfgsParams& p, std::string spec) : QuasiNewton(p, std::move(spec)), scaling_(p.initial_scaling) {}
 
  protected:
   void reset_curvature(Index dim) override {
@@ -78,14 +79,19 @@ class Bfgs final : public QuasiNewton {
 
 }  // namespace
 
-OptimizerEntry bfgs_entry() {
-  return optimizer_entry<Bfgs>(
-      "bfgs", "BFGS, inverse update H ← (I−ρsyᵀ)H(I−ρysᵀ) + ρssᵀ, strong-Wolfe search (N&W Alg. 6.1, eq. 6.17; seed 000)",
-      {{"line_search", "strong_wolfe", "strong_wolfe | exact_quadratic (quadratics: exact minimiser, one HVP)"},
-       {"c1", "1e-4", "sufficient-decrease constant c₁"},
-       {"c2", "0.9", "curvature constant c₂ (c₁ < c₂ < 1)"},
-       {"initial_scaling", "true", "H₀ = (yᵀs/yᵀy) I before the first update (N&W 6.20)"},
-       {"skip", "1e-8", "skip the update when yᵀs ≤ skip·‖s‖‖y‖"}});
+const ParamTable<BfgsParams>& BfgsParams::table() {
+  static const auto t =
+      ParamTable<BfgsParams>(
+          "optimizer", "bfgs",
+          "BFGS, inverse update H ← (I−ρsyᵀ)H(I−ρysᵀ) + ρssᵀ, strong-Wolfe search (N&W Alg. 6.1, eq. 6.17; seed 000)")
+          .with([](ParamTable<BfgsParams>& u) { wolfe_keys(u); })
+          .flag("initial_scaling", &BfgsParams::initial_scaling, "H₀ = (yᵀs/yᵀy) I before the first update (N&W 6.20)")
+          .real("skip", &BfgsParams::skip, Range::closed(0.0, 1.0), "skip the update when yᵀs ≤ skip·‖s‖‖y‖");
+  return t;
 }
+
+OptimizerPtr make_bfgs(const BfgsParams& params) { return make_typed_optimizer<Bfgs>(params); }
+
+OptimizerEntry bfgs_entry() { return typed_optimizer_entry<Bfgs, BfgsParams>(); }
 
 }  // namespace optdyn

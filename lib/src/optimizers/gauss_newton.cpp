@@ -16,18 +16,20 @@
 // On a linear least-squares problem JᵀJ = ∇²F, so a Gauss–Newton step is a Newton step.
 // Cost per step: one gradient, 2 Jacobian products per CG iteration (+ values when searching).
 #include "optdyn/linalg/krylov.hpp"
-#include "optdyn/optimizers/line_search.hpp"
+#include "optdyn/optimizers/gauss_newton.hpp"
+#include "optdyn/optimizers/line_search_keys.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "optdyn/optimizers/solver_keys.hpp"
 
 namespace optdyn {
 namespace {
 
 class GaussNewton final : public Optimizer {
  public:
-  explicit GaussNewton(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")), search_(line_search_options(s, {"none", "backtracking"})) {
-    krylov_.tol = s.real_above("tol", 0.0, 1.0);
-    krylov_.max_iterations = s.integer("max_iterations", 0, 1L << 40);
+  GaussNewton(const GaussNewtonParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr), search_(line_search_options(p)) {
+    krylov_.tol = p.tol;
+    krylov_.max_iterations = p.max_iterations;
   }
 
  protected:
@@ -67,15 +69,19 @@ class GaussNewton final : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry gauss_newton_entry() {
-  return optimizer_entry<GaussNewton>(
-      "gauss_newton", "Gauss–Newton JᵀJ p = −Jᵀr by CG on J·v, Jᵀ·u (least-squares objectives; seed 000)",
-      {{"lr", "1", "step length α (line_search=none) or first trial α₀ (backtracking)"},
-       {"line_search", "none", "none | backtracking (Armijo)"},
-       {"c1", "1e-4", "Armijo constant c₁"},
-       {"rho", "0.5", "backtracking contraction ρ"},
-       {"tol", "1e-10", "CG relative residual"},
-       {"max_iterations", "0", "CG iterations per step (0: 2·D)"}});
+const ParamTable<GaussNewtonParams>& GaussNewtonParams::table() {
+  using P = GaussNewtonParams;
+  static const auto t =
+      ParamTable<P>("optimizer", "gauss_newton",
+                    "Gauss–Newton JᵀJ p = −Jᵀr by CG on J·v, Jᵀ·u (least-squares objectives; seed 000)")
+          .real("lr", &P::lr, Range::positive(), "step length α (line_search=none) or first trial α₀ (backtracking)")
+          .with(backtracking_keys<P>)
+          .with([](ParamTable<P>& u) { krylov_keys(u, "CG"); });
+  return t;
 }
+
+OptimizerPtr make_gauss_newton(const GaussNewtonParams& params) { return make_typed_optimizer<GaussNewton>(params); }
+
+OptimizerEntry gauss_newton_entry() { return typed_optimizer_entry<GaussNewton, GaussNewtonParams>(); }
 
 }  // namespace optdyn

@@ -13,6 +13,7 @@
 // State: "direction" (the last p), "s" and "y" (the newest stored pair).
 #include <deque>
 
+#include "optdyn/optimizers/lbfgs.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "quasi_newton.hpp"
 
@@ -21,7 +22,8 @@ namespace {
 
 class Lbfgs final : public QuasiNewton {
  public:
-  explicit Lbfgs(const Spec& s) : QuasiNewton(s), memory_(static_cast<std::size_t>(s.integer("m", 1, 100000))) {}
+  Lbfgs(const LbfgsParams& p, std::string spec)
+      : QuasiNewton(p, std::move(spec)), memory_(static_cast<std::size_t>(p.m)) {}
 
  protected:
   void reset_curvature(Index dim) override {
@@ -72,14 +74,19 @@ class Lbfgs final : public QuasiNewton {
 
 }  // namespace
 
-OptimizerEntry lbfgs_entry() {
-  return optimizer_entry<Lbfgs>(
-      "lbfgs", "L-BFGS two-loop recursion with memory m, H₀ = (sᵀy/yᵀy)I, strong-Wolfe search (N&W Alg. 7.4; seed 000)",
-      {{"m", "10", "memory: number of (s, y) pairs"},
-       {"line_search", "strong_wolfe", "strong_wolfe | exact_quadratic (quadratics: exact minimiser, one HVP)"},
-       {"c1", "1e-4", "sufficient-decrease constant c₁"},
-       {"c2", "0.9", "curvature constant c₂ (c₁ < c₂ < 1)"},
-       {"skip", "1e-8", "do not store a pair with yᵀs ≤ skip·‖s‖‖y‖"}});
+const ParamTable<LbfgsParams>& LbfgsParams::table() {
+  static const auto t =
+      ParamTable<LbfgsParams>(
+          "optimizer", "lbfgs",
+          "L-BFGS two-loop recursion with memory m, H₀ = (sᵀy/yᵀy)I, strong-Wolfe search (N&W Alg. 7.4; seed 000)")
+          .integer("m", &LbfgsParams::m, 1, 100000, "memory: number of (s, y) pairs")
+          .with([](ParamTable<LbfgsParams>& u) { wolfe_keys(u); })
+          .real("skip", &LbfgsParams::skip, Range::closed(0.0, 1.0), "do not store a pair with yᵀs ≤ skip·‖s‖‖y‖");
+  return t;
 }
+
+OptimizerPtr make_lbfgs(const LbfgsParams& params) { return make_typed_optimizer<Lbfgs>(params); }
+
+OptimizerEntry lbfgs_entry() { return typed_optimizer_entry<Lbfgs, LbfgsParams>(); }
 
 }  // namespace optdyn

@@ -27,7 +27,7 @@
 // Gradient modifiers are refused (the acceptance test evaluates F).
 #include <algorithm>
 
-#include "optdyn/core/error.hpp"
+#include "optdyn/optimizers/levenberg_marquardt.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "symmetric_solve.hpp"
 
@@ -36,16 +36,14 @@ namespace {
 
 class LevenbergMarquardt final : public Optimizer {
  public:
-  explicit LevenbergMarquardt(const Spec& s)
-      : Optimizer(s.canonical(), 1.0),
-        lambda0_(s.positive("lambda0")),
-        nu_(s.real_above("nu", 1.0, 1e3)),  // larger factors over- or underflow λ within a few tries
-        marquardt_rule_(s.choice("rule", {"simple", "marquardt"}) == "marquardt"),
-        jacobian_scaling_(s.choice("scaling", {"identity", "jacobian"}) == "jacobian"),
-        max_retries_(static_cast<int>(s.integer("max_retries", 1, 1000))),
-        solve_(detail::solve_options(s, {"auto", "dense", "cg"})) {
-    if (nu_ <= 1.0) throw InputError("optimizer 'levenberg_marquardt': key 'nu': must be > 1");
-  }
+  LevenbergMarquardt(const LevenbergMarquardtParams& p, std::string spec)
+      : Optimizer(std::move(spec), 1.0),
+        lambda0_(p.lambda0),
+        nu_(p.nu),
+        marquardt_rule_(p.rule == LevenbergMarquardtParams::Rule::marquardt),
+        jacobian_scaling_(p.scaling == LevenbergMarquardtParams::Scaling::jacobian),
+        max_retries_(p.max_retries),
+        solve_(detail::solve_options(p)) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -168,19 +166,33 @@ class LevenbergMarquardt final : public Optimizer {
 
 }  // namespace
 
+const ParamTable<LevenbergMarquardtParams>& LevenbergMarquardtParams::table() {
+  using P = LevenbergMarquardtParams;
+  static const auto t =
+      ParamTable<P>("optimizer", "levenberg_marquardt",
+                    "Levenberg–Marquardt (JᵀJ + λD)δ = −Jᵀr with Marquardt's adaptive λ (Marquardt 1963; seed 000)")
+          .real("lambda0", &P::lambda0, Range::positive(), "initial λ (Marquardt's 10⁻²)")
+          // larger factors over- or underflow λ within a few tries
+          .real("nu", &P::nu, Range::above(1.0, 1e3), "factor ν > 1 by which λ shrinks after success and grows after failure")
+          .choice("rule", &P::rule, {{"simple", P::Rule::simple}, {"marquardt", P::Rule::marquardt}},
+                  "simple (λ/ν on decrease, λν and retry) | marquardt (1963 rules i–iii)")
+          .choice("scaling", &P::scaling, {{"identity", P::Scaling::identity}, {"jacobian", P::Scaling::jacobian}},
+                  "D = identity | jacobian (diag(JᵀJ), Marquardt's scaling)")
+          .integer("max_retries", &P::max_retries, 1, 1000, "solves per step before giving up (no step)")
+          .with([](ParamTable<P>& u) {
+            symmetric_solver_keys(
+                u, {{"auto", SymmetricSolver::automatic}, {"dense", SymmetricSolver::dense}, {"cg", SymmetricSolver::cg}},
+                "auto (dense if D ≤ dense_max) | dense (J formed, LDLᵀ) | cg (matrix-free)", "CG");
+          });
+  return t;
+}
+
+OptimizerPtr make_levenberg_marquardt(const LevenbergMarquardtParams& params) {
+  return make_typed_optimizer<LevenbergMarquardt>(params);
+}
+
 OptimizerEntry levenberg_marquardt_entry() {
-  return optimizer_entry<LevenbergMarquardt>(
-      "levenberg_marquardt",
-      "Levenberg–Marquardt (JᵀJ + λD)δ = −Jᵀr with Marquardt's adaptive λ (Marquardt 1963; seed 000)",
-      {{"lambda0", "1e-2", "initial λ (Marquardt's 10⁻²)"},
-       {"nu", "10", "factor ν > 1 by which λ shrinks after success and grows after failure"},
-       {"rule", "simple", "simple (λ/ν on decrease, λν and retry) | marquardt (1963 rules i–iii)"},
-       {"scaling", "identity", "D = identity | jacobian (diag(JᵀJ), Marquardt's scaling)"},
-       {"max_retries", "50", "solves per step before giving up (no step)"},
-       {"solver", "auto", "auto (dense if D ≤ dense_max) | dense (J formed, LDLᵀ) | cg (matrix-free)"},
-       {"tol", "1e-10", "CG relative residual"},
-       {"max_iterations", "0", "CG iterations per solve (0: 2·D)"},
-       {"dense_max", "1000", "largest D solved densely by solver=auto"}});
+  return typed_optimizer_entry<LevenbergMarquardt, LevenbergMarquardtParams>();
 }
 
 }  // namespace optdyn

@@ -211,20 +211,4 @@ std::string to_string(LineSearchKind kind) {
   return "?";
 }
 
-LineSearchOptions line_search_options(const Spec& s, std::initializer_list<std::string_view> allowed) {
-  LineSearchOptions o;
-  const std::string kind = s.choice("line_search", allowed);
-  for (LineSearchKind k : {LineSearchKind::none, LineSearchKind::backtracking, LineSearchKind::strong_wolfe,
-                           LineSearchKind::exact_quadratic})
-    if (kind == to_string(k)) o.kind = k;
-  if (s.has("c1")) o.c1 = s.real_above("c1", 0.0, 1.0);
-  if (s.has("c2")) o.c2 = s.real_above("c2", 0.0, 1.0);
-  if (s.has("rho")) o.rho = s.real_above("rho", 0.0, 1.0);
-  if (o.c1 >= 1.0 || o.rho >= 1.0)
-    throw InputError(s.kind() + " '" + s.name() + "': key '" + (o.c1 >= 1.0 ? "c1" : "rho") + "': must be < 1");
-  if (s.has("c2") && !(o.c1 < o.c2 && o.c2 < 1.0))
-    throw InputError(s.kind() + " '" + s.name() + "': key 'c2': need c1 < c2 < 1 (strong Wolfe)");
-  return o;
-}
-
 }  // namespace optdyn

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/optimizers/linear_cg.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace optdyn {
@@ -25,7 +26,7 @@ namespace {
 
 class LinearCg final : public Optimizer {
  public:
-  explicit LinearCg(const Spec& s) : Optimizer(s.canonical(), 1.0) {}
+  LinearCg(const LinearCgParams&, std::string spec) : Optimizer(std::move(spec), 1.0) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -62,9 +63,15 @@ class LinearCg final : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry linear_cg_entry() {
-  return optimizer_entry<LinearCg>(
-      "linear_cg", "linear CG on ∇²F δ = −∇F, one iteration per step, A by HVPs (Hestenes–Stiefel; N&W Alg. 5.2)", {});
+const ParamTable<LinearCgParams>& LinearCgParams::table() {
+  static const auto t = ParamTable<LinearCgParams>(
+      "optimizer", "linear_cg",
+      "linear CG on ∇²F δ = −∇F, one iteration per step, A by HVPs (Hestenes–Stiefel; N&W Alg. 5.2)");
+  return t;
 }
+
+OptimizerPtr make_linear_cg(const LinearCgParams& params) { return make_typed_optimizer<LinearCg>(params); }
+
+OptimizerEntry linear_cg_entry() { return typed_optimizer_entry<LinearCg, LinearCgParams>(); }
 
 }  // namespace optdyn

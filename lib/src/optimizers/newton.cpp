@@ -22,7 +22,8 @@
 // Krylov: one HVP per iteration; backtracking: one value per trial.
 #include <string>
 
-#include "optdyn/optimizers/line_search.hpp"
+#include "optdyn/optimizers/line_search_keys.hpp"
+#include "optdyn/optimizers/newton.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "symmetric_solve.hpp"
 
@@ -31,11 +32,12 @@ namespace {
 
 class Newton : public Optimizer {
  public:
-  Newton(const Spec& s, bool damped)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        damping_(damped ? s.real("damping", 0.0, 1e300) : 0.0),
-        search_(line_search_options(s, {"none", "backtracking"})),
-        solve_(detail::solve_options(s)) {}
+  template <class P>
+  Newton(const P& p, std::string spec, double damping)
+      : Optimizer(std::move(spec), p.lr),
+        damping_(damping),
+        search_(line_search_options(p)),
+        solve_(detail::solve_options(p)) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -103,40 +105,58 @@ class Newton : public Optimizer {
   Vec direction_, fallbacks_;
 };
 
-std::vector<ParamInfo> newton_params(bool damped) {
-  std::vector<ParamInfo> p{
-      {"lr", "1", "step length α (line_search=none) or first trial α₀ (backtracking)"},
-      {"line_search", "none", "none | backtracking (Armijo, from α₀ = lr)"},
-      {"c1", "1e-4", "Armijo sufficient-decrease constant c₁"},
-      {"rho", "0.5", "backtracking contraction ρ"},
-      {"solver", "auto", "auto (dense if D ≤ dense_max, else minres) | dense (LDLᵀ) | cg (stops at negative curvature) | minres"},
-      {"tol", "1e-10", "Krylov relative residual"},
-      {"max_iterations", "0", "Krylov products per solve (0: 2·D)"},
-      {"dense_max", "1000", "largest D solved densely by solver=auto"},
-  };
-  if (damped) p.insert(p.begin() + 1, {"damping", "1e-3", "ε ≥ 0 added to the Hessian's diagonal"});
-  return p;
-}
-
 class DampedNewton final : public Newton {
  public:
-  explicit DampedNewton(const Spec& s) : Newton(s, true) {}
+  DampedNewton(const DampedNewtonParams& p, std::string spec) : Newton(p, std::move(spec), p.damping) {}
 };
 
 class PlainNewton final : public Newton {
  public:
-  explicit PlainNewton(const Spec& s) : Newton(s, false) {}
+  PlainNewton(const NewtonParams& p, std::string spec) : Newton(p, std::move(spec), 0.0) {}
 };
+
+// The keys after lr (and damping), shared by both entries.
+template <class P>
+void newton_keys(ParamTable<P>& t) {
+  t.with(backtracking_keys<P>).with([](ParamTable<P>& u) {
+    symmetric_solver_keys(u,
+                          {{"auto", SymmetricSolver::automatic},
+                           {"dense", SymmetricSolver::dense},
+                           {"cg", SymmetricSolver::cg},
+                           {"minres", SymmetricSolver::minres}},
+                          "auto (dense if D ≤ dense_max, else minres) | dense (LDLᵀ) | cg (stops at negative curvature) | minres",
+                          "Krylov");
+  });
+}
+
+constexpr const char* kStepHelp = "step length α (line_search=none) or first trial α₀ (backtracking)";
 
 }  // namespace
 
+const ParamTable<NewtonParams>& NewtonParams::table() {
+  static const auto t =
+      ParamTable<NewtonParams>("optimizer", "newton",
+                               "Newton: ∇²F p = −g, θ += lr·p or Armijo backtracking (seed 000; N&W §3.3)")
+          .real("lr", &NewtonParams::lr, Range::positive(), kStepHelp)
+          .with(newton_keys<NewtonParams>);
+  return t;
+}
+
+const ParamTable<DampedNewtonParams>& DampedNewtonParams::table() {
+  static const auto t =
+      ParamTable<DampedNewtonParams>("optimizer", "damped_newton",
+                                     "damped Newton: (∇²F + εI) p = −g (seed 000); large ε → GD with step 1/ε")
+          .real("lr", &DampedNewtonParams::lr, Range::positive(), kStepHelp)
+          .real("damping", &DampedNewtonParams::damping, Range::closed(0.0, 1e300), "ε ≥ 0 added to the Hessian's diagonal")
+          .with(newton_keys<DampedNewtonParams>);
+  return t;
+}
+
+OptimizerPtr make_newton(const NewtonParams& params) { return make_typed_optimizer<PlainNewton>(params); }
+OptimizerPtr make_damped_newton(const DampedNewtonParams& params) { return make_typed_optimizer<DampedNewton>(params); }
+
 std::vector<OptimizerEntry> newton_entries() {
-  return {
-      optimizer_entry<PlainNewton>("newton", "Newton: ∇²F p = −g, θ += lr·p or Armijo backtracking (seed 000; N&W §3.3)",
-                                   newton_params(false)),
-      optimizer_entry<DampedNewton>("damped_newton", "damped Newton: (∇²F + εI) p = −g (seed 000); large ε → GD with step 1/ε",
-                                    newton_params(true)),
-  };
+  return {typed_optimizer_entry<PlainNewton, NewtonParams>(), typed_optimizer_entry<DampedNewton, DampedNewtonParams>()};
 }
 
 }  // namespace optdyn

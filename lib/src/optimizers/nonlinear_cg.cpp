@@ -21,6 +21,7 @@
 // No step size (schedules are errors); no gradient modifiers (the search evaluates F).
 #include <cmath>
 
+#include "optdyn/optimizers/nonlinear_cg.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "quasi_newton.hpp"  // LineSearchMethod
 
@@ -29,17 +30,13 @@ namespace {
 
 class NonlinearCg final : public LineSearchMethod {
  public:
-  enum class Beta { fletcher_reeves, polak_ribiere, polak_ribiere_plus };
+  using Beta = NonlinearCgParams::Beta;
 
-  explicit NonlinearCg(const Spec& s)
-      : LineSearchMethod(s), restart_every_(s.integer("restart", 0, 1L << 40)), powell_(s.real("powell", 0.0, 1.0)) {
-    const std::string b = s.choice("beta", {"fletcher_reeves", "polak_ribiere", "polak_ribiere_plus"});
-    beta_ = b == "fletcher_reeves" ? Beta::fletcher_reeves : b == "polak_ribiere" ? Beta::polak_ribiere : Beta::polak_ribiere_plus;
-    // FR generates descent directions under the strong Wolfe conditions only for c₂ < ½
-    // (N&W Lemma 5.6); with a larger c₂ the next p may point uphill.
-    if (beta_ == Beta::fletcher_reeves && search_.kind == LineSearchKind::strong_wolfe && !(search_.c2 < 0.5))
-      throw InputError("optimizer 'nonlinear_cg': key 'c2': Fletcher–Reeves needs c2 < 0.5 for descent (N&W Lemma 5.6)");
-  }
+  NonlinearCg(const NonlinearCgParams& p, std::string spec)
+      : LineSearchMethod(line_search_options(p), std::move(spec)),
+        beta_(p.beta),
+        restart_every_(p.restart),
+        powell_(p.powell) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -102,15 +99,30 @@ class NonlinearCg final : public LineSearchMethod {
 
 }  // namespace
 
-OptimizerEntry nonlinear_cg_entry() {
-  return optimizer_entry<NonlinearCg>(
-      "nonlinear_cg", "nonlinear CG p = −g + βp, strong-Wolfe search; FR / PR / PR+ β, restarts (N&W §5.2; seed 000)",
-      {{"beta", "polak_ribiere_plus", "fletcher_reeves | polak_ribiere | polak_ribiere_plus"},
-       {"restart", "0", "restart every n steps (0: n = D)"},
-       {"powell", "0.1", "restart when |gᵀg_prev|/‖g‖² ≥ this (N&W 5.52); 0 = never"},
-       {"line_search", "strong_wolfe", "strong_wolfe | exact_quadratic (quadratics: exact minimiser, one HVP)"},
-       {"c1", "1e-4", "sufficient-decrease constant c₁"},
-       {"c2", "0.1", "curvature constant c₂ (c₁ < c₂ < 1; < ½ for FR)"}});
+const ParamTable<NonlinearCgParams>& NonlinearCgParams::table() {
+  using P = NonlinearCgParams;
+  static const auto t =
+      ParamTable<P>("optimizer", "nonlinear_cg",
+                    "nonlinear CG p = −g + βp, strong-Wolfe search; FR / PR / PR+ β, restarts (N&W §5.2; seed 000)")
+          .choice("beta", &P::beta,
+                  {{"fletcher_reeves", P::Beta::fletcher_reeves},
+                   {"polak_ribiere", P::Beta::polak_ribiere},
+                   {"polak_ribiere_plus", P::Beta::polak_ribiere_plus}},
+                  "fletcher_reeves | polak_ribiere | polak_ribiere_plus")
+          .integer("restart", &P::restart, 0, 1L << 40, "restart every n steps (0: n = D)")
+          .real("powell", &P::powell, Range::closed(0.0, 1.0), "restart when |gᵀg_prev|/‖g‖² ≥ this (N&W 5.52); 0 = never")
+          .with([](ParamTable<P>& u) { wolfe_keys(u, "curvature constant c₂ (c₁ < c₂ < 1; < ½ for FR)"); })
+          // FR generates descent directions under the strong Wolfe conditions only for c₂ < ½
+          // (N&W Lemma 5.6); with a larger c₂ the next p may point uphill.
+          .rule([](const P& p, const Spec& s) {
+            if (p.beta == P::Beta::fletcher_reeves && p.line_search == LineSearchKind::strong_wolfe && !(p.c2 < 0.5))
+              s.reject("c2", "Fletcher–Reeves needs c2 < 0.5 for descent (N&W Lemma 5.6)");
+          });
+  return t;
 }
+
+OptimizerPtr make_nonlinear_cg(const NonlinearCgParams& params) { return make_typed_optimizer<NonlinearCg>(params); }
+
+OptimizerEntry nonlinear_cg_entry() { return typed_optimizer_entry<NonlinearCg, NonlinearCgParams>(); }
 
 }  // namespace optdyn

@@ -12,20 +12,20 @@
 //
 // The gradient at the accepted point is handed to the next step (one gradient per trial).
 // No step size (schedules are errors) and no gradient modifiers (the search evaluates F).
+#include <string>
 #include <vector>
 
-#include "optdyn/optimizers/line_search.hpp"
+#include "optdyn/optimizers/line_search_keys.hpp"
 #include "optdyn/optimizers/optimizer.hpp"
 
 namespace optdyn {
 
 // An optimizer whose step length comes from a line search on F (no lr, no modifiers that
 // transform g) and whose directions combine gradients of successive steps (secant pairs,
-// conjugacy): full batch only. Keys: line_search (strong_wolfe | exact_quadratic), c1, c2.
+// conjugacy): full batch only. Keys: wolfe_keys (line_search_keys.hpp).
 class LineSearchMethod : public Optimizer {
  protected:
-  explicit LineSearchMethod(const Spec& s)
-      : Optimizer(s.canonical(), 1.0), search_(line_search_options(s, {"strong_wolfe", "exact_quadratic"})) {}
+  LineSearchMethod(const LineSearchOptions& search, std::string spec) : Optimizer(std::move(spec), 1.0), search_(search) {}
 
   std::vector<OracleAccess> required_access() const override {
     if (search_.kind == LineSearchKind::exact_quadratic)
@@ -40,7 +40,9 @@ class LineSearchMethod : public Optimizer {
 
 class QuasiNewton : public LineSearchMethod {
  protected:
-  explicit QuasiNewton(const Spec& s) : LineSearchMethod(s), skip_(s.real("skip", 0.0, 1.0)) {}
+  // P: a parameter struct with wolfe_keys and `skip`.
+  template <class P>
+  QuasiNewton(const P& p, std::string spec) : LineSearchMethod(line_search_options(p), std::move(spec)), skip_(p.skip) {}
 
   // The method's part. absorb() is called only with pairs that pass the curvature test.
   virtual void reset_curvature(Index dim) = 0;

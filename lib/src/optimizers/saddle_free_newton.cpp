@@ -36,6 +36,7 @@
 #include "optdyn/core/error.hpp"
 #include "optdyn/linalg/lanczos.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "optdyn/optimizers/saddle_free_newton.hpp"
 #include "symmetric_solve.hpp"
 
 namespace optdyn {
@@ -43,18 +44,14 @@ namespace {
 
 class SaddleFreeNewton final : public Optimizer {
  public:
-  explicit SaddleFreeNewton(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        krylov_(s.choice("mode", {"exact", "krylov"}) == "krylov"),
-        k_(s.integer("k", 1, 1L << 30)),
-        damping_(s.positive("damping")),
-        search_(s.boolean("damping_search")),
-        grid_(s.real_list("damping_grid", '/')),
-        refresh_(static_cast<std::uint64_t>(s.integer("refresh", 1, 1L << 40))) {
-    for (double l : grid_)
-      if (!(l > 0.0) || !std::isfinite(l))
-        throw InputError("optimizer 'saddle_free_newton': key 'damping_grid': every λ must be finite and > 0");
-  }
+  SaddleFreeNewton(const SaddleFreeNewtonParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr),
+        krylov_(p.mode == SaddleFreeNewtonParams::Mode::krylov),
+        k_(p.k),
+        damping_(p.damping),
+        search_(p.damping_search),
+        grid_(p.damping_grid),
+        refresh_(static_cast<std::uint64_t>(p.refresh)) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -132,17 +129,31 @@ class SaddleFreeNewton final : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry saddle_free_newton_entry() {
-  return optimizer_entry<SaddleFreeNewton>(
-      "saddle_free_newton",
-      "saddle-free Newton θ −= lr·(|H| + λI)⁻¹g, exact |H| or Krylov/Lanczos (Dauphin et al. 2014, Alg. 1; seed 000)",
-      {{"lr", "1", "step scale η"},
-       {"mode", "exact", "exact (dense eigendecomposition) | krylov (k Lanczos vectors from g)"},
-       {"k", "20", "Krylov subspace dimension (capped at D)"},
-       {"damping", "1e-4", "λ > 0 when damping_search=false"},
-       {"damping_search", "true", "choose λ = argmin over damping_grid of F(θ + lr·p(λ))"},
-       {"damping_grid", "1e-4/1e-3/1e-2/1e-1/1/10/100", "candidate λ values, '/'-separated"},
-       {"refresh", "1", "recompute |H| every m steps (Alg. 1's inner loop length)"}});
+const ParamTable<SaddleFreeNewtonParams>& SaddleFreeNewtonParams::table() {
+  using P = SaddleFreeNewtonParams;
+  static const auto t =
+      ParamTable<P>(
+          "optimizer", "saddle_free_newton",
+          "saddle-free Newton θ −= lr·(|H| + λI)⁻¹g, exact |H| or Krylov/Lanczos (Dauphin et al. 2014, Alg. 1; seed 000)")
+          .real("lr", &P::lr, Range::positive(), "step scale η")
+          .choice("mode", &P::mode, {{"exact", P::Mode::exact}, {"krylov", P::Mode::krylov}},
+                  "exact (dense eigendecomposition) | krylov (k Lanczos vectors from g)")
+          .integer("k", &P::k, 1, 1L << 30, "Krylov subspace dimension (capped at D)")
+          .real("damping", &P::damping, Range::positive(), "λ > 0 when damping_search=false")
+          .flag("damping_search", &P::damping_search, "choose λ = argmin over damping_grid of F(θ + lr·p(λ))")
+          .reals("damping_grid", &P::damping_grid, '/', "candidate λ values, '/'-separated")
+          .integer("refresh", &P::refresh, 1, 1L << 40, "recompute |H| every m steps (Alg. 1's inner loop length)")
+          .rule([](const P& p, const Spec& s) {
+            for (double l : p.damping_grid)
+              if (!(l > 0.0) || !std::isfinite(l)) s.reject("damping_grid", "every λ must be finite and > 0");
+          });
+  return t;
 }
+
+OptimizerPtr make_saddle_free_newton(const SaddleFreeNewtonParams& params) {
+  return make_typed_optimizer<SaddleFreeNewton>(params);
+}
+
+OptimizerEntry saddle_free_newton_entry() { return typed_optimizer_entry<SaddleFreeNewton, SaddleFreeNewtonParams>(); }
 
 }  // namespace optdyn

@@ -16,16 +16,6 @@ SolverKind SolveOptions::resolve(Index d) const {
   return d <= dense_max ? SolverKind::dense : SolverKind::minres;
 }
 
-SolveOptions solve_options(const Spec& s, std::initializer_list<std::string_view> allowed) {
-  SolveOptions o;
-  const std::string k = s.choice("solver", allowed);
-  o.kind = k == "dense" ? SolverKind::dense : k == "cg" ? SolverKind::cg : k == "minres" ? SolverKind::minres : SolverKind::automatic;
-  o.tol = s.real_above("tol", 0.0, 1.0);
-  o.max_iterations = s.integer("max_iterations", 0, 1L << 40);
-  o.dense_max = s.integer("dense_max", 0, kMaxDenseDimension);
-  return o;
-}
-
 SolveReport solve_dense(const Mat& A, const Vec& b, Vec& x) {
   SolveReport report;
   const Eigen::LDLT<Mat> ldlt(A);

@@ -1,7 +1,8 @@
 #pragma once
 // Internal to the curvature-based optimizers (newton.cpp, levenberg_marquardt.cpp): solve a
 // symmetric system A x = b by a dense factorisation or by a Krylov method on products, with
-// the registry keys `solver`, `tol`, `max_iterations`, `dense_max` shared by their entries.
+// the keys `solver`, `tol`, `max_iterations`, `dense_max` shared by their parameter structs
+// (optimizers/solver_keys.hpp).
 //
 //   dense   A formed densely; Eigen's LDLᵀ with diagonal pivoting; if its solution does not
 //           reproduce b to 1e-8 relative (A singular or an indefinite A that 1×1 pivots
@@ -15,14 +16,15 @@
 //           indefinite A; choose cg explicitly for the truncated Newton-CG behaviour).
 #include <functional>
 #include <string>
+#include <string_view>
 
-#include "optdyn/core/spec.hpp"
 #include "optdyn/core/types.hpp"
 #include "optdyn/linalg/krylov.hpp"
+#include "optdyn/optimizers/solver_keys.hpp"
 
 namespace optdyn::detail {
 
-enum class SolverKind { automatic, dense, cg, minres };
+using SolverKind = SymmetricSolver;
 
 struct SolveOptions {
   SolverKind kind = SolverKind::automatic;
@@ -38,11 +40,13 @@ struct SolveReport {
   bool pseudo_inverse = false;  // dense: the LDLᵀ solution was rejected
 };
 
-SolveOptions solve_options(const Spec& s, std::initializer_list<std::string_view> allowed = {"auto", "dense", "cg", "minres"});
+// The options of a parameter struct with symmetric_solver_keys (solver_keys.hpp).
+template <class P>
+SolveOptions solve_options(const P& p) {
+  return {p.solver, p.tol, p.max_iterations, p.dense_max};
+}
 
-// The largest D for which a method forms and factors a dense D × D matrix (O(D³) flops and
-// 8D² bytes per step: 5000 is ~1e11 flops and 200 MB), as `optdyn eval --hessian`.
-inline constexpr Index kMaxDenseDimension = 5000;
+using optdyn::kMaxDenseDimension;
 // InputError "optimizer 'who': key 'key': ..." when dim > kMaxDenseDimension.
 void check_dense_dimension(std::string_view who, std::string_view key, Index dim, std::string_view alternative);
 

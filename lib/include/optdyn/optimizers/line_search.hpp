@@ -111,10 +111,8 @@ struct LineStep {
 LineStep line_search_step(Oracle& oracle, Vec& theta, const Vec& direction, double loss, double slope, double alpha0,
                           const LineSearchOptions& o);
 
-// The `line_search`, `c1`, `c2` (and `rho`) keys shared by the registry entries. `allowed`
-// lists the kinds a method accepts (e.g. "none|backtracking"); reads c1, c2, rho when the
-// spec has them.
-LineSearchOptions line_search_options(const Spec& s, std::initializer_list<std::string_view> allowed);
+// The `line_search`, `c1`, `c2` (and `rho`) keys shared by the methods' parameter structs:
+// line_search_keys.hpp.
 std::string to_string(LineSearchKind kind);
 
 }  // namespace optdyn
