@@ -27,6 +27,7 @@
 #include <algorithm>
 
 #include "optdyn/core/rng.hpp"
+#include "optdyn/optimizers/coordinate_descent.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "symmetric_solve.hpp"
 
@@ -35,16 +36,14 @@ namespace {
 
 class BlockCoordinateDescent : public Optimizer {
  public:
-  BlockCoordinateDescent(const Spec& s, Index block)
-      : Optimizer(s.canonical(), s.positive("lr")),
+  template <class P>
+  BlockCoordinateDescent(const P& p, std::string spec, Index block)
+      : Optimizer(std::move(spec), p.lr),
         block_(block),
-        random_(s.choice("rule", {"cyclic", "random"}) == "random"),
-        exact_(s.choice("update", {"exact", "gradient"}) == "exact"),
-        seed_(s.seed("seed")),
-        rng_(seed_) {
-    if (exact_ && block_ > detail::kMaxDenseDimension)  // H_BB is formed and factored densely
-      detail::check_dense_dimension(name(), "block", block_, "use a smaller block or update=gradient");
-  }
+        random_(p.rule == CoordinateDescentParams::Rule::random),
+        exact_(p.update == CoordinateDescentParams::Update::exact),
+        seed_(p.seed),
+        rng_(seed_) {}
 
  protected:
   void reset_state(Index) override {
@@ -108,34 +107,64 @@ class BlockCoordinateDescent : public Optimizer {
 
 class CoordinateDescent final : public BlockCoordinateDescent {
  public:
-  explicit CoordinateDescent(const Spec& s) : BlockCoordinateDescent(s, 1) {}
+  CoordinateDescent(const CoordinateDescentParams& p, std::string spec) : BlockCoordinateDescent(p, std::move(spec), 1) {}
 };
 
 class BlockCd final : public BlockCoordinateDescent {
  public:
-  explicit BlockCd(const Spec& s) : BlockCoordinateDescent(s, s.integer("block", 1, 1L << 40)) {}
+  BlockCd(const BlockCoordinateDescentParams& p, std::string spec)
+      : BlockCoordinateDescent(p, std::move(spec), p.block) {}
 };
 
-std::vector<ParamInfo> params(bool block) {
-  std::vector<ParamInfo> p{{"rule", "cyclic", "cyclic | random (uniform with replacement, seeded)"},
-                           {"seed", "0", "seed of the random rule"},
-                           {"update", "exact", "exact (H_BB⁻¹g_B from |B| HVPs) | gradient (lr·g_B)"},
-                           {"lr", "0.01", "step of update=gradient and of the exact update's fallback"}};
-  if (block) p.insert(p.begin(), {"block", "2", "block size (contiguous coordinates)"});
-  return p;
+// The keys both entries share (after block).
+template <class P>
+void coordinate_keys(ParamTable<P>& t) {
+  using Rule = CoordinateDescentParams::Rule;
+  using Update = CoordinateDescentParams::Update;
+  t.choice("rule", &P::rule, {{"cyclic", Rule::cyclic}, {"random", Rule::random}},
+           "cyclic | random (uniform with replacement, seeded)")
+      .seed("seed", &P::seed, "seed of the random rule")
+      .choice("update", &P::update, {{"exact", Update::exact}, {"gradient", Update::gradient}},
+              "exact (H_BB⁻¹g_B from |B| HVPs) | gradient (lr·g_B)")
+      .real("lr", &P::lr, Range::positive(), "step of update=gradient and of the exact update's fallback");
 }
 
 }  // namespace
 
+const ParamTable<CoordinateDescentParams>& CoordinateDescentParams::table() {
+  static const auto t =
+      ParamTable<CoordinateDescentParams>(
+          "optimizer", "coordinate_descent",
+          "one coordinate per step: exact θ_i −= g_i/H_ii (Gauss–Seidel on quadratics) or lr·g_i (seed 001)")
+          .with(coordinate_keys<CoordinateDescentParams>);
+  return t;
+}
+
+const ParamTable<BlockCoordinateDescentParams>& BlockCoordinateDescentParams::table() {
+  using P = BlockCoordinateDescentParams;
+  static const auto t =
+      ParamTable<P>("optimizer", "block_coordinate_descent",
+                    "one block per step: θ_B −= H_BB⁻¹g_B or lr·g_B, cyclic or seeded random (seed 001)")
+          .integer("block", &P::block, 1, 1L << 40, "block size (contiguous coordinates)")
+          .with(coordinate_keys<P>)
+          .rule([](const P& p, const Spec&) {
+            if (p.update == P::Update::exact && p.block > detail::kMaxDenseDimension)  // H_BB is formed densely
+              detail::check_dense_dimension("block_coordinate_descent", "block", p.block,
+                                            "use a smaller block or update=gradient");
+          });
+  return t;
+}
+
+OptimizerPtr make_coordinate_descent(const CoordinateDescentParams& params) {
+  return make_typed_optimizer<CoordinateDescent>(params);
+}
+OptimizerPtr make_block_coordinate_descent(const BlockCoordinateDescentParams& params) {
+  return make_typed_optimizer<BlockCd>(params);
+}
+
 std::vector<OptimizerEntry> coordinate_descent_entries() {
-  return {
-      optimizer_entry<CoordinateDescent>(
-          "coordinate_descent", "one coordinate per step: exact θ_i −= g_i/H_ii (Gauss–Seidel on quadratics) or lr·g_i (seed 001)",
-          params(false)),
-      optimizer_entry<BlockCd>("block_coordinate_descent",
-                               "one block per step: θ_B −= H_BB⁻¹g_B or lr·g_B, cyclic or seeded random (seed 001)",
-                               params(true)),
-  };
+  return {typed_optimizer_entry<CoordinateDescent, CoordinateDescentParams>(),
+          typed_optimizer_entry<BlockCd, BlockCoordinateDescentParams>()};
 }
 
 }  // namespace optdyn

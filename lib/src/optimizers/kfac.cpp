@@ -37,6 +37,7 @@
 #include <cmath>
 
 #include "optdyn/core/rng.hpp"
+#include "optdyn/optimizers/kfac.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace optdyn {
@@ -54,14 +55,14 @@ Mat psd_inverse(const Mat& m) {
 
 class Kfac final : public Optimizer {
  public:
-  explicit Kfac(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        kind_(fisher_kind_from_name(s.choice("fisher", {"sampled", "true", "empirical"}))),
-        damping_(s.real("damping", 0.0, 1e300)),
-        pi_split_(s.choice("damping_split", {"pi", "plain"}) == "pi"),
-        decay_(s.real_below("decay", 0.0, 1.0)),
-        inverse_every_(static_cast<std::uint64_t>(s.integer("inverse_every", 1, 1L << 40))),
-        seed_(s.seed("seed")),
+  Kfac(const KfacParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr),
+        kind_(p.fisher),
+        damping_(p.damping),
+        pi_split_(p.damping_split == KfacParams::DampingSplit::pi),
+        decay_(p.decay),
+        inverse_every_(static_cast<std::uint64_t>(p.inverse_every)),
+        seed_(p.seed),
         rng_(seed_) {}
 
  protected:
@@ -157,17 +158,26 @@ class Kfac final : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry kfac_entry() {
-  return optimizer_entry<Kfac>(
-      "kfac",
-      "K-FAC: per dense layer W̄ −= lr·G⁻¹∇W̄Ā⁻¹, Ā = E[āāᵀ], G = E[uuᵀ] (Martens & Grosse 2015; mlp objectives)",
-      {{"lr", "1", "step length η"},
-       {"fisher", "sampled", "labels of G: sampled (from the model, seeded) | true (exact expectation) | empirical (data)"},
-       {"damping", "1e-3", "γ ≥ 0, factored Tikhonov damping (0: pseudo-inverses)"},
-       {"damping_split", "pi", "pi (Ā + π√γI, G + √γ/π I; M&G §6.3) | plain (both + √γI)"},
-       {"decay", "0.95", "ε in [0, 1): moving averages Ā ← εĀ + (1−ε)Ā_batch"},
-       {"inverse_every", "1", "recompute the inverses every T steps (M&G's T₃ = 20)"},
-       {"seed", "0", "seed of the sampled labels"}});
+const ParamTable<KfacParams>& KfacParams::table() {
+  using P = KfacParams;
+  static const auto t =
+      ParamTable<P>("optimizer", "kfac",
+                    "K-FAC: per dense layer W̄ −= lr·G⁻¹∇W̄Ā⁻¹, Ā = E[āāᵀ], G = E[uuᵀ] (Martens & Grosse 2015; mlp objectives)")
+          .real("lr", &P::lr, Range::positive(), "step length η")
+          .choice("fisher", &P::fisher,
+                  {{"sampled", FisherKind::sampled}, {"true", FisherKind::true_fisher}, {"empirical", FisherKind::empirical}},
+                  "labels of G: sampled (from the model, seeded) | true (exact expectation) | empirical (data)")
+          .real("damping", &P::damping, Range::closed(0.0, 1e300), "γ ≥ 0, factored Tikhonov damping (0: pseudo-inverses)")
+          .choice("damping_split", &P::damping_split, {{"pi", P::DampingSplit::pi}, {"plain", P::DampingSplit::plain}},
+                  "pi (Ā + π√γI, G + √γ/π I; M&G §6.3) | plain (both + √γI)")
+          .real("decay", &P::decay, Range::below(0.0, 1.0), "ε: moving averages Ā ← εĀ + (1−ε)Ā_batch")
+          .integer("inverse_every", &P::inverse_every, 1, 1L << 40, "recompute the inverses every T steps (M&G's T₃ = 20)")
+          .seed("seed", &P::seed, "seed of the sampled labels");
+  return t;
 }
+
+OptimizerPtr make_kfac(const KfacParams& params) { return make_typed_optimizer<Kfac>(params); }
+
+OptimizerEntry kfac_entry() { return typed_optimizer_entry<Kfac, KfacParams>(); }
 
 }  // namespace optdyn

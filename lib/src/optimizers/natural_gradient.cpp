@@ -33,21 +33,19 @@
 
 #include "optdyn/core/rng.hpp"
 #include "optdyn/linalg/krylov.hpp"
+#include "optdyn/optimizers/natural_gradient.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "optdyn/optimizers/solver_keys.hpp"
 
 namespace optdyn {
 namespace {
 
 class NaturalGradient final : public Optimizer {
  public:
-  explicit NaturalGradient(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        kind_(fisher_kind_from_name(s.choice("fisher", {"true", "empirical", "sampled"}))),
-        damping_(s.real("damping", 0.0, 1e300)),
-        seed_(s.seed("seed")),
-        rng_(seed_) {
-    krylov_.tol = s.real_above("tol", 0.0, 1.0);
-    krylov_.max_iterations = s.integer("max_iterations", 0, 1L << 40);
+  NaturalGradient(const NaturalGradientParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr), kind_(p.fisher), damping_(p.damping), seed_(p.seed), rng_(seed_) {
+    krylov_.tol = p.tol;
+    krylov_.max_iterations = p.max_iterations;
   }
 
  protected:
@@ -91,16 +89,25 @@ class NaturalGradient final : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry natural_gradient_entry() {
-  return optimizer_entry<NaturalGradient>(
-      "natural_gradient",
-      "natural gradient (F + λI) p = −g by CG on Fisher products, θ += lr·p (Amari 1998; seed 004; probabilistic objectives)",
-      {{"lr", "1", "step length η"},
-       {"fisher", "true", "true (exact output Fisher = GGN) | empirical (data labels) | sampled (labels from the model)"},
-       {"damping", "1e-4", "λ ≥ 0 added to the Fisher's diagonal"},
-       {"seed", "0", "seed of the sampled labels (fisher=sampled)"},
-       {"tol", "1e-10", "CG relative residual"},
-       {"max_iterations", "0", "CG products per step (0: 2·D)"}});
+const ParamTable<NaturalGradientParams>& NaturalGradientParams::table() {
+  using P = NaturalGradientParams;
+  static const auto t =
+      ParamTable<P>("optimizer", "natural_gradient",
+                    "natural gradient (F + λI) p = −g by CG on Fisher products, θ += lr·p (Amari 1998; seed 004; "
+                    "probabilistic objectives)")
+          .real("lr", &P::lr, Range::positive(), "step length η")
+          .choice("fisher", &P::fisher, {{"true", FisherKind::true_fisher}, {"empirical", FisherKind::empirical}, {"sampled", FisherKind::sampled}},
+                  "true (exact output Fisher = GGN) | empirical (data labels) | sampled (labels from the model)")
+          .real("damping", &P::damping, Range::closed(0.0, 1e300), "λ ≥ 0 added to the Fisher's diagonal")
+          .seed("seed", &P::seed, "seed of the sampled labels (fisher=sampled)")
+          .with([](ParamTable<P>& u) { krylov_keys(u, "CG"); });
+  return t;
 }
+
+OptimizerPtr make_natural_gradient(const NaturalGradientParams& params) {
+  return make_typed_optimizer<NaturalGradient>(params);
+}
+
+OptimizerEntry natural_gradient_entry() { return typed_optimizer_entry<NaturalGradient, NaturalGradientParams>(); }
 
 }  // namespace optdyn

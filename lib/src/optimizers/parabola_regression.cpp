@@ -118,6 +118,7 @@
 #include <vector>
 
 #include "optdyn/core/rng.hpp"
+#include "optdyn/optimizers/parabola_regression.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace optdyn {
@@ -204,13 +205,13 @@ class EwMoments {
 //   η sign(λ)(p + δ_t − x)  (δ_t = (−1)ᵗδ along attracting directions only),  else −fallback_lr·g;
 // clipped to max_step. counts[0..2] = (regression steps, fallback steps, clipped).
 struct DirectionRule {
-  explicit DirectionRule(const Spec& s)
-      : beta(s.real_below("beta", 0.0, 1.0)),
-        fallback_lr(s.real("fallback_lr", 0.0, 1e300)),
-        min_var(s.real("min_var", 0.0, 1e300)),
-        min_curvature(s.real("min_curvature", 0.0, 1e300)),
-        max_step(s.positive("max_step")),
-        probe(s.real("probe", 0.0, 1e300)) {}
+  explicit DirectionRule(const ParabolaRegressionParams& p)
+      : beta(p.beta),
+        fallback_lr(p.fallback_lr),
+        min_var(p.min_var),
+        min_curvature(p.min_curvature),
+        max_step(p.max_step),
+        probe(p.probe) {}
 
   bool usable(double lambda) const { return std::isfinite(lambda) && std::abs(lambda) >= min_curvature; }
 
@@ -245,8 +246,8 @@ struct DirectionRule {
 // mode=diagonal: the coordinate axes, per-coordinate statistics.
 class DiagonalParabolaRegression final : public Optimizer {
  public:
-  explicit DiagonalParabolaRegression(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")), rule_(s), moments_(false) {}
+  DiagonalParabolaRegression(const ParabolaRegressionParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr), rule_(p), moments_(false) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -291,25 +292,25 @@ class DiagonalParabolaRegression final : public Optimizer {
 // a = Vᵀθ and b = Vᵀg, periodic diagonalisation, optional refresh of the weakest direction.
 class SubspaceParabolaRegression final : public Optimizer {
  public:
-  explicit SubspaceParabolaRegression(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        rule_(s),
+  SubspaceParabolaRegression(const ParabolaRegressionParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr),
+        rule_(p),
         moments_(true),
-        d_(s.integer("d", 1, 1L << 20)),
-        every_(s.integer("every", 0, 1L << 40)),
-        refresh_(s.integer("refresh", 0, 1L << 40)),
-        init_(s.choice("init", {"gradients", "random", "axes"})),
-        weak_by_variance_(s.choice("weak", {"curvature", "variance"}) == "variance"),
-        ridge_(s.real("ridge", 0.0, 1e300)),
-        min_unexplained_(s.real_below("min_unexplained", 0.0, 1.0)),
-        seed_(s.seed("seed")) {}
+        d_(p.d),
+        every_(p.every),
+        refresh_(p.refresh),
+        init_(p.init),
+        weak_by_variance_(p.weak == ParabolaRegressionParams::Weak::variance),
+        ridge_(p.ridge),
+        min_unexplained_(p.min_unexplained),
+        seed_(p.seed) {}
 
  protected:
   void reset_state(Index dim) override {
     const Index d = std::min<Index>(d_, dim);
     Mat V(dim, 0);
-    if (init_ == "axes") V = Mat::Identity(dim, d);
-    if (init_ == "random") {
+    if (init_ == Init::axes) V = Mat::Identity(dim, d);
+    if (init_ == Init::random) {
       Rng rng(seed_);
       Mat gaussian(dim, d);
       for (Index j = 0; j < d; ++j)
@@ -447,8 +448,9 @@ class SubspaceParabolaRegression final : public Optimizer {
 
   DirectionRule rule_;
   EwMoments moments_;
+  using Init = ParabolaRegressionParams::Init;
   long d_, every_, refresh_;
-  std::string init_;
+  Init init_;
   bool weak_by_variance_;
   double ridge_, min_unexplained_;
   std::uint64_t seed_;
@@ -456,44 +458,65 @@ class SubspaceParabolaRegression final : public Optimizer {
   Vec basis_, hessian_, curvature_, target_, counts_;
 };
 
+// The optimizer of one mode (every key is checked in both modes: a bad value is an error even
+// where mode=diagonal ignores it; subspace keys given with mode=diagonal are accepted and unused,
+// as the help says).
+OptimizerPtr make_mode(const ParabolaRegressionParams& p, std::string spec) {
+  if (p.mode == ParabolaRegressionParams::Mode::subspace)
+    return std::make_unique<SubspaceParabolaRegression>(p, std::move(spec));
+  return std::make_unique<DiagonalParabolaRegression>(p, std::move(spec));
+}
+
 }  // namespace
 
+const ParamTable<ParabolaRegressionParams>& ParabolaRegressionParams::table() {
+  using P = ParabolaRegressionParams;
+  static const auto t =
+      ParamTable<P>("optimizer", "parabola_regression",
+                    "online parabola regression (seed 000): λ = cov(g,θ)/var(θ), p = θ̄ − ḡ/λ (EMAs, β), "
+                    "θ += lr·sign(λ)(p − θ): toward minima, away from maxima; per coordinate (mode=diagonal) or in d "
+                    "directions V with H = cov(b,a)cov(a,a)⁻¹ (a = Vᵀθ, b = Vᵀg) diagonalised every T steps "
+                    "(mode=subspace)")
+          .real("lr", &P::lr, Range::positive(), "fraction η of the distance to the fitted extremum per step (the seed's α)")
+          .real("beta", &P::beta, Range::below(0.0, 1.0), "EMA coefficient β of the regression's moments")
+          .real("fallback_lr", &P::fallback_lr, Range::closed(0.0, 1e300),
+                "gradient step where the fit is undefined (var ≤ min_var, |λ| < min_curvature) and, in mode=subspace, "
+                "outside V")
+          .real("min_var", &P::min_var, Range::closed(0.0, 1e300),
+                "use the fit only when var_w(θ_i) > min_var (subspace: var_w(a_i))")
+          .real("min_curvature", &P::min_curvature, Range::closed(0.0, 1e300),
+                "use the fit only when |λ_i| ≥ min_curvature (subspace: also the pseudo-inverse's cutoff)")
+          .real("max_step", &P::max_step, Range::positive(),
+                "clip every |Δθ_i| (subspace: every |Δa_i| and the norm of the step outside V) to max_step")
+          .real("probe", &P::probe, Range::closed(0.0, 1e300),
+                "δ ≥ 0: attracting targets p + (−1)ᵗδ keep var(θ) from collapsing (noisy fits)")
+          .choice("mode", &P::mode, {{"diagonal", P::Mode::diagonal}, {"subspace", P::Mode::subspace}},
+                  "diagonal (coordinate axes) | subspace (d directions; the keys below)")
+          .integer("d", &P::d, 1, 1L << 20, "subspace: number of directions (capped at D)")
+          .integer("every", &P::every, 0, 1L << 40,
+                   "subspace: diagonalise H every T steps, rotating V and the statistics (0 = never)")
+          .choice("init", &P::init, {{"gradients", P::Init::gradients}, {"random", P::Init::random}, {"axes", P::Init::axes}},
+                  "subspace: gradients (grow V from the gradients' residuals outside V, one per step) | random (seeded "
+                  "Gaussian, QR) | axes (e_1..e_d)")
+          .seed("seed", &P::seed, "subspace: seed of init=random")
+          .real("ridge", &P::ridge, Range::closed(0.0, 1e300),
+                "subspace: added to the correlation matrix of a before the solve (0: the plain fit)")
+          .real("min_unexplained", &P::min_unexplained, Range::below(0.0, 1.0),
+                "subspace: use direction i only when the fraction 1 − R²_i of var(a_i) not explained by the others exceeds it")
+          .integer("refresh", &P::refresh, 0, 1L << 40,
+                   "subspace: every R steps replace the weakest direction by the gradient's residual outside V (0 = off)")
+          .choice("weak", &P::weak, {{"curvature", P::Weak::curvature}, {"variance", P::Weak::variance}},
+                  "subspace: weakest direction = smallest |λ_i| (curvature) or var_w(a_i) (variance)");
+  return t;
+}
+
+OptimizerPtr make_parabola_regression(const ParabolaRegressionParams& params) {
+  ParabolaRegressionParams::table().check(params);
+  return make_mode(params, ParabolaRegressionParams::table().to_spec(params));
+}
+
 OptimizerEntry parabola_regression_entry() {
-  return {"parabola_regression",
-          "online parabola regression (seed 000): λ = cov(g,θ)/var(θ), p = θ̄ − ḡ/λ (EMAs, β), "
-          "θ += lr·sign(λ)(p − θ): toward minima, away from maxima; per coordinate (mode=diagonal) or in d "
-          "directions V with H = cov(b,a)cov(a,a)⁻¹ (a = Vᵀθ, b = Vᵀg) diagonalised every T steps (mode=subspace)",
-          {{"lr", "0.5", "fraction η of the distance to the fitted extremum per step (the seed's α)"},
-           {"beta", "0.9", "EMA coefficient β of the regression's moments, in [0, 1)"},
-           {"fallback_lr", "0.01",
-            "gradient step where the fit is undefined (var ≤ min_var, |λ| < min_curvature) and, in mode=subspace, "
-            "outside V"},
-           {"min_var", "1e-20", "use the fit only when var_w(θ_i) > min_var (subspace: var_w(a_i))"},
-           {"min_curvature", "1e-8", "use the fit only when |λ_i| ≥ min_curvature (subspace: also the pseudo-inverse's cutoff)"},
-           {"max_step", "1", "clip every |Δθ_i| (subspace: every |Δa_i| and the norm of the step outside V) to max_step"},
-           {"probe", "0", "δ ≥ 0: attracting targets p + (−1)ᵗδ keep var(θ) from collapsing (noisy fits)"},
-           {"mode", "diagonal", "diagonal (coordinate axes) | subspace (d directions; the keys below)"},
-           {"d", "4", "subspace: number of directions (capped at D)"},
-           {"every", "10", "subspace: diagonalise H every T steps, rotating V and the statistics (0 = never)"},
-           {"init", "gradients",
-            "subspace: gradients (grow V from the gradients' residuals outside V, one per step) | random (seeded "
-            "Gaussian, QR) | axes (e_1..e_d)"},
-           {"seed", "0", "subspace: seed of init=random"},
-           {"ridge", "1e-8", "subspace: added to the correlation matrix of a before the solve (0: the plain fit)"},
-           {"min_unexplained", "1e-6",
-            "subspace: use direction i only when the fraction 1 − R²_i of var(a_i) not explained by the others exceeds it"},
-           {"refresh", "0",
-            "subspace: every R steps replace the weakest direction by the gradient's residual outside V (0 = off)"},
-           {"weak", "curvature", "subspace: weakest direction = smallest |λ_i| (curvature) or var_w(a_i) (variance)"}},
-          [](const Spec& s) -> OptimizerPtr {
-            // The subspace keys are checked in both modes (a bad value is an error even where
-            // mode=diagonal ignores it); a spec cannot tell a given key from its default, so
-            // `d=3` without mode=subspace stays the diagonal mode (the help says so).
-            SubspaceParabolaRegression checked(s);
-            if (s.choice("mode", {"diagonal", "subspace"}) == "subspace")
-              return std::make_unique<SubspaceParabolaRegression>(s);
-            return std::make_unique<DiagonalParabolaRegression>(s);
-          }};
+  return ParabolaRegressionParams::table().entry<OptimizerPtr>(make_mode);
 }
 
 }  // namespace optdyn

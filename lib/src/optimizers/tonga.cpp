@@ -34,20 +34,16 @@
 #include <Eigen/Eigenvalues>
 #include <cmath>
 
-#include "optdyn/core/error.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "optdyn/optimizers/tonga.hpp"
 
 namespace optdyn {
 namespace {
 
 class Tonga final : public Optimizer {
  public:
-  explicit Tonga(const Spec& s)
-      : Optimizer(s.canonical(), s.positive("lr")),
-        gamma_(s.real_below("gamma", 0.0, 1.0)),
-        damping_(s.positive("damping")),
-        rank_(s.integer("rank", 1, 1L << 20)),
-        refresh_(s.integer("refresh", 1, 1L << 20)) {}
+  Tonga(const TongaParams& p, std::string spec)
+      : Optimizer(std::move(spec), p.lr), gamma_(p.gamma), damping_(p.damping), rank_(p.rank), refresh_(p.refresh) {}
 
  protected:
   void reset_state(Index dim) override {
@@ -122,16 +118,23 @@ class Tonga final : public Optimizer {
 
 }  // namespace
 
-OptimizerEntry tonga_entry() {
-  return optimizer_entry<Tonga>(
-      "tonga",
-      "TONGA: θ −= lr·(C + λI)⁻¹g, C = γĈ + (1−γ)ggᵀ kept at rank d by Woodbury/Gram eigendecomposition "
-      "(Le Roux, Manzagol & Bengio 2008; seed 000)",
-      {{"lr", "0.01", "step size η"},
-       {"gamma", "0.99", "moving-average coefficient γ of the gradient covariance, in [0, 1)"},
-       {"damping", "0.01", "λ > 0 added to C (regularised natural gradient)"},
-       {"rank", "5", "rank d kept by the re-compression"},
-       {"refresh", "5", "re-compress when the factor has d + refresh columns (every refresh steps)"}});
+const ParamTable<TongaParams>& TongaParams::table() {
+  using P = TongaParams;
+  static const auto t =
+      ParamTable<P>("optimizer", "tonga",
+                    "TONGA: θ −= lr·(C + λI)⁻¹g, C = γĈ + (1−γ)ggᵀ kept at rank d by Woodbury/Gram eigendecomposition "
+                    "(Le Roux, Manzagol & Bengio 2008; seed 000)")
+          .real("lr", &P::lr, Range::positive(), "step size η")
+          .real("gamma", &P::gamma, Range::below(0.0, 1.0), "moving-average coefficient γ of the gradient covariance")
+          .real("damping", &P::damping, Range::positive(), "λ > 0 added to C (regularised natural gradient)")
+          .integer("rank", &P::rank, 1, 1L << 20, "rank d kept by the re-compression")
+          .integer("refresh", &P::refresh, 1, 1L << 20,
+                   "re-compress when the factor has d + refresh columns (every refresh steps)");
+  return t;
 }
+
+OptimizerPtr make_tonga(const TongaParams& params) { return make_typed_optimizer<Tonga>(params); }
+
+OptimizerEntry tonga_entry() { return typed_optimizer_entry<Tonga, TongaParams>(); }
 
 }  // namespace optdyn

@@ -2,7 +2,9 @@
 // Optimizer: a discrete map θ_{t+1} = Φ(θ_t, state_t, g_t) with inspectable state
 // (doc/design.md, "Core concepts").
 //
-//   auto opt = make_optimizer("adam:lr=1e-3|clip_norm:max=1");
+//   auto opt = make_optimizer("adam:lr=1e-3|clip_norm:max=1");   // registry.hpp
+//   // or typed (adam.hpp, clipping.hpp):
+//   //   auto opt = make_adam({.lr = 1e-3});  opt->add_modifier(make_clip_norm({.max = 1}));
 //   opt->reset(f.dim());
 //   ObjectiveOracle oracle(f);
 //   for (int k = 0; k < K; ++k) opt->step(theta, oracle);
@@ -131,13 +133,6 @@ template <class T, class P>
 OptimizerPtr make_typed_optimizer(const P& p) {
   P::table().check(p);
   return std::make_unique<T>(p, P::table().to_spec(p));
-}
-
-// A registry entry for an optimizer class constructible from its resolved Spec.
-template <class T>
-RegistryEntry<OptimizerPtr> optimizer_entry(std::string name, std::string help, std::vector<ParamInfo> params) {
-  return {std::move(name), std::move(help), std::move(params),
-          [](const Spec& s) -> OptimizerPtr { return std::make_unique<T>(s); }};
 }
 
 }  // namespace optdyn
