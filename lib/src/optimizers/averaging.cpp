@@ -3,14 +3,14 @@
 //   average:start=s   state "average" = θ_t for t ≤ s, then the running mean
 //                     (1/(t−s)) Σ_{k=s+1..t} θ_k of the iterates after step s.
 // The optimizer's iterate θ itself is unchanged; read the average with state("average").
-#include "optdyn/optimizers/modifier.hpp"
+#include "optdyn/optimizers/averaging.hpp"
 
 namespace optdyn {
 namespace {
 
 class Average : public Modifier {
  public:
-  explicit Average(const Spec& s) : spec_(s.canonical()), start_(static_cast<std::uint64_t>(s.integer("start", 0, 1L << 62))) {}
+  Average(const AverageParams& p, std::string spec) : spec_(std::move(spec)), start_(static_cast<std::uint64_t>(p.start)) {}
   std::string spec() const override { return spec_; }
   void reset(Index dim) override { average_.setZero(dim); }
   void after_step(const Vec& theta, std::uint64_t t) override {
@@ -31,10 +31,16 @@ class Average : public Modifier {
 
 }  // namespace
 
-RegistryEntry<ModifierPtr> averaging_entry() {
-  return {"average", "Polyak–Ruppert averaging: state 'average' = mean of the iterates after step start",
-          {{"start", "0", "steps before averaging begins (burn-in)"}},
-          [](const Spec& s) -> ModifierPtr { return std::make_unique<Average>(s); }};
+const ParamTable<AverageParams>& AverageParams::table() {
+  static const auto t =
+      ParamTable<AverageParams>("modifier", "average",
+                                "Polyak–Ruppert averaging: state 'average' = mean of the iterates after step start")
+          .integer("start", &AverageParams::start, 0, 1L << 62, "steps before averaging begins (burn-in)");
+  return t;
 }
+
+ModifierPtr make_average(const AverageParams& params) { return make_typed_modifier<Average>(params); }
+
+RegistryEntry<ModifierPtr> averaging_entry() { return typed_modifier_entry<Average, AverageParams>(); }
 
 }  // namespace optdyn

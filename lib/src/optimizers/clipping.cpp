@@ -5,14 +5,14 @@
 //   clip_value:max=c   g_i ← min(max(g_i, −c), c)   (torch's clip_grad_value_)
 #include <cmath>
 
-#include "optdyn/optimizers/modifier.hpp"
+#include "optdyn/optimizers/clipping.hpp"
 
 namespace optdyn {
 namespace {
 
 class ClipNorm : public Modifier {
  public:
-  explicit ClipNorm(const Spec& s) : spec_(s.canonical()), max_(s.positive("max")) {}
+  ClipNorm(const ClipNormParams& p, std::string spec) : spec_(std::move(spec)), max_(p.max) {}
   std::string spec() const override { return spec_; }
   bool transforms_gradient() const override { return true; }
   void transform_gradient(const Vec&, Vec& g, std::uint64_t) override {
@@ -29,7 +29,7 @@ class ClipNorm : public Modifier {
 
 class ClipValue : public Modifier {
  public:
-  explicit ClipValue(const Spec& s) : spec_(s.canonical()), max_(s.positive("max")) {}
+  ClipValue(const ClipValueParams& p, std::string spec) : spec_(std::move(spec)), max_(p.max) {}
   std::string spec() const override { return spec_; }
   bool transforms_gradient() const override { return true; }
   void transform_gradient(const Vec&, Vec& g, std::uint64_t) override { g = g.cwiseMax(-max_).cwiseMin(max_); }
@@ -41,15 +41,24 @@ class ClipValue : public Modifier {
 
 }  // namespace
 
+const ParamTable<ClipNormParams>& ClipNormParams::table() {
+  static const auto t = ParamTable<ClipNormParams>("modifier", "clip_norm", "gradient clipping by norm: g ← g·min(1, max/‖g‖₂)")
+                            .real("max", &ClipNormParams::max, Range::positive(), "largest allowed Euclidean norm of the gradient");
+  return t;
+}
+
+const ParamTable<ClipValueParams>& ClipValueParams::table() {
+  static const auto t =
+      ParamTable<ClipValueParams>("modifier", "clip_value", "gradient clipping by value: g_i ← clamp(g_i, −max, max)")
+          .real("max", &ClipValueParams::max, Range::positive(), "largest allowed |g_i|");
+  return t;
+}
+
+ModifierPtr make_clip_norm(const ClipNormParams& params) { return make_typed_modifier<ClipNorm>(params); }
+ModifierPtr make_clip_value(const ClipValueParams& params) { return make_typed_modifier<ClipValue>(params); }
+
 std::vector<RegistryEntry<ModifierPtr>> clipping_entries() {
-  return {
-      {"clip_norm", "gradient clipping by norm: g ← g·min(1, max/‖g‖₂)",
-       {{"max", "1", "largest allowed Euclidean norm of the gradient"}},
-       [](const Spec& s) -> ModifierPtr { return std::make_unique<ClipNorm>(s); }},
-      {"clip_value", "gradient clipping by value: g_i ← clamp(g_i, −max, max)",
-       {{"max", "1", "largest allowed |g_i|"}},
-       [](const Spec& s) -> ModifierPtr { return std::make_unique<ClipValue>(s); }},
-  };
+  return {typed_modifier_entry<ClipNorm, ClipNormParams>(), typed_modifier_entry<ClipValue, ClipValueParams>()};
 }
 
 }  // namespace optdyn

@@ -52,7 +52,13 @@ const ModifierRegistry& modifier_registry() {
   return registry;
 }
 
-OptimizerPtr make_optimizer(std::string_view spec) {
+std::string OptimizerChain::canonical() const {
+  std::string out = core.canonical();
+  for (const Spec& m : modifiers) out += "|" + m.canonical();
+  return out;
+}
+
+OptimizerChain parse_optimizer_chain(std::string_view spec) {
   std::vector<std::string_view> parts;
   std::size_t start = 0;
   while (true) {
@@ -61,10 +67,18 @@ OptimizerPtr make_optimizer(std::string_view spec) {
     if (bar == std::string_view::npos) break;
     start = bar + 1;
   }
-  OptimizerPtr optimizer = optimizer_registry().make(parts[0]);
-  for (std::size_t i = 1; i < parts.size(); ++i) optimizer->add_modifier(modifier_registry().make(parts[i]));
+  OptimizerChain chain{optimizer_registry().resolve(parts[0]), {}};
+  for (std::size_t i = 1; i < parts.size(); ++i) chain.modifiers.push_back(modifier_registry().resolve(parts[i]));
+  return chain;
+}
+
+OptimizerPtr make_optimizer(const OptimizerChain& chain) {
+  OptimizerPtr optimizer = optimizer_registry().make(chain.core);
+  for (const Spec& m : chain.modifiers) optimizer->add_modifier(modifier_registry().make(m));
   return optimizer;
 }
+
+OptimizerPtr make_optimizer(std::string_view spec) { return make_optimizer(parse_optimizer_chain(spec)); }
 
 std::string describe_optimizers() {
   return optimizer_registry().describe() +

@@ -15,15 +15,14 @@
 #include <cmath>
 #include <numbers>
 
-#include "optdyn/core/error.hpp"
-#include "optdyn/optimizers/modifier.hpp"
+#include "optdyn/optimizers/schedules.hpp"
 
 namespace optdyn {
 namespace {
 
 class Schedule : public Modifier {
  public:
-  explicit Schedule(const Spec& s) : spec_(s.canonical()) {}
+  explicit Schedule(std::string spec) : spec_(std::move(spec)) {}
   std::string spec() const override { return spec_; }
 
  private:
@@ -32,15 +31,12 @@ class Schedule : public Modifier {
 
 class Constant : public Schedule {
  public:
-  using Schedule::Schedule;
+  Constant(const ConstantParams&, std::string spec) : Schedule(std::move(spec)) {}
 };
 
 class RobbinsMonro : public Schedule {
  public:
-  explicit RobbinsMonro(const Spec& s) : Schedule(s), alpha_(s.real("alpha")), t0_(s.positive("t0")) {
-    if (!(alpha_ > 0.5 && alpha_ <= 1.0))
-      throw InputError("modifier 'robbins_monro': key 'alpha': " + s.text("alpha") + " is outside (0.5, 1]");
-  }
+  RobbinsMonro(const RobbinsMonroParams& p, std::string spec) : Schedule(std::move(spec)), alpha_(p.alpha), t0_(p.t0) {}
   double lr_factor(std::uint64_t t) const override {
     return 1.0 / std::pow(1.0 + static_cast<double>(t - 1) / t0_, alpha_);
   }
@@ -51,7 +47,7 @@ class RobbinsMonro : public Schedule {
 
 class StepLr : public Schedule {
  public:
-  explicit StepLr(const Spec& s) : Schedule(s), every_(s.integer("every", 1, 1L << 62)), gamma_(s.positive("gamma")) {}
+  StepLr(const StepLrParams& p, std::string spec) : Schedule(std::move(spec)), every_(p.every), gamma_(p.gamma) {}
   double lr_factor(std::uint64_t t) const override {
     return std::pow(gamma_, static_cast<double>((t - 1) / static_cast<std::uint64_t>(every_)));
   }
@@ -63,10 +59,8 @@ class StepLr : public Schedule {
 
 class Cosine : public Schedule {
  public:
-  explicit Cosine(const Spec& s)
-      : Schedule(s), t_max_(s.has("t_max") ? s.integer("t_max", 1, 1L << 62) : 0), min_(s.real("min_factor", 0.0, 1.0)) {
-    if (!s.has("t_max")) throw InputError("modifier 'cosine': key 't_max': missing value (the number of steps)");
-  }
+  Cosine(const CosineParams& p, std::string spec)
+      : Schedule(std::move(spec)), t_max_(p.t_max.value_or(0)), min_(p.min_factor) {}
   double lr_factor(std::uint64_t t) const override {
     const double s = std::min(static_cast<double>(t - 1), static_cast<double>(t_max_));
     return min_ + (1.0 - min_) * 0.5 * (1.0 + std::cos(std::numbers::pi * s / static_cast<double>(t_max_)));
@@ -79,13 +73,13 @@ class Cosine : public Schedule {
 
 class InverseSqrt : public Schedule {
  public:
-  using Schedule::Schedule;
+  InverseSqrt(const InverseSqrtParams&, std::string spec) : Schedule(std::move(spec)) {}
   double lr_factor(std::uint64_t t) const override { return 1.0 / std::sqrt(static_cast<double>(t)); }
 };
 
 class Warmup : public Schedule {
  public:
-  explicit Warmup(const Spec& s) : Schedule(s), steps_(s.integer("steps", 1, 1L << 62)) {}
+  Warmup(const WarmupParams& p, std::string spec) : Schedule(std::move(spec)), steps_(p.steps) {}
   double lr_factor(std::uint64_t t) const override {
     return std::min(1.0, static_cast<double>(t) / static_cast<double>(steps_));
   }
@@ -94,27 +88,66 @@ class Warmup : public Schedule {
   long steps_;
 };
 
-template <class T>
-RegistryEntry<ModifierPtr> entry(std::string name, std::string help, std::vector<ParamInfo> params) {
-  return {std::move(name), std::move(help), std::move(params),
-          [](const Spec& s) -> ModifierPtr { return std::make_unique<T>(s); }};
+}  // namespace
+
+const ParamTable<ConstantParams>& ConstantParams::table() {
+  static const auto t = ParamTable<ConstantParams>("modifier", "constant", "constant learning rate (factor 1)");
+  return t;
 }
 
-}  // namespace
+const ParamTable<RobbinsMonroParams>& RobbinsMonroParams::table() {
+  using P = RobbinsMonroParams;
+  static const auto t =
+      ParamTable<P>("modifier", "robbins_monro", "lr·1/(1 + (t−1)/t0)^alpha, alpha in (1/2, 1] (Robbins–Monro)")
+          .real("alpha", &P::alpha, Range::any(), "decay exponent, in (0.5, 1]")
+          .real("t0", &P::t0, Range::positive(), "time scale (steps) of the decay")
+          .rule([](const P& p, const Spec& s) {
+            if (!(p.alpha > 0.5 && p.alpha <= 1.0)) s.reject("alpha", s.text("alpha") + " is outside (0.5, 1]");
+          });
+  return t;
+}
+
+const ParamTable<StepLrParams>& StepLrParams::table() {
+  static const auto t = ParamTable<StepLrParams>("modifier", "step_lr", "lr·gamma^floor((t−1)/every) (torch StepLR)")
+                            .integer("every", &StepLrParams::every, 1, 1L << 62, "steps between decays")
+                            .real("gamma", &StepLrParams::gamma, Range::positive(), "decay factor");
+  return t;
+}
+
+const ParamTable<CosineParams>& CosineParams::table() {
+  static const auto t =
+      ParamTable<CosineParams>("modifier", "cosine", "cosine annealing to min_factor·lr over t_max steps, then constant")
+          .integer("t_max", &CosineParams::t_max, 1, 1L << 62, "length of the annealing (steps), required")
+          .real("min_factor", &CosineParams::min_factor, Range::closed(0.0, 1.0), "final lr as a fraction of lr")
+          .rule([](const CosineParams& p, const Spec& s) {
+            if (!p.t_max) s.reject("t_max", "missing value (the number of steps)");
+          });
+  return t;
+}
+
+const ParamTable<InverseSqrtParams>& InverseSqrtParams::table() {
+  static const auto t = ParamTable<InverseSqrtParams>("modifier", "inverse_sqrt", "lr/√t (online convex optimization)");
+  return t;
+}
+
+const ParamTable<WarmupParams>& WarmupParams::table() {
+  static const auto t = ParamTable<WarmupParams>("modifier", "warmup", "linear warm-up: lr·min(1, t/steps)")
+                            .integer("steps", &WarmupParams::steps, 1, 1L << 62, "warm-up length (steps)");
+  return t;
+}
+
+ModifierPtr make_constant(const ConstantParams& params) { return make_typed_modifier<Constant>(params); }
+ModifierPtr make_robbins_monro(const RobbinsMonroParams& params) { return make_typed_modifier<RobbinsMonro>(params); }
+ModifierPtr make_step_lr(const StepLrParams& params) { return make_typed_modifier<StepLr>(params); }
+ModifierPtr make_cosine(const CosineParams& params) { return make_typed_modifier<Cosine>(params); }
+ModifierPtr make_inverse_sqrt(const InverseSqrtParams& params) { return make_typed_modifier<InverseSqrt>(params); }
+ModifierPtr make_warmup(const WarmupParams& params) { return make_typed_modifier<Warmup>(params); }
 
 std::vector<RegistryEntry<ModifierPtr>> schedule_entries() {
   return {
-      entry<Constant>("constant", "constant learning rate (factor 1)", {}),
-      entry<RobbinsMonro>("robbins_monro", "lr·1/(1 + (t−1)/t0)^alpha, alpha in (1/2, 1] (Robbins–Monro)",
-                          {{"alpha", "1", "decay exponent, in (0.5, 1]"},
-                           {"t0", "1", "time scale (steps) of the decay"}}),
-      entry<StepLr>("step_lr", "lr·gamma^floor((t−1)/every) (torch StepLR)",
-                    {{"every", "1000", "steps between decays"}, {"gamma", "0.1", "decay factor"}}),
-      entry<Cosine>("cosine", "cosine annealing to min_factor·lr over t_max steps, then constant",
-                    {{"t_max", "", "length of the annealing (steps), required"},
-                     {"min_factor", "0", "final lr as a fraction of lr, in [0, 1]"}}),
-      entry<InverseSqrt>("inverse_sqrt", "lr/√t (online convex optimization)", {}),
-      entry<Warmup>("warmup", "linear warm-up: lr·min(1, t/steps)", {{"steps", "100", "warm-up length (steps)"}}),
+      typed_modifier_entry<Constant, ConstantParams>(),       typed_modifier_entry<RobbinsMonro, RobbinsMonroParams>(),
+      typed_modifier_entry<StepLr, StepLrParams>(),           typed_modifier_entry<Cosine, CosineParams>(),
+      typed_modifier_entry<InverseSqrt, InverseSqrtParams>(), typed_modifier_entry<Warmup, WarmupParams>(),
   };
 }
 

@@ -3,14 +3,14 @@
 //                       `weight_decay` argument, which is this coupled form for every
 //                       optimizer here; decoupled AdamW-style decay is not this).
 // θ is the point where the gradient was taken (the look-ahead point for Nesterov).
-#include "optdyn/optimizers/modifier.hpp"
+#include "optdyn/optimizers/weight_decay.hpp"
 
 namespace optdyn {
 namespace {
 
 class WeightDecay : public Modifier {
  public:
-  explicit WeightDecay(const Spec& s) : spec_(s.canonical()), wd_(s.real("wd", 0.0, 1e300)) {}
+  WeightDecay(const WeightDecayParams& p, std::string spec) : spec_(std::move(spec)), wd_(p.wd) {}
   std::string spec() const override { return spec_; }
   bool transforms_gradient() const override { return true; }
   void transform_gradient(const Vec& point, Vec& g, std::uint64_t) override { g += wd_ * point; }
@@ -22,10 +22,15 @@ class WeightDecay : public Modifier {
 
 }  // namespace
 
-RegistryEntry<ModifierPtr> weight_decay_entry() {
-  return {"weight_decay", "L2 weight decay: g ← g + wd·θ (torch's coupled weight_decay)",
-          {{"wd", "0", "decay coefficient λ ≥ 0 (penalty (λ/2)‖θ‖²)"}},
-          [](const Spec& s) -> ModifierPtr { return std::make_unique<WeightDecay>(s); }};
+const ParamTable<WeightDecayParams>& WeightDecayParams::table() {
+  static const auto t =
+      ParamTable<WeightDecayParams>("modifier", "weight_decay", "L2 weight decay: g ← g + wd·θ (torch's coupled weight_decay)")
+          .real("wd", &WeightDecayParams::wd, Range::closed(0.0, 1e300), "decay coefficient λ ≥ 0 (penalty (λ/2)‖θ‖²)");
+  return t;
 }
+
+ModifierPtr make_weight_decay(const WeightDecayParams& params) { return make_typed_modifier<WeightDecay>(params); }
+
+RegistryEntry<ModifierPtr> weight_decay_entry() { return typed_modifier_entry<WeightDecay, WeightDecayParams>(); }
 
 }  // namespace optdyn

@@ -12,11 +12,19 @@
 //   `adam:lr=1e-3|clip_norm:max=1|cosine:t_max=1000|average:start=100`.
 // Every hook has a do-nothing default, so a modifier overrides only what it changes; a
 // modifier that does not transform gradients costs nothing in the hot loop.
+//
+// Typed composition (core/params.hpp; one header per kind: clipping.hpp, weight_decay.hpp,
+// schedules.hpp, averaging.hpp):
+//   OptimizerPtr opt = make_adam({.lr = 1e-3});
+//   opt->add_modifier(make_clip_norm({.max = 1}));
+//   opt->add_modifier(make_cosine({.t_max = 1000}));
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
 #include "optdyn/core/types.hpp"
 
@@ -47,9 +55,26 @@ using ModifierRegistry = Registry<ModifierPtr>;
 
 const ModifierRegistry& modifier_registry();
 
+// The registry entry of a modifier class T built as T(const P&, std::string spec) from its
+// parameter struct P (core/params.hpp): the spec text is the user's resolved spec.
+template <class T, class P>
+RegistryEntry<ModifierPtr> typed_modifier_entry() {
+  return P::table().template entry<ModifierPtr>(
+      [](const P& p, std::string spec) -> ModifierPtr { return std::make_unique<T>(p, std::move(spec)); });
+}
+
+// The typed factory behind make_clip_norm(...) and friends: the table's checks, then
+// T(p, to_spec(p)).
+template <class T, class P>
+ModifierPtr make_typed_modifier(const P& p) {
+  P::table().check(p);
+  return std::make_unique<T>(p, P::table().to_spec(p));
+}
+
 // One file per modifier kind (lib/src/optimizers/<file>.cpp):
 std::vector<RegistryEntry<ModifierPtr>> clipping_entries();      // clip_norm, clip_value
-std::vector<RegistryEntry<ModifierPtr>> schedule_entries();      // robbins_monro, step_lr, cosine, warmup
+std::vector<RegistryEntry<ModifierPtr>> schedule_entries();      // constant, robbins_monro, step_lr, cosine,
+                                                                  // inverse_sqrt, warmup
 RegistryEntry<ModifierPtr> weight_decay_entry();                  // weight_decay
 RegistryEntry<ModifierPtr> averaging_entry();                     // average
 
