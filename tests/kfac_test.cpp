@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(kronecker_factors_equal_the_exact_fisher_block_for_one_samp
     const Mlp f = synthetic_mlp({.widths = {3, 4, k}, .loss = loss}, 1, 7);
     const Vec theta = random_point(f.dim(), 3, 0.7);
     const ProbabilisticAccess& p = *f.probabilistic();
-    const Mat fisher = dense_matrix(p.fisher(theta, {}, FisherKind::true_fisher, nullptr), f.dim());
+    const Mat fisher = dense_from_products(p.fisher(theta, {}, FisherKind::true_fisher, nullptr));
     const auto stats = p.dense_layer_statistics(theta, {}, FisherKind::true_fisher, nullptr);
     BOOST_TEST_REQUIRE(stats.size() == 2u);
     for (const DenseLayerStatistics& s : stats) {
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(kronecker_factors_equal_the_exact_fisher_block_for_one_samp
   // Several samples: ā and u are dependent, the factorisation is an approximation.
   const Mlp f = synthetic_mlp({.widths = {3, 4, 3}, .loss = MlpLoss::cross_entropy}, 6, 7);
   const Vec theta = random_point(f.dim(), 3, 0.7);
-  const Mat fisher = dense_matrix(f.probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr), f.dim());
+  const Mat fisher = dense_from_products(f.probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr));
   for (const DenseLayerStatistics& s : f.probabilistic()->dense_layer_statistics(theta, {}, FisherKind::true_fisher, nullptr)) {
     const Mat block = fisher_block(fisher, s);
     BOOST_TEST((kron(factor_a(s), factor_g(s)) - block).norm() >= 1e-2 * block.norm());

@@ -21,8 +21,8 @@ Mat symmetric_with_spectrum(const Vec& lambda, std::uint64_t seed) {
   return Q * lambda.asDiagonal() * Q.transpose();
 }
 
-LinearOperator op(const Mat& A) {
-  return [&A](const Vec& v, Vec& out) { out = A * v; };
+FunctionOperator op(const Mat& A) {
+  return FunctionOperator(A.rows(), [&A](const Vec& v, Vec& out) { out = A * v; });
 }
 
 double solve_error(const Mat& A, const Vec& b, const Vec& x) {

@@ -529,8 +529,8 @@ BOOST_AUTO_TEST_CASE(sparse_first_layer_equals_dense_products) {
         BOOST_TEST(close(hs, hd));
         for (FisherKind kind : {FisherKind::true_fisher, FisherKind::empirical}) {
           Vec fsv, fdv;
-          sparse.probabilistic()->fisher(theta, {}, kind, nullptr)(v, fsv);
-          dense.probabilistic()->fisher(theta, {}, kind, nullptr)(v, fdv);
+          sparse.probabilistic()->fisher(theta, {}, kind, nullptr).apply(v, fsv);
+          dense.probabilistic()->fisher(theta, {}, kind, nullptr).apply(v, fdv);
           BOOST_TEST(close(fsv, fdv));
         }
         if (loss == MlpLoss::mse) {

@@ -103,13 +103,13 @@ class Reparameterised final : public Objective, private ProbabilisticAccess {
   }
 
  private:
-  Product fisher(const Vec& phi, Batch batch, FisherKind kind, Rng* rng) const override {
-    Product inner = f_.probabilistic()->fisher(a_ * phi, batch, kind, rng);
-    return [this, inner](const Vec& v, Vec& out) {
+  FunctionOperator fisher(const Vec& phi, Batch batch, FisherKind kind, Rng* rng) const override {
+    FunctionOperator inner = f_.probabilistic()->fisher(a_ * phi, batch, kind, rng);
+    return FunctionOperator(dim(), [this, inner](const Vec& v, Vec& out) {
       Vec fv;
-      inner(a_ * v, fv);
+      inner.apply(a_ * v, fv);
       out = a_.transpose() * fv;
-    };
+    });
   }
   Mat sample_gradients(const Vec& phi, Batch batch) const override {
     return a_.transpose() * f_.probabilistic()->sample_gradients(a_ * phi, batch);
@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(true_fisher_equals_dense_gauss_newton_from_per_sample_jacob
   for (MlpLoss loss : {MlpLoss::cross_entropy, MlpLoss::binary_cross_entropy, MlpLoss::mse}) {
     const Mlp f = synthetic_mlp({.widths = {3, 4, loss == MlpLoss::binary_cross_entropy ? 1 : 3}, .loss = loss}, 7, 11);
     const Vec theta = random_point(f.dim(), 5, 0.7);
-    const Mat fisher = dense_matrix(f.probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr), f.dim());
+    const Mat fisher = dense_from_products(f.probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr));
     const Mat reference = reference_true_fisher(f, theta);
     BOOST_TEST_INFO(mlp_loss_name(loss));
     BOOST_TEST(max_relative(fisher, reference) <= 1e-8);
@@ -143,14 +143,14 @@ BOOST_AUTO_TEST_CASE(empirical_fisher_and_sample_gradients_from_single_sample_gr
       BOOST_TEST(relative_error(sample.col(i), g) <= 1e-13);
       reference += g * g.transpose() / 6.0;
     }
-    const Mat fisher = dense_matrix(f.probabilistic()->fisher(theta, {}, FisherKind::empirical, nullptr), f.dim());
+    const Mat fisher = dense_from_products(f.probabilistic()->fisher(theta, {}, FisherKind::empirical, nullptr));
     BOOST_TEST_INFO(mlp_loss_name(loss));
     BOOST_TEST(max_relative(fisher, reference) <= 1e-13);
     // On a batch: the batch's samples only.
     const std::vector<Index> batch{4, 1};
     const Vec g4 = single_sample_gradient(f, theta, 4), g1 = single_sample_gradient(f, theta, 1);
     const Mat batch_reference = (g4 * g4.transpose() + g1 * g1.transpose()) / 2.0;
-    BOOST_TEST(max_relative(dense_matrix(f.probabilistic()->fisher(theta, batch, FisherKind::empirical, nullptr), f.dim()),
+    BOOST_TEST(max_relative(dense_from_products(f.probabilistic()->fisher(theta, batch, FisherKind::empirical, nullptr)),
                             batch_reference) <= 1e-13);
   }
 }
@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(true_fisher_is_the_hessian_of_a_linear_softmax_or_logistic_
                            "logistic_regression:dim=4,data=gaussian,targets=labels,n=30,data_seed=2,l2=0"}) {
     ObjectivePtr f = make_objective(spec);
     const Vec theta = random_point(f->dim(), 4, 0.5);
-    const Mat fisher = dense_matrix(f->probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr), f->dim());
+    const Mat fisher = dense_from_products(f->probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr));
     BOOST_TEST_INFO(spec);
     BOOST_TEST(max_relative(fisher, f->hessian(theta)) <= 1e-13);
   }
@@ -172,13 +172,13 @@ BOOST_AUTO_TEST_CASE(sampled_fisher_is_an_unbiased_estimate_of_the_true_fisher) 
     const Vec theta = random_point(f.dim(), 2, 0.8);
     const Vec v = random_point(f.dim(), 3);
     Vec fv;
-    f.probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr)(v, fv);
+    f.probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr).apply(v, fv);
     const double expected = v.dot(fv);
     Rng rng(17);
     const int draws = 4000;
     double sum = 0.0, sum_sq = 0.0;
     for (int r = 0; r < draws; ++r) {
-      f.probabilistic()->fisher(theta, {}, FisherKind::sampled, &rng)(v, fv);
+      f.probabilistic()->fisher(theta, {}, FisherKind::sampled, &rng).apply(v, fv);
       const double q = v.dot(fv);
       sum += q;
       sum_sq += q * q;
@@ -225,7 +225,7 @@ BOOST_AUTO_TEST_CASE(invariant_under_linear_reparameterisation) {
       if (loss != MlpLoss::cross_entropy) {
         BOOST_TEST(relative_error(Vec(a * step_phi), step_theta) <= 1e-10);
       } else if (std::string(fisher) == "true") {
-        const Mat fm = dense_matrix(f.probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr), d);
+        const Mat fm = dense_from_products(f.probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr));
         // In θ CG solves the singular system F p = −g to 1e-10 (g ⊥ null F: the loss is
         // shift-invariant); in φ = A⁻¹θ the same singular system is solved only to ~1e-6
         // (measured 8e-7: rounding leaks into null F_φ), so F A p_φ = F p_θ is checked to 1e-5.
@@ -250,8 +250,8 @@ BOOST_AUTO_TEST_CASE(oracle_uses_the_step_batch_and_counts_products) {
   BOOST_TEST(batch.size() == 5u);
   const Vec v = random_point(f.dim(), 2);
   Vec from_oracle, direct;
-  oracle.fisher(theta, FisherKind::true_fisher)(v, from_oracle);
-  f.probabilistic()->fisher(theta, batch, FisherKind::true_fisher, nullptr)(v, direct);
+  oracle.fisher(theta, FisherKind::true_fisher).apply(v, from_oracle);
+  f.probabilistic()->fisher(theta, batch, FisherKind::true_fisher, nullptr).apply(v, direct);
   BOOST_TEST(relative_error(from_oracle, direct) <= 1e-15);
   BOOST_TEST(oracle.fisher_products() == 1u);
   BOOST_TEST(oracle.samples() == 5u + 5u + 5u);  // gradient, bind, one product

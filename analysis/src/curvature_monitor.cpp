@@ -82,7 +82,7 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
   const double gg = g.squaredNorm();
   if (gg > 0.0 && std::isfinite(gg)) {
     Vec hg(d);
-    op.perform_op(g.data(), hg.data());
+    op.apply(g, hg);
     s.rayleigh_gradient = g.dot(hg) / gg;
   } else {
     s.rayleigh_gradient = kNaN;

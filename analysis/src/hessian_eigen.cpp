@@ -63,13 +63,21 @@ Vec dense_eigenvalues(const Mat& symmetric) {
 
 namespace {
 
-// Spectra's solver keeps a non-const OpType&; this adapter gives it one over a const operator.
+// Spectra's operator concept (Scalar, rows(), cols(), perform_op(const Scalar* x, Scalar* y)) over
+// linalg's operator: x is copied into a vector, A x is applied (counted) and copied out. Spectra's
+// solver also keeps a non-const OpType&; this adaptor gives it one over a const operator.
 struct SpectraOp {
   using Scalar = double;
+  explicit SpectraOp(const SymmetricOperator& a) : op(a) {}
   const SymmetricOperator& op;
+  mutable Vec x, y;
   Index rows() const { return op.rows(); }
   Index cols() const { return op.rows(); }
-  void perform_op(const Scalar* x, Scalar* y) const { op.perform_op(x, y); }
+  void perform_op(const Scalar* x_in, Scalar* y_out) const {
+    x = Eigen::Map<const Vec>(x_in, op.rows());
+    op.apply(x, y);
+    Eigen::Map<Vec>(y_out, op.rows()) = y;
+  }
 };
 using Solver = Spectra::SymEigsSolver<SpectraOp>;
 
@@ -110,7 +118,7 @@ void compute_residuals(const SymmetricOperator& op, EigenResult& r) {
   Vec av(op.rows());
   for (Index i = 0; i < n; ++i) {
     const Vec v = r.eigenvectors.col(i);
-    op.perform_op(v.data(), av.data());
+    op.apply(v, av);
     r.residuals[i] = (av - r.eigenvalues[i] * v).norm();
   }
 }
@@ -167,7 +175,7 @@ EigenResult extreme_eigenpairs(const SymmetricOperator& op, const EigenOptions& 
   if (dense) {
     if (o.k > d) throw std::invalid_argument("k = " + std::to_string(o.k) + " exceeds the dimension " + std::to_string(d));
     r.method = "dense";
-    Eigen::SelfAdjointEigenSolver<Mat> solver(op.dense());
+    Eigen::SelfAdjointEigenSolver<Mat> solver(symmetric_part(op.dense()));
     if (solver.info() != Eigen::Success) throw std::runtime_error("extreme_eigenpairs: dense QL iteration did not converge");
     const Vec& all = solver.eigenvalues();  // ascending
     const Mat& vec = solver.eigenvectors();

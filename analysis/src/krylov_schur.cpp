@@ -54,7 +54,7 @@ double orthogonalise(const Mat& V, Index cols, Vec& w, Vec* h) {
 void expand(const SymmetricOperator& op, Decomposition& dc, Rng& rng) {
   const Index j = dc.size, d = op.rows();
   Vec& w = dc.w;
-  op.perform_op(dc.V.col(j).data(), w.data());
+  op.apply(dc.V.col(j), w);
   if (dc.store) dc.AV.col(j) = w;
   dc.anorm = std::max(dc.anorm, w.norm());
   Vec h = Vec::Zero(j + 1);
@@ -151,7 +151,11 @@ Pairs true_pairs(const SymmetricOperator& op, const Decomposition& dc, const Rit
   if (dc.store)
     ay.noalias() = dc.AV.leftCols(j) * s;
   else
-    for (Index i = 0; i < q; ++i) op.perform_op(out.vectors.col(i).data(), ay.col(i).data());
+    for (Index i = 0; i < q; ++i) {
+      Vec product;
+      op.apply(out.vectors.col(i), product);
+      ay.col(i) = product;
+    }
   out.residuals.resize(q);
   out.pass.assign(q, true);
   const double floor = rounding_floor(dc);

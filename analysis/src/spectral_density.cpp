@@ -35,15 +35,10 @@ Vec rademacher(Index d, Rng& rng) {
 
 }  // namespace
 
-// The one Lanczos of the project lives in lib/ (optdyn/linalg/lanczos.hpp); this adapts a
-// SymmetricOperator (whose products it counts) to it.
+// The one Lanczos of the project lives in lib/ (optdyn/linalg/lanczos.hpp).
 Index lanczos_tridiagonal(const SymmetricOperator& op, const Vec& v1, Index m, Vec& alpha, Vec& beta) {
   if (m < 1) throw std::invalid_argument("lanczos_tridiagonal: need at least one step");
-  const LinearOperator apply = [&op](const Vec& x, Vec& y) {
-    y.resize(x.size());
-    op.perform_op(x.data(), y.data());
-  };
-  LanczosResult r = lanczos(apply, v1, m, /*keep_basis=*/false);
+  LanczosResult r = lanczos(op, v1, m, /*keep_basis=*/false);
   alpha = std::move(r.alpha);
   beta = std::move(r.beta);
   return r.steps;
@@ -144,7 +139,7 @@ Estimate hutchinson_trace(const SymmetricOperator& op, Index probes, Rng& rng) {
   Vec az(d);
   for (Index p = 0; p < probes; ++p) {
     const Vec z = rademacher(d, rng);
-    op.perform_op(z.data(), az.data());
+    op.apply(z, az);
     q.push_back(z.dot(az));
   }
   return mean_and_stderr(q);

@@ -89,7 +89,7 @@ void BM_SpectrumBoundHvp(benchmark::State& state) {
   const analysis::HessianOperator op(net, s.theta);
   Vec hv(net.dim());
   for (auto _ : state) {
-    op.perform_op(s.v.data(), hv.data());
+    op.apply(s.v, hv);
     benchmark::DoNotOptimize(hv.data());
     benchmark::ClobberMemory();
   }

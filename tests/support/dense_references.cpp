@@ -4,20 +4,9 @@
 
 namespace optdyn::testing {
 
-Mat dense_matrix(const std::function<void(const Vec&, Vec&)>& product, Index dim) {
-  Mat m;
-  Vec column;
-  for (Index j = 0; j < dim; ++j) {
-    product(Vec::Unit(dim, j), column);
-    if (j == 0) m.resize(column.size(), dim);
-    m.col(j) = column;
-  }
-  return m;
-}
-
 Mat residual_jacobian(const Objective& f, const Vec& theta) {
   const auto* ls = f.least_squares();
-  return dense_matrix([&](const Vec& e, Vec& out) { out = ls->jacobian_vector(theta, e); }, f.dim());
+  return dense_from_products([&](const Vec& e, Vec& out) { out = ls->jacobian_vector(theta, e); }, f.dim());
 }
 
 int index_at(const Objective& f, const Vec& theta, double tol) {

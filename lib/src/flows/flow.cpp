@@ -6,6 +6,7 @@
 #include <string>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/linalg/operator.hpp"
 
 namespace optdyn {
 
@@ -45,16 +46,7 @@ Vec Flow::start_state(const Vec& theta0) const {
 }
 
 Mat Flow::jacobian(const Vec& z, double t) const {
-  const Index n = z.size();
-  Mat J(n, n);
-  Vec e = Vec::Zero(n), column;
-  for (Index j = 0; j < n; ++j) {
-    e[j] = 1.0;
-    jacobian_vector(z, t, e, column);
-    J.col(j) = column;
-    e[j] = 0.0;
-  }
-  return J;
+  return dense_from_products([&](const Vec& e, Vec& column) { jacobian_vector(z, t, e, column); }, z.size());
 }
 
 // ∂F/∂t by a central difference with step √u·(1 + |t|) (never crossing below t = 0 for

@@ -28,10 +28,10 @@ class NaturalGradientFlow final : public PreconditionedGradientFlow {
   }
 
  protected:
-  LinearOperator curvature(const Vec& z) const override {
+  FunctionOperator curvature(const Vec& z) const override {
     return objective().probabilistic()->fisher(z, {}, kind_, nullptr);
   }
-  KrylovResult solve(const LinearOperator& A, const Vec& g, Vec& d, const KrylovOptions& o) const override {
+  KrylovResult solve(const SymmetricOperator& A, const Vec& g, Vec& d, const KrylovOptions& o) const override {
     return conjugate_gradient(A, g, d, o);  // F + λI ⪰ 0
   }
 

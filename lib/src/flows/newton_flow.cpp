@@ -15,10 +15,10 @@ class NewtonFlow final : public PreconditionedGradientFlow {
   NewtonFlow(const Spec& s, const Objective& f) : PreconditionedGradientFlow(s, f, "MINRES on (∇²f + εI) d = ∇f") {}
 
  protected:
-  LinearOperator curvature(const Vec& z) const override {
-    return [this, z](const Vec& v, Vec& hv) { objective().hessian_vector(z, v, hv); };
+  FunctionOperator curvature(const Vec& z) const override {
+    return FunctionOperator(objective().dim(), [this, z](const Vec& v, Vec& hv) { objective().hessian_vector(z, v, hv); });
   }
-  KrylovResult solve(const LinearOperator& A, const Vec& g, Vec& d, const KrylovOptions& o) const override {
+  KrylovResult solve(const SymmetricOperator& A, const Vec& g, Vec& d, const KrylovOptions& o) const override {
     return minres(A, g, d, o);  // ∇²f may be indefinite
   }
 };

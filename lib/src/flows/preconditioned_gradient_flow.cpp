@@ -17,11 +17,11 @@ void PreconditionedGradientFlow::derivative(const Vec& z, Vec& dzdt, double t) c
     dzdt.setZero(dim());
     return;
   }
-  const LinearOperator m = curvature(z);
-  const LinearOperator damped = [&](const Vec& v, Vec& out) {  // v ↦ (M + εI) v
-    m(v, out);
+  const FunctionOperator m = curvature(z);
+  const FunctionOperator damped(m.rows(), [&](const Vec& v, Vec& out) {  // v ↦ (M + εI) v
+    m.apply(v, out);
     if (damping_ != 0.0) out.noalias() += damping_ * v;
-  };
+  });
   Vec d;
   const KrylovResult r = solve(damped, g, d, options_);
   if (!r.converged)

@@ -24,9 +24,9 @@ class PreconditionedGradientFlow : public Flow {
   // `system` names the solved system in error messages, e.g. "MINRES on (∇²f + εI) d = ∇f".
   PreconditionedGradientFlow(const Spec& s, const Objective& f, std::string system);
   // v ↦ M(θ) v at θ = z.head(D) (without the damping).
-  virtual LinearOperator curvature(const Vec& z) const = 0;
+  virtual FunctionOperator curvature(const Vec& z) const = 0;
   // The Krylov method for (M + εI) d = g: minres (M indefinite) or conjugate_gradient (M ⪰ 0).
-  virtual KrylovResult solve(const LinearOperator& A, const Vec& g, Vec& d, const KrylovOptions& o) const = 0;
+  virtual KrylovResult solve(const SymmetricOperator& A, const Vec& g, Vec& d, const KrylovOptions& o) const = 0;
 
  private:
   std::string spec_, system_;

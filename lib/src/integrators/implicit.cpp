@@ -101,11 +101,11 @@ IntegrationStatus newton_krylov(const Flow& flow, const Vec& z, double t, double
     norm = r.norm();
   }
   // The Newton matrix I − c·h·J(u, τ), applied matrix-free at the current iterate u.
-  const LinearOperator newton_matrix = [&](const Vec& v, Vec& Av) {
+  const FunctionOperator newton_matrix(z.size(), [&](const Vec& v, Vec& Av) {
     flow.jacobian_vector(u, tau, v, Jv);
     ++stats.jacobian_products;
     Av = v - ch * Jv;
-  };
+  });
   const double tolerance = options.newton_tol * (1.0 + z.norm());
   const std::string where = " at t = " + format_number(tau, 6);
   ForcingTerm forcing;

@@ -18,7 +18,7 @@ Vec initial_residual(const LinearOperator& A, const Vec& b, Vec& x, const Krylov
     return b;
   }
   Vec Ax;
-  A(x, Ax);
+  A.apply(x, Ax);
   ++result.products;
   return b - Ax;
 }
@@ -34,7 +34,7 @@ void check_options(const KrylovOptions& o) {
 //   α = rᵀr / pᵀAp,  x ← x + αp,  r ← r − αAp,  β = r₊ᵀr₊ / rᵀr,  p ← r₊ + βp.
 // On pᵀAp ≤ 0 (A not positive definite along p) stop; if that happens on the very first
 // direction from x = 0, return x = b (the steepest-descent direction: Alg. 7.1's rule).
-KrylovResult conjugate_gradient(const LinearOperator& A, const Vec& b, Vec& x, const KrylovOptions& o) {
+KrylovResult conjugate_gradient(const SymmetricOperator& A, const Vec& b, Vec& x, const KrylovOptions& o) {
   check_options(o);
   KrylovResult result;
   Vec r = initial_residual(A, b, x, o, result);
@@ -43,7 +43,7 @@ KrylovResult conjugate_gradient(const LinearOperator& A, const Vec& b, Vec& x, c
   Vec p = r, Ap;
   bool first = !o.use_initial_guess;
   while (std::sqrt(rr) > target && result.products < static_cast<std::uint64_t>(o.max_iterations)) {
-    A(p, Ap);
+    A.apply(p, Ap);
     ++result.products;
     const double pAp = p.dot(Ap);
     if (!(pAp > 0.0)) {
@@ -70,7 +70,7 @@ KrylovResult conjugate_gradient(const LinearOperator& A, const Vec& b, Vec& x, c
 // SciPy's minres): Lanczos tridiagonalisation v₁, v₂, … of A with β₁ = ‖r₀‖; the QR
 // factorisation of the tridiagonal by Givens rotations (c, s) gives x_k minimising ‖b − Ax‖
 // over the Krylov space, and |φ̄_k| = ‖r_k‖ without forming r. Works for indefinite A.
-KrylovResult minres(const LinearOperator& A, const Vec& b, Vec& x, const KrylovOptions& o) {
+KrylovResult minres(const SymmetricOperator& A, const Vec& b, Vec& x, const KrylovOptions& o) {
   check_options(o);
   KrylovResult result;
   Vec r1 = initial_residual(A, b, x, o, result);
@@ -89,7 +89,7 @@ KrylovResult minres(const LinearOperator& A, const Vec& b, Vec& x, const KrylovO
   for (Index k = 1; result.products < static_cast<std::uint64_t>(o.max_iterations); ++k) {
     // Lanczos step: β_{k+1} v_{k+1} = A v_k − α_k v_k − β_k v_{k−1}.
     v = r2 / beta;
-    A(v, y);
+    A.apply(v, y);
     ++result.products;
     if (k >= 2) y.noalias() -= (beta / oldb) * r1;
     const double alpha = v.dot(y);
@@ -121,7 +121,7 @@ KrylovResult minres(const LinearOperator& A, const Vec& b, Vec& x, const KrylovO
   if (!result.converged && beta <= tiny * beta1) {
     // Invariant subspace reached: the recurrence residual is exact; check it directly.
     Vec Ax;
-    A(x, Ax);
+    A.apply(x, Ax);
     ++result.products;
     result.relative_residual = (b - Ax).norm() / bnorm;
     result.converged = result.relative_residual <= o.tol;
@@ -151,7 +151,7 @@ KrylovResult gmres(const LinearOperator& A, const Vec& b, Vec& x, const KrylovOp
     Index k = 0;
     bool breakdown = false;
     while (k < m && result.products < static_cast<std::uint64_t>(o.max_iterations)) {
-      A(V.col(k), w);
+      A.apply(V.col(k), w);
       ++result.products;
       for (Index i = 0; i <= k; ++i) {
         H(i, k) = w.dot(V.col(i));
@@ -181,7 +181,7 @@ KrylovResult gmres(const LinearOperator& A, const Vec& b, Vec& x, const KrylovOp
     x.noalias() += V.leftCols(k) * y;
     if (residual <= target || breakdown || result.products >= static_cast<std::uint64_t>(o.max_iterations)) break;
     Vec Ax;  // restart from the true residual
-    A(x, Ax);
+    A.apply(x, Ax);
     ++result.products;
     r = b - Ax;
     residual = r.norm();

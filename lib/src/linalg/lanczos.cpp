@@ -20,7 +20,7 @@ Mat LanczosResult::tridiagonal() const {
 // β_j v_{j+1} = A v_j − α_j v_j − β_{j−1} v_{j−1}, the three-term recurrence, here computed as
 // A v_j minus its projection on all of v₁ … v_j (twice), which equals the recurrence in exact
 // arithmetic and keeps V orthonormal in floating point.
-LanczosResult lanczos(const LinearOperator& A, const Vec& v, Index k, bool keep_basis) {
+LanczosResult lanczos(const SymmetricOperator& A, const Vec& v, Index k, bool keep_basis) {
   const Index d = v.size();
   k = std::min(k, d);
   if (k < 1) throw std::invalid_argument("lanczos: need at least one step");
@@ -34,7 +34,7 @@ LanczosResult lanczos(const LinearOperator& A, const Vec& v, Index k, bool keep_
   Vec w(d);
   double scale = 0.0;
   for (Index j = 0; j < k; ++j) {
-    A(V.col(j), w);
+    A.apply(V.col(j), w);
     ++r.products;
     r.alpha[j] = V.col(j).dot(w);
     r.steps = j + 1;

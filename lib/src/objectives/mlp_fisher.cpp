@@ -135,7 +135,7 @@ std::shared_ptr<BoundPoint> bind_point(const MlpArchitecture& arch, const MlpLay
 }  // namespace
 
 
-ProbabilisticAccess::Product Mlp::fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const {
+FunctionOperator Mlp::fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const {
   check_point(theta, batch);
   std::shared_ptr<const BoundPoint> point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, sparse_input(batch));
   const double inv_b = 1.0 / static_cast<double>(point->samples.count());
@@ -145,19 +145,19 @@ ProbabilisticAccess::Product Mlp::fisher(const Vec& theta, Batch batch, FisherKi
     auto curvature = std::make_shared<OutputCurvature>();
     output_loss(arch_.loss, point->fp.output, *point->samples.y, nullptr, curvature.get());
     if (arch_.loss == MlpLoss::cross_entropy) curvature->scale = RowVec::Constant(point->samples.count(), inv_b);
-    return [this, point, curvature](const Vec& v, Vec& out) {
+    return FunctionOperator(dim(), [this, point, curvature](const Vec& v, Vec& out) {
       TangentPass tp;
       tangent(arch_, layout_, point->theta, v, point->fp, /*keep_rz=*/false, tp);  // J v
       Mat hjv;
       output_hessian(arch_.loss, *curvature, tp.output, hjv);  // (1/B) H J v
       out.resize(dim());
       backward(arch_, layout_, point->theta, point->fp, std::move(hjv), out.data());  // Jᵀ(·)
-    };
+    });
   }
   auto deltas = std::make_shared<const std::vector<Mat>>(backward_deltas(
       arch_, layout_, point->theta, point->fp,
       label_cotangents(arch_.loss, point->fp.output, *point->samples.y, kind, rng)));
-  return [this, point, deltas, inv_b](const Vec& v, Vec& out) {
+  return FunctionOperator(dim(), [this, point, deltas, inv_b](const Vec& v, Vec& out) {
     const auto& w = arch_.widths;
     const Index layers = layout_.num_layers();
     RowVec s = RowVec::Zero(point->samples.count());  // s_i = g_iᵀ v
@@ -175,7 +175,7 @@ ProbabilisticAccess::Product Mlp::fisher(const Vec& theta, Batch batch, FisherKi
                                  Eigen::Map<RowMat>(out.data() + layout_.weight_offset(l), w[l + 1], w[l]));
       if (layout_.has_bias()) Eigen::Map<Vec>(out.data() + layout_.bias_offset(l), w[l + 1]) = weighted.rowwise().sum();
     }
-  };
+  });
 }
 
 Mat Mlp::sample_gradients(const Vec& theta, Batch batch) const {

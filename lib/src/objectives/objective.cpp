@@ -81,16 +81,8 @@ void Objective::batch_hessian_vector(const Vec& theta, Batch batch, const Vec& v
 
 // Column j of ∇²F is ∇²F e_j: D exact HVPs, symmetrised to remove round-off asymmetry.
 Mat Objective::evaluate_hessian(const Vec& theta) const {
-  const Index d = dim();
-  Mat h(d, d);
-  Vec e = Vec::Zero(d), column;
-  for (Index j = 0; j < d; ++j) {
-    e[j] = 1.0;
-    hessian_vector(theta, e, column);
-    h.col(j) = column;
-    e[j] = 0.0;
-  }
-  return 0.5 * (h + h.transpose());
+  return symmetric_part(
+      dense_from_products([&](const Vec& e, Vec& column) { hessian_vector(theta, e, column); }, dim()));
 }
 
 }  // namespace optdyn

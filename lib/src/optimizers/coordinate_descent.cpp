@@ -27,6 +27,7 @@
 #include <algorithm>
 
 #include "optdyn/core/rng.hpp"
+#include "optdyn/linalg/operator.hpp"
 #include "optdyn/optimizers/coordinate_descent.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "symmetric_solve.hpp"
@@ -84,17 +85,16 @@ class BlockCoordinateDescent : public Optimizer {
   void collect_state(std::vector<StateView>& out) const override { out.push_back({"block", &last_block_}); }
 
  private:
-  // H_BB from |B| HVPs with unit vectors.
+  // H_BB from |B| HVPs with the unit vectors of the block.
   Mat block_hessian(const Vec& theta, Index start, Index size) {
-    Mat h(size, size);
     Vec e = Vec::Zero(theta.size()), column;
-    for (Index j = 0; j < size; ++j) {
-      e[start + j] = 1.0;
-      oracle().hessian_vector(theta, e, column);
-      h.col(j) = column.segment(start, size);
-      e[start + j] = 0.0;
-    }
-    return 0.5 * (h + h.transpose());
+    return symmetric_part(dense_from_products(
+        [&](const Vec& unit, Vec& block_column) {
+          e.segment(start, size) = unit;
+          oracle().hessian_vector(theta, e, column);
+          block_column = column.segment(start, size);
+        },
+        size));
   }
 
   Index block_;

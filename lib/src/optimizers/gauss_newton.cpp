@@ -42,9 +42,9 @@ class GaussNewton final : public Optimizer {
 
   void update(Vec& theta, const Vec& g, double eta, std::uint64_t) override {
     Oracle& o = oracle();
-    const LinearOperator gauss_newton = [&](const Vec& v, Vec& out) {
+    const FunctionOperator gauss_newton(theta.size(), [&](const Vec& v, Vec& out) {
       out = o.jacobian_transpose_vector(theta, o.jacobian_vector(theta, v));
-    };
+    });
     KrylovOptions k = krylov_;
     if (k.max_iterations == 0) k.max_iterations = std::max<Index>(2 * theta.size(), 1);
     conjugate_gradient(gauss_newton, -g, direction_, k);

@@ -27,6 +27,7 @@
 // Gradient modifiers are refused (the acceptance test evaluates F).
 #include <algorithm>
 
+#include "optdyn/linalg/operator.hpp"
 #include "optdyn/optimizers/levenberg_marquardt.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "symmetric_solve.hpp"
@@ -106,22 +107,11 @@ class LevenbergMarquardt final : public Optimizer {
     dense_ = solve_.resolve(d) == detail::SolverKind::dense;
     if (dense_) {
       const Index m = o.num_residuals();
-      Mat jac(m, d);
-      if (m < d) {
-        Vec e = Vec::Zero(m);
-        for (Index i = 0; i < m; ++i) {
-          e[i] = 1.0;
-          jac.row(i) = o.jacobian_transpose_vector(theta, e).transpose();
-          e[i] = 0.0;
-        }
-      } else {
-        Vec e = Vec::Zero(d);
-        for (Index j = 0; j < d; ++j) {
-          e[j] = 1.0;
-          jac.col(j) = o.jacobian_vector(theta, e);
-          e[j] = 0.0;
-        }
-      }
+      // J from its m rows Jᵀe_i or its d columns J e_j, whichever are fewer.
+      const Mat jac =
+          m < d ? Mat(dense_from_products([&](const Vec& e, Vec& row) { row = o.jacobian_transpose_vector(theta, e); }, m)
+                          .transpose())
+                : dense_from_products([&](const Vec& e, Vec& column) { column = o.jacobian_vector(theta, e); }, d);
       gauss_newton_ = jac.transpose() * jac;
       scale_ = jacobian_scaling_ ? Vec(gauss_newton_.diagonal()) : Vec::Ones(d);
     } else if (jacobian_scaling_) {
@@ -148,10 +138,10 @@ class LevenbergMarquardt final : public Optimizer {
       return;
     }
     Oracle& o = oracle();
-    const LinearOperator op = [&](const Vec& v, Vec& out) {
+    const FunctionOperator op(theta.size(), [&](const Vec& v, Vec& out) {
       out = o.jacobian_transpose_vector(theta, o.jacobian_vector(theta, v));
       out.array() += lambda * scale_.array() * v.array();
-    };
+    });
     detail::solve_krylov(detail::SolverKind::cg, op, -g, delta, solve_);
   }
 

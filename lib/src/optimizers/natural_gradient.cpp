@@ -61,11 +61,11 @@ class NaturalGradient final : public Optimizer {
       direction_.setZero();
       return;
     }
-    const ProbabilisticAccess::Product fisher = oracle().fisher(theta, kind_, &rng_);
-    const LinearOperator damped = [&](const Vec& v, Vec& out) {  // v ↦ (F + λI) v
-      fisher(v, out);
+    const FunctionOperator fisher = oracle().fisher(theta, kind_, &rng_);
+    const FunctionOperator damped(theta.size(), [&](const Vec& v, Vec& out) {  // v ↦ (F + λI) v
+      fisher.apply(v, out);
       if (damping_ != 0.0) out.noalias() += damping_ * v;
-    };
+    });
     KrylovOptions k = krylov_;
     if (k.max_iterations == 0) k.max_iterations = std::max<Index>(2 * theta.size(), 1);
     const KrylovResult r = conjugate_gradient(damped, -g, direction_, k);

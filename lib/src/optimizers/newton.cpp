@@ -92,10 +92,10 @@ class Newton : public Optimizer {
       detail::solve_dense(h, b, p);
       return;
     }
-    const LinearOperator op = [&](const Vec& v, Vec& hv) {
+    const FunctionOperator op(theta.size(), [&](const Vec& v, Vec& hv) {
       o.hessian_vector(theta, v, hv);
       if (damping_ != 0.0) hv.noalias() += damping_ * v;
-    };
+    });
     detail::solve_krylov(kind, op, b, p, solve_);
   }
 

@@ -84,13 +84,13 @@ Vec Oracle::jacobian_transpose_vector(const Vec& theta, const Vec& u) {
   return least_squares_access()->jacobian_transpose_vector(theta, u);
 }
 
-ProbabilisticAccess::Product Oracle::fisher(const Vec& theta, FisherKind kind, Rng* rng) {
+FunctionOperator Oracle::fisher(const Vec& theta, FisherKind kind, Rng* rng) {
   check(OracleAccess::fisher);
-  ProbabilisticAccess::Product product = evaluate_fisher(theta, kind, rng);
-  return [this, product = std::move(product)](const Vec& v, Vec& out) {
+  FunctionOperator product = evaluate_fisher(theta, kind, rng);
+  return FunctionOperator(product.rows(), [this, product = std::move(product)](const Vec& v, Vec& out) {
     ++fisher_products_;
-    product(v, out);
-  };
+    product.apply(v, out);
+  });
 }
 
 std::vector<DenseLayerStatistics> Oracle::dense_layer_statistics(const Vec& theta, FisherKind kind, Rng* rng) {
@@ -102,7 +102,7 @@ std::vector<DenseLayerStatistics> Oracle::dense_layer_statistics(const Vec& thet
 double Oracle::evaluate_value(const Vec&) { throw std::logic_error("Oracle::evaluate_value not provided"); }
 void Oracle::evaluate_hvp(const Vec&, const Vec&, Vec&) { throw std::logic_error("Oracle::evaluate_hvp not provided"); }
 Mat Oracle::evaluate_hessian(const Vec&) { throw std::logic_error("Oracle::evaluate_hessian not provided"); }
-ProbabilisticAccess::Product Oracle::evaluate_fisher(const Vec&, FisherKind, Rng*) {
+FunctionOperator Oracle::evaluate_fisher(const Vec&, FisherKind, Rng*) {
   throw std::logic_error("Oracle::evaluate_fisher not provided");
 }
 std::vector<DenseLayerStatistics> Oracle::evaluate_dense_layers(const Vec&, FisherKind, Rng*) {
@@ -162,13 +162,13 @@ void ObjectiveOracle::evaluate_hvp(const Vec& theta, const Vec& v, Vec& out) {
 }
 
 // Bound at θ on the current batch: one pass over the batch to bind, one per product.
-ProbabilisticAccess::Product ObjectiveOracle::evaluate_fisher(const Vec& theta, FisherKind kind, Rng* rng) {
+FunctionOperator ObjectiveOracle::evaluate_fisher(const Vec& theta, FisherKind kind, Rng* rng) {
   touch(last_);
-  ProbabilisticAccess::Product product = f_.probabilistic()->fisher(theta, last_, kind, rng);
-  return [this, product = std::move(product)](const Vec& v, Vec& out) {
+  FunctionOperator product = f_.probabilistic()->fisher(theta, last_, kind, rng);
+  return FunctionOperator(product.rows(), [this, product = std::move(product)](const Vec& v, Vec& out) {
     touch(last_);
-    product(v, out);
-  };
+    product.apply(v, out);
+  });
 }
 
 std::vector<DenseLayerStatistics> ObjectiveOracle::evaluate_dense_layers(const Vec& theta, FisherKind kind, Rng* rng) {
@@ -183,17 +183,12 @@ Mat ObjectiveOracle::evaluate_hessian(const Vec& theta) {
     touch(last_);
     return f_.hessian(theta);
   }
-  const Index d = f_.dim();
-  Mat h(d, d);
-  Vec e = Vec::Zero(d), column;
-  for (Index j = 0; j < d; ++j) {
-    e[j] = 1.0;
-    touch(last_);
-    f_.batch_hessian_vector(theta, last_, e, column);
-    h.col(j) = column;
-    e[j] = 0.0;
-  }
-  return 0.5 * (h + h.transpose());
+  return symmetric_part(dense_from_products(
+      [&](const Vec& e, Vec& column) {
+        touch(last_);
+        f_.batch_hessian_vector(theta, last_, e, column);
+      },
+      f_.dim()));
 }
 
 }  // namespace optdyn

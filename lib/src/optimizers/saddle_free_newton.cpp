@@ -104,7 +104,7 @@ class SaddleFreeNewton final : public Optimizer {
       abs_eigenvalues_ = eig.eigenvalues().cwiseAbs();
       return;
     }
-    const LinearOperator h = [&](const Vec& v, Vec& hv) { o.hessian_vector(theta, v, hv); };
+    const FunctionOperator h(theta.size(), [&](const Vec& v, Vec& hv) { o.hessian_vector(theta, v, hv); });
     const LanczosResult l = lanczos(h, g, k_);
     Eigen::SelfAdjointEigenSolver<Mat> t;
     t.computeFromTridiagonal(l.alpha, l.beta, Eigen::ComputeEigenvectors);

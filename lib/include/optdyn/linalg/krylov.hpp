@@ -1,6 +1,7 @@
 #pragma once
 // Matrix-free Krylov solvers for A x = b, where A is given only by its product v ↦ A v
-// (Hessian-vector products, Jacobian-vector products, Fisher-vector products). Shared by
+// (Hessian-vector products, Jacobian-vector products, Fisher-vector products; an operator of
+// linalg/operator.hpp, e.g. a FunctionOperator over a lambda). Shared by
 // the Newton flow, Newton–Krylov implicit integrators, and the curvature-based methods.
 //
 //   conjugate_gradient  A symmetric positive definite (Hestenes & Stiefel 1952; Nocedal &
@@ -15,13 +16,11 @@
 // stops (converged = false, negative_curvature = true) when it meets pᵀAp ≤ 0, returning the
 // iterate so far: the Newton-CG convention (Nocedal & Wright, Alg. 7.1).
 #include <cstdint>
-#include <functional>
 
 #include "optdyn/core/types.hpp"
+#include "optdyn/linalg/operator.hpp"
 
 namespace optdyn {
-
-using LinearOperator = std::function<void(const Vec& v, Vec& Av)>;
 
 struct KrylovOptions {
   double tol = 1e-10;            // relative residual ‖b − Ax‖/‖b‖
@@ -37,8 +36,8 @@ struct KrylovResult {
   bool negative_curvature = false;  // CG met pᵀAp ≤ 0
 };
 
-KrylovResult conjugate_gradient(const LinearOperator& A, const Vec& b, Vec& x, const KrylovOptions& options = {});
-KrylovResult minres(const LinearOperator& A, const Vec& b, Vec& x, const KrylovOptions& options = {});
+KrylovResult conjugate_gradient(const SymmetricOperator& A, const Vec& b, Vec& x, const KrylovOptions& options = {});
+KrylovResult minres(const SymmetricOperator& A, const Vec& b, Vec& x, const KrylovOptions& options = {});
 KrylovResult gmres(const LinearOperator& A, const Vec& b, Vec& x, const KrylovOptions& options = {});
 
 }  // namespace optdyn

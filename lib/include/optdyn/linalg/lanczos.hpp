@@ -15,7 +15,7 @@
 #include <cstdint>
 
 #include "optdyn/core/types.hpp"
-#include "optdyn/linalg/krylov.hpp"
+#include "optdyn/linalg/operator.hpp"
 
 namespace optdyn {
 
@@ -32,6 +32,6 @@ struct LanczosResult {
 // At most k steps (capped at D) from v (v ≠ 0; it is normalised). The D × k basis is always
 // formed (full reorthogonalisation needs it); `keep_basis = false` only does not return it.
 // Throws std::invalid_argument for k < 1 or v = 0.
-LanczosResult lanczos(const LinearOperator& A, const Vec& v, Index k, bool keep_basis = true);
+LanczosResult lanczos(const SymmetricOperator& A, const Vec& v, Index k, bool keep_basis = true);
 
 }  // namespace optdyn

@@ -142,7 +142,7 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   Vec jacobian_vector(const Vec& theta, const Vec& v) const override;
   Vec jacobian_transpose_vector(const Vec& theta, const Vec& u) const override;
   // ProbabilisticAccess (reached through probabilistic()).
-  Product fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const override;
+  FunctionOperator fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const override;
   Mat sample_gradients(const Vec& theta, Batch batch) const override;
   bool layered() const override { return true; }
   std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, Batch batch, FisherKind kind,

@@ -13,13 +13,13 @@
 //  * Counters are per object and mutable (an Objective is not shared across threads while
 //    it is being evaluated). `samples` adds the number of samples each call touched.
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "optdyn/core/types.hpp"
+#include "optdyn/linalg/operator.hpp"
 
 namespace optdyn {
 
@@ -155,13 +155,12 @@ struct DenseLayerStatistics {
 class ProbabilisticAccess {
  public:
   virtual ~ProbabilisticAccess() = default;
-  using Product = std::function<void(const Vec& v, Vec& out)>;
-  // The Fisher of `kind` at θ over the batch, as products v ↦ F v (out is resized), bound at
-  // that point: the forward pass is done once here, each product then costs about one
-  // forward and one backward pass. `rng` draws the labels of FisherKind::sampled (once, here;
-  // required for that kind, unused otherwise). The returned product does not refer to θ or
-  // the batch after the call, only to the objective.
-  virtual Product fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const = 0;
+  // The Fisher of `kind` at θ over the batch, as an operator v ↦ F v of size dim()
+  // (linalg/operator.hpp; out is resized), bound at that point: the forward pass is done once
+  // here, each product then costs about one forward and one backward pass. `rng` draws the
+  // labels of FisherKind::sampled (once, here; required for that kind, unused otherwise). The
+  // returned operator does not refer to θ or the batch after the call, only to the objective.
+  virtual FunctionOperator fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const = 0;
   // g_i = ∇_θ(−log p_θ(y_i | x_i)) at the data labels, one column per sample (D × B).
   virtual Mat sample_gradients(const Vec& theta, Batch batch) const = 0;
   // True when the model is a stack of dense layers (dense_layer_statistics is not empty).

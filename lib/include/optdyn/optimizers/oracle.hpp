@@ -80,7 +80,7 @@ class Oracle {
   // Fisher products v ↦ F v at θ of that function (objective.hpp FisherKind), bound at θ;
   // `rng` (the caller's) draws the labels of FisherKind::sampled. Each product is counted.
   // The operator refers to this oracle: use it within the step that asked for it.
-  ProbabilisticAccess::Product fisher(const Vec& theta, FisherKind kind, Rng* rng = nullptr);
+  FunctionOperator fisher(const Vec& theta, FisherKind kind, Rng* rng = nullptr);
   // Per-layer inputs and output gradients of that function (K-FAC).
   std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, FisherKind kind, Rng* rng = nullptr);
 
@@ -114,7 +114,7 @@ class Oracle {
   virtual Mat evaluate_hessian(const Vec& theta);
   virtual const LeastSquaresAccess* least_squares_access() const { return nullptr; }
   // The Fisher product of the current function (called after `provides`); not yet counted.
-  virtual ProbabilisticAccess::Product evaluate_fisher(const Vec& theta, FisherKind kind, Rng* rng);
+  virtual FunctionOperator evaluate_fisher(const Vec& theta, FisherKind kind, Rng* rng);
   virtual std::vector<DenseLayerStatistics> evaluate_dense_layers(const Vec& theta, FisherKind kind, Rng* rng);
 
  private:
@@ -154,7 +154,7 @@ class ObjectiveOracle : public Oracle {
   void evaluate_hvp(const Vec& theta, const Vec& v, Vec& out) override;
   Mat evaluate_hessian(const Vec& theta) override;
   const LeastSquaresAccess* least_squares_access() const override { return f_.least_squares(); }
-  ProbabilisticAccess::Product evaluate_fisher(const Vec& theta, FisherKind kind, Rng* rng) override;
+  FunctionOperator evaluate_fisher(const Vec& theta, FisherKind kind, Rng* rng) override;
   std::vector<DenseLayerStatistics> evaluate_dense_layers(const Vec& theta, FisherKind kind, Rng* rng) override;
 
  private:
