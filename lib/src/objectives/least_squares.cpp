@@ -10,6 +10,7 @@
 #include "optdyn/core/text.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/objectives/quadratic.hpp"
+#include "optdyn/objectives/registry.hpp"
 
 namespace optdyn {
 namespace {
@@ -86,67 +87,79 @@ Vec LeastSquares::jacobian_transpose_vector(const Vec&, const Vec& u) const {
   return a_.transpose() * u / std::sqrt(static_cast<double>(a_.rows()));
 }
 
+namespace {
+
+std::unique_ptr<LeastSquares> build_least_squares(const LeastSquaresParams& p, std::string spec) {
+  const Index n = p.n, d = p.dim;
+  const double noise = p.noise;
+  const std::uint64_t seed = p.seed;
+  const std::string prefix = "objective 'least_squares': ";
+  const double nd = static_cast<double>(n) * static_cast<double>(d);
+  check_doubles(nd, prefix, "n", "the matrix A (n x dim = " + std::to_string(n) + " x " + std::to_string(d) + ")");
+  Mat a;
+  Rng rng_a = Rng::derived(seed, 1);
+  if (p.kappa) {
+    const double kappa = *p.kappa;
+    if (n < d)
+      throw InputError("objective 'least_squares': key 'kappa': needs n >= dim (n = " +
+                       std::to_string(n) + ", dim = " + std::to_string(d) + ")");
+    // The construction below (thin QR of an n × dim Gaussian, a dim × dim Haar
+    // matrix) costs O(n·dim²) time and four n × dim matrices.
+    if (d > kMaxKappaDim)
+      throw InputError("objective 'least_squares': key 'dim': " + std::to_string(d) +
+                       " is too large with kappa (at most " + std::to_string(kMaxKappaDim) +
+                       ": prescribing the spectrum costs O(n·dim²))");
+    check_doubles(4.0 * nd, prefix, "n", "prescribing kappa (four n x dim matrices)");
+    if (nd * static_cast<double>(d) > kMaxKappaFlops)
+      throw InputError("objective 'least_squares': key 'kappa': prescribing the spectrum costs n·dim² = " +
+                       format_number(nd * static_cast<double>(d), 3) + " operations, more than " +
+                       format_number(kMaxKappaFlops, 3) + " (reduce n or dim)");
+    // U: n×d with orthonormal columns (thin QR of a Gaussian, signs fixed); V: Haar.
+    const Mat g = rng_a.normal_matrix(n, d);
+    Eigen::HouseholderQR<Mat> qr(g);
+    Mat u = qr.householderQ() * Mat::Identity(n, d);
+    for (Index j = 0; j < d; ++j)
+      if (qr.matrixQR()(j, j) < 0) u.col(j) = -u.col(j);
+    const Mat v = haar_orthogonal(d, rng_a);
+    Vec s(d);
+    for (Index j = 0; j < d; ++j)
+      s[j] = d == 1 ? 1.0 : std::pow(kappa, -0.5 * static_cast<double>(j) / static_cast<double>(d - 1));
+    a = std::sqrt(static_cast<double>(n)) * u * s.asDiagonal() * v.transpose();
+  } else {
+    a = rng_a.normal_matrix(n, d);
+  }
+  Rng rng_theta = Rng::derived(seed, 2);
+  Vec theta_true = rng_theta.normal_vector(d);
+  Rng rng_noise = Rng::derived(seed, 3);
+  Vec b = a * theta_true;
+  if (noise > 0) b += noise * rng_noise.normal_vector(n);
+  return std::make_unique<LeastSquares>(std::move(a), std::move(b), std::move(theta_true), std::move(spec));
+}
+
+}  // namespace
+
+const ParamTable<LeastSquaresParams>& LeastSquaresParams::table() {
+  using P = LeastSquaresParams;
+  constexpr double max = std::numeric_limits<double>::max();
+  static const auto t =
+      ParamTable<P>("objective", "least_squares",
+                    "F = (1/2n)‖Aθ − b‖², A n×dim Gaussian (or prescribed condition number), b = Aθ_true + "
+                    "noise·ξ; finite sum over rows")
+          .integer("n", &P::n, 1, 100000000, "number of rows (samples)")
+          .integer("dim", &P::dim, 1, 100000, "number of parameters")
+          .real("kappa", &P::kappa, Range::closed(1.0, max),
+                "if set: condition number of the Hessian AᵀA/n (needs n >= dim)")
+          .real("noise", &P::noise, Range::closed(0.0, max), "standard deviation of the label noise ξ")
+          .seed("seed", &P::seed, "seed of A, θ_true and ξ");
+  return t;
+}
+
+std::unique_ptr<LeastSquares> make_least_squares(const LeastSquaresParams& params) {
+  return make_typed_objective(params, build_least_squares);
+}
+
 RegistryEntry<ObjectivePtr> least_squares_entry() {
-  return {
-      "least_squares",
-      "F = (1/2n)‖Aθ − b‖², A n×dim Gaussian (or prescribed condition number), b = Aθ_true + "
-      "noise·ξ; finite sum over rows",
-      {
-          {"n", "100", "number of rows (samples)"},
-          {"dim", "10", "number of parameters"},
-          {"kappa", "", "if set: condition number of the Hessian AᵀA/n (needs n >= dim)"},
-          {"noise", "0", "standard deviation of the label noise ξ"},
-          {"seed", "0", "seed of A, θ_true and ξ"},
-      },
-      [](const Spec& spec) -> ObjectivePtr {
-        const Index n = spec.integer("n", 1, 100000000);
-        const Index d = spec.integer("dim", 1, 100000);
-        const double noise = spec.real("noise", 0.0, std::numeric_limits<double>::max());
-        const std::uint64_t seed = spec.seed("seed");
-        const std::string prefix = "objective 'least_squares': ";
-        const double nd = static_cast<double>(n) * static_cast<double>(d);
-        check_doubles(nd, prefix, "n", "the matrix A (n x dim = " + std::to_string(n) + " x " + std::to_string(d) + ")");
-        Mat a;
-        Rng rng_a = Rng::derived(seed, 1);
-        if (spec.has("kappa")) {
-          const double kappa = spec.real("kappa", 1.0, std::numeric_limits<double>::max());
-          if (n < d)
-            throw InputError("objective 'least_squares': key 'kappa': needs n >= dim (n = " +
-                             std::to_string(n) + ", dim = " + std::to_string(d) + ")");
-          // The construction below (thin QR of an n × dim Gaussian, a dim × dim Haar
-          // matrix) costs O(n·dim²) time and four n × dim matrices.
-          if (d > kMaxKappaDim)
-            throw InputError("objective 'least_squares': key 'dim': " + std::to_string(d) +
-                             " is too large with kappa (at most " + std::to_string(kMaxKappaDim) +
-                             ": prescribing the spectrum costs O(n·dim²))");
-          check_doubles(4.0 * nd, prefix, "n", "prescribing kappa (four n x dim matrices)");
-          if (nd * static_cast<double>(d) > kMaxKappaFlops)
-            throw InputError("objective 'least_squares': key 'kappa': prescribing the spectrum costs n·dim² = " +
-                             format_number(nd * static_cast<double>(d), 3) + " operations, more than " +
-                             format_number(kMaxKappaFlops, 3) + " (reduce n or dim)");
-          // U: n×d with orthonormal columns (thin QR of a Gaussian, signs fixed); V: Haar.
-          const Mat g = rng_a.normal_matrix(n, d);
-          Eigen::HouseholderQR<Mat> qr(g);
-          Mat u = qr.householderQ() * Mat::Identity(n, d);
-          for (Index j = 0; j < d; ++j)
-            if (qr.matrixQR()(j, j) < 0) u.col(j) = -u.col(j);
-          const Mat v = haar_orthogonal(d, rng_a);
-          Vec s(d);
-          for (Index j = 0; j < d; ++j)
-            s[j] = d == 1 ? 1.0 : std::pow(kappa, -0.5 * static_cast<double>(j) / static_cast<double>(d - 1));
-          a = std::sqrt(static_cast<double>(n)) * u * s.asDiagonal() * v.transpose();
-        } else {
-          a = rng_a.normal_matrix(n, d);
-        }
-        Rng rng_theta = Rng::derived(seed, 2);
-        Vec theta_true = rng_theta.normal_vector(d);
-        Rng rng_noise = Rng::derived(seed, 3);
-        Vec b = a * theta_true;
-        if (noise > 0) b += noise * rng_noise.normal_vector(n);
-        return std::make_unique<LeastSquares>(std::move(a), std::move(b), std::move(theta_true),
-                                              spec.canonical());
-      },
-  };
+  return typed_objective_entry<LeastSquaresParams>(build_least_squares);
 }
 
 }  // namespace optdyn

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/objectives/registry.hpp"
 
 namespace optdyn {
 
@@ -50,60 +51,67 @@ void Quadratic::evaluate_hvp(const Vec&, Batch, const Vec& v, Vec& out) const { 
 
 Mat Quadratic::evaluate_hessian(const Vec&) const { return matrix(); }
 
-RegistryEntry<ObjectivePtr> quadratic_entry() {
-  return {
-      "quadratic",
-      "F = ½(θ−θ*)ᵀA(θ−θ*), A = Q diag(λ) Qᵀ with prescribed spectrum (closed-form Hessian)",
-      {
-          {"dim", "10", "dimension D (ignored when eigs is given)"},
-          {"kappa", "10", "condition number: λ runs from lmax down to lmax/kappa"},
-          {"lmax", "1", "largest eigenvalue"},
-          {"spacing", "log", "eigenvalue spacing between lmax and lmax/kappa: log|linear"},
-          {"eigs", "", "explicit eigenvalues, '/'-separated (e.g. 1/0.1/-0.5); overrides dim, kappa, lmax"},
-          {"rotate", "true", "Haar-random orthogonal eigenbasis Q (false: diagonal A)"},
-          {"seed", "0", "seed of the rotation and of the minimiser direction"},
-          {"shift", "0", "norm of θ* (seeded random direction; 0: θ* = 0)"},
-      },
-      [](const Spec& spec) -> ObjectivePtr {
-        Vec lambda;
-        if (spec.has("eigs")) {
-          const std::vector<double> eigs = spec.real_list("eigs", '/');
-          lambda = Eigen::Map<const Vec>(eigs.data(), static_cast<Index>(eigs.size()));
-        } else {
-          const Index d = spec.integer("dim", 1, 100000);
-          const double kappa = spec.real("kappa", 1.0, std::numeric_limits<double>::max());
-          const double lmax = spec.positive("lmax");
-          const bool log_spacing = spec.choice("spacing", {"log", "linear"}) == "log";
-          lambda.resize(d);
-          for (Index i = 0; i < d; ++i) {
-            const double t = d == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(d - 1);
-            lambda[i] = log_spacing ? lmax * std::pow(kappa, -t) : lmax - (lmax - lmax / kappa) * t;
-          }
-          lambda[0] = lmax;
-          if (d > 1) lambda[d - 1] = lmax / kappa;
-        }
-        const Index d = lambda.size();
-        const bool rotate = spec.boolean("rotate");
-        const std::uint64_t seed = spec.seed("seed");
-        const double shift = spec.real("shift", 0.0, std::numeric_limits<double>::max());
-        if (rotate && d > 5000)
-          throw InputError("objective 'quadratic': key 'rotate': dense rotation for dim " +
-                           std::to_string(d) + " > 5000; use rotate=false");
-        Mat q;
-        if (rotate) {
-          Rng rng = Rng::derived(seed, 1);
-          q = haar_orthogonal(d, rng);
-        }
-        Vec minimizer = Vec::Zero(d);
-        if (shift > 0) {
-          Rng rng = Rng::derived(seed, 2);
-          Vec z = rng.normal_vector(d);
-          minimizer = shift * z / z.norm();
-        }
-        return std::make_unique<Quadratic>(std::move(lambda), std::move(q), std::move(minimizer),
-                                           spec.canonical());
-      },
-  };
+namespace {
+
+std::unique_ptr<Quadratic> build_quadratic(const QuadraticParams& p, std::string spec) {
+  Vec lambda;
+  if (!p.eigs.empty()) {
+    lambda = Eigen::Map<const Vec>(p.eigs.data(), static_cast<Index>(p.eigs.size()));
+  } else {
+    const Index d = p.dim;
+    const double kappa = p.kappa, lmax = p.lmax;
+    const bool log_spacing = p.spacing == QuadraticParams::Spacing::log;
+    lambda.resize(d);
+    for (Index i = 0; i < d; ++i) {
+      const double t = d == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(d - 1);
+      lambda[i] = log_spacing ? lmax * std::pow(kappa, -t) : lmax - (lmax - lmax / kappa) * t;
+    }
+    lambda[0] = lmax;
+    if (d > 1) lambda[d - 1] = lmax / kappa;
+  }
+  const Index d = lambda.size();
+  if (p.rotate && d > 5000)
+    throw InputError("objective 'quadratic': key 'rotate': dense rotation for dim " + std::to_string(d) +
+                     " > 5000; use rotate=false");
+  Mat q;
+  if (p.rotate) {
+    Rng rng = Rng::derived(p.seed, 1);
+    q = haar_orthogonal(d, rng);
+  }
+  Vec minimizer = Vec::Zero(d);
+  if (p.shift > 0) {
+    Rng rng = Rng::derived(p.seed, 2);
+    Vec z = rng.normal_vector(d);
+    minimizer = p.shift * z / z.norm();
+  }
+  return std::make_unique<Quadratic>(std::move(lambda), std::move(q), std::move(minimizer), std::move(spec));
 }
+
+}  // namespace
+
+const ParamTable<QuadraticParams>& QuadraticParams::table() {
+  using P = QuadraticParams;
+  constexpr double max = std::numeric_limits<double>::max();
+  static const auto t =
+      ParamTable<P>("objective", "quadratic",
+                    "F = ½(θ−θ*)ᵀA(θ−θ*), A = Q diag(λ) Qᵀ with prescribed spectrum (closed-form Hessian)")
+          .integer("dim", &P::dim, 1, 100000, "dimension D (ignored when eigs is given)")
+          .real("kappa", &P::kappa, Range::closed(1.0, max), "condition number: λ runs from lmax down to lmax/kappa")
+          .real("lmax", &P::lmax, Range::positive(), "largest eigenvalue")
+          .choice("spacing", &P::spacing, {{"log", Spacing::log}, {"linear", Spacing::linear}},
+                  "eigenvalue spacing between lmax and lmax/kappa: log|linear")
+          .reals("eigs", &P::eigs, '/',
+                 "explicit eigenvalues, '/'-separated (e.g. 1/0.1/-0.5); overrides dim, kappa, lmax")
+          .flag("rotate", &P::rotate, "Haar-random orthogonal eigenbasis Q (false: diagonal A)")
+          .seed("seed", &P::seed, "seed of the rotation and of the minimiser direction")
+          .real("shift", &P::shift, Range::closed(0.0, max), "norm of θ* (seeded random direction; 0: θ* = 0)");
+  return t;
+}
+
+std::unique_ptr<Quadratic> make_quadratic(const QuadraticParams& params) {
+  return make_typed_objective(params, build_quadratic);
+}
+
+RegistryEntry<ObjectivePtr> quadratic_entry() { return typed_objective_entry<QuadraticParams>(build_quadratic); }
 
 }  // namespace optdyn

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/objectives/registry.hpp"
 
 namespace optdyn {
 
@@ -90,20 +91,28 @@ Vec Rosenbrock::jacobian_transpose_vector(const Vec& x, const Vec& u) const {
   return out;
 }
 
-RegistryEntry<ObjectivePtr> rosenbrock_entry() {
-  return {
-      "rosenbrock",
-      "F = Σ a(x_{i+1} − x_i²)² + (1 − x_i)², minimum 0 at (1,…,1) (least-squares access)",
-      {
-          {"dim", "2", "dimension D (>= 2)"},
-          {"a", "100", "coefficient of the valley term (> 0)"},
-      },
-      [](const Spec& spec) -> ObjectivePtr {
-        const Index d = spec.integer("dim", 2, 10000000);
-        const double a = spec.positive("a");
-        return std::make_unique<Rosenbrock>(d, a, spec.canonical());
-      },
-  };
+namespace {
+
+std::unique_ptr<Rosenbrock> build_rosenbrock(const RosenbrockParams& p, std::string spec) {
+  return std::make_unique<Rosenbrock>(p.dim, p.a, std::move(spec));
 }
+
+}  // namespace
+
+const ParamTable<RosenbrockParams>& RosenbrockParams::table() {
+  using P = RosenbrockParams;
+  static const auto t =
+      ParamTable<P>("objective", "rosenbrock",
+                    "F = Σ a(x_{i+1} − x_i²)² + (1 − x_i)², minimum 0 at (1,…,1) (least-squares access)")
+          .integer("dim", &P::dim, 2, 10000000, "dimension D (>= 2)")
+          .real("a", &P::a, Range::positive(), "coefficient of the valley term (> 0)");
+  return t;
+}
+
+std::unique_ptr<Rosenbrock> make_rosenbrock(const RosenbrockParams& params) {
+  return make_typed_objective(params, build_rosenbrock);
+}
+
+RegistryEntry<ObjectivePtr> rosenbrock_entry() { return typed_objective_entry<RosenbrockParams>(build_rosenbrock); }
 
 }  // namespace optdyn

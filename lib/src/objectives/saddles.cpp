@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/objectives/registry.hpp"
 
 namespace optdyn {
 
@@ -83,39 +84,63 @@ void PlateauSaddle::evaluate_hvp(const Vec& t, Batch, const Vec& v, Vec& out) co
 
 Mat PlateauSaddle::evaluate_hessian(const Vec& t) const { return curvature(t).asDiagonal(); }
 
-// --- registry -------------------------------------------------------------------------------
-RegistryEntry<ObjectivePtr> saddle_entry() {
-  return {"saddle",
-          "F = x² − y² (D = 2): non-degenerate saddle at 0, Hessian diag(2, −2)",
-          {},
-          [](const Spec& spec) -> ObjectivePtr { return std::make_unique<Saddle>(spec.canonical()); }};
+// --- parameters and registry ----------------------------------------------------------------
+namespace {
+
+std::unique_ptr<Saddle> build_saddle(const SaddleParams&, std::string spec) {
+  return std::make_unique<Saddle>(std::move(spec));
+}
+std::unique_ptr<MonkeySaddle> build_monkey_saddle(const MonkeySaddleParams&, std::string spec) {
+  return std::make_unique<MonkeySaddle>(std::move(spec));
+}
+std::unique_ptr<PlateauSaddle> build_plateau_saddle(const PlateauSaddleParams& p, std::string spec) {
+  return std::make_unique<PlateauSaddle>(p.dim, p.flat, p.eps, std::move(spec));
 }
 
+}  // namespace
+
+const ParamTable<SaddleParams>& SaddleParams::table() {
+  static const auto t = ParamTable<SaddleParams>(
+      "objective", "saddle", "F = x² − y² (D = 2): non-degenerate saddle at 0, Hessian diag(2, −2)");
+  return t;
+}
+
+const ParamTable<MonkeySaddleParams>& MonkeySaddleParams::table() {
+  static const auto t = ParamTable<MonkeySaddleParams>(
+      "objective", "monkey_saddle", "F = x³ − 3xy² (D = 2): degenerate saddle at 0 with zero Hessian");
+  return t;
+}
+
+const ParamTable<PlateauSaddleParams>& PlateauSaddleParams::table() {
+  using P = PlateauSaddleParams;
+  static const auto t =
+      ParamTable<P>("objective", "plateau_saddle",
+                    "F = ½Σ_{i≥flat} x_i² + Σ_{j<flat} (εx_j²/2 − x_j⁴/4 + x_j⁶/6): saddle at 0 with "
+                    "curvature ε in the flat directions, minima at x_j² = (1 + √(1−4ε))/2 (±1 for ε = 0; "
+                    "none but 0 for ε ≥ 1/4)")
+          .integer("dim", &P::dim, 1, 10000000, "dimension D")
+          .integer("flat", &P::flat, 0, 10000000, "number of flat (λ = eps) directions, 0..dim")
+          .real("eps", &P::eps, Range::any(), "Hessian eigenvalue of the flat directions at 0 (<0: strict saddle)")
+          .rule([](const P& p, const Spec& s) {
+            if (p.flat > p.dim) s.reject("flat", s.text("flat") + " is outside [0, " + std::to_string(p.dim) + "]");
+          });
+  return t;
+}
+
+std::unique_ptr<Saddle> make_saddle(const SaddleParams& params) { return make_typed_objective(params, build_saddle); }
+std::unique_ptr<MonkeySaddle> make_monkey_saddle(const MonkeySaddleParams& params) {
+  return make_typed_objective(params, build_monkey_saddle);
+}
+std::unique_ptr<PlateauSaddle> make_plateau_saddle(const PlateauSaddleParams& params) {
+  return make_typed_objective(params, build_plateau_saddle);
+}
+
+RegistryEntry<ObjectivePtr> saddle_entry() { return typed_objective_entry<SaddleParams>(build_saddle); }
 RegistryEntry<ObjectivePtr> monkey_saddle_entry() {
-  return {"monkey_saddle",
-          "F = x³ − 3xy² (D = 2): degenerate saddle at 0 with zero Hessian",
-          {},
-          [](const Spec& spec) -> ObjectivePtr {
-            return std::make_unique<MonkeySaddle>(spec.canonical());
-          }};
+  return typed_objective_entry<MonkeySaddleParams>(build_monkey_saddle);
 }
-
 RegistryEntry<ObjectivePtr> plateau_saddle_entry() {
-  return {"plateau_saddle",
-          "F = ½Σ_{i≥flat} x_i² + Σ_{j<flat} (εx_j²/2 − x_j⁴/4 + x_j⁶/6): saddle at 0 with "
-          "curvature ε in the flat directions, minima at x_j² = (1 + √(1−4ε))/2 (±1 for ε = 0; "
-          "none but 0 for ε ≥ 1/4)",
-          {
-              {"dim", "4", "dimension D"},
-              {"flat", "2", "number of flat (λ = eps) directions, 0..dim"},
-              {"eps", "0", "Hessian eigenvalue of the flat directions at 0 (<0: strict saddle)"},
-          },
-          [](const Spec& spec) -> ObjectivePtr {
-            const Index d = spec.integer("dim", 1, 10000000);
-            const Index flat = spec.integer("flat", 0, d);
-            const double eps = spec.real("eps");
-            return std::make_unique<PlateauSaddle>(d, flat, eps, spec.canonical());
-          }};
+  return typed_objective_entry<PlateauSaddleParams>(build_plateau_saddle);
 }
 
 }  // namespace optdyn

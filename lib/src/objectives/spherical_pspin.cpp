@@ -7,6 +7,7 @@
 
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/objectives/registry.hpp"
 
 namespace optdyn {
 namespace {
@@ -175,22 +176,32 @@ Mat SphericalPSpin::evaluate_hessian(const Vec& theta) const {
   return 0.5 * (hess + hess.transpose());
 }
 
+namespace {
+
+std::unique_ptr<SphericalPSpin> build_spherical_pspin(const SphericalPSpinParams& p, std::string spec) {
+  return std::make_unique<SphericalPSpin>(p.dim, static_cast<int>(p.p), p.seed, std::move(spec));
+}
+
+}  // namespace
+
+const ParamTable<SphericalPSpinParams>& SphericalPSpinParams::table() {
+  using P = SphericalPSpinParams;
+  static const auto t =
+      ParamTable<P>("objective", "spherical_pspin",
+                    "spherical p-spin glass H(σ) = N^{−(p−1)/2} Σ J σ…σ on ‖σ‖² = N, as the scale-invariant "
+                    "F(θ) = H(√N θ/‖θ‖)")
+          .integer("dim", &P::dim, 2, 100000, "number of spins N (dense tensor: N^p <= 2.5e7)")
+          .integer("p", &P::p, 2, 4, "interaction order p (2, 3 or 4)")
+          .seed("seed", &P::seed, "seed of the couplings J");
+  return t;
+}
+
+std::unique_ptr<SphericalPSpin> make_spherical_pspin(const SphericalPSpinParams& params) {
+  return make_typed_objective(params, build_spherical_pspin);
+}
+
 RegistryEntry<ObjectivePtr> spherical_pspin_entry() {
-  return {
-      "spherical_pspin",
-      "spherical p-spin glass H(σ) = N^{−(p−1)/2} Σ J σ…σ on ‖σ‖² = N, as the scale-invariant "
-      "F(θ) = H(√N θ/‖θ‖)",
-      {
-          {"dim", "50", "number of spins N (dense tensor: N^p <= 2.5e7)"},
-          {"p", "3", "interaction order p (2, 3 or 4)"},
-          {"seed", "0", "seed of the couplings J"},
-      },
-      [](const Spec& spec) -> ObjectivePtr {
-        const Index n = spec.integer("dim", 2, 100000);
-        const int p = static_cast<int>(spec.integer("p", 2, 4));
-        return std::make_unique<SphericalPSpin>(n, p, spec.seed("seed"), spec.canonical());
-      },
-  };
+  return typed_objective_entry<SphericalPSpinParams>(build_spherical_pspin);
 }
 
 }  // namespace optdyn

@@ -6,7 +6,7 @@
 // A batch B gives (1/|B|) Σ_{i∈B} ½ (a_iᵀθ − b_i)², its Hessian A_Bᵀ A_B / |B|.
 // Least-squares access: r = (Aθ − b)/√n, so F = ½‖r‖².
 //
-// Spec keys: n, dim, kappa, noise, seed.
+// Keys (LeastSquaresParams, spec `least_squares:...`): n, dim, kappa, noise, seed.
 //  * Without kappa, A has iid N(0, 1) entries, so the Hessian AᵀA/n is a Wishart
 //    (Marchenko–Pastur) matrix with eigenvalues near (1 ± √(dim/n))².
 //  * With kappa (requires n ≥ dim), A = √n · U diag(s) Vᵀ with U (n×dim, orthonormal columns)
@@ -14,8 +14,12 @@
 //    eigenvalues s_j² log-spaced from 1 down to 1/kappa (condition number exactly kappa,
 //    the same convention as quadratic's kappa).
 //  * θ_true ~ N(0, I) and ξ ~ N(0, I_n), from independent streams derived from the seed.
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
 #include "optdyn/objectives/objective.hpp"
 
@@ -53,6 +57,17 @@ class LeastSquares : public Objective, public LeastSquaresAccess {
   Vec b_, theta_true_;
   std::string spec_;
 };
+
+struct LeastSquaresParams {
+  long n = 100;
+  long dim = 10;
+  std::optional<double> kappa;  // set: the condition number of AᵀA/n (needs n >= dim)
+  double noise = 0;
+  std::uint64_t seed = 0;
+  static const ParamTable<LeastSquaresParams>& table();
+};
+
+std::unique_ptr<LeastSquares> make_least_squares(const LeastSquaresParams& params = {});
 
 RegistryEntry<ObjectivePtr> least_squares_entry();
 

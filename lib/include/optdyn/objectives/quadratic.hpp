@@ -5,7 +5,7 @@
 // θ_k − θ* = (I − ηA)^k (θ_0 − θ*), so every rate and stability threshold has a closed form
 // (doc/references.md, "Momentum and Nesterov", "Stability").
 //
-// Spec keys (see quadratic_entry()): dim, kappa, lmax, spacing, eigs, rotate, seed, shift.
+// Keys (QuadraticParams, spec `quadratic:...`): dim, kappa, lmax, spacing, eigs, rotate, seed, shift.
 //  * eigenvalues λ_i, i = 0..D−1, run from lmax down to lmax/kappa, log-spaced
 //    (λ_i = lmax·kappa^{−i/(D−1)}) or linearly spaced; `eigs=1/0.1/-0.5` gives them
 //    explicitly (negatives allowed: then the stationary point θ* is a saddle or maximum) and
@@ -14,8 +14,12 @@
 //    R's diagonal moved into Q, Mezzadri 2007, "How to generate random matrices from the
 //    classical compact groups"), seeded; rotate=false: Q = I (diagonal form, O(D) storage).
 //  * shift: ‖θ*‖; θ* = shift · z/‖z‖ with z a seeded Gaussian vector (0: θ* = 0).
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
 #include "optdyn/core/random_orthogonal.hpp"
 #include "optdyn/core/rng.hpp"
@@ -56,6 +60,22 @@ class Quadratic : public Objective {
   Vec minimizer_;
   std::string spec_;
 };
+
+struct QuadraticParams {
+  enum class Spacing { log, linear };
+  long dim = 10;
+  double kappa = 10;
+  double lmax = 1;
+  Spacing spacing = Spacing::log;
+  std::vector<double> eigs;  // non-empty: the eigenvalues, overriding dim, kappa, lmax, spacing
+  bool rotate = true;
+  std::uint64_t seed = 0;
+  double shift = 0;
+  static const ParamTable<QuadraticParams>& table();
+};
+
+// InputError naming the key for a bad value (as the spec `quadratic:...`).
+std::unique_ptr<Quadratic> make_quadratic(const QuadraticParams& params = {});
 
 RegistryEntry<ObjectivePtr> quadratic_entry();
 

@@ -7,8 +7,10 @@
 // Global minimiser x = (1, …, 1) with F = 0. The Hessian is tridiagonal (closed form in
 // rosenbrock.cpp). Least-squares access: r = √2 · (√a (x_{i+1} − x_i²), 1 − x_i)_{i<D−1},
 // interleaved (r_{2i}, r_{2i+1}), so that F = ½‖r‖² exactly.
+#include <memory>
 #include <string>
 
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
 #include "optdyn/objectives/objective.hpp"
 
@@ -39,6 +41,14 @@ class Rosenbrock : public Objective, public LeastSquaresAccess {
   double a_;
   std::string spec_;
 };
+
+struct RosenbrockParams {
+  long dim = 2;
+  double a = 100;
+  static const ParamTable<RosenbrockParams>& table();
+};
+
+std::unique_ptr<Rosenbrock> make_rosenbrock(const RosenbrockParams& params = {});
 
 RegistryEntry<ObjectivePtr> rosenbrock_entry();
 

@@ -23,9 +23,11 @@
 // The better-founded plateau saddle of the literature, the origin of a deep linear network
 // (Saxe, McClelland, Ganguli 2013), is the `deep_linear` objective; this one is the
 // separable toy with the same local structure (zero curvature, higher-order escape).
+#include <memory>
 #include <string>
 #include <utility>
 
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
 #include "optdyn/objectives/objective.hpp"
 
@@ -94,6 +96,24 @@ class PlateauSaddle : public Objective {
   double eps_;
   std::string spec_;
 };
+
+// saddle and monkey_saddle have no keys.
+struct SaddleParams {
+  static const ParamTable<SaddleParams>& table();
+};
+struct MonkeySaddleParams {
+  static const ParamTable<MonkeySaddleParams>& table();
+};
+struct PlateauSaddleParams {
+  long dim = 4;
+  long flat = 2;  // 0..dim
+  double eps = 0;
+  static const ParamTable<PlateauSaddleParams>& table();
+};
+
+std::unique_ptr<Saddle> make_saddle(const SaddleParams& params = {});
+std::unique_ptr<MonkeySaddle> make_monkey_saddle(const MonkeySaddleParams& params = {});
+std::unique_ptr<PlateauSaddle> make_plateau_saddle(const PlateauSaddleParams& params = {});
 
 RegistryEntry<ObjectivePtr> saddle_entry();
 RegistryEntry<ObjectivePtr> monkey_saddle_entry();

@@ -26,8 +26,11 @@
 // On the sphere (s = r) and on tangent vectors, ∇²F reduces to the Riemannian Hessian
 //   Hess H(σ) = P K P − (σ·h / N) P,
 // whose negative eigenvalues (on the tangent space) give the index of a critical point.
+#include <cstdint>
+#include <memory>
 #include <string>
 
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
 #include "optdyn/objectives/objective.hpp"
 
@@ -82,6 +85,15 @@ class SphericalPSpin : public Objective {
   Vec tensor_;  // N^p entries, column-major multi-index i1 + N i2 + …, scaled
   std::string spec_;
 };
+
+struct SphericalPSpinParams {
+  long dim = 50;  // N (dense tensor: N^p <= 2.5e7)
+  long p = 3;     // 2, 3 or 4
+  std::uint64_t seed = 0;
+  static const ParamTable<SphericalPSpinParams>& table();
+};
+
+std::unique_ptr<SphericalPSpin> make_spherical_pspin(const SphericalPSpinParams& params = {});
 
 RegistryEntry<ObjectivePtr> spherical_pspin_entry();
 
