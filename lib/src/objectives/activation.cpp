@@ -16,6 +16,12 @@ Activation parse_activation(std::string_view text, std::string_view key) {
                    "' (known: tanh, relu, softplus, linear)");
 }
 
+const std::vector<std::pair<std::string, Activation>>& activation_choices() {
+  static const std::vector<std::pair<std::string, Activation>> choices = {
+      {"tanh", Activation::tanh}, {"relu", Activation::relu}, {"softplus", Activation::softplus}, {"linear", Activation::linear}};
+  return choices;
+}
+
 std::string_view activation_name(Activation a) {
   switch (a) {
     case Activation::tanh: return "tanh";

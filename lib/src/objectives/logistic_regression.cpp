@@ -4,32 +4,42 @@
 #include <limits>
 
 #include "optdyn/objectives/mlp.hpp"
+#include "optdyn/objectives/registry.hpp"
 
 namespace optdyn {
 
+namespace {
+
+std::unique_ptr<Mlp> build_logistic_regression(const LogisticRegressionParams& p, std::string spec) {
+  MlpArchitecture arch;
+  arch.widths = {p.dim, 1};
+  arch.activation = Activation::linear;  // unused: no hidden layer
+  arch.loss = MlpLoss::binary_cross_entropy;
+  arch.bias = p.bias;
+  arch.l2 = p.l2;
+  return make_mlp_objective(std::move(arch), p.data, std::move(spec), LogisticRegressionParams::table().name());
+}
+
+}  // namespace
+
+const ParamTable<LogisticRegressionParams>& LogisticRegressionParams::table() {
+  using P = LogisticRegressionParams;
+  static const auto t =
+      ParamTable<P>("objective", "logistic_regression",
+                    "logistic regression (one linear layer, BCE-with-logits mean loss, labels 0/1)")
+          .integer("dim", &P::dim, 1, 1L << 20, "input dimension d")
+          .flag("bias", &P::bias, "intercept term")
+          .real("l2", &P::l2, Range::closed(0.0, std::numeric_limits<double>::max()), "adds (l2/2)‖θ‖² to the mean loss")
+          .with(data_keys<P>);
+  return t;
+}
+
+std::unique_ptr<Mlp> make_logistic_regression(const LogisticRegressionParams& params) {
+  return make_typed_objective(params, build_logistic_regression);
+}
+
 RegistryEntry<ObjectivePtr> logistic_regression_entry() {
-  RegistryEntry<ObjectivePtr> e;
-  e.name = "logistic_regression";
-  e.help = "logistic regression (one linear layer, BCE-with-logits mean loss, labels 0/1)";
-  // Default data: a linear teacher with 2 outputs whose argmax gives the 0/1 labels
-  // (linearly separable without noise; the l2 term keeps the minimiser finite).
-  e.params = with_data_params(
-      {
-          {"dim", "20", "input dimension d"},
-          {"bias", "true", "intercept term"},
-          {"l2", "1e-3", "adds (l2/2)‖θ‖² to the mean loss"},
-      },
-      {{"data", "teacher-linear"}, {"targets", "labels"}});
-  e.make = [](const Spec& spec) -> ObjectivePtr {
-    MlpArchitecture arch;
-    arch.widths = {spec.integer("dim", 1, 1L << 20), 1};
-    arch.activation = Activation::linear;  // unused: no hidden layer
-    arch.loss = MlpLoss::binary_cross_entropy;
-    arch.bias = spec.boolean("bias");
-    arch.l2 = spec.real("l2", 0.0, std::numeric_limits<double>::max());
-    return make_mlp(spec, std::move(arch));
-  };
-  return e;
+  return typed_objective_entry<LogisticRegressionParams>(build_logistic_regression);
 }
 
 }  // namespace optdyn

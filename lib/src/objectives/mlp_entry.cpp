@@ -3,74 +3,72 @@
 #include "optdyn/objectives/mlp.hpp"
 
 #include <limits>
-#include <stdexcept>
+#include <memory>
 #include <string>
 
 #include "optdyn/core/error.hpp"
 #include "optdyn/objectives/network_budget.hpp"
+#include "optdyn/objectives/registry.hpp"
 
 namespace optdyn {
 
 // --- spec entries --------------------------------------------------------------------------
 
-std::vector<ParamInfo> with_data_params(std::vector<ParamInfo> own,
-                                        const std::vector<std::pair<std::string, std::string>>& data_defaults) {
-  std::vector<ParamInfo> data = dataset_params();
-  for (const auto& [key, value] : data_defaults) {
-    bool found = false;
-    for (auto& p : data)
-      if (p.key == key) {
-        p.default_value = value;
-        found = true;
-      }
-    if (!found) throw std::logic_error("with_data_params: no data key '" + key + "'");
-  }
-  own.insert(own.end(), data.begin(), data.end());
-  return own;
+const std::vector<std::pair<std::string, MlpLoss>>& mlp_loss_choices() {
+  static const std::vector<std::pair<std::string, MlpLoss>> choices = {
+      {"mse", MlpLoss::mse}, {"ce", MlpLoss::cross_entropy}, {"bce", MlpLoss::binary_cross_entropy}};
+  return choices;
 }
 
-Dataset make_mlp_dataset(const Spec& spec, const std::vector<Index>& widths, MlpLoss loss) {
-  const Index out = loss == MlpLoss::binary_cross_entropy ? 2 : widths.back();
-  return make_dataset(spec, widths.front(), out);
-}
-
-ObjectivePtr make_mlp(const Spec& spec, MlpArchitecture arch) {
+std::unique_ptr<Mlp> make_mlp_objective(MlpArchitecture arch, const DataParams& data, std::string spec,
+                                        const std::string& name) {
   // Parameters and the activations kept for backprop must fit the budget (network_budget.hpp);
   // the data matrix itself is checked by make_dataset before it is allocated.
-  check_network_size(arch.widths, 1, arch.bias, "objective '" + spec.name() + "': ");
-  Dataset data = make_mlp_dataset(spec, arch.widths, arch.loss);
-  check_network_size(arch.widths, data.size(), arch.bias, "objective '" + spec.name() + "': ");
-  return std::make_unique<Mlp>(std::move(arch), std::move(data), spec.canonical());
+  const std::string owner = "objective '" + name + "': ";
+  check_network_size(arch.widths, 1, arch.bias, owner);
+  const Index outputs = arch.loss == MlpLoss::binary_cross_entropy ? 2 : arch.widths.back();
+  Dataset d = make_dataset(data, arch.widths.front(), outputs, owner);
+  check_network_size(arch.widths, d.size(), arch.bias, owner);
+  return std::make_unique<Mlp>(std::move(arch), std::move(d), std::move(spec));
 }
 
-RegistryEntry<ObjectivePtr> mlp_entry() {
-  RegistryEntry<ObjectivePtr> e;
-  e.name = "mlp";
-  e.help = "multilayer perceptron, PyTorch nn.Sequential layout; backprop gradient, R-operator HVP";
-  e.params = with_data_params(
-      {
-          {"widths", "784-32-10", "layer widths input-hidden...-output, '-' separated"},
-          {"act", "tanh", "hidden activation: tanh|relu|softplus|linear (output layer is linear)"},
-          {"loss", "ce", "mse (½‖f−y‖² per sample) | ce (softmax cross-entropy) | bce (1 output, logistic)"},
-          {"bias", "true", "biases in every layer"},
-          {"l2", "0", "adds (l2/2)‖θ‖² to the mean loss"},
-          {"input_products", "auto",
-           "auto: the first layer's full-batch products skip the zeros of X when X is >= 30% zeros and the first "
-           "hidden width >= 16 (exact, another summation order) | dense: always GEMMs"},
-      },
-      {{"data", "fashion-mnist"}, {"n", "1000"}});
-  e.make = [](const Spec& spec) -> ObjectivePtr {
-    MlpArchitecture arch;
-    for (long w : spec.integer_list("widths", '-', 1, 1L << 20)) arch.widths.push_back(w);
-    if (arch.widths.size() < 2) throw InputError("key 'widths': need at least an input and an output width");
-    arch.activation = parse_activation(spec.text("act"), "act");
-    arch.loss = parse_mlp_loss(spec.text("loss"), "loss");
-    arch.bias = spec.boolean("bias");
-    arch.l2 = spec.real("l2", 0.0, std::numeric_limits<double>::max());
-    arch.sparse_input = spec.choice("input_products", {"auto", "dense"}) == "auto";
-    return make_mlp(spec, std::move(arch));
-  };
-  return e;
+namespace {
+
+std::unique_ptr<Mlp> build_mlp(const MlpParams& p, std::string spec) {
+  MlpArchitecture arch;
+  arch.widths.assign(p.widths.begin(), p.widths.end());
+  if (arch.widths.size() < 2) throw InputError("key 'widths': need at least an input and an output width");
+  arch.activation = p.act;
+  arch.loss = p.loss;
+  arch.bias = p.bias;
+  arch.l2 = p.l2;
+  arch.sparse_input = p.input_products == MlpParams::InputProducts::automatic;
+  return make_mlp_objective(std::move(arch), p.data, std::move(spec), MlpParams::table().name());
 }
+
+}  // namespace
+
+const ParamTable<MlpParams>& MlpParams::table() {
+  using P = MlpParams;
+  static const auto t =
+      ParamTable<P>("objective", "mlp", "multilayer perceptron, PyTorch nn.Sequential layout; backprop gradient, R-operator HVP")
+          .integers("widths", &P::widths, '-', 1, 1L << 20, "layer widths input-hidden...-output, '-' separated")
+          .choice("act", &P::act, activation_choices(),
+                  "hidden activation: tanh|relu|softplus|linear (output layer is linear)")
+          .choice("loss", &P::loss, mlp_loss_choices(),
+                  "mse (½‖f−y‖² per sample) | ce (softmax cross-entropy) | bce (1 output, logistic)")
+          .flag("bias", &P::bias, "biases in every layer")
+          .real("l2", &P::l2, Range::closed(0.0, std::numeric_limits<double>::max()), "adds (l2/2)‖θ‖² to the mean loss")
+          .choice("input_products", &P::input_products,
+                  {{"auto", InputProducts::automatic}, {"dense", InputProducts::dense}},
+                  "auto: the first layer's full-batch products skip the zeros of X when X is >= 30% zeros and the "
+                  "first hidden width >= 16 (exact, another summation order) | dense: always GEMMs")
+          .with(data_keys<P>);
+  return t;
+}
+
+std::unique_ptr<Mlp> make_mlp(const MlpParams& params) { return make_typed_objective(params, build_mlp); }
+
+RegistryEntry<ObjectivePtr> mlp_entry() { return typed_objective_entry<MlpParams>(build_mlp); }
 
 }  // namespace optdyn

@@ -21,8 +21,94 @@ constexpr long kMaxSamples = 100'000'000;
 
 std::string prefix_of(const Spec& spec) { return spec.kind() + " '" + spec.name() + "': "; }
 
-[[noreturn]] void fail(const Spec& spec, const std::string& key, const std::string& what) {
-  throw InputError(spec.kind() + " '" + spec.name() + "': key '" + key + "': " + what);
+[[noreturn]] void fail(const std::string& owner, const std::string& key, const std::string& what) {
+  throw InputError(owner + "key '" + key + "': " + what);
+}
+
+std::string source_name(DataSource source) {
+  switch (source) {
+    case DataSource::fashion_mnist: return "fashion-mnist";
+    case DataSource::gaussian: return "gaussian";
+    case DataSource::teacher_linear: return "teacher-linear";
+    case DataSource::teacher_mlp: return "teacher-mlp";
+    case DataSource::hierarchical: return "hierarchical";
+  }
+  return "?";
+}
+
+// The keys, in the order they are listed and written.
+void declare_data_keys(ParamTable<DataParams>& t) {
+  using P = DataParams;
+  using S = DataSource;
+  t.choice("data", &P::source,
+           {{"fashion-mnist", S::fashion_mnist},
+            {"gaussian", S::gaussian},
+            {"teacher-linear", S::teacher_linear},
+            {"teacher-mlp", S::teacher_mlp},
+            {"hierarchical", S::hierarchical}},
+           "data source: fashion-mnist|gaussian|teacher-linear|teacher-mlp|hierarchical")
+      .integer("n", &P::n, 1, kMaxSamples, "number of samples (hierarchical: always 2^levels items)")
+      .seed("data_seed", &P::seed, "seed of generated data and of sample=random")
+      .text("path", &P::path, "fashion-mnist: directory of the IDX .gz files")
+      .choice("split", &P::split, {{"train", P::Split::train}, {"test", P::Split::test}},
+              "fashion-mnist: train (60,000) or test (10,000)")
+      .choice("sample", &P::sample, {{"first", P::Sample::first}, {"random", P::Sample::random}},
+              "fashion-mnist: first n images, or random (seeded by data_seed)")
+      .flag("centre", &P::centre, "subtract the mean input (over the n samples)")
+      .flag("whiten", &P::whiten, "ZCA-whiten the inputs (implies centre): (C + whiten_eps I)^-1/2 (x - mean)")
+      .real("whiten_eps", &P::whiten_eps, Range::closed(0.0, 1e300),
+            "absolute epsilon added to the covariance eigenvalues when whitening")
+      .choice("targets", &P::targets, {{"regression", P::Targets::regression}, {"labels", P::Targets::labels}},
+              "gaussian/teacher-*: regression (real targets) or labels (classes: random / teacher argmax, one-hot)")
+      .real("noise", &P::noise, Range::closed(0.0, 1e300), "teacher-*: std of Gaussian noise added to the teacher outputs")
+      .integers("teacher_widths", &P::teacher_widths, '-', 1, 1'000'000,
+                "teacher-mlp: hidden widths of the teacher, '-'-separated (e.g. 64-64)")
+      .choice("teacher_act", &P::teacher_act, activation_choices(),
+              "teacher-mlp: teacher activation tanh|relu|softplus|linear")
+      .integer("levels", &P::levels, 1, 16, "hierarchical: binary tree levels (2^levels items = model inputs)")
+      .real("flip", &P::flip, Range::closed(0.0, 1.0), "hierarchical: probability a feature flips on each tree edge")
+      .integer("features", &P::features, 1, 1'000'000, "hierarchical: number of features (= model outputs)");
+}
+
+ParamTable<DataParams> keys_table() {
+  ParamTable<DataParams> t("data", "data", "the data keys of a data-driven objective");
+  declare_data_keys(t);
+  return t;
+}
+
+// The keys and the source rules; "default" is the text a key has in `defaults` (a spec with
+// every data key), so that a key written with its owner's default text is never an error.
+ParamTable<DataParams> rules_table(Spec defaults) {
+  ParamTable<DataParams> t = keys_table();
+  t.rule([defaults = std::move(defaults)](const DataParams& p, const Spec& s) {
+    const std::string source = source_name(p.source);
+    // A key that only some sources read: a non-default value with another source is an error
+    // rather than silently ignored.
+    const auto unless = [&](const char* key, bool used) {
+      if (!used && s.text(key) != defaults.text(key)) s.reject(key, "does not apply to data=" + source);
+    };
+    const bool fashion = p.source == DataSource::fashion_mnist;
+    const bool teacher = p.source == DataSource::teacher_linear || p.source == DataSource::teacher_mlp;
+    const bool hierarchical = p.source == DataSource::hierarchical;
+    for (const char* key : {"path", "split", "sample"}) unless(key, fashion);
+    unless("targets", p.source == DataSource::gaussian || teacher);
+    unless("noise", teacher);
+    for (const char* key : {"teacher_widths", "teacher_act"}) unless(key, p.source == DataSource::teacher_mlp);
+    for (const char* key : {"levels", "flip", "features"}) unless(key, hierarchical);
+    // data_seed is accepted (and unused) with fashion-mnist,sample=first, so that a front end
+    // may set it for every objective.
+    if (!p.whiten && s.text("whiten_eps") != defaults.text("whiten_eps"))
+      s.reject("whiten_eps", "only used with whiten=true");
+    const long items = 1L << p.levels;
+    if (hierarchical && s.text("n") != defaults.text("n") && p.n != items)
+      s.reject("n", "hierarchical data has exactly 2^levels = " + std::to_string(items) + " items");
+  });
+  return t;
+}
+
+Spec default_texts(const DataParams& defaults) {
+  static const ParamTable<DataParams> keys = keys_table();
+  return Spec::parse(keys.to_spec(defaults), "data");
 }
 
 // The default a key had in the table the spec was resolved with (an objective may change
@@ -37,38 +123,16 @@ const std::string& default_of(const std::vector<ParamInfo>& table, const std::st
   return empty;
 }
 
-// A key that only some sources read: a non-default value with another source is an error
-// rather than silently ignored.
-void reject_unless(const Spec& spec, const std::vector<ParamInfo>& table, const std::string& key, bool used,
-                   const std::string& source) {
-  if (!used && spec.text(key) != default_of(table, key))
-    fail(spec, key, "does not apply to data=" + source);
-}
-
 }  // namespace
 
-std::vector<ParamInfo> dataset_params() {
-  return {
-      {"data", "gaussian",
-       "data source: fashion-mnist|gaussian|teacher-linear|teacher-mlp|hierarchical"},
-      {"n", "1000", "number of samples (hierarchical: always 2^levels items)"},
-      {"data_seed", "1", "seed of generated data and of sample=random"},
-      {"path", kFashionMnistDefaultDir, "fashion-mnist: directory of the IDX .gz files"},
-      {"split", "train", "fashion-mnist: train (60,000) or test (10,000)"},
-      {"sample", "first", "fashion-mnist: first n images, or random (seeded by data_seed)"},
-      {"centre", "false", "subtract the mean input (over the n samples)"},
-      {"whiten", "false", "ZCA-whiten the inputs (implies centre): (C + whiten_eps I)^-1/2 (x - mean)"},
-      {"whiten_eps", "1e-5", "absolute epsilon added to the covariance eigenvalues when whitening"},
-      {"targets", "regression",
-       "gaussian/teacher-*: regression (real targets) or labels (classes: random / teacher argmax, one-hot)"},
-      {"noise", "0", "teacher-*: std of Gaussian noise added to the teacher outputs"},
-      {"teacher_widths", "32", "teacher-mlp: hidden widths of the teacher, '-'-separated (e.g. 64-64)"},
-      {"teacher_act", "tanh", "teacher-mlp: teacher activation tanh|relu|softplus|linear"},
-      {"levels", "5", "hierarchical: binary tree levels (2^levels items = model inputs)"},
-      {"flip", "0.1", "hierarchical: probability a feature flips on each tree edge"},
-      {"features", "1000", "hierarchical: number of features (= model outputs)"},
-  };
+ParamTable<DataParams> DataParams::table(const DataParams& defaults) { return rules_table(default_texts(defaults)); }
+
+const ParamTable<DataParams>& DataParams::table() {
+  static const ParamTable<DataParams> t = table(DataParams{});
+  return t;
 }
+
+std::vector<ParamInfo> dataset_params() { return DataParams::table().info(); }
 
 Dataset make_dataset(const Spec& spec, Index input_dim, Index output_dim) {
   return make_dataset(spec, input_dim, output_dim, dataset_params());
@@ -77,104 +141,85 @@ Dataset make_dataset(const Spec& spec, Index input_dim, Index output_dim) {
 Dataset make_dataset(const Spec& given, Index input_dim, Index output_dim, const std::vector<ParamInfo>& table) {
   // Accept a spec whose data keys have not been resolved yet: fill the defaults.
   Spec spec = given;
-  for (const auto& p : dataset_params())
-    if (!spec.has(p.key)) spec.set(p.key, default_of(table, p.key));
+  Spec defaults = Spec::parse("data", "data");
+  for (const auto& p : dataset_params()) {
+    const std::string& value = default_of(table, p.key);
+    defaults.set(p.key, value);
+    if (!spec.has(p.key)) spec.set(p.key, value);
+  }
+  const DataParams data = rules_table(std::move(defaults)).from_spec(spec);
+  return make_dataset(data, input_dim, output_dim, prefix_of(spec));
+}
 
-  const std::string source =
-      spec.choice("data", {"fashion-mnist", "gaussian", "teacher-linear", "teacher-mlp", "hierarchical"});
-  const bool is_fashion = source == "fashion-mnist";
-  const bool is_teacher = source == "teacher-linear" || source == "teacher-mlp";
-  const bool is_hier = source == "hierarchical";
-
-  for (const char* key : {"path", "split", "sample"}) reject_unless(spec, table, key, is_fashion, source);
-  reject_unless(spec, table, "targets", source == "gaussian" || is_teacher, source);
-  reject_unless(spec, table, "noise", is_teacher, source);
-  for (const char* key : {"teacher_widths", "teacher_act"})
-    reject_unless(spec, table, key, source == "teacher-mlp", source);
-  for (const char* key : {"levels", "flip", "features"}) reject_unless(spec, table, key, is_hier, source);
-  // data_seed is accepted (and unused) with fashion-mnist,sample=first, so that a front end
-  // may set it for every objective.
-
-  const bool centre = spec.boolean("centre");
-  const bool whiten = spec.boolean("whiten");
-  const double whiten_eps = spec.real("whiten_eps", 0.0, 1e300);
-  if (!whiten && spec.text("whiten_eps") != default_of(table, "whiten_eps"))
-    fail(spec, "whiten_eps", "only used with whiten=true");
-  const std::uint64_t seed = spec.seed("data_seed");
-
-  if (input_dim < 1) fail(spec, "widths", "the model needs at least one input");
-  if (output_dim < 1) fail(spec, "widths", "the model needs at least one output");
+Dataset make_dataset(const DataParams& p, Index input_dim, Index output_dim, const std::string& owner) {
+  if (input_dim < 1) fail(owner, "widths", "the model needs at least one input");
+  if (output_dim < 1) fail(owner, "widths", "the model needs at least one output");
 
   Dataset data;
-  if (is_fashion) {
+  if (p.source == DataSource::fashion_mnist) {
     if (input_dim != 784)
-      fail(spec, "widths", "fashion-mnist has 784 inputs (28x28 pixels) but the model's input width is " +
-                               std::to_string(input_dim));
+      fail(owner, "widths", "fashion-mnist has 784 inputs (28x28 pixels) but the model's input width is " +
+                                std::to_string(input_dim));
     if (output_dim != 10)
-      fail(spec, "widths", "fashion-mnist has 10 classes but the model's output width is " +
-                               std::to_string(output_dim));
+      fail(owner, "widths", "fashion-mnist has 10 classes but the model's output width is " +
+                                std::to_string(output_dim));
     FashionMnistOptions options;
-    options.directory = spec.text("path");
-    options.test_split = spec.choice("split", {"train", "test"}) == "test";
-    options.n = spec.integer("n", 1, options.test_split ? 10000 : 60000);
-    options.random_sample = spec.choice("sample", {"first", "random"}) == "random";
-    options.seed = seed;
+    options.directory = p.path;
+    options.test_split = p.split == DataParams::Split::test;
+    const long images = options.test_split ? 10000 : 60000;
+    if (p.n < 1 || p.n > images) fail(owner, "n", std::to_string(p.n) + " is outside [1, " + std::to_string(images) + "]");
+    options.n = p.n;
+    options.random_sample = p.sample == DataParams::Sample::random;
+    options.seed = p.seed;
     data = load_fashion_mnist(options);
-  } else if (is_hier) {
-    const int levels = static_cast<int>(spec.integer("levels", 1, 16));
-    const Index features = spec.integer("features", 1, 1'000'000);
-    const double flip = spec.real("flip", 0.0, 1.0);
+  } else if (p.source == DataSource::hierarchical) {
+    const int levels = static_cast<int>(p.levels);
+    const Index features = p.features;
     const Index items = Index{1} << levels;
     // One-hot inputs (items × items) and targets (features × items).
     const double items_d = static_cast<double>(items);
-    check_doubles(items_d * items_d, prefix_of(spec), "levels",
-                  "2^levels one-hot inputs (2^levels x 2^levels)");
-    check_doubles(items_d * (items_d + static_cast<double>(features)), prefix_of(spec), "features",
+    check_doubles(items_d * items_d, owner, "levels", "2^levels one-hot inputs (2^levels x 2^levels)");
+    check_doubles(items_d * (items_d + static_cast<double>(features)), owner, "features",
                   "the hierarchical data set (2^levels x (2^levels + features))");
     if (input_dim != items)
-      fail(spec, "levels", "levels=" + std::to_string(levels) + " gives " + std::to_string(items) +
-                               " items (one-hot inputs) but the model's input width (widths) is " +
-                               std::to_string(input_dim));
+      fail(owner, "levels", "levels=" + std::to_string(levels) + " gives " + std::to_string(items) +
+                                " items (one-hot inputs) but the model's input width (widths) is " +
+                                std::to_string(input_dim));
     if (output_dim != features)
-      fail(spec, "features", "features=" + std::to_string(features) +
-                                 " but the model's output width (widths) is " + std::to_string(output_dim));
-    if (spec.text("n") != default_of(table, "n") && spec.integer("n", 1, kMaxSamples) != items)
-      fail(spec, "n", "hierarchical data has exactly 2^levels = " + std::to_string(items) + " items");
-    data = make_hierarchical(levels, features, flip, seed);
+      fail(owner, "features", "features=" + std::to_string(features) +
+                                  " but the model's output width (widths) is " + std::to_string(output_dim));
+    data = make_hierarchical(levels, features, p.flip, p.seed);
   } else {
-    const Index n = spec.integer("n", 1, kMaxSamples);
-    check_doubles(static_cast<double>(n) * static_cast<double>(input_dim + output_dim), prefix_of(spec), "n",
+    const Index n = p.n;
+    check_doubles(static_cast<double>(n) * static_cast<double>(input_dim + output_dim), owner, "n",
                   "the data matrix n x (inputs + outputs) = " + std::to_string(n) + " x " +
                       std::to_string(input_dim + output_dim));
-    const bool labels = spec.choice("targets", {"regression", "labels"}) == "labels";
-    if (source == "gaussian") {
-      data = make_gaussian(input_dim, output_dim, n, labels, seed);
-    } else if (source == "teacher-linear") {
-      data = make_teacher_linear(input_dim, output_dim, n, spec.real("noise", 0.0, 1e300), labels, seed).data;
+    const bool labels = p.targets == DataParams::Targets::labels;
+    if (p.source == DataSource::gaussian) {
+      data = make_gaussian(input_dim, output_dim, n, labels, p.seed);
+    } else if (p.source == DataSource::teacher_linear) {
+      data = make_teacher_linear(input_dim, output_dim, n, p.noise, labels, p.seed).data;
     } else {
-      std::vector<Index> hidden;
-      for (long w : spec.integer_list("teacher_widths", '-', 1, 1'000'000)) hidden.push_back(w);
+      std::vector<Index> hidden(p.teacher_widths.begin(), p.teacher_widths.end());
       std::vector<Index> widths{input_dim};
       widths.insert(widths.end(), hidden.begin(), hidden.end());
       widths.push_back(output_dim);
-      check_network_size(widths, n, false, prefix_of(spec), "teacher_widths", "teacher_widths");
-      const Activation act = parse_activation(spec.text("teacher_act"), "teacher_act");
-      data = make_teacher_mlp(input_dim, output_dim, hidden, act, n, spec.real("noise", 0.0, 1e300), labels,
-                              seed).data;
+      check_network_size(widths, n, false, owner, "teacher_widths", "teacher_widths");
+      data = make_teacher_mlp(input_dim, output_dim, hidden, p.teacher_act, n, p.noise, labels, p.seed).data;
     }
   }
 
-  if (whiten) {
+  if (p.whiten) {
     // The covariance, its eigenvectors and the ZCA matrix: three d × d matrices.
     const double d = static_cast<double>(input_dim);
-    check_doubles(3.0 * d * d, prefix_of(spec), "whiten", "whitening " + std::to_string(input_dim) + " inputs");
+    check_doubles(3.0 * d * d, owner, "whiten", "whitening " + std::to_string(input_dim) + " inputs");
     try {
-      whiten_inputs(data, whiten_eps);
+      whiten_inputs(data, p.whiten_eps);
     } catch (const InputError& e) {
-      fail(spec, "whiten_eps", e.what());
+      fail(owner, "whiten_eps", e.what());
     }
-    data.description += ", ZCA-whitened (eps " + spec.text("whiten_eps") + ")";
-  } else if (centre) {
+    data.description += ", ZCA-whitened (eps " + param_text(p.whiten_eps) + ")";
+  } else if (p.centre) {
     centre_inputs(data);
     data.description += ", centred";
   }

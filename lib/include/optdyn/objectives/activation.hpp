@@ -12,7 +12,10 @@
 // Every derivative above can be written in terms of the OUTPUT a = σ(z) (softplus:
 // σ' = 1 − e^{−a}, 1 − σ' = e^{−a}), so the batched forms below only keep activations,
 // never pre-activations.
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "optdyn/core/types.hpp"
 
@@ -23,6 +26,8 @@ enum class Activation { tanh, relu, softplus, linear };
 // "tanh" | "relu" | "softplus" | "linear"; InputError naming `key` otherwise.
 Activation parse_activation(std::string_view text, std::string_view key = "act");
 std::string_view activation_name(Activation a);
+// The names and values of parse_activation (tanh|relu|softplus|linear), for parameter tables.
+const std::vector<std::pair<std::string, Activation>>& activation_choices();
 
 double activation_value(Activation a, double z);
 double activation_derivative(Activation a, double z);         // σ'(z)

@@ -9,11 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
 #include "optdyn/data/dataset.hpp"
 #include "optdyn/objectives/activation.hpp"
 #include "optdyn/objectives/objective.hpp"
-#include "optdyn/objectives/training_data.hpp"  // dataset_params, make_dataset (make_mlp_dataset)
+#include "optdyn/objectives/training_data.hpp"  // DataParams
 
 namespace optdyn {
 
@@ -168,17 +169,35 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
 MlpLoss parse_mlp_loss(std::string_view text, std::string_view key = "loss");
 std::string_view mlp_loss_name(MlpLoss loss);
 
-// Registry entry "mlp" (keys: widths, act, loss, bias, l2 and the data keys).
+// The keys of `mlp:...`: the architecture, then the data keys (data=fashion-mnist by default).
+struct MlpParams {
+  // automatic: the first layer's full-batch products skip the zeros of X when that pays
+  // (MlpArchitecture::sparse_input); dense: always GEMMs.
+  enum class InputProducts { automatic, dense };
+  std::vector<long> widths{784, 32, 10};  // input, hidden..., output
+  Activation act = Activation::tanh;
+  MlpLoss loss = MlpLoss::cross_entropy;
+  bool bias = true;
+  double l2 = 0;
+  InputProducts input_products = InputProducts::automatic;
+  DataParams data{.source = DataSource::fashion_mnist};
+  static const ParamTable<MlpParams>& table();
+};
+
+// InputError naming the key for a bad value (as the spec `mlp:...`).
+std::unique_ptr<Mlp> make_mlp(const MlpParams& params = {});
+
+// Registry entry "mlp" (keys: widths, act, loss, bias, l2, input_products and the data keys).
 RegistryEntry<ObjectivePtr> mlp_entry();
 
-// The data an MLP of these widths and loss trains on, from the spec's data keys (for bce
-// the data are asked for 2 classes and the labels 0/1 become the single target row).
-Dataset make_mlp_dataset(const Spec& spec, const std::vector<Index>& widths, MlpLoss loss);
-// make_mlp_dataset + Mlp, with the resolved spec as the objective's spec string. Used by the
-// entries mlp, deep_linear, logistic_regression and softmax_regression.
-ObjectivePtr make_mlp(const Spec& spec, MlpArchitecture architecture);
-// `own` keys followed by dataset_params(), with some data defaults replaced (e.g. data=...).
-std::vector<ParamInfo> with_data_params(std::vector<ParamInfo> own,
-                                        const std::vector<std::pair<std::string, std::string>>& data_defaults);
+// The choices of the key loss (mse|ce|bce), for parameter tables.
+const std::vector<std::pair<std::string, MlpLoss>>& mlp_loss_choices();
+
+// An Mlp of `architecture` on the data `data` describes (for bce the data are asked for 2
+// classes and the labels 0/1 become the single target row), after the network budget checks;
+// `spec` is the objective's spec string, `name` its registry name (for messages). Used by
+// mlp, deep_linear, logistic_regression and softmax_regression.
+std::unique_ptr<Mlp> make_mlp_objective(MlpArchitecture architecture, const DataParams& data, std::string spec,
+                                        const std::string& name);
 
 }  // namespace optdyn
