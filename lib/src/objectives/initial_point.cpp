@@ -127,6 +127,73 @@ void initialise_block(std::string_view scheme, const ParameterBlock& block, doub
   }
 }
 
+const ParamTable<InitParams>& InitParams::table() {
+  using P = InitParams;
+  static const auto t = ParamTable<P>("x0 init", "init", "random initialisation, block by block")
+                            .real("gain", &P::gain, Range::any(), "scale of the weights")
+                            .seed("seed", &P::seed, "random seed")
+                            .real("bias", &P::bias, Range::any(), "constant for bias blocks")
+                            .rule([](const P& p, const Spec& s) {
+                              if (p.gain < 0) s.reject("gain", s.text("gain") + " must be >= 0");
+                            });
+  return t;
+}
+
+std::string_view init_scheme_name(InitParams::Scheme scheme) {
+  using S = InitParams::Scheme;
+  switch (scheme) {
+    case S::gaussian: return "gaussian";
+    case S::uniform: return "uniform";
+    case S::xavier: return "xavier";
+    case S::he: return "he";
+    case S::orthogonal: return "orthogonal";
+  }
+  return "?";
+}
+
+InitParams::Scheme parse_init_scheme(std::string_view name) {
+  for (auto s : {InitParams::Scheme::gaussian, InitParams::Scheme::uniform, InitParams::Scheme::xavier,
+                 InitParams::Scheme::he, InitParams::Scheme::orthogonal})
+    if (name == init_scheme_name(s)) return s;
+  throw InputError("x0: unknown init scheme '" + std::string(name) + "' (schemes: " + std::string(kSchemes) + ")");
+}
+
+std::string init_spec(const InitParams& init) {
+  // The table's `init:gain=...` with the scheme in place of its name.
+  const std::string keys = InitParams::table().to_spec(init);
+  return "init:" + std::string(init_scheme_name(init.scheme)) + "," + keys.substr(keys.find(':') + 1);
+}
+
+InitParams parse_init_spec(std::string_view text) {
+  text = trim(text, kBlanks);
+  if (!text.starts_with("init:")) throw InputError("x0: '" + std::string(text) + "' is not an init: spec");
+  // `init:SCHEME,key=value,...` is parsed as the spec `SCHEME:key=value,...`.
+  std::string rest(text.substr(5));
+  const std::size_t comma = rest.find(',');
+  if (comma != std::string::npos) rest[comma] = ':';
+  Spec spec = Spec::parse(rest, "x0 init");
+  const InitParams::Scheme scheme = parse_init_scheme(spec.name());
+  spec.apply_schema(InitParams::table().info());
+  InitParams p = InitParams::table().from_spec(spec);
+  p.scheme = scheme;
+  return p;
+}
+
+Vec initial_point(const InitParams& init, const Objective& f) {
+  const InitParams p = parse_init_spec(init_spec(init));  // the checks of the spec text
+  const Index d = f.dim();
+  const std::string_view scheme = init_scheme_name(p.scheme);
+  Vec x = Vec::Zero(d);
+  const std::vector<ParameterBlock> blocks = f.parameter_blocks();
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    const ParameterBlock& b = blocks[k];
+    if (b.offset < 0 || b.size() < 0 || b.offset + b.size() > d)
+      throw std::logic_error("objective '" + f.spec() + "': parameter block '" + b.name + "' outside θ");
+    initialise_block(scheme, b, p.gain, p.bias, p.seed, k, x.segment(b.offset, b.size()));
+  }
+  return x;
+}
+
 Vec initial_point(std::string_view spec_text, const Objective& f) {
   const std::string_view text = trim(spec_text, kBlanks);
   const Index d = f.dim();
@@ -136,29 +203,7 @@ Vec initial_point(std::string_view spec_text, const Objective& f) {
   } else if (text == "zeros") {
     x = Vec::Zero(d);
   } else if (text.starts_with("init:")) {
-    // `init:SCHEME,key=value,...` is parsed as the spec `SCHEME:key=value,...`.
-    std::string rest(text.substr(5));
-    const std::size_t comma = rest.find(',');
-    if (comma != std::string::npos) rest[comma] = ':';
-    Spec spec = Spec::parse(rest, "x0 init");
-    const std::string scheme = spec.name();
-    if (scheme != "gaussian" && scheme != "uniform" && scheme != "xavier" && scheme != "he" && scheme != "orthogonal")
-      throw InputError("x0: unknown init scheme '" + scheme + "' (schemes: " + std::string(kSchemes) + ")");
-    spec.apply_schema({{"gain", "1", "scale of the weights"},
-                       {"seed", "0", "random seed"},
-                       {"bias", "0", "constant for bias blocks"}});
-    const double gain = spec.real("gain");
-    if (gain < 0) throw InputError("x0 init '" + scheme + "': key 'gain': " + spec.text("gain") + " must be >= 0");
-    const std::uint64_t seed = spec.seed("seed");
-    const double bias = spec.real("bias");
-    x = Vec::Zero(d);
-    const std::vector<ParameterBlock> blocks = f.parameter_blocks();
-    for (std::size_t k = 0; k < blocks.size(); ++k) {
-      const ParameterBlock& b = blocks[k];
-      if (b.offset < 0 || b.size() < 0 || b.offset + b.size() > d)
-        throw std::logic_error("objective '" + f.spec() + "': parameter block '" + b.name + "' outside θ");
-      initialise_block(scheme, b, gain, bias, seed, k, x.segment(b.offset, b.size()));
-    }
+    x = initial_point(parse_init_spec(text), f);
   } else if (looks_like_number_list(text) ||
              (text.find(',') != std::string_view::npos && !std::filesystem::exists(std::string(text)))) {
     x = parse_number_list(text);

@@ -47,14 +47,38 @@
 // and line, or list entry; a wrong length gives
 // "x0: has length N, objective 'SPEC' has dimension D".
 #include <cstdint>
+#include <string>
 #include <string_view>
 
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/types.hpp"
 #include "optdyn/objectives/objective.hpp"
 
 namespace optdyn {
 
 Vec initial_point(std::string_view spec, const Objective& f);
+
+// `init:SCHEME[,gain=G][,seed=S][,bias=B]` as a struct. The scheme is the spec's name; the
+// table (kind "x0 init") declares gain (>= 0), seed and bias.
+struct InitParams {
+  enum class Scheme { gaussian, uniform, xavier, he, orthogonal };
+  Scheme scheme = Scheme::gaussian;
+  double gain = 1;
+  std::uint64_t seed = 0;
+  double bias = 0;
+  static const ParamTable<InitParams>& table();
+};
+
+std::string_view init_scheme_name(InitParams::Scheme scheme);
+// "gaussian" | "uniform" | "xavier" | "he" | "orthogonal"; InputError "x0: unknown init scheme ..." otherwise.
+InitParams::Scheme parse_init_scheme(std::string_view name);
+// `init:SCHEME,gain=G,seed=S,bias=B` with every key, and back (the InputErrors of initial_point:
+// unknown scheme or key, bad values).
+std::string init_spec(const InitParams& init);
+InitParams parse_init_spec(std::string_view spec);
+// θ from the scheme, block by block: the same as initial_point(init_spec(init), f), and the same
+// InputErrors (e.g. "x0 init 'gaussian': key 'gain': -1 must be >= 0").
+Vec initial_point(const InitParams& init, const Objective& f);
 
 // One block's initialisation (exposed for tests and for experiments that build their own
 // layouts): fills `out` (rows × cols, row-major in θ order) for the given scheme.
