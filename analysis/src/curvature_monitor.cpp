@@ -96,19 +96,60 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
   return s;
 }
 
-std::vector<ParamInfo> CurvatureMonitor::params() {
-  return {
-      {"every", "", "measure at recorded steps that are multiples of K (and step 0); required"},
-      {"k", "1", "eigenpairs per end on the Lanczos path"},
-      {"tol", "1e-8", "relative convergence tolerance (Lanczos path)"},
-      {"solver", "krylov_schur", "krylov_schur | spectra: the Lanczos path's eigensolver"},
-      {"dense", "auto", "auto | always | never: dense full spectrum (exact index) vs Lanczos ends"},
-      {"dense_threshold", "1500", "auto: dense when dim <= this"},
-      {"zero_tol", "1e-8", "near-zero band |lambda| <= zero_tol * max(|lambda_max|, |lambda_min|)"},
-      {"slq_probes", "0", "Lanczos path: > 0 estimates the index by SLQ with this many probes"},
-      {"slq_steps", "30", "Lanczos steps per SLQ probe"},
-      {"slq_seed", "0", "seed of the SLQ probes (the same probes at every measurement)"},
-  };
+const ParamTable<CurvatureMonitorParams>& CurvatureMonitorParams::table() {
+  using P = CurvatureMonitorParams;
+  static const auto t =
+      ParamTable<P>("monitor", "curvature", "Hessian curvature at recorded steps (extreme eigenvalues, index)")
+          .integer("every", &P::every, 1, std::numeric_limits<long>::max(),
+                   "measure at recorded steps that are multiples of K (and step 0); required")
+          .integer("k", &P::k, 1, 1000, "eigenpairs per end on the Lanczos path")
+          .real("tol", &P::tol, Range::closed(1e-300, 0.5), "relative convergence tolerance (Lanczos path)")
+          .choice("solver", &P::solver, {{"krylov_schur", KrylovSolver::krylov_schur}, {"spectra", KrylovSolver::spectra}},
+                  "krylov_schur | spectra: the Lanczos path's eigensolver")
+          .choice("dense", &P::dense,
+                  {{"auto", EigenMethod::automatic}, {"always", EigenMethod::dense}, {"never", EigenMethod::lanczos}},
+                  "auto | always | never: dense full spectrum (exact index) vs Lanczos ends")
+          .integer("dense_threshold", &P::dense_threshold, 0, 100000, "auto: dense when dim <= this")
+          .real("zero_tol", &P::zero_tol, Range::closed(0.0, 1.0),
+                "near-zero band |lambda| <= zero_tol * max(|lambda_max|, |lambda_min|)")
+          .integer("slq_probes", &P::slq_probes, 0, 10000,
+                   "Lanczos path: > 0 estimates the index by SLQ with this many probes")
+          .integer("slq_steps", &P::slq_steps, 2, 10000, "Lanczos steps per SLQ probe")
+          .seed("slq_seed", &P::slq_seed, "seed of the SLQ probes (the same probes at every measurement)")
+          .rule([](const P& p, const Spec& s) {
+            if (!p.every) s.reject("every", "missing value");
+          });
+  return t;
+}
+
+CurvatureOptions CurvatureMonitorParams::options() const {
+  CurvatureOptions o;
+  o.k = k;
+  o.tol = tol;
+  o.solver = solver;
+  o.method = dense;
+  o.dense_threshold = dense_threshold;
+  o.zero_tol = zero_tol;
+  o.slq_probes = slq_probes;
+  o.slq_steps = slq_steps;
+  o.slq_seed = slq_seed;
+  return o;
+}
+
+std::vector<ParamInfo> CurvatureMonitor::params() { return CurvatureMonitorParams::table().info(); }
+
+std::string CurvatureMonitor::synopsis() {
+  const auto& table = CurvatureMonitorParams::table();
+  std::string out = table.name() + ":";
+  bool first = true;
+  for (const ParamInfo& p : table.info()) {
+    // A required key (no default) is written bare with a placeholder; a choice with its words.
+    const bool choice = p.range.find('|') != std::string::npos && p.range.find('[') == std::string::npos;
+    const std::string entry = p.key + "=" + (p.default_value.empty() ? "K" : choice ? p.range : p.default_value);
+    out += p.default_value.empty() ? (first ? "" : ",") + entry : "[," + entry + "]";
+    first = false;
+  }
+  return out;
 }
 
 CurvatureMonitor::CurvatureMonitor(const std::string& text) {
@@ -116,18 +157,17 @@ CurvatureMonitor::CurvatureMonitor(const std::string& text) {
   if (spec.name() != "curvature")
     throw InputError("monitor '" + spec.name() + "': unknown monitor (known: curvature)");
   spec.apply_schema(params());
-  every_ = spec.integer("every", 1, std::numeric_limits<long>::max());
-  options_.k = spec.integer("k", 1, 1000);
-  options_.tol = spec.real("tol", 1e-300, 0.5);
-  options_.solver = parse_krylov_solver(spec.choice("solver", {"krylov_schur", "spectra"}));
-  const std::string dense = spec.choice("dense", {"auto", "always", "never"});
-  options_.method = parse_dense_choice(dense);
-  options_.dense_threshold = spec.integer("dense_threshold", 0, 100000);
-  options_.zero_tol = spec.real("zero_tol", 0.0, 1.0);
-  options_.slq_probes = spec.integer("slq_probes", 0, 10000);
-  options_.slq_steps = spec.integer("slq_steps", 2, 10000);
-  options_.slq_seed = spec.seed("slq_seed");
+  const CurvatureMonitorParams p = CurvatureMonitorParams::table().from_spec(spec);
+  every_ = *p.every;
+  options_ = p.options();
   canonical_ = spec.canonical();
+}
+
+CurvatureMonitor::CurvatureMonitor(const CurvatureMonitorParams& p) {
+  CurvatureMonitorParams::table().check(p);
+  every_ = *p.every;
+  options_ = p.options();
+  canonical_ = CurvatureMonitorParams::table().to_spec(p);
 }
 
 void CurvatureMonitor::check_dimension(Index dim) const {

@@ -9,8 +9,8 @@
 // carries an `average` modifier: F and ‖∇F‖ at the Polyak–Ruppert average; row 0 uses θ₀)
 // (+ x0…x{D−1} with --record-params)
 // (+ lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_stderr,neg_count,curv_hvps,curv_converged with
-//  --monitor curvature:every=K[,k=1][,tol=1e-8][,solver=krylov_schur|spectra][,dense=auto|always|never][,dense_threshold=1500]
-//  [,zero_tol=1e-8]; analysis/curvature_monitor.hpp defines each quantity).
+//  --monitor curvature:every=K[,...]; the keys are CurvatureMonitorParams (`optdyn help run` lists
+//  them), analysis/curvature_monitor.hpp defines each quantity).
 //  * Row 0 is the starting point; then every K-th step, and always the last step run.
 //  * evals = gradient evaluations the optimizer requested from its oracle so far (one per
 //    minibatch; Nesterov's look-ahead counts once per step). loss and grad_norm are the FULL
@@ -65,6 +65,24 @@ namespace {
 
 // The most steps a run may take (a typo like --steps 1e11 would otherwise run for days).
 constexpr double kMaxSteps = 1e9;
+
+// A synopsis `name:key=V[,key=V]...` broken before "[," so that no line holds more than `width`
+// of its characters; continuation lines are indented by `indent` spaces.
+std::string wrapped(const std::string& text, std::size_t width, std::size_t indent) {
+  std::string out, line;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t next = text.find("[,", start + 1);
+    if (next == std::string::npos) next = text.size();
+    const std::string piece = text.substr(start, next - start);
+    if (!line.empty() && line.size() + piece.size() > width) {
+      out += line + "\n" + std::string(indent, ' ');
+      line.clear();
+    }
+    line += piece;
+    start = next;
+  }
+  return out + line;
+}
 
 int run_run(const po::variables_map& vm) {
   const std::string objective_spec = vm["objective"].as<std::string>();
@@ -189,8 +207,7 @@ Command run_command() {
   c.synopsis =
       "optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE] [--seed S]\n"
       "           [--x0 SPEC] [--record-every K] [--record-params] [--diverge-above X]\n"
-      "           [--monitor curvature:every=K[,k=1][,tol=1e-8][,dense=auto|always|never][,zero_tol=1e-8]\n"
-      "                      [,slq_probes=0][,slq_steps=30][,slq_seed=0]]\n"
+      "           [--monitor " + wrapped(analysis::CurvatureMonitor::synopsis(), 78, 22) + "]\n"
       "           --out FILE.csv";
   c.details =
       "Columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm with an 'average' modifier,\n"

@@ -40,17 +40,19 @@
 // (extreme_eigenpairs, which = both): Krylov–Schur, one Krylov space for both ends, or Spectra
 // (two solves) with solver=spectra; tol = the relative tolerance of both.
 //
-// CurvatureMonitor is the observer form: built from a spec
-//   curvature:every=K[,k=1][,tol=1e-8][,solver=krylov_schur|spectra][,dense=auto|always|never]
-//             [,dense_threshold=1500][,zero_tol=1e-8][,slq_probes=0][,slq_steps=30][,slq_seed=0]
+// CurvatureMonitor is the observer form: built from a spec `curvature:every=K,...` (the keys,
+// defaults and ranges are CurvatureMonitorParams::table(); CurvatureMonitor::synopsis() writes
+// them out for `optdyn help run` and the README) or from a CurvatureMonitorParams
 // (unknown keys and bad values are InputErrors naming the key), it gives the column names,
 // whether a recorded step is due (step % every == 0, so always row 0), and the cells of one
 // row: the measurement when due and θ is finite, NaN in every cell otherwise.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "optdyn/analysis/hessian_eigen.hpp"
+#include "optdyn/core/params.hpp"
 #include "optdyn/core/spec.hpp"
 #include "optdyn/core/types.hpp"
 #include "optdyn/objectives/objective.hpp"
@@ -92,12 +94,36 @@ struct CurvatureSnapshot {
 CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta, const CurvatureOptions& options = {},
                                     const Vec* gradient = nullptr);
 
+// The keys of `curvature:every=K,...`: `every` is required (no default), the others are the
+// CurvatureOptions of every measurement.
+struct CurvatureMonitorParams {
+  std::optional<long> every;  // measure at recorded steps that are multiples of K (and step 0)
+  long k = 1;
+  double tol = 1e-8;
+  KrylovSolver solver = KrylovSolver::krylov_schur;
+  EigenMethod dense = EigenMethod::automatic;
+  long dense_threshold = 1500;
+  double zero_tol = 1e-8;
+  long slq_probes = 0;
+  long slq_steps = 30;
+  std::uint64_t slq_seed = 0;
+  static const ParamTable<CurvatureMonitorParams>& table();
+  // The measurement options these keys give.
+  CurvatureOptions options() const;
+};
+
 class CurvatureMonitor {
  public:
-  // The spec's keys, defaults and descriptions (for help texts).
+  // The spec's keys, defaults and descriptions (for help texts): CurvatureMonitorParams::table().info().
   static std::vector<ParamInfo> params();
+  // `curvature:every=K[,k=1][,tol=1e-8][,solver=krylov_schur|spectra]...`: every key of the
+  // table with its default (or its choices), as `optdyn help run` and the README print it.
+  static std::string synopsis();
   // Parses and checks `curvature:every=K,...`; InputError naming the key otherwise.
   explicit CurvatureMonitor(const std::string& spec);
+  // The same from typed keys (InputError naming the key, e.g. when `every` is unset); spec() is
+  // then CurvatureMonitorParams::table().to_spec(params).
+  explicit CurvatureMonitor(const CurvatureMonitorParams& params);
 
   // InputError (naming 'k') when the Lanczos path would be taken with k ≥ dim.
   void check_dimension(Index dim) const;
