@@ -262,9 +262,9 @@ SettingResult measure_setting(const Settings& s, const Setting& c, const std::ve
   out.layer_norms.resize(static_cast<std::size_t>(c.depth));
   for (long r = 0; r < s.replicates; ++r) {
     Mlp mlp(arch, data[static_cast<std::size_t>(r)], spec);
-    const Vec theta = initial_point("init:" + c.init + ",gain=" + harness::format_double(c.gain) +
-                                        ",seed=" + std::to_string(weight_seed(seed, r, c.init_index)),
-                                    mlp);
+    const Vec theta = initial_point(
+        InitParams{.scheme = parse_init_scheme(c.init), .gain = c.gain, .seed = weight_seed(seed, r, c.init_index)},
+        mlp);
     Vec gradient;
     const double loss = mlp.value_and_gradient(theta, gradient);
     count_non_finite(checks, loss);
