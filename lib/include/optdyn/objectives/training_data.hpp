@@ -26,6 +26,10 @@ enum class DataSource { fashion_mnist, gaussian, teacher_linear, teacher_mlp, hi
 //   struct MlpParams { ...; DataParams data{.source = DataSource::fashion_mnist}; };
 //   ParamTable<MlpParams>(...)....with(data_keys<MlpParams>)
 //
+// In C++, `.data = {...}` replaces the whole member, the owner's overrides included (for
+// logistic_regression, targets=labels): to change some data keys, start from the owner's
+// defaults (`LogisticRegressionParams p; p.data.n = 50;`).
+//
 // Keys that only some sources read (path, split, sample: fashion-mnist; targets: gaussian and
 // teacher-*; noise: teacher-*; teacher_widths, teacher_act: teacher-mlp; levels, flip,
 // features: hierarchical; n: for hierarchical data, whose size is 2^levels, only that size;
