@@ -1,4 +1,4 @@
-// Tests of the Krylov–Schur (thick-restart Lanczos) eigensolver, analysis/krylov_schur.hpp.
+// Tests of the Krylov–Schur (thick-restart Lanczos) eigensolver, linalg/krylov_schur.hpp.
 // References: Eigen's dense SelfAdjointEigenSolver, spectra built by hand (diagonal matrices
 // rotated by a random orthogonal Q), and fresh products for the residuals.
 #define BOOST_TEST_MODULE krylov_schur
@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "optdyn/analysis/hessian_operator.hpp"
-#include "optdyn/analysis/krylov_schur.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/linalg/krylov_schur.hpp"
+#include "optdyn/linalg/operator.hpp"
 
 using namespace optdyn;
 using namespace optdyn::analysis;

@@ -1,6 +1,6 @@
 #include "optdyn/analysis/hessian_eigen.hpp"
 
-#include "optdyn/analysis/krylov_schur.hpp"
+#include "optdyn/linalg/krylov_schur.hpp"
 
 #include <Spectra/SymEigsSolver.h>
 

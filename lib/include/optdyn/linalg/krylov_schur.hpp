@@ -6,7 +6,8 @@
 // everything else (a network Hessian: two GEMMs with the data per product), so it spends
 // memory and dense O(m³) work to save products:
 //
-//  * Full reorthogonalisation (local three-term step, one classical Gram–Schmidt sweep and a
+//  * The Lanczos process of lanczos.hpp (LanczosProcess, Reorthogonalization::dgks): full
+//    reorthogonalisation (local three-term step, one classical Gram–Schmidt sweep and a
 //    second sweep only when the first removed more than 30% of the norm: the Daniel–Gragg–
 //    Kaufman–Stewart criterion, 1976), so V stays orthonormal to rounding and the projected
 //    matrix H = VᵀAV is formed entry by entry: h = Vᵀ(A v_j) is column j.
@@ -41,10 +42,10 @@
 #include <cstdint>
 #include <vector>
 
-#include "optdyn/analysis/hessian_operator.hpp"
 #include "optdyn/core/types.hpp"
+#include "optdyn/linalg/operator.hpp"
 
-namespace optdyn::analysis {
+namespace optdyn {
 
 struct KrylovSchurOptions {
   Index largest = 0;             // how many of the largest eigenvalues
@@ -76,4 +77,4 @@ struct KrylovSchurResult {
 // otherwise.
 KrylovSchurResult krylov_schur(const SymmetricOperator& op, const KrylovSchurOptions& options);
 
-}  // namespace optdyn::analysis
+}  // namespace optdyn
