@@ -54,9 +54,9 @@ const ParamTable<MlpParams>& MlpParams::table() {
       ParamTable<P>("objective", "mlp", "multilayer perceptron, PyTorch nn.Sequential layout; backprop gradient, R-operator HVP")
           .integers("widths", &P::widths, '-', 1, 1L << 20, "layer widths input-hidden...-output, '-' separated")
           .choice("act", &P::act, activation_choices(),
-                  "hidden activation: tanh|relu|softplus|linear (output layer is linear)")
+                  "hidden activation (the output layer is linear)")
           .choice("loss", &P::loss, mlp_loss_choices(),
-                  "mse (½‖f−y‖² per sample) | ce (softmax cross-entropy) | bce (1 output, logistic)")
+                  "mse: ½‖f−y‖² per sample; ce: softmax cross-entropy; bce: 1 output, logistic")
           .flag("bias", &P::bias, "biases in every layer")
           .real("l2", &P::l2, Range::closed(0.0, std::numeric_limits<double>::max()), "adds (l2/2)‖θ‖² to the mean loss")
           .choice("input_products", &P::input_products,

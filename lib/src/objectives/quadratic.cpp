@@ -99,7 +99,7 @@ const ParamTable<QuadraticParams>& QuadraticParams::table() {
           .real("kappa", &P::kappa, Range::closed(1.0, max), "condition number: λ runs from lmax down to lmax/kappa")
           .real("lmax", &P::lmax, Range::positive(), "largest eigenvalue")
           .choice("spacing", &P::spacing, {{"log", Spacing::log}, {"linear", Spacing::linear}},
-                  "eigenvalue spacing between lmax and lmax/kappa: log|linear")
+                  "eigenvalue spacing between lmax and lmax/kappa")
           .reals("eigs", &P::eigs, '/',
                  "explicit eigenvalues, '/'-separated (e.g. 1/0.1/-0.5); overrides dim, kappa, lmax")
           .flag("rotate", &P::rotate, "Haar-random orthogonal eigenbasis Q (false: diagonal A)")

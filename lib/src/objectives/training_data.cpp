@@ -46,7 +46,7 @@ void declare_data_keys(ParamTable<DataParams>& t) {
             {"teacher-linear", S::teacher_linear},
             {"teacher-mlp", S::teacher_mlp},
             {"hierarchical", S::hierarchical}},
-           "data source: fashion-mnist|gaussian|teacher-linear|teacher-mlp|hierarchical")
+           "data source")
       .integer("n", &P::n, 1, kMaxSamples, "number of samples (hierarchical: always 2^levels items)")
       .seed("data_seed", &P::seed, "seed of generated data and of sample=random")
       .text("path", &P::path, "fashion-mnist: directory of the IDX .gz files")
@@ -64,7 +64,7 @@ void declare_data_keys(ParamTable<DataParams>& t) {
       .integers("teacher_widths", &P::teacher_widths, '-', 1, 1'000'000,
                 "teacher-mlp: hidden widths of the teacher, '-'-separated (e.g. 64-64)")
       .choice("teacher_act", &P::teacher_act, activation_choices(),
-              "teacher-mlp: teacher activation tanh|relu|softplus|linear")
+              "teacher-mlp: teacher activation")
       .integer("levels", &P::levels, 1, 16, "hierarchical: binary tree levels (2^levels items = model inputs)")
       .real("flip", &P::flip, Range::closed(0.0, 1.0), "hierarchical: probability a feature flips on each tree edge")
       .integer("features", &P::features, 1, 1'000'000, "hierarchical: number of features (= model outputs)");
