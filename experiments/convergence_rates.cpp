@@ -47,7 +47,11 @@
 #include "optdyn/objectives/least_squares.hpp"
 #include "optdyn/objectives/quadratic.hpp"
 #include "optdyn/objectives/registry.hpp"
+#include "optdyn/optimizers/averaging.hpp"
+#include "optdyn/optimizers/gd.hpp"
+#include "optdyn/optimizers/nesterov.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "optdyn/optimizers/schedules.hpp"
 
 namespace {
 
@@ -117,7 +121,7 @@ std::vector<Tuning> tunings(double mu, double L) {
 // ‖θ_t − θ*‖ at ≤ ~400 points (every step up to 100, then every ⌈steps/300⌉-th).
 void write_trace(CsvWriter& out, const std::string& problem, double kappa, const std::string& method,
                  const Objective& f, const Vec& star, const Vec& theta0, const MethodParams& p, long steps) {
-  OptimizerPtr opt = make_optimizer(optimizer_spec(p));
+  OptimizerPtr opt = make_rate_optimizer(p);
   opt->reset(f.dim());
   ObjectiveOracle oracle(f);
   Vec theta = theta0;
@@ -200,7 +204,8 @@ void part_sublinear(Experiment& ex, const Settings& s) {
   CsvWriter& fits = ex.csv("sublinear_fits.csv", {"method", "t_from", "t_to", "exponent", "ci_low", "ci_high", "predicted"});
   const std::vector<long> record = log_steps(s.sublinear_steps);
   for (const std::string method : {"gd", "nag"}) {
-    OptimizerPtr opt = make_optimizer(method == "gd" ? "gd:lr=1" : "nesterov:lr=1,schedule=sbc,r=3");
+    OptimizerPtr opt = method == "gd" ? make_gd({.lr = 1})
+                                      : make_nesterov({.lr = 1, .schedule = NesterovParams::Schedule::sbc, .r = 3});
     opt->reset(D);
     ObjectiveOracle oracle(f);
     Vec theta = Vec::Zero(D);
@@ -223,11 +228,20 @@ void part_sublinear(Experiment& ex, const Settings& s) {
 }
 
 // --- part 3 ------------------------------------------------------------------------------------
+// gd:lr=sgd_lr, then robbins_monro:alpha=rm_alpha,t0=t0 (rm_alpha > 0), then average:start=sgd_average_start.
 struct SgdRun {
-  std::string name, spec;
+  std::string name;
+  double rm_alpha;  // 0: constant steps
   bool averaged;
   double predicted_exponent;
 };
+
+OptimizerPtr make_sgd_run(const SgdRun& run, const Settings& s, double t0) {
+  OptimizerPtr opt = make_gd({.lr = s.sgd_lr});
+  if (run.rm_alpha > 0) opt->add_modifier(make_robbins_monro({.alpha = run.rm_alpha, .t0 = t0}));
+  if (run.averaged) opt->add_modifier(make_average({.start = s.sgd_average_start}));
+  return opt;
+}
 
 // The noisy least-squares problem of part 3, its minimiser and curvature range; InputError
 // naming sgd_lr when the step is beyond 2/L (even the noiseless iteration diverges). body()
@@ -259,13 +273,10 @@ void part_sgd(Experiment& ex, const Settings& s, const SgdProblem& pr) {
   ex.note("sgd_mu", format_number(range.mu, 8));
   ex.note("sgd_L", format_number(range.L, 8));
   ex.note("sgd_robbins_monro_t0", format_number(t0, 8));
-  const std::string lr = "gd:lr=" + cell(s.sgd_lr);
-  const std::string average = "|average:start=" + std::to_string(s.sgd_average_start);
-  const std::string rm1 = "|robbins_monro:alpha=1,t0=" + cell(t0), rm06 = "|robbins_monro:alpha=0.6,t0=" + cell(t0);
   const std::vector<SgdRun> runs = {
-      {"constant", lr, false, 0.0},          {"constant+average", lr + average, true, -1.0},
-      {"rm_alpha1", lr + rm1, false, -1.0},  {"rm_alpha1+average", lr + rm1 + average, true, -1.0},
-      {"rm_alpha0.6", lr + rm06, false, -0.6}, {"rm_alpha0.6+average", lr + rm06 + average, true, -1.0}};
+      {"constant", 0.0, false, 0.0},         {"constant+average", 0.0, true, -1.0},
+      {"rm_alpha1", 1.0, false, -1.0},       {"rm_alpha1+average", 1.0, true, -1.0},
+      {"rm_alpha0.6", 0.6, false, -0.6},     {"rm_alpha0.6+average", 0.6, true, -1.0}};
 
   const std::vector<long> record = log_steps(s.sgd_steps);
   CsvWriter& out = ex.csv("sgd.csv", {"method", "t", "gap_mean", "gap_min", "gap_max", "lr_t"});
@@ -275,7 +286,7 @@ void part_sgd(Experiment& ex, const Settings& s, const SgdProblem& pr) {
     std::vector<std::vector<double>> gaps(record.size());
     std::vector<double> lrs(record.size());
     for (long r = 0; r < s.sgd_replicates; ++r) {
-      OptimizerPtr opt = make_optimizer(run.spec);
+      OptimizerPtr opt = make_sgd_run(run, s, t0);
       opt->reset(f->dim());
       ObjectiveOracle oracle(*f, s.sgd_batch, Sampling::replacement,
                              Rng::derived(ex.seed(), 100 + static_cast<std::uint64_t>(r)).bits());

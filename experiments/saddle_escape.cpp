@@ -51,6 +51,7 @@
 #include "optdyn/core/text.hpp"
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
+#include "optdyn/optimizers/newton.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace {
@@ -105,7 +106,7 @@ Problem mlp_saddle(const Spec& p, Experiment& ex) {
   for (long s = first; s < first + kMaxSaddleSeeds; ++s) {
     Vec theta = initial_point("init:gaussian,gain=" + harness::format_double(gain) + ",seed=" + std::to_string(s),
                               *pr.objective);
-    OptimizerPtr newton = make_optimizer("newton:solver=dense");
+    OptimizerPtr newton = make_newton({.solver = SymmetricSolver::dense});
     newton->reset(theta.size());
     ObjectiveOracle oracle(*pr.objective);
     Vec g;

@@ -46,6 +46,7 @@
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/mlp.hpp"
 #include "optdyn/objectives/registry.hpp"
+#include "optdyn/optimizers/gd.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace {
@@ -115,7 +116,7 @@ struct Trajectory {
 
 Trajectory run_gd(const Mlp& f, const SaxeModes& m, const Vec& theta0, const Settings& s, long steps) {
   Trajectory out;
-  OptimizerPtr gd = make_optimizer("gd:lr=" + format_number(s.lr));
+  OptimizerPtr gd = make_gd({.lr = s.lr});
   gd->reset(f.dim());
   ObjectiveOracle oracle(f);
   Vec theta = theta0;
@@ -232,7 +233,7 @@ struct RunResult {
 // GD until F ≤ target. The oracle records F at each query point, so step k reveals F(θ_{k−1})
 // without a second evaluation: the criterion is met at the first k − 1 with F(θ_{k−1}) ≤ target.
 RunResult train_to_criterion(const Objective& f, const Vec& theta0, double lr, double target, long max_steps) {
-  OptimizerPtr gd = make_optimizer("gd:lr=" + format_number(lr));
+  OptimizerPtr gd = make_gd({.lr = lr});
   gd->reset(f.dim());
   double loss = 0.0;
   FunctionOracle oracle(f.dim(), [&](const Vec& theta, Vec& g) { return loss = f.value_and_gradient(theta, g); });

@@ -11,6 +11,9 @@
 #include "optdyn/analysis/hessian_operator.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/objectives/quadratic.hpp"
+#include "optdyn/optimizers/gd.hpp"
+#include "optdyn/optimizers/momentum.hpp"
+#include "optdyn/optimizers/nesterov.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
 namespace optdyn::analysis {
@@ -24,15 +27,17 @@ const char* to_string(RateMethod method) {
   return "?";
 }
 
-std::string optimizer_spec(const MethodParams& p) {
-  const std::string lr = format_number(p.lr), mu = format_number(p.momentum);
+OptimizerPtr make_rate_optimizer(const MethodParams& p) {
   switch (p.method) {
-    case RateMethod::gd: return "gd:lr=" + lr;
-    case RateMethod::heavy_ball: return "momentum:lr=" + lr + ",mu=" + mu + ",convention=classic";
-    case RateMethod::nesterov: return "nesterov:lr=" + lr + ",mu=" + mu;
+    case RateMethod::gd: return make_gd({.lr = p.lr});
+    case RateMethod::heavy_ball:
+      return make_momentum({.lr = p.lr, .mu = p.momentum, .convention = MomentumParams::Convention::classic});
+    case RateMethod::nesterov: return make_nesterov({.lr = p.lr, .mu = p.momentum});
   }
-  return "";
+  throw std::logic_error("make_rate_optimizer: unknown method");
 }
+
+std::string optimizer_spec(const MethodParams& p) { return make_rate_optimizer(p)->spec(); }
 
 // Roots of z² − Tz + D: real (T ± √(T² − 4D))/2, or a complex pair of modulus √D.
 double spectral_radius_2x2(double trace, double det) {
@@ -198,7 +203,7 @@ RateComparison compare_rate(const Objective& f, const Vec& theta_star, const Vec
   RateComparison c;
   c.params = params;
   c.predicted = predicted_rate(params, range.mu, range.L);
-  OptimizerPtr opt = make_optimizer(optimizer_spec(params));
+  OptimizerPtr opt = make_rate_optimizer(params);
   opt->reset(f.dim());
   ObjectiveOracle oracle(f);
   Vec theta = theta0;

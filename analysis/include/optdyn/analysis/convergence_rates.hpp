@@ -42,6 +42,7 @@
 
 #include "optdyn/core/types.hpp"
 #include "optdyn/objectives/objective.hpp"
+#include "optdyn/optimizers/optimizer.hpp"
 
 namespace optdyn::analysis {
 
@@ -55,8 +56,10 @@ struct MethodParams {
   double momentum = 0.0;  // μ (Goh's β); ignored for GD
 };
 
-// The optdyn optimizer spec of these parameters: gd:lr=η, momentum:lr=η,mu=μ (classic),
-// nesterov:lr=η,mu=μ (numbers in %.17g).
+// The optdyn optimizer of these parameters, from typed parameters: gd (lr = η), momentum
+// (lr = η, mu = μ, convention=classic), nesterov (lr = η, mu = μ, constant schedule).
+OptimizerPtr make_rate_optimizer(const MethodParams& params);
+// Its resolved spec (every key): gd:lr=η, momentum:lr=η,mu=μ,convention=classic, ...
 std::string optimizer_spec(const MethodParams& params);
 
 // Spectral radius of a real 2×2 matrix with trace T and determinant D.
