@@ -36,7 +36,7 @@
 #include <Eigen/Eigenvalues>
 
 #include "optdyn/core/error.hpp"
-#include "optdyn/flows/flow.hpp"
+#include "optdyn/flows/adaptive_moment_odes.hpp"
 #include "optdyn/flows/registry.hpp"
 
 namespace optdyn {
@@ -55,25 +55,34 @@ void gauss_legendre(int n, Vec& nodes, Vec& weights) {
 
 double bias_factor(bool on, double rate, double t) { return on ? -1.0 / std::expm1(-rate * t) : 1.0; }
 
+// The keys of either ODE (RMSprop: a = 0, bias_correction = false; Adam: eps_in_root = false).
+struct Settings {
+  double a = 0.0, b = 1.0, eps = 1e-8;
+  bool bias_correction = false, eps_in_root = false;
+  SecondMoment second_moment = SecondMoment::full_batch;
+  std::optional<double> t0;
+};
+
 class AdaptiveMomentOde : public Flow {
  public:
-  AdaptiveMomentOde(const Spec& s, const Objective& f, bool adam)
+  AdaptiveMomentOde(const Settings& k, std::string spec, const Objective& f, bool adam)
       : Flow(f),
-        spec_(s.canonical()),
+        spec_(std::move(spec)),
         adam_(adam),
-        a_(adam ? s.positive("a") : 0.0),
-        b_(s.positive("b")),
-        eps_(s.real_above("eps", 0.0, 1.0)),
-        bias_correction_(adam && s.boolean("bias_correction")),
-        eps_in_root_(!adam && s.boolean("eps_in_root")),
-        per_sample_(s.choice("second_moment", {"full_batch", "per_sample"}) == "per_sample") {
+        a_(adam ? k.a : 0.0),
+        b_(k.b),
+        eps_(k.eps),
+        bias_correction_(adam && k.bias_correction),
+        eps_in_root_(!adam && k.eps_in_root),
+        per_sample_(k.second_moment == SecondMoment::per_sample) {
+    const std::string name = adam ? "adam_ode" : "rmsprop_ode";
     if (per_sample_ && f.num_samples() == 0)
-      throw InputError("flow '" + s.name() + "': key 'second_moment': per_sample needs a finite-sum objective ('" +
+      throw InputError("flow '" + name + "': key 'second_moment': per_sample needs a finite-sum objective ('" +
                        f.spec() + "' is not one)");
-    if (s.text("t0") == "auto")
+    if (!k.t0)
       t0_ = 1e-6 * (adam ? std::min(1.0 / a_, 1.0 / b_) : 1.0 / b_);
     else
-      t0_ = s.positive("t0");
+      t0_ = *k.t0;
   }
 
   std::string spec() const override { return spec_; }
@@ -156,32 +165,66 @@ class AdaptiveMomentOde : public Flow {
 };
 
 struct AdamOde : AdaptiveMomentOde {
-  AdamOde(const Spec& s, const Objective& f) : AdaptiveMomentOde(s, f, true) {}
+  AdamOde(const AdamOdeFlowParams& p, std::string spec, const Objective& f)
+      : AdaptiveMomentOde({.a = p.a, .b = p.b, .eps = p.eps, .bias_correction = p.bias_correction,
+                           .second_moment = p.second_moment, .t0 = p.t0},
+                          std::move(spec), f, true) {}
 };
 struct RmspropOde : AdaptiveMomentOde {
-  RmspropOde(const Spec& s, const Objective& f) : AdaptiveMomentOde(s, f, false) {}
+  RmspropOde(const RmspropOdeFlowParams& p, std::string spec, const Objective& f)
+      : AdaptiveMomentOde({.b = p.b, .eps = p.eps, .eps_in_root = p.eps_in_root, .second_moment = p.second_moment,
+                           .t0 = p.t0},
+                          std::move(spec), f, false) {}
 };
+
+// The keys both ODEs share, declared once each (the tables interleave them with their own).
+template <class P>
+void second_moment_rate_key(ParamTable<P>& t) {
+  t.real("b", &P::b, Range::positive(), "rate of the second moment, (1 − β₂)/lr (RMSprop: (1 − α)/lr)");
+}
+template <class P>
+void second_moment_key(ParamTable<P>& t) {
+  t.choice("second_moment", &P::second_moment,
+           {{"full_batch", SecondMoment::full_batch}, {"per_sample", SecondMoment::per_sample}},
+           "S(x): full_batch (∇F)² | per_sample mean of (∇f_i)² (n gradients)");
+}
 
 }  // namespace
 
+const ParamTable<RmspropOdeFlowParams>& RmspropOdeFlowParams::table() {
+  using P = RmspropOdeFlowParams;
+  static const auto t =
+      ParamTable<P>("flow", "rmsprop_ode",
+                    "Barakat–Bianchi RMSprop ODE ẋ = −∇F/(ε + √v), v̇ = b(S − v), z = (x, v), t = k·lr")
+          .with(second_moment_rate_key<P>)
+          .real("eps", &P::eps, Range::above(0.0, 1.0), "ε > 0 added to √v")
+          .flag("eps_in_root", &P::eps_in_root, "use √(v + ε) (seed convention) instead of ε + √v (torch)")
+          .with(second_moment_key<P>)
+          .real_or("t0", &P::t0, "auto", Range::positive(), "start time t₀ > 0 (auto: 1e-6/b); series start");
+  return t;
+}
+
+const ParamTable<AdamOdeFlowParams>& AdamOdeFlowParams::table() {
+  using P = AdamOdeFlowParams;
+  static const auto t =
+      ParamTable<P>("flow", "adam_ode",
+                    "Barakat–Bianchi Adam ODE ẋ = −h(t)m/(ε + √(r(t)v)), ṁ = a(∇F − m), v̇ = b(S − v), t = k·lr")
+          .real("a", &P::a, Range::positive(), "rate of the first moment, (1 − β₁)/lr")
+          .with(second_moment_rate_key<P>)
+          .real("eps", &P::eps, Range::above(0.0, 1.0), "ε > 0 added to the bias-corrected √v̂")
+          .flag("bias_correction", &P::bias_correction,
+                "h(t) = 1/(1 − e^{−at}), r(t) = 1/(1 − e^{−bt}) (false: 1)")
+          .with(second_moment_key<P>)
+          .real_or("t0", &P::t0, "auto", Range::positive(),
+                   "start time t₀ > 0 (auto: 1e-6·min(1/a, 1/b)); series start");
+  return t;
+}
+
+FlowPtr make_rmsprop_ode_flow(const Objective& f, const RmspropOdeFlowParams& p) { return make_typed_flow<RmspropOde>(f, p); }
+FlowPtr make_adam_ode_flow(const Objective& f, const AdamOdeFlowParams& p) { return make_typed_flow<AdamOde>(f, p); }
+
 std::vector<FlowEntry> adaptive_moment_entries() {
-  const ParamInfo b{"b", "1", "rate of the second moment, (1 − β₂)/lr (RMSprop: (1 − α)/lr)"};
-  const ParamInfo second{"second_moment", "full_batch", "S(x): full_batch (∇F)² | per_sample mean of (∇f_i)² (n gradients)"};
-  return {flow_entry<RmspropOde>("rmsprop_ode",
-                                 "Barakat–Bianchi RMSprop ODE ẋ = −∇F/(ε + √v), v̇ = b(S − v), z = (x, v), t = k·lr",
-                                 {b,
-                                  {"eps", "1e-8", "ε > 0 added to √v"},
-                                  {"eps_in_root", "false", "use √(v + ε) (seed convention) instead of ε + √v (torch)"},
-                                  second,
-                                  {"t0", "auto", "start time t₀ > 0 (auto: 1e-6/b); series start"}}),
-          flow_entry<AdamOde>("adam_ode",
-                              "Barakat–Bianchi Adam ODE ẋ = −h(t)m/(ε + √(r(t)v)), ṁ = a(∇F − m), v̇ = b(S − v), t = k·lr",
-                              {{"a", "100", "rate of the first moment, (1 − β₁)/lr"},
-                               b,
-                               {"eps", "1e-8", "ε > 0 added to the bias-corrected √v̂"},
-                               {"bias_correction", "true", "h(t) = 1/(1 − e^{−at}), r(t) = 1/(1 − e^{−bt}) (false: 1)"},
-                               second,
-                               {"t0", "auto", "start time t₀ > 0 (auto: 1e-6·min(1/a, 1/b)); series start"}})};
+  return {typed_flow_entry<RmspropOde, RmspropOdeFlowParams>(), typed_flow_entry<AdamOde, AdamOdeFlowParams>()};
 }
 
 }  // namespace optdyn

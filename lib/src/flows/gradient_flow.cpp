@@ -7,7 +7,8 @@
 
 namespace optdyn {
 
-GradientFlow::GradientFlow(const Spec& s, const Objective& f) : Flow(f), spec_(s.canonical()) {}
+GradientFlow::GradientFlow(const GradientFlowParams&, std::string spec, const Objective& f)
+    : Flow(f), spec_(std::move(spec)) {}
 
 void GradientFlow::derivative(const Vec& z, Vec& dzdt, double) const {
   objective().value_and_gradient(z, dzdt);
@@ -21,8 +22,14 @@ void GradientFlow::jacobian_vector(const Vec& z, double, const Vec& v, Vec& Jv) 
 
 Mat GradientFlow::jacobian(const Vec& z, double) const { return -objective().hessian(z); }
 
-FlowEntry gradient_flow_entry() {
-  return flow_entry<GradientFlow>("gradient", "gradient flow θ̇ = −∇f(θ) (limit of gd with t = k·lr)", {});
+const ParamTable<GradientFlowParams>& GradientFlowParams::table() {
+  static const auto t =
+      ParamTable<GradientFlowParams>("flow", "gradient", "gradient flow θ̇ = −∇f(θ) (limit of gd with t = k·lr)");
+  return t;
 }
+
+FlowPtr make_gradient_flow(const Objective& f, const GradientFlowParams& p) { return make_typed_flow<GradientFlow>(f, p); }
+
+FlowEntry gradient_flow_entry() { return typed_flow_entry<GradientFlow, GradientFlowParams>(); }
 
 }  // namespace optdyn

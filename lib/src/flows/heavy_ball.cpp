@@ -6,22 +6,23 @@
 #include <limits>
 
 #include "optdyn/flows/inertial_flow.hpp"
+#include "optdyn/flows/momentum_flows.hpp"
 #include "optdyn/flows/registry.hpp"
 
 namespace optdyn {
 namespace {
 
-InertialCoefficients heavy_ball_coefficients(const Spec& s) {
+InertialCoefficients heavy_ball_coefficients(const HeavyBallFlowParams& p) {
   InertialCoefficients c;
-  c.mass = s.positive("mass");
-  c.friction = s.real("friction", 0.0, std::numeric_limits<double>::max());
+  c.mass = p.mass;
+  c.friction = p.friction;
   return c;
 }
 
 class HeavyBall : public InertialFlow {
  public:
-  HeavyBall(const Spec& s, const Objective& f)
-      : InertialFlow(f, s.canonical(), heavy_ball_coefficients(s), 0.0), v0_(s.real("v0")) {}
+  HeavyBall(const HeavyBallFlowParams& p, std::string spec, const Objective& f)
+      : InertialFlow(f, std::move(spec), heavy_ball_coefficients(p), 0.0), v0_(p.v0) {}
 
   Vec initial_state(const Vec& theta0) const override {
     check_parameters(theta0);
@@ -35,11 +36,18 @@ class HeavyBall : public InertialFlow {
 
 }  // namespace
 
-FlowEntry heavy_ball_entry() {
-  return flow_entry<HeavyBall>("heavy_ball", "heavy-ball ODE mẌ + γẊ + ∇f = 0, z = (X, Ẋ) (Polyak 1964; limit of momentum)",
-                               {{"mass", "1", "mass m > 0"},
-                                {"friction", "1", "friction γ ≥ 0"},
-                                {"v0", "0", "initial velocity Ẋ(0) = −v0·∇f(θ₀) (0: at rest)"}});
+const ParamTable<HeavyBallFlowParams>& HeavyBallFlowParams::table() {
+  using P = HeavyBallFlowParams;
+  static const auto t =
+      ParamTable<P>("flow", "heavy_ball", "heavy-ball ODE mẌ + γẊ + ∇f = 0, z = (X, Ẋ) (Polyak 1964; limit of momentum)")
+          .real("mass", &P::mass, Range::positive(), "mass m > 0")
+          .real("friction", &P::friction, Range::closed(0.0, std::numeric_limits<double>::max()), "friction γ ≥ 0")
+          .real("v0", &P::v0, Range::any(), "initial velocity Ẋ(0) = −v0·∇f(θ₀) (0: at rest)");
+  return t;
 }
+
+FlowPtr make_heavy_ball_flow(const Objective& f, const HeavyBallFlowParams& p) { return make_typed_flow<HeavyBall>(f, p); }
+
+FlowEntry heavy_ball_entry() { return typed_flow_entry<HeavyBall, HeavyBallFlowParams>(); }
 
 }  // namespace optdyn

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "optdyn/flows/inertial_flow.hpp"
+#include "optdyn/flows/momentum_flows.hpp"
 #include "optdyn/flows/registry.hpp"
 
 namespace optdyn {
@@ -31,33 +32,39 @@ namespace {
 
 enum class Variant { heavy_ball, nag_sc, nag_c };
 
-InertialCoefficients high_resolution_coefficients(const Spec& s, Variant variant) {
-  const double step = s.positive("s"), rs = std::sqrt(step);
+// The keys of one flow, whatever its parameter struct (nag_c: mu, t0 and start unused).
+struct Settings {
+  double s = 0.01, mu = 1.0, t0 = 0.0;
+  bool matched = false;
+};
+
+InertialCoefficients high_resolution_coefficients(const Settings& k, Variant variant) {
+  const double step = k.s, rs = std::sqrt(step);
   InertialCoefficients c;
   c.hessian_damping = variant == Variant::heavy_ball ? 0.0 : rs;
   if (variant == Variant::nag_c) {
     c.friction_over_t = 3.0;
     c.gradient_scale_over_t = 1.5 * rs;
   } else {
-    const double mu = s.real("mu", 0.0, std::numeric_limits<double>::max());
+    const double mu = k.mu;
     c.friction = 2.0 * std::sqrt(mu);
     c.gradient_scale = 1.0 + std::sqrt(mu * step);
   }
   return c;
 }
 
-double high_resolution_start(const Spec& s, Variant variant) {
-  if (variant == Variant::nag_c) return 1.5 * std::sqrt(s.positive("s"));
-  return s.real("t0", 0.0, std::numeric_limits<double>::max());
+double high_resolution_start(const Settings& k, Variant variant) {
+  if (variant == Variant::nag_c) return 1.5 * std::sqrt(k.s);
+  return k.t0;
 }
 
 class HighResolution : public InertialFlow {
  public:
-  HighResolution(const Spec& s, const Objective& f, Variant variant)
-      : InertialFlow(f, s.canonical(), high_resolution_coefficients(s, variant), high_resolution_start(s, variant)),
+  HighResolution(const Settings& k, std::string spec, const Objective& f, Variant variant)
+      : InertialFlow(f, std::move(spec), high_resolution_coefficients(k, variant), high_resolution_start(k, variant)),
         variant_(variant),
-        root_s_(std::sqrt(s.positive("s"))),
-        matched_(variant != Variant::nag_c && s.choice("start", {"paper", "matched"}) == "matched") {}
+        root_s_(std::sqrt(k.s)),
+        matched_(variant != Variant::nag_c && k.matched) {}
 
   Vec initial_state(const Vec& theta0) const override {
     check_parameters(theta0);
@@ -75,24 +82,76 @@ class HighResolution : public InertialFlow {
   bool matched_;
 };
 
-template <Variant V>
-struct Bound : HighResolution {
-  Bound(const Spec& s, const Objective& f) : HighResolution(s, f, V) {}
+struct HbHighRes : HighResolution {
+  HbHighRes(const HbHighResFlowParams& p, std::string spec, const Objective& f)
+      : HighResolution({p.s, p.mu, p.t0, p.start == HighResolutionStart::matched}, std::move(spec), f,
+                       Variant::heavy_ball) {}
 };
+struct NagScHighRes : HighResolution {
+  NagScHighRes(const NagScHighResFlowParams& p, std::string spec, const Objective& f)
+      : HighResolution({p.s, p.mu, p.t0, p.start == HighResolutionStart::matched}, std::move(spec), f,
+                       Variant::nag_sc) {}
+};
+struct NagCHighRes : HighResolution {
+  NagCHighRes(const NagCHighResFlowParams& p, std::string spec, const Objective& f)
+      : HighResolution({.s = p.s}, std::move(spec), f, Variant::nag_c) {}
+};
+
+// s, shared by the three.
+template <class P>
+void step_key(ParamTable<P>& t) {
+  t.real("s", &P::s, Range::positive(), "step size s of the discrete method (time t = k√s)");
+}
+
+// mu, t0, start: hb_high_res and nag_sc_high_res.
+template <class P>
+void strongly_convex_keys(ParamTable<P>& t) {
+  const double max = std::numeric_limits<double>::max();
+  t.real("mu", &P::mu, Range::closed(0.0, max), "strong-convexity parameter μ ≥ 0 (momentum α = (1−√(μs))/(1+√(μs)))")
+      .real("t0", &P::t0, Range::closed(0.0, max), "start time (autonomous ODE: shifts the clock only)")
+      .choice("start", &P::start, {{"paper", HighResolutionStart::paper}, {"matched", HighResolutionStart::matched}},
+              "Ẋ(t₀): paper −2√s∇f/(1+√(μs)) | matched −√s∇f(2/(1+√(μs)) − (1+√(μs))/2)");
+}
 
 }  // namespace
 
+const ParamTable<HbHighResFlowParams>& HbHighResFlowParams::table() {
+  static const auto t =
+      ParamTable<HbHighResFlowParams>("flow", "hb_high_res",
+                                      "Shi et al. 2018 heavy ball: Ẍ + 2√μẊ + (1+√(μs))∇f = 0, Ẋ(t₀) = −2√s∇f/(1+√(μs))")
+          .with(step_key<HbHighResFlowParams>)
+          .with(strongly_convex_keys<HbHighResFlowParams>);
+  return t;
+}
+
+const ParamTable<NagScHighResFlowParams>& NagScHighResFlowParams::table() {
+  static const auto t =
+      ParamTable<NagScHighResFlowParams>("flow", "nag_sc_high_res",
+                                         "Shi et al. 2018 NAG-SC: Ẍ + 2√μẊ + √s∇²fẊ + (1+√(μs))∇f = 0 (one HVP per call)")
+          .with(step_key<NagScHighResFlowParams>)
+          .with(strongly_convex_keys<NagScHighResFlowParams>);
+  return t;
+}
+
+const ParamTable<NagCHighResFlowParams>& NagCHighResFlowParams::table() {
+  static const auto t =
+      ParamTable<NagCHighResFlowParams>("flow", "nag_c_high_res",
+                                        "Shi et al. 2018 NAG-C: Ẍ + (3/t)Ẋ + √s∇²fẊ + (1+3√s/(2t))∇f = 0, t ≥ 3√s/2")
+          .with(step_key<NagCHighResFlowParams>);
+  return t;
+}
+
+FlowPtr make_hb_high_res_flow(const Objective& f, const HbHighResFlowParams& p) { return make_typed_flow<HbHighRes>(f, p); }
+FlowPtr make_nag_sc_high_res_flow(const Objective& f, const NagScHighResFlowParams& p) {
+  return make_typed_flow<NagScHighRes>(f, p);
+}
+FlowPtr make_nag_c_high_res_flow(const Objective& f, const NagCHighResFlowParams& p) {
+  return make_typed_flow<NagCHighRes>(f, p);
+}
+
 std::vector<FlowEntry> high_resolution_entries() {
-  const ParamInfo s{"s", "0.01", "step size s of the discrete method (time t = k√s)"};
-  const ParamInfo mu{"mu", "1", "strong-convexity parameter μ ≥ 0 (momentum α = (1−√(μs))/(1+√(μs)))"};
-  const ParamInfo t0{"t0", "0", "start time (autonomous ODE: shifts the clock only)"};
-  const ParamInfo start{"start", "paper", "Ẋ(t₀): paper −2√s∇f/(1+√(μs)) | matched −√s∇f(2/(1+√(μs)) − (1+√(μs))/2)"};
-  return {flow_entry<Bound<Variant::heavy_ball>>(
-              "hb_high_res", "Shi et al. 2018 heavy ball: Ẍ + 2√μẊ + (1+√(μs))∇f = 0, Ẋ(t₀) = −2√s∇f/(1+√(μs))", {s, mu, t0, start}),
-          flow_entry<Bound<Variant::nag_sc>>(
-              "nag_sc_high_res", "Shi et al. 2018 NAG-SC: Ẍ + 2√μẊ + √s∇²fẊ + (1+√(μs))∇f = 0 (one HVP per call)", {s, mu, t0, start}),
-          flow_entry<Bound<Variant::nag_c>>(
-              "nag_c_high_res", "Shi et al. 2018 NAG-C: Ẍ + (3/t)Ẋ + √s∇²fẊ + (1+3√s/(2t))∇f = 0, t ≥ 3√s/2", {s})};
+  return {typed_flow_entry<HbHighRes, HbHighResFlowParams>(), typed_flow_entry<NagScHighRes, NagScHighResFlowParams>(),
+          typed_flow_entry<NagCHighRes, NagCHighResFlowParams>()};
 }
 
 }  // namespace optdyn

@@ -5,7 +5,8 @@
 // Cost: one gradient and one HVP per evaluation. Jacobian products use Flow's default
 // forward difference of the field: the exact Jacobian −∇²f − (h/2)(∇²f² + ∇³f[·]∇f) needs
 // third derivatives.
-#include "optdyn/flows/flow.hpp"
+#include "optdyn/flows/modified_gd.hpp"
+
 #include "optdyn/flows/registry.hpp"
 
 namespace optdyn {
@@ -13,7 +14,8 @@ namespace {
 
 class ModifiedGd : public Flow {
  public:
-  ModifiedGd(const Spec& s, const Objective& f) : Flow(f), spec_(s.canonical()), h_(s.positive("h")) {}
+  ModifiedGd(const ModifiedGdFlowParams& p, std::string spec, const Objective& f)
+      : Flow(f), spec_(std::move(spec)), h_(p.h) {}
   std::string spec() const override { return spec_; }
 
   void derivative(const Vec& z, Vec& dzdt, double) const override {
@@ -30,10 +32,17 @@ class ModifiedGd : public Flow {
 
 }  // namespace
 
-FlowEntry modified_gd_entry() {
-  return flow_entry<ModifiedGd>("modified_gd",
-                                "Barrett–Dherin modified flow of GD: θ̇ = −∇(f + (h/4)‖∇f‖²) = −∇f − (h/2)∇²f∇f (one HVP)",
-                                {{"h", "0.01", "GD step size h (time t = k·h)"}});
+const ParamTable<ModifiedGdFlowParams>& ModifiedGdFlowParams::table() {
+  static const auto t =
+      ParamTable<ModifiedGdFlowParams>(
+          "flow", "modified_gd",
+          "Barrett–Dherin modified flow of GD: θ̇ = −∇(f + (h/4)‖∇f‖²) = −∇f − (h/2)∇²f∇f (one HVP)")
+          .real("h", &ModifiedGdFlowParams::h, Range::positive(), "GD step size h (time t = k·h)");
+  return t;
 }
+
+FlowPtr make_modified_gd_flow(const Objective& f, const ModifiedGdFlowParams& p) { return make_typed_flow<ModifiedGd>(f, p); }
+
+FlowEntry modified_gd_entry() { return typed_flow_entry<ModifiedGd, ModifiedGdFlowParams>(); }
 
 }  // namespace optdyn

@@ -10,6 +10,8 @@
 // ∇f: FlowEvaluationError) are preconditioned_gradient_flow.hpp's.
 // It is the limit lr → 0 of natural_gradient:lr=η with t = k·η (continuous_limit.cpp).
 // Jacobian products: Flow's default forward difference.
+#include "optdyn/flows/natural_gradient_flow.hpp"
+
 #include "optdyn/core/error.hpp"
 #include "optdyn/flows/registry.hpp"
 #include "preconditioned_gradient_flow.hpp"
@@ -19,9 +21,9 @@ namespace {
 
 class NaturalGradientFlow final : public PreconditionedGradientFlow {
  public:
-  NaturalGradientFlow(const Spec& s, const Objective& f)
-      : PreconditionedGradientFlow(s, f, "CG on (F + λI) d = ∇f"),
-        kind_(fisher_kind_from_name(s.choice("fisher", {"true", "empirical"}))) {
+  NaturalGradientFlow(const NaturalGradientFlowParams& p, std::string spec, const Objective& f)
+      : PreconditionedGradientFlow(p, std::move(spec), f, "CG on (F + λI) d = ∇f"),
+        kind_(p.fisher == NaturalGradientFlowParams::Fisher::empirical ? FisherKind::empirical : FisherKind::true_fisher) {
     if (!f.probabilistic())
       throw InputError("flow 'natural_gradient': objective '" + f.spec() +
                        "' is not a negative log-likelihood (mlp, softmax_regression, logistic_regression)");
@@ -41,13 +43,21 @@ class NaturalGradientFlow final : public PreconditionedGradientFlow {
 
 }  // namespace
 
-FlowEntry natural_gradient_flow_entry() {
-  return flow_entry<NaturalGradientFlow>(
-      "natural_gradient", "natural gradient flow θ̇ = −(F + λI)⁻¹∇f (CG on Fisher products; probabilistic objectives)",
-      {{"fisher", "true", "true (exact output Fisher = GGN) | empirical (data labels)"},
-       {"damping", "1e-4", "λ ≥ 0 added to the Fisher's diagonal"},
-       {"tol", "1e-10", "CG relative residual"},
-       {"max_iterations", "1000", "CG products per evaluation"}});
+const ParamTable<NaturalGradientFlowParams>& NaturalGradientFlowParams::table() {
+  using P = NaturalGradientFlowParams;
+  static const auto t =
+      ParamTable<P>("flow", "natural_gradient",
+                    "natural gradient flow θ̇ = −(F + λI)⁻¹∇f (CG on Fisher products; probabilistic objectives)")
+          .choice("fisher", &P::fisher, {{"true", P::Fisher::true_fisher}, {"empirical", P::Fisher::empirical}},
+                  "true (exact output Fisher = GGN) | empirical (data labels)")
+          .with(solve_keys<P>("λ ≥ 0 added to the Fisher's diagonal", "CG"));
+  return t;
 }
+
+FlowPtr make_natural_gradient_flow(const Objective& f, const NaturalGradientFlowParams& p) {
+  return make_typed_flow<NaturalGradientFlow>(f, p);
+}
+
+FlowEntry natural_gradient_flow_entry() { return typed_flow_entry<NaturalGradientFlow, NaturalGradientFlowParams>(); }
 
 }  // namespace optdyn

@@ -9,21 +9,22 @@
 //    Ẋ(t₀) = −t₀∇f/(r+1) + t₀³∇²f∇f/(2(r+1)(r+3))      (r = 3: /8 and /4, SBC §3),
 // error O(t₀⁶‖∇²f‖²‖∇f‖); one gradient and one HVP at x₀. Not autonomous.
 #include "optdyn/flows/inertial_flow.hpp"
+#include "optdyn/flows/momentum_flows.hpp"
 #include "optdyn/flows/registry.hpp"
 
 namespace optdyn {
 namespace {
 
-InertialCoefficients nesterov_coefficients(const Spec& s) {
+InertialCoefficients nesterov_coefficients(const NesterovOdeFlowParams& p) {
   InertialCoefficients c;
-  c.friction_over_t = s.positive("r");
+  c.friction_over_t = p.r;
   return c;
 }
 
 class NesterovOde : public InertialFlow {
  public:
-  NesterovOde(const Spec& s, const Objective& f)
-      : InertialFlow(f, s.canonical(), nesterov_coefficients(s), s.positive("t0")), r_(s.positive("r")) {}
+  NesterovOde(const NesterovOdeFlowParams& p, std::string spec, const Objective& f)
+      : InertialFlow(f, std::move(spec), nesterov_coefficients(p), p.t0), r_(p.r) {}
 
   Vec initial_state(const Vec& theta0) const override {
     check_parameters(theta0);
@@ -41,11 +42,18 @@ class NesterovOde : public InertialFlow {
 
 }  // namespace
 
-FlowEntry nesterov_ode_entry() {
-  return flow_entry<NesterovOde>("nesterov_ode",
-                                 "Su–Boyd–Candès Ẍ + (r/t)Ẋ + ∇f = 0 from t₀ > 0 with the series start (limit of NAG, t = k√s)",
-                                 {{"r", "3", "friction r in r/t (> 0; NAG momentum (k−1)/(k+r−1))"},
-                                  {"t0", "0.001", "start time t₀ > 0 (series start; error O(t₀⁶))"}});
+const ParamTable<NesterovOdeFlowParams>& NesterovOdeFlowParams::table() {
+  using P = NesterovOdeFlowParams;
+  static const auto t =
+      ParamTable<P>("flow", "nesterov_ode",
+                    "Su–Boyd–Candès Ẍ + (r/t)Ẋ + ∇f = 0 from t₀ > 0 with the series start (limit of NAG, t = k√s)")
+          .real("r", &P::r, Range::positive(), "friction r in r/t (> 0; NAG momentum (k−1)/(k+r−1))")
+          .real("t0", &P::t0, Range::positive(), "start time t₀ > 0 (series start; error O(t₀⁶))");
+  return t;
 }
+
+FlowPtr make_nesterov_ode_flow(const Objective& f, const NesterovOdeFlowParams& p) { return make_typed_flow<NesterovOde>(f, p); }
+
+FlowEntry nesterov_ode_entry() { return typed_flow_entry<NesterovOde, NesterovOdeFlowParams>(); }
 
 }  // namespace optdyn

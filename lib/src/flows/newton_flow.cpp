@@ -4,6 +4,8 @@
 // The direction solves (∇²f + εI) d = ∇f by MINRES on exact HVPs (Paige & Saunders 1975, via
 // linalg/krylov.hpp: symmetric, indefinite allowed); the solve, its keys and its failure
 // (FlowEvaluationError) are preconditioned_gradient_flow.hpp's.
+#include "optdyn/flows/newton_flow.hpp"
+
 #include "optdyn/flows/registry.hpp"
 #include "preconditioned_gradient_flow.hpp"
 
@@ -12,7 +14,8 @@ namespace {
 
 class NewtonFlow final : public PreconditionedGradientFlow {
  public:
-  NewtonFlow(const Spec& s, const Objective& f) : PreconditionedGradientFlow(s, f, "MINRES on (∇²f + εI) d = ∇f") {}
+  NewtonFlow(const NewtonFlowParams& p, std::string spec, const Objective& f)
+      : PreconditionedGradientFlow(p, std::move(spec), f, "MINRES on (∇²f + εI) d = ∇f") {}
 
  protected:
   FunctionOperator curvature(const Vec& z) const override {
@@ -25,11 +28,16 @@ class NewtonFlow final : public PreconditionedGradientFlow {
 
 }  // namespace
 
-FlowEntry newton_flow_entry() {
-  return flow_entry<NewtonFlow>("newton", "Newton flow θ̇ = −(∇²f + εI)⁻¹∇f (MINRES on HVPs; throws where the solve fails)",
-                                {{"damping", "0", "ε ≥ 0 added to the Hessian (the limit of damped_newton)"},
-                                 {"tol", "1e-10", "MINRES relative residual"},
-                                 {"max_iterations", "1000", "MINRES products per evaluation"}});
+const ParamTable<NewtonFlowParams>& NewtonFlowParams::table() {
+  static const auto t =
+      ParamTable<NewtonFlowParams>("flow", "newton",
+                                   "Newton flow θ̇ = −(∇²f + εI)⁻¹∇f (MINRES on HVPs; throws where the solve fails)")
+          .with(solve_keys<NewtonFlowParams>("ε ≥ 0 added to the Hessian (the limit of damped_newton)", "MINRES"));
+  return t;
 }
+
+FlowPtr make_newton_flow(const Objective& f, const NewtonFlowParams& p) { return make_typed_flow<NewtonFlow>(f, p); }
+
+FlowEntry newton_flow_entry() { return typed_flow_entry<NewtonFlow, NewtonFlowParams>(); }
 
 }  // namespace optdyn

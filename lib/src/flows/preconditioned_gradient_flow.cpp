@@ -4,10 +4,11 @@
 
 namespace optdyn {
 
-PreconditionedGradientFlow::PreconditionedGradientFlow(const Spec& s, const Objective& f, std::string system)
-    : Flow(f), spec_(s.canonical()), system_(std::move(system)), damping_(s.real("damping", 0.0, 1e300)) {
-  options_.tol = s.real_below("tol", 1e-300, 1.0);  // tol = 1 would accept d = 0: the flow would not move
-  options_.max_iterations = s.integer("max_iterations", 1, 1000000000L);
+PreconditionedGradientFlow::PreconditionedGradientFlow(const Objective& f, std::string spec, std::string system,
+                                                       double damping, double tol, long max_iterations)
+    : Flow(f), spec_(std::move(spec)), system_(std::move(system)), damping_(damping) {
+  options_.tol = tol;
+  options_.max_iterations = max_iterations;
 }
 
 void PreconditionedGradientFlow::derivative(const Vec& z, Vec& dzdt, double t) const {

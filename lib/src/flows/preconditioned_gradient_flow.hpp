@@ -9,7 +9,7 @@
 // follow a wrong direction. Jacobian products: Flow's default forward difference.
 #include <string>
 
-#include "optdyn/core/spec.hpp"
+#include "optdyn/core/params.hpp"
 #include "optdyn/flows/flow.hpp"
 #include "optdyn/linalg/krylov.hpp"
 
@@ -21,8 +21,13 @@ class PreconditionedGradientFlow : public Flow {
   void derivative(const Vec& z, Vec& dzdt, double t) const final;
 
  protected:
-  // `system` names the solved system in error messages, e.g. "MINRES on (∇²f + εI) d = ∇f".
-  PreconditionedGradientFlow(const Spec& s, const Objective& f, std::string system);
+  // `system` names the solved system in error messages, e.g. "MINRES on (∇²f + εI) d = ∇f";
+  // `spec` is the resolved spec the flow reports; P has members damping, tol, max_iterations.
+  template <class P>
+  PreconditionedGradientFlow(const P& p, std::string spec, const Objective& f, std::string system)
+      : PreconditionedGradientFlow(f, std::move(spec), std::move(system), p.damping, p.tol, p.max_iterations) {}
+  PreconditionedGradientFlow(const Objective& f, std::string spec, std::string system, double damping, double tol,
+                             long max_iterations);
   // v ↦ M(θ) v at θ = z.head(D) (without the damping).
   virtual FunctionOperator curvature(const Vec& z) const = 0;
   // The Krylov method for (M + εI) d = g: minres (M indefinite) or conjugate_gradient (M ⪰ 0).
@@ -33,5 +38,17 @@ class PreconditionedGradientFlow : public Flow {
   KrylovOptions options_;
   double damping_;
 };
+
+// The keys of every such flow, in this order: damping ε (help: `damping_help`, range
+// [0, 1e300]), tol (`method` relative residual, [1e-300, 1): tol = 1 would accept d = 0 and the
+// flow would not move), max_iterations (`method` products per evaluation, 1..1e9).
+template <class P>
+auto solve_keys(std::string damping_help, std::string method) {
+  return [damping_help, method](ParamTable<P>& t) {
+    t.real("damping", &P::damping, Range::closed(0.0, 1e300), damping_help)
+        .real("tol", &P::tol, Range::below(1e-300, 1.0), method + " relative residual")
+        .integer("max_iterations", &P::max_iterations, 1, 1000000000L, method + " products per evaluation");
+  };
+}
 
 }  // namespace optdyn

@@ -12,17 +12,17 @@
 #include <stdexcept>
 
 #include "optdyn/core/error.hpp"
-#include "optdyn/flows/flow.hpp"
 #include "optdyn/flows/registry.hpp"
+#include "optdyn/flows/saddle_free_flow.hpp"
 
 namespace optdyn {
 namespace {
 
 class SaddleFreeFlow : public Flow {
  public:
-  SaddleFreeFlow(const Spec& s, const Objective& f)
-      : Flow(f), spec_(s.canonical()), damping_(s.real("damping", 0.0, std::numeric_limits<double>::max())) {
-    const long max_dim = s.integer("max_dim", 1, 5000);  // a dense D×D eigendecomposition per evaluation
+  SaddleFreeFlow(const SaddleFreeFlowParams& p, std::string spec, const Objective& f)
+      : Flow(f), spec_(std::move(spec)), damping_(p.damping) {
+    const long max_dim = p.max_dim;  // a dense D×D eigendecomposition per evaluation
     if (f.dim() > max_dim)
       throw InputError("flow 'saddle_free': key 'max_dim': the objective has dimension " + std::to_string(f.dim()) +
                        " > max_dim = " + std::to_string(max_dim) + " (dense eigendecomposition per evaluation)");
@@ -47,10 +47,17 @@ class SaddleFreeFlow : public Flow {
 
 }  // namespace
 
-FlowEntry saddle_free_flow_entry() {
-  return flow_entry<SaddleFreeFlow>("saddle_free", "saddle-free Newton flow θ̇ = −|∇²f|⁻¹∇f (Dauphin et al. 2014; dense, small D)",
-                                    {{"damping", "0", "added to every |λ| (≥ 0)"},
-                                     {"max_dim", "500", "largest dimension D accepted (dense O(D³) per evaluation)"}});
+const ParamTable<SaddleFreeFlowParams>& SaddleFreeFlowParams::table() {
+  using P = SaddleFreeFlowParams;
+  static const auto t =
+      ParamTable<P>("flow", "saddle_free", "saddle-free Newton flow θ̇ = −|∇²f|⁻¹∇f (Dauphin et al. 2014; dense, small D)")
+          .real("damping", &P::damping, Range::closed(0.0, std::numeric_limits<double>::max()), "added to every |λ| (≥ 0)")
+          .integer("max_dim", &P::max_dim, 1, 5000, "largest dimension D accepted (dense O(D³) per evaluation)");
+  return t;
 }
+
+FlowPtr make_saddle_free_flow(const Objective& f, const SaddleFreeFlowParams& p) { return make_typed_flow<SaddleFreeFlow>(f, p); }
+
+FlowEntry saddle_free_flow_entry() { return typed_flow_entry<SaddleFreeFlow, SaddleFreeFlowParams>(); }
 
 }  // namespace optdyn

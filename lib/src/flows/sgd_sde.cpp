@@ -23,23 +23,23 @@
 #include <limits>
 
 #include "optdyn/core/error.hpp"
-#include "optdyn/flows/flow.hpp"
 #include "optdyn/flows/registry.hpp"
+#include "optdyn/flows/sgd_sde.hpp"
 
 namespace optdyn {
 namespace {
 
 class SgdSde : public Flow {
  public:
-  SgdSde(const Spec& s, const Objective& f)
+  SgdSde(const SgdSdeFlowParams& p, std::string spec, const Objective& f)
       : Flow(f),
-        spec_(s.canonical()),
-        lr_(s.positive("lr")),
-        batch_(s.integer("batch", 1, std::numeric_limits<long>::max())),
-        order2_(s.choice("order", {"1", "2"}) == "2"),
-        per_sample_(s.choice("noise", {"per_sample", "isotropic"}) == "per_sample"),
-        sigma_(s.real("sigma", 0.0, std::numeric_limits<double>::max())) {
-    const bool with_replacement = s.choice("sampling", {"replacement", "without"}) == "replacement";
+        spec_(std::move(spec)),
+        lr_(p.lr),
+        batch_(p.batch),
+        order2_(p.order == SgdSdeFlowParams::Order::second),
+        per_sample_(p.noise == SgdSdeFlowParams::Noise::per_sample),
+        sigma_(p.sigma) {
+    const bool with_replacement = p.sampling == SgdSdeFlowParams::Sampling::replacement;
     double factor = 1.0;
     if (per_sample_) {
       const Index n = f.num_samples();
@@ -113,15 +113,25 @@ class SgdSde : public Flow {
 
 }  // namespace
 
-FlowEntry sgd_sde_entry() {
-  return flow_entry<SgdSde>("sgd_sde",
-                            "Li–Tai–E SDE of SGD: dX = −∇f dt (order 2: −∇(f + (η/4)‖∇f‖²) dt) + (ηΣ/B)^{1/2} dW, t = k·lr",
-                            {{"lr", "0.01", "SGD learning rate η (Δt per step)"},
-                             {"batch", "1", "batch size B"},
-                             {"order", "1", "weak order of the drift: 1 | 2"},
-                             {"noise", "per_sample", "per_sample (Σ from the n per-sample gradients) | isotropic (σ²I)"},
-                             {"sigma", "1", "per-sample gradient noise σ (noise=isotropic only)"},
-                             {"sampling", "replacement", "replacement (Σ/B) | without ((Σ/B)(n−B)/(n−1))"}});
+const ParamTable<SgdSdeFlowParams>& SgdSdeFlowParams::table() {
+  using P = SgdSdeFlowParams;
+  const double max = std::numeric_limits<double>::max();
+  static const auto t =
+      ParamTable<P>("flow", "sgd_sde",
+                    "Li–Tai–E SDE of SGD: dX = −∇f dt (order 2: −∇(f + (η/4)‖∇f‖²) dt) + (ηΣ/B)^{1/2} dW, t = k·lr")
+          .real("lr", &P::lr, Range::positive(), "SGD learning rate η (Δt per step)")
+          .integer("batch", &P::batch, 1, std::numeric_limits<long>::max(), "batch size B")
+          .choice("order", &P::order, {{"1", P::Order::first}, {"2", P::Order::second}}, "weak order of the drift: 1 | 2")
+          .choice("noise", &P::noise, {{"per_sample", P::Noise::per_sample}, {"isotropic", P::Noise::isotropic}},
+                  "per_sample (Σ from the n per-sample gradients) | isotropic (σ²I)")
+          .real("sigma", &P::sigma, Range::closed(0.0, max), "per-sample gradient noise σ (noise=isotropic only)")
+          .choice("sampling", &P::sampling, {{"replacement", P::Sampling::replacement}, {"without", P::Sampling::without}},
+                  "replacement (Σ/B) | without ((Σ/B)(n−B)/(n−1))");
+  return t;
 }
+
+FlowPtr make_sgd_sde_flow(const Objective& f, const SgdSdeFlowParams& p) { return make_typed_flow<SgdSde>(f, p); }
+
+FlowEntry sgd_sde_entry() { return typed_flow_entry<SgdSde, SgdSdeFlowParams>(); }
 
 }  // namespace optdyn

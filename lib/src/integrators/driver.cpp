@@ -1,4 +1,4 @@
-// Input checks and shared spec keys of the integrators (driver.hpp).
+// Input checks and shared keys of the integrators (driver.hpp, adaptive_keys.hpp).
 #include "driver.hpp"
 
 #include <cmath>
@@ -31,12 +31,32 @@ void check_inputs(const std::string& integrator_spec, bool stochastic, const Flo
   }
 }
 
-AdaptiveControl adaptive_control(const Spec& spec) {
+AdaptiveControl adaptive_control(const AdaptiveStepParams& p) {
   AdaptiveControl c;
-  c.h0 = spec.positive("h0");
-  c.max_steps = static_cast<std::uint64_t>(spec.integer("max_steps", 1, std::numeric_limits<long>::max()));
-  c.min_step = spec.real("min_step", 0.0, std::numeric_limits<double>::max());
+  c.h0 = p.h0;
+  c.max_steps = static_cast<std::uint64_t>(p.max_steps);
+  c.min_step = p.min_step;
   return c;
 }
 
 }  // namespace optdyn::integrators
+
+namespace optdyn {
+
+const ParamTable<AdaptiveStepParams>& AdaptiveStepParams::table() {
+  using P = AdaptiveStepParams;
+  const double max = std::numeric_limits<double>::max();
+  static const auto t =
+      ParamTable<P>("integrator", "adaptive", "the step control of every adaptive integrator")
+          .real("rtol", &P::rtol, Range::positive(), "relative tolerance (> 0)")
+          .real("atol", &P::atol, Range::closed(0.0, max), "absolute tolerance (>= 0)")
+          .real("h0", &P::h0, Range::positive(), "first trial step")
+          .integer("max_steps", &P::max_steps, 1, std::numeric_limits<long>::max(),
+                   "accepted steps allowed before the run stops (status max_steps)")
+          .real("min_step", &P::min_step, Range::closed(0.0, max),
+                "smallest step after a rejection before the run stops (status step_size_underflow); "
+                "0: 1e-12·max(1, |t|)");
+  return t;
+}
+
+}  // namespace optdyn

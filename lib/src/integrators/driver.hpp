@@ -21,9 +21,9 @@
 #include <string>
 
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/spec.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/flows/flow.hpp"
+#include "optdyn/integrators/adaptive_keys.hpp"
 #include "optdyn/integrators/integrator.hpp"
 
 namespace optdyn::integrators {
@@ -125,8 +125,8 @@ struct AdaptiveControl {
   double min_step = 0.0;         // 0: 1e-12·max(1, |t|)
 };
 
-// The spec keys every adaptive integrator shares (h0, max_steps, min_step).
-AdaptiveControl adaptive_control(const Spec& spec);
+// The step control of the keys every adaptive integrator shares (h0, max_steps, min_step).
+AdaptiveControl adaptive_control(const AdaptiveStepParams& params);
 
 // Adaptive integration through a trial object with
 //   static constexpr bool dense;           has dense output

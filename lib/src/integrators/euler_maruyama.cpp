@@ -10,6 +10,7 @@
 
 #include "driver.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/integrators/euler_maruyama.hpp"
 #include "optdyn/integrators/registry.hpp"
 
 namespace optdyn {
@@ -20,8 +21,8 @@ constexpr std::uint64_t kNoiseStream = 0x454d;
 
 class EulerMaruyama final : public Integrator {
  public:
-  explicit EulerMaruyama(const Spec& s)
-      : spec_(s.canonical()), h_(s.positive("h")), rng_(Rng::derived(s.seed("seed"), kNoiseStream)) {}
+  EulerMaruyama(const EulerMaruyamaParams& p, std::string spec)
+      : spec_(std::move(spec)), h_(p.h), rng_(Rng::derived(p.seed, kNoiseStream)) {}
   std::string spec() const override { return spec_; }
   bool stochastic() const override { return true; }
 
@@ -51,12 +52,18 @@ class EulerMaruyama final : public Integrator {
 
 }  // namespace
 
-IntegratorEntry euler_maruyama_entry() {
-  return {"euler_maruyama",
-          "Euler–Maruyama Z ← Z + h F + √h G ξ, ξ ~ N(0, I) from a seeded stream (SDE flows; explicit Euler on ODEs)",
-          {{"h", "0.01", "step size (record times are hit exactly; a shortened step uses √(its length))"},
-           {"seed", "0", "seed of the noise increments (same spec ⇒ same path)"}},
-          [](const Spec& s) -> IntegratorPtr { return std::make_unique<EulerMaruyama>(s); }};
+const ParamTable<EulerMaruyamaParams>& EulerMaruyamaParams::table() {
+  using P = EulerMaruyamaParams;
+  static const auto t =
+      ParamTable<P>("integrator", "euler_maruyama",
+                    "Euler–Maruyama Z ← Z + h F + √h G ξ, ξ ~ N(0, I) from a seeded stream (SDE flows; explicit Euler on ODEs)")
+          .real("h", &P::h, Range::positive(), "step size (record times are hit exactly; a shortened step uses √(its length))")
+          .seed("seed", &P::seed, "seed of the noise increments (same spec ⇒ same path)");
+  return t;
 }
+
+IntegratorPtr make_euler_maruyama(const EulerMaruyamaParams& p) { return make_typed_integrator<EulerMaruyama>(p); }
+
+IntegratorEntry euler_maruyama_entry() { return typed_integrator_entry<EulerMaruyama, EulerMaruyamaParams>(); }
 
 }  // namespace optdyn

@@ -30,13 +30,14 @@
 
 #include "driver.hpp"
 #include "optdyn/core/error.hpp"
+#include "optdyn/integrators/implicit.hpp"
 #include "optdyn/integrators/registry.hpp"
 #include "optdyn/linalg/krylov.hpp"
 
 namespace optdyn {
 namespace {
 
-enum class LinearSolver { automatic, minres, gmres, cg };
+using LinearSolver = NewtonKrylovParams::Solver;
 
 struct NewtonOptions {
   double newton_tol = 1e-12;
@@ -154,20 +155,17 @@ IntegrationStatus newton_krylov(const Flow& flow, const Vec& z, double t, double
   }
 }
 
-class NewtonKrylovIntegrator final : public Integrator {
+class NewtonKrylovIntegrator : public Integrator {
  public:
   // midpoint = false: implicit Euler; true: implicit midpoint.
-  NewtonKrylovIntegrator(const Spec& s, bool midpoint) : spec_(s.canonical()), h_(s.positive("h")), midpoint_(midpoint) {
-    options_.newton_tol = s.positive("newton_tol");
-    options_.max_newton = s.integer("max_newton", 1, 10000);
-    options_.krylov.tol = s.positive("linear_tol");
-    options_.krylov.max_iterations = s.integer("max_linear", 1, std::numeric_limits<int>::max());
-    options_.eisenstat_walker = s.choice("forcing", {"fixed", "eisenstat_walker"}) == "eisenstat_walker";
-    const std::string solver = s.choice("solver", {"auto", "minres", "gmres", "cg"});
-    options_.solver = solver == "minres" ? LinearSolver::minres
-                      : solver == "gmres" ? LinearSolver::gmres
-                      : solver == "cg"    ? LinearSolver::cg
-                                          : LinearSolver::automatic;
+  NewtonKrylovIntegrator(double h, const NewtonKrylovParams& p, std::string spec, bool midpoint)
+      : spec_(std::move(spec)), h_(h), midpoint_(midpoint) {
+    options_.newton_tol = p.newton_tol;
+    options_.max_newton = p.max_newton;
+    options_.krylov.tol = p.linear_tol;
+    options_.krylov.max_iterations = p.max_linear;
+    options_.eisenstat_walker = p.forcing == NewtonKrylovParams::Forcing::eisenstat_walker;
+    options_.solver = p.solver;
   }
   std::string spec() const override { return spec_; }
 
@@ -208,29 +206,61 @@ class NewtonKrylovIntegrator final : public Integrator {
   NewtonOptions options_;
 };
 
-std::vector<ParamInfo> newton_krylov_params() {
-  return {{"h", "0.01", "step size (record times are hit exactly)"},
-          {"newton_tol", "1e-12", "Newton stops when ‖r‖ ≤ newton_tol·(1 + ‖z_n‖)"},
-          {"max_newton", "20", "Newton iterations per step before status solver_failed"},
-          {"linear_tol", "1e-8", "relative residual of each Krylov solve (forcing=eisenstat_walker: its floor)"},
-          {"forcing", "fixed", "fixed (every solve to linear_tol) | eisenstat_walker (adaptive, Eisenstat & Walker 1996)"},
-          {"max_linear", "500", "Jacobian-vector products per Krylov solve"},
-          {"solver", "auto", "Krylov method: auto (minres if the Jacobian is symmetric, else gmres)|minres|gmres|cg"}};
+struct ImplicitEuler final : NewtonKrylovIntegrator {
+  ImplicitEuler(const ImplicitEulerParams& p, std::string spec) : NewtonKrylovIntegrator(p.h, p.newton, std::move(spec), false) {}
+};
+struct ImplicitMidpoint final : NewtonKrylovIntegrator {
+  ImplicitMidpoint(const ImplicitMidpointParams& p, std::string spec)
+      : NewtonKrylovIntegrator(p.h, p.newton, std::move(spec), true) {}
+};
+
+// h, then the Newton–Krylov keys.
+template <class P>
+ParamTable<P> implicit_table(std::string name, std::string help) {
+  return ParamTable<P>("integrator", std::move(name), std::move(help))
+      .real("h", &P::h, Range::positive(), "step size (record times are hit exactly)")
+      .embed(&P::newton, NewtonKrylovParams::table());
 }
 
 }  // namespace
 
+const ParamTable<NewtonKrylovParams>& NewtonKrylovParams::table() {
+  using P = NewtonKrylovParams;
+  static const auto t =
+      ParamTable<P>("integrator", "newton_krylov", "the Newton–Krylov solve of the implicit integrators")
+          .real("newton_tol", &P::newton_tol, Range::positive(), "Newton stops when ‖r‖ ≤ newton_tol·(1 + ‖z_n‖)")
+          .integer("max_newton", &P::max_newton, 1, 10000, "Newton iterations per step before status solver_failed")
+          .real("linear_tol", &P::linear_tol, Range::positive(),
+                "relative residual of each Krylov solve (forcing=eisenstat_walker: its floor)")
+          .choice("forcing", &P::forcing, {{"fixed", P::Forcing::fixed}, {"eisenstat_walker", P::Forcing::eisenstat_walker}},
+                  "fixed (every solve to linear_tol) | eisenstat_walker (adaptive, Eisenstat & Walker 1996)")
+          .integer("max_linear", &P::max_linear, 1, std::numeric_limits<int>::max(),
+                   "Jacobian-vector products per Krylov solve")
+          .choice("solver", &P::solver,
+                  {{"auto", P::Solver::automatic}, {"minres", P::Solver::minres}, {"gmres", P::Solver::gmres},
+                   {"cg", P::Solver::cg}},
+                  "Krylov method: auto (minres if the Jacobian is symmetric, else gmres)|minres|gmres|cg");
+  return t;
+}
+
+const ParamTable<ImplicitEulerParams>& ImplicitEulerParams::table() {
+  static const auto t = implicit_table<ImplicitEulerParams>(
+      "implicit_euler", "implicit Euler by Newton–Krylov on J·v (proximal point on the gradient flow), order 1, L-stable");
+  return t;
+}
+
+const ParamTable<ImplicitMidpointParams>& ImplicitMidpointParams::table() {
+  static const auto t = implicit_table<ImplicitMidpointParams>(
+      "implicit_midpoint", "implicit midpoint rule by Newton–Krylov on J·v, order 2, A-stable, symplectic");
+  return t;
+}
+
+IntegratorPtr make_implicit_euler(const ImplicitEulerParams& p) { return make_typed_integrator<ImplicitEuler>(p); }
+IntegratorPtr make_implicit_midpoint(const ImplicitMidpointParams& p) { return make_typed_integrator<ImplicitMidpoint>(p); }
+
 std::vector<IntegratorEntry> implicit_entries() {
-  return {
-      {"implicit_euler",
-       "implicit Euler by Newton–Krylov on J·v (proximal point on the gradient flow), order 1, L-stable",
-       newton_krylov_params(),
-       [](const Spec& s) -> IntegratorPtr { return std::make_unique<NewtonKrylovIntegrator>(s, false); }},
-      {"implicit_midpoint",
-       "implicit midpoint rule by Newton–Krylov on J·v, order 2, A-stable, symplectic",
-       newton_krylov_params(),
-       [](const Spec& s) -> IntegratorPtr { return std::make_unique<NewtonKrylovIntegrator>(s, true); }},
-  };
+  return {typed_integrator_entry<ImplicitEuler, ImplicitEulerParams>(),
+          typed_integrator_entry<ImplicitMidpoint, ImplicitMidpointParams>()};
 }
 
 }  // namespace optdyn

@@ -22,6 +22,7 @@
 
 #include "driver.hpp"
 #include "optdyn/core/error.hpp"
+#include "optdyn/integrators/odeint_explicit.hpp"
 #include "optdyn/integrators/registry.hpp"
 
 namespace optdyn {
@@ -32,11 +33,11 @@ using integrators::CountingSystem;
 
 // ---------------------------------------------------------------- fixed step ----------
 
-// euler and rk4: one odeint do_step per step.
-template <class Stepper>
+// euler and rk4: one odeint do_step per step (P: EulerParams or Rk4Params).
+template <class Stepper, class P>
 class OdeintFixedStep final : public Integrator {
  public:
-  explicit OdeintFixedStep(const Spec& s) : spec_(s.canonical()), h_(s.positive("h")) {}
+  OdeintFixedStep(const P& p, std::string spec) : spec_(std::move(spec)), h_(p.h) {}
   std::string spec() const override { return spec_; }
 
   IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
@@ -82,8 +83,8 @@ IntegrationResult integrate_abm(double h_fixed, const Flow& flow, Vec& z, double
 
 class AdamsBashforthMoulton final : public Integrator {
  public:
-  explicit AdamsBashforthMoulton(const Spec& s)
-      : spec_(s.canonical()), h_(s.positive("h")), order_(s.integer("order", 1, 8)) {}
+  AdamsBashforthMoulton(const AdamsBashforthMoultonParams& p, std::string spec)
+      : spec_(std::move(spec)), h_(p.h), order_(p.order) {}
   std::string spec() const override { return spec_; }
 
   IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
@@ -205,14 +206,14 @@ ControlledTrial<odeint::controlled_runge_kutta<RungeKutta>> runge_kutta_trial(do
   return {odeint::controlled_runge_kutta<RungeKutta>(Checker(atol, rtol)), system};
 }
 
-class OdeintAdaptive final : public Integrator {
+class OdeintAdaptive : public Integrator {
  public:
-  OdeintAdaptive(const Spec& s, AdaptiveMethod method)
-      : spec_(s.canonical()),
+  OdeintAdaptive(const AdaptiveStepParams& p, std::string spec, AdaptiveMethod method)
+      : spec_(std::move(spec)),
         method_(method),
-        rtol_(s.positive("rtol")),
-        atol_(s.real("atol", 0.0, std::numeric_limits<double>::max())),
-        control_(integrators::adaptive_control(s)) {}
+        rtol_(p.rtol),
+        atol_(p.atol),
+        control_(integrators::adaptive_control(p)) {}
   std::string spec() const override { return spec_; }
 
   IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
@@ -243,45 +244,95 @@ class OdeintAdaptive final : public Integrator {
   integrators::AdaptiveControl control_;
 };
 
-std::vector<ParamInfo> adaptive_params() {
-  return {{"rtol", "1e-6", "relative tolerance (> 0)"},
-          {"atol", "1e-9", "absolute tolerance (>= 0)"},
-          {"h0", "0.01", "first trial step"},
-          {"max_steps", "1000000", "accepted steps allowed before the run stops (status max_steps)"},
-          {"min_step", "0", "smallest step after a rejection before the run stops (status step_size_underflow); "
-                            "0: 1e-12·max(1, |t|)"}};
+// One class per adaptive method, built from its parameter struct P (members: control).
+template <class P, AdaptiveMethod Method>
+struct Adaptive final : OdeintAdaptive {
+  Adaptive(const P& p, std::string spec) : OdeintAdaptive(p.control, std::move(spec), Method) {}
+};
+using CashKarp54 = Adaptive<CashKarp54Params, AdaptiveMethod::cash_karp54>;
+using Dopri5 = Adaptive<Dopri5Params, AdaptiveMethod::dopri5>;
+using Fehlberg78 = Adaptive<Fehlberg78Params, AdaptiveMethod::fehlberg78>;
+using BulirschStoer = Adaptive<BulirschStoerParams, AdaptiveMethod::bulirsch_stoer>;
+using Euler = OdeintFixedStep<odeint::euler<Vec>, EulerParams>;
+using Rk4 = OdeintFixedStep<odeint::runge_kutta4<Vec>, Rk4Params>;
+
+template <class P>
+void fixed_step_key(ParamTable<P>& t) {
+  t.real("h", &P::h, Range::positive(), "step size (record times are hit exactly)");
 }
 
-IntegratorEntry adaptive_entry(std::string name, std::string help, AdaptiveMethod method) {
-  return {std::move(name), std::move(help), adaptive_params(),
-          [method](const Spec& s) -> IntegratorPtr { return std::make_unique<OdeintAdaptive>(s, method); }};
-}
-
-template <class Stepper>
-IntegratorEntry fixed_entry(std::string name, std::string help) {
-  return {std::move(name), std::move(help), {{"h", "0.01", "step size (record times are hit exactly)"}},
-          [](const Spec& s) -> IntegratorPtr { return std::make_unique<OdeintFixedStep<Stepper>>(s); }};
+template <class P>
+ParamTable<P> adaptive_table(std::string name, std::string help) {
+  return ParamTable<P>("integrator", std::move(name), std::move(help)).embed(&P::control, AdaptiveStepParams::table());
 }
 
 }  // namespace
 
+const ParamTable<EulerParams>& EulerParams::table() {
+  static const auto t = ParamTable<EulerParams>("integrator", "euler", "explicit Euler z ← z + h F(z, t), order 1 (odeint)")
+                            .with(fixed_step_key<EulerParams>);
+  return t;
+}
+
+const ParamTable<Rk4Params>& Rk4Params::table() {
+  static const auto t =
+      ParamTable<Rk4Params>("integrator", "rk4", "classical Runge–Kutta, order 4 (odeint)").with(fixed_step_key<Rk4Params>);
+  return t;
+}
+
+const ParamTable<AdamsBashforthMoultonParams>& AdamsBashforthMoultonParams::table() {
+  using P = AdamsBashforthMoultonParams;
+  static const auto t =
+      ParamTable<P>("integrator", "adams_bashforth_moulton",
+                    "Adams–Bashforth–Moulton PECE with fixed step, order = steps, rk4 start (odeint)")
+          .real("h", &P::h, Range::positive(), "step size (a shortened step before a record time restarts the history)")
+          .integer("order", &P::order, 1, 8, "number of steps = order, 1..8");
+  return t;
+}
+
+const ParamTable<CashKarp54Params>& CashKarp54Params::table() {
+  static const auto t = adaptive_table<CashKarp54Params>(
+      "cash_karp54", "adaptive Cash–Karp RK 5(4), clips steps to record times (odeint)");
+  return t;
+}
+
+const ParamTable<Dopri5Params>& Dopri5Params::table() {
+  static const auto t = adaptive_table<Dopri5Params>(
+      "dopri5", "adaptive Dormand–Prince RK 5(4), FSAL, dense output at record times (odeint)");
+  return t;
+}
+
+const ParamTable<Fehlberg78Params>& Fehlberg78Params::table() {
+  static const auto t = adaptive_table<Fehlberg78Params>(
+      "fehlberg78", "adaptive Runge–Kutta–Fehlberg 7(8), clips steps to record times (odeint)");
+  return t;
+}
+
+const ParamTable<BulirschStoerParams>& BulirschStoerParams::table() {
+  static const auto t = adaptive_table<BulirschStoerParams>(
+      "bulirsch_stoer", "adaptive Gragg–Bulirsch–Stoer extrapolation, clips steps to record times (odeint)");
+  return t;
+}
+
+IntegratorPtr make_euler(const EulerParams& p) { return make_typed_integrator<Euler>(p); }
+IntegratorPtr make_rk4(const Rk4Params& p) { return make_typed_integrator<Rk4>(p); }
+IntegratorPtr make_adams_bashforth_moulton(const AdamsBashforthMoultonParams& p) {
+  return make_typed_integrator<AdamsBashforthMoulton>(p);
+}
+IntegratorPtr make_cash_karp54(const CashKarp54Params& p) { return make_typed_integrator<CashKarp54>(p); }
+IntegratorPtr make_dopri5(const Dopri5Params& p) { return make_typed_integrator<Dopri5>(p); }
+IntegratorPtr make_fehlberg78(const Fehlberg78Params& p) { return make_typed_integrator<Fehlberg78>(p); }
+IntegratorPtr make_bulirsch_stoer(const BulirschStoerParams& p) { return make_typed_integrator<BulirschStoer>(p); }
+
 std::vector<IntegratorEntry> odeint_explicit_entries() {
   return {
-      fixed_entry<odeint::euler<Vec>>("euler", "explicit Euler z ← z + h F(z, t), order 1 (odeint)"),
-      fixed_entry<odeint::runge_kutta4<Vec>>("rk4", "classical Runge–Kutta, order 4 (odeint)"),
-      adaptive_entry("cash_karp54", "adaptive Cash–Karp RK 5(4), clips steps to record times (odeint)",
-                     AdaptiveMethod::cash_karp54),
-      adaptive_entry("dopri5", "adaptive Dormand–Prince RK 5(4), FSAL, dense output at record times (odeint)",
-                     AdaptiveMethod::dopri5),
-      adaptive_entry("fehlberg78", "adaptive Runge–Kutta–Fehlberg 7(8), clips steps to record times (odeint)",
-                     AdaptiveMethod::fehlberg78),
-      adaptive_entry("bulirsch_stoer", "adaptive Gragg–Bulirsch–Stoer extrapolation, clips steps to record times (odeint)",
-                     AdaptiveMethod::bulirsch_stoer),
-      {"adams_bashforth_moulton",
-       "Adams–Bashforth–Moulton PECE with fixed step, order = steps, rk4 start (odeint)",
-       {{"h", "0.01", "step size (a shortened step before a record time restarts the history)"},
-        {"order", "4", "number of steps = order, 1..8"}},
-       [](const Spec& s) -> IntegratorPtr { return std::make_unique<AdamsBashforthMoulton>(s); }},
+      typed_integrator_entry<Euler, EulerParams>(),
+      typed_integrator_entry<Rk4, Rk4Params>(),
+      typed_integrator_entry<CashKarp54, CashKarp54Params>(),
+      typed_integrator_entry<Dopri5, Dopri5Params>(),
+      typed_integrator_entry<Fehlberg78, Fehlberg78Params>(),
+      typed_integrator_entry<BulirschStoer, BulirschStoerParams>(),
+      typed_integrator_entry<AdamsBashforthMoulton, AdamsBashforthMoultonParams>(),
   };
 }
 

@@ -23,6 +23,7 @@
 #include "driver.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/integrators/registry.hpp"
+#include "optdyn/integrators/rosenbrock4.hpp"
 
 namespace optdyn {
 namespace {
@@ -129,12 +130,12 @@ class RosenbrockTrial {
 
 class Rosenbrock4 final : public Integrator {
  public:
-  explicit Rosenbrock4(const Spec& s)
-      : spec_(s.canonical()),
-        rtol_(s.positive("rtol")),
-        atol_(s.real("atol", 0.0, std::numeric_limits<double>::max())),
-        max_dim_(s.integer("max_dim", 1, 20000)),
-        control_(integrators::adaptive_control(s)) {}
+  Rosenbrock4(const Rosenbrock4Params& p, std::string spec)
+      : spec_(std::move(spec)),
+        rtol_(p.control.rtol),
+        atol_(p.control.atol),
+        max_dim_(p.max_dim),
+        control_(integrators::adaptive_control(p.control)) {}
   std::string spec() const override { return spec_; }
 
   IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
@@ -161,16 +162,18 @@ class Rosenbrock4 final : public Integrator {
 
 }  // namespace
 
-IntegratorEntry rosenbrock4_entry() {
-  return {"rosenbrock4",
-          "adaptive Rosenbrock 4(3), L-stable, dense Jacobian + LU per step, dense output (odeint, small stiff problems)",
-          {{"rtol", "1e-6", "relative tolerance (> 0)"},
-           {"atol", "1e-9", "absolute tolerance (>= 0)"},
-           {"h0", "0.01", "first trial step"},
-           {"max_steps", "1000000", "accepted steps allowed before the run stops (status max_steps)"},
-           {"min_step", "0", "smallest step after a rejection before the run stops; 0: 1e-12·max(1, |t|)"},
-           {"max_dim", "2000", "largest state dimension accepted (1..20000)"}},
-          [](const Spec& s) -> IntegratorPtr { return std::make_unique<Rosenbrock4>(s); }};
+const ParamTable<Rosenbrock4Params>& Rosenbrock4Params::table() {
+  using P = Rosenbrock4Params;
+  static const auto t =
+      ParamTable<P>("integrator", "rosenbrock4",
+                    "adaptive Rosenbrock 4(3), L-stable, dense Jacobian + LU per step, dense output (odeint, small stiff problems)")
+          .embed(&P::control, AdaptiveStepParams::table())
+          .integer("max_dim", &P::max_dim, 1, 20000, "largest state dimension accepted (1..20000)");
+  return t;
 }
+
+IntegratorPtr make_rosenbrock4(const Rosenbrock4Params& p) { return make_typed_integrator<Rosenbrock4>(p); }
+
+IntegratorEntry rosenbrock4_entry() { return typed_integrator_entry<Rosenbrock4, Rosenbrock4Params>(); }
 
 }  // namespace optdyn
