@@ -143,13 +143,11 @@ void part_linear(Experiment& ex, const Settings& s) {
   double worst_gd = 0.0, worst_hb = 0.0;
   for (double kappa : s.kappas)
     for (const std::string problem : {"quadratic", "least_squares"}) {
-      const std::string spec =
-          problem == "quadratic"
-              ? "quadratic:dim=" + std::to_string(s.dim) + ",kappa=" + cell(kappa) + ",lmax=1,rotate=true,shift=1,seed=" +
-                    std::to_string(seed)
-              : "least_squares:n=" + std::to_string(2 * s.dim) + ",dim=" + std::to_string(s.dim) + ",kappa=" + cell(kappa) +
-                    ",seed=" + std::to_string(seed);
-      ObjectivePtr f = make_objective(spec);
+      ObjectivePtr f;
+      if (problem == "quadratic")
+        f = make_quadratic({.dim = s.dim, .kappa = kappa, .lmax = 1, .rotate = true, .seed = seed, .shift = 1});
+      else
+        f = make_least_squares({.n = 2 * s.dim, .dim = s.dim, .kappa = kappa, .seed = seed});
       const Vec star = problem == "quadratic" ? dynamic_cast<const Quadratic&>(*f).minimizer()
                                               : dynamic_cast<const LeastSquares&>(*f).solution();
       const Vec theta0 = Vec::Zero(f->dim());
@@ -255,8 +253,8 @@ struct SgdProblem {
 SgdProblem sgd_problem(const Experiment& ex, const Settings& s) {
   const std::uint64_t seed = Rng::derived(ex.seed(), 1).bits() >> 11;
   SgdProblem pr;
-  pr.f = make_objective("least_squares:n=" + std::to_string(s.sgd_n) + ",dim=" + std::to_string(s.sgd_dim) +
-                        ",kappa=" + cell(s.sgd_kappa) + ",noise=" + cell(s.sgd_noise) + ",seed=" + std::to_string(seed));
+  pr.f = make_least_squares(
+      {.n = s.sgd_n, .dim = s.sgd_dim, .kappa = s.sgd_kappa, .noise = s.sgd_noise, .seed = seed});
   pr.star = dynamic_cast<const LeastSquares&>(*pr.f).solution();
   pr.range = curvature_range(*pr.f, pr.star);
   if (!(s.sgd_lr * pr.range.L < 2.0))

@@ -43,6 +43,7 @@
 #include "optdyn/core/text.hpp"
 #include "optdyn/flows/registry.hpp"
 #include "optdyn/integrators/registry.hpp"
+#include "optdyn/objectives/deep_linear.hpp"
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/mlp.hpp"
 #include "optdyn/objectives/registry.hpp"
@@ -99,13 +100,18 @@ Settings read_settings(const Spec& p) {
   return s;
 }
 
-std::string net_spec(const Settings& s, const std::vector<long>& hidden) {
-  std::string widths = std::to_string(1L << s.levels);
-  for (long h : hidden) widths += "-" + std::to_string(h);
-  widths += "-" + std::to_string(s.features);
-  return "deep_linear:widths=" + widths + ",data=hierarchical,levels=" + std::to_string(s.levels) +
-         ",features=" + std::to_string(s.features) + ",flip=" + format_number(s.flip) +
-         ",data_seed=" + std::to_string(s.data_seed);
+// The deep linear network 2^levels-hidden...-features on Saxe's hierarchical data.
+DeepLinearParams net_params(const Settings& s, const std::vector<long>& hidden) {
+  DeepLinearParams p;
+  p.widths = {1L << s.levels};
+  p.widths.insert(p.widths.end(), hidden.begin(), hidden.end());
+  p.widths.push_back(s.features);
+  p.data.source = DataSource::hierarchical;
+  p.data.levels = s.levels;
+  p.data.features = s.features;
+  p.data.flip = s.flip;
+  p.data.seed = static_cast<std::uint64_t>(s.data_seed);
+  return p;
 }
 
 // --- part 1: one hidden layer ------------------------------------------------------------------
@@ -163,8 +169,8 @@ double crossing(const Trajectory& tr, Index a, double uf) {
 }
 
 void part_one(Experiment& ex, const Settings& s) {
-  ObjectivePtr f = make_objective(net_spec(s, {s.hidden}));
-  const Mlp& mlp = dynamic_cast<const Mlp&>(*f);
+  const std::unique_ptr<Mlp> f = make_deep_linear(net_params(s, {s.hidden}));
+  const Mlp& mlp = *f;
   const SaxeModes m = saxe_modes(mlp.data());
   const Index modes = std::min<Index>(m.s.size(), s.hidden);
   if (!(s.u0 < m.s(modes - 1))) throw InputError(kPrefix + "key 'u0': must be below the smallest singular value");
@@ -192,9 +198,8 @@ void part_one(Experiment& ex, const Settings& s) {
 
   Rng rng = Rng::derived(ex.seed(), 1);
   const Vec decoupled = decoupled_initial_point(m, mlp.layout(), Vec::Constant(modes, s.u0));
-  const Vec random = initial_point("init:gaussian,gain=" + format_number(s.random_gain) +
-                                       ",seed=" + std::to_string(rng.bits() >> 11),
-                                   mlp);
+  const Vec random = initial_point(
+      InitParams{.scheme = InitParams::Scheme::gaussian, .gain = s.random_gain, .seed = rng.bits() >> 11}, mlp);
   double worst_flow_decoupled = 0.0, worst_gd_decoupled = 0.0;
   for (const std::string init : {"decoupled", "random"}) {
     const Vec& theta0 = init == "decoupled" ? decoupled : random;
@@ -263,12 +268,13 @@ void part_two(Experiment& ex, const Settings& s) {
   for (std::size_t i = 0; i < inits.size(); ++i)
     for (std::size_t d = 0; d < s.depths.size(); ++d) {
       const long L = s.depths[d];
-      ObjectivePtr f = make_objective(net_spec(s, std::vector<long>(static_cast<std::size_t>(L - 1), s.hidden)));
-      const Mlp& mlp = dynamic_cast<const Mlp&>(*f);
+      const std::unique_ptr<Mlp> f =
+          make_deep_linear(net_params(s, std::vector<long>(static_cast<std::size_t>(L - 1), s.hidden)));
+      const Mlp& mlp = *f;
       const double f0 = 0.5 * mlp.data().targets.squaredNorm() / static_cast<double>(mlp.data().size());
       const double target = s.criterion * f0;
       const std::uint64_t seed = Rng::derived(Rng::derived(ex.seed(), 2 + i).bits(), d).bits() >> 11;
-      const Vec theta0 = initial_point("init:" + inits[i] + ",gain=1,seed=" + std::to_string(seed), mlp);
+      const Vec theta0 = initial_point(InitParams{.scheme = parse_init_scheme(inits[i]), .gain = 1, .seed = seed}, mlp);
       long best_steps = -1;
       double best_lr = std::numeric_limits<double>::quiet_NaN();
       int misses = 0;
