@@ -11,3 +11,5 @@ cmake -S "$here" -B "$work/build" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUI
 cmake --build "$work/build" > /dev/null
 "$work/build/consumer"
 "$work/build/consumer_all"
+"$work/build/example_gd_stability" --out "$work/example" --seed 1 --scale quick > /dev/null
+test -s "$work/example/loss.csv" && test -s "$work/example/manifest.json"
