@@ -51,6 +51,7 @@
 #include "optdyn/core/text.hpp"
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
+#include "optdyn/objectives/saddles.hpp"
 #include "optdyn/optimizers/newton.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
@@ -104,8 +105,9 @@ Problem mlp_saddle(const Spec& p, Experiment& ex) {
   const double gain = p.positive("mlp_init_gain");
   const double min_negative = p.real("mlp_min_negative", 0.0, 1.0);
   for (long s = first; s < first + kMaxSaddleSeeds; ++s) {
-    Vec theta = initial_point("init:gaussian,gain=" + harness::format_double(gain) + ",seed=" + std::to_string(s),
-                              *pr.objective);
+    Vec theta = initial_point(
+        InitParams{.scheme = InitParams::Scheme::gaussian, .gain = gain, .seed = static_cast<std::uint64_t>(s)},
+        *pr.objective);
     OptimizerPtr newton = make_newton({.solver = SymmetricSolver::dense});
     newton->reset(theta.size());
     ObjectiveOracle oracle(*pr.objective);
@@ -136,9 +138,8 @@ Problem plateau_saddle(const Spec& p) {
   Problem pr;
   pr.name = "plateau";
   const Index d = p.integer("plateau_dim", 2, kMaxDenseDim);  // dense spectra every step
-  pr.spec = "plateau_saddle:dim=" + std::to_string(d) + ",flat=" + std::to_string(d / 2) +
-            ",eps=" + harness::format_double(p.real("plateau_eps"));
-  pr.objective = make_objective(pr.spec);
+  pr.objective = make_plateau_saddle({.dim = d, .flat = d / 2, .eps = p.real("plateau_eps")});
+  pr.spec = pr.objective->spec();
   pr.saddle = Vec::Zero(d);
   pr.at_saddle = analysis::measure_curvature(*pr.objective, pr.saddle, dense_options());
   return pr;
