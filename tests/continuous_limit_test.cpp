@@ -10,11 +10,13 @@
 #include <cmath>
 #include <iostream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/spec.hpp"
 #include "optdyn/core/text.hpp"
+#include "optdyn/flows/flow_params.hpp"
 #include "optdyn/flows/registry.hpp"
 #include "optdyn/integrators/registry.hpp"
 #include "optdyn/limits/continuous_limit.hpp"
@@ -452,5 +454,109 @@ BOOST_AUTO_TEST_CASE(sgd_and_its_sde_share_the_stationary_covariance) {
   for (int i = 0; i < 2; ++i) {
     BOOST_TEST(std::abs(sgd_cov(i, i) / lyapunov(i, i) - 1) < 0.15, "SGD " << i);
     BOOST_TEST(std::abs(sde_cov(i, i) / lyapunov(i, i) - 1) < 0.15, "SDE " << i);
+  }
+}
+
+// The limit is typed: the flow's parameters are computed from the optimizer's (no number is
+// printed into a spec and parsed again). They equal the closed forms, the recorded spec parses
+// back to exactly them (what the string path gave), and the typed flow integrates bit for bit
+// like the flow made from the recorded spec.
+BOOST_AUTO_TEST_CASE(typed_flow_parameters_of_the_limits) {
+  {
+    const double eta = 0.01, mu = 0.9;
+    const ContinuousLimit c = continuous_limit("momentum:lr=0.01,mu=0.9");
+    const auto& hb = std::get<HeavyBallFlowParams>(c.flow_params);
+    BOOST_TEST(hb.mass == eta * (1 + mu) / 2);
+    BOOST_TEST(hb.friction == 1 - mu);
+    BOOST_TEST(hb.v0 == 1 / (1 + mu));
+    BOOST_TEST(!c.modified_flow_params.has_value());
+    BOOST_TEST(c.flow == HeavyBallFlowParams::table().to_spec(hb));
+  }
+  {
+    const auto& p = std::get<HeavyBallFlowParams>(continuous_limit("momentum:lr=0.02,mu=0.9,convention=ema").flow_params);
+    BOOST_TEST(p.mass == 0.02 * 1.9 / (2 * (1 - 0.9)));
+    BOOST_TEST(p.friction == 1.0);
+    BOOST_TEST(p.v0 == (1 - 0.9) / 1.9);
+  }
+  {
+    const double s = 0.04, alpha = 0.8, root = (1 - alpha) / (1 + alpha);
+    const auto& p = std::get<NagScHighResFlowParams>(continuous_limit("nesterov:lr=0.04,mu=0.8").flow_params);
+    BOOST_TEST(p.s == s);
+    BOOST_TEST(p.mu == root * root / s);
+    BOOST_TEST(p.t0 == std::sqrt(s));
+    BOOST_TEST((p.start == HighResolutionStart::matched));
+    BOOST_TEST(std::get<NagScHighResFlowParams>(continuous_limit("sgd:lr=0.04,momentum=0.8,nesterov=true").flow_params).t0 ==
+               0.0);
+    const auto& sbc = std::get<NesterovOdeFlowParams>(continuous_limit("nesterov:lr=0.04,schedule=sbc,r=4").flow_params);
+    BOOST_TEST(sbc.r == 4.0);
+    BOOST_TEST(sbc.t0 == 1e-2 * std::sqrt(s));
+  }
+  {
+    const double lr = 0.001;
+    const auto& p = std::get<AdamOdeFlowParams>(continuous_limit("adam:lr=0.001,beta1=0.9,beta2=0.999,eps=1e-8").flow_params);
+    const double a = (1 - 0.9) / lr, b = (1 - 0.999) / lr;
+    BOOST_TEST(p.a == a);
+    BOOST_TEST(p.b == b);
+    BOOST_TEST(p.eps == 1e-8);
+    BOOST_TEST(p.bias_correction);
+    BOOST_TEST((p.second_moment == SecondMoment::full_batch));
+    BOOST_TEST(*p.t0 == std::min(1e-6 * std::min(1 / a, 1 / b), 1e-2 * lr));
+    const auto& r = std::get<RmspropOdeFlowParams>(continuous_limit("rmsprop:lr=0.01,alpha=0.9").flow_params);
+    BOOST_TEST(r.b == (1 - 0.9) / 0.01);
+    BOOST_TEST(r.eps_in_root);
+    BOOST_TEST(*r.t0 == std::min(1e-6 / r.b, 1e-2 * 0.01));
+  }
+  {
+    const ContinuousLimit g = continuous_limit("gd:lr=0.05");
+    BOOST_TEST(std::holds_alternative<GradientFlowParams>(g.flow_params));
+    BOOST_TEST(std::get<ModifiedGdFlowParams>(*g.modified_flow_params).h == 0.05);
+    BOOST_TEST(std::get<NewtonFlowParams>(continuous_limit("damped_newton:lr=0.2,damping=0.3").flow_params).damping == 0.3);
+    BOOST_TEST(std::get<NewtonFlowParams>(continuous_limit("newton:lr=0.2").flow_params).damping == 0.0);
+    BOOST_TEST(std::get<SaddleFreeFlowParams>(
+                   continuous_limit("saddle_free_newton:lr=0.2,damping=0.1,damping_search=false").flow_params)
+                   .damping == 0.1);
+    const auto& ng = std::get<NaturalGradientFlowParams>(
+        continuous_limit("natural_gradient:lr=0.1,fisher=empirical,damping=0.01,tol=1e-13").flow_params);
+    BOOST_TEST((ng.fisher == NaturalGradientFlowParams::Fisher::empirical));
+    BOOST_TEST(ng.damping == 0.01);
+    BOOST_TEST(ng.tol == 1e-13);
+    const ContinuousLimit sde = stochastic_limit("sgd:lr=0.1", 8, Sampling::shuffle);
+    const auto& o1 = std::get<SgdSdeFlowParams>(sde.flow_params);
+    const auto& o2 = std::get<SgdSdeFlowParams>(*sde.modified_flow_params);
+    BOOST_TEST(o1.lr == 0.1);
+    BOOST_TEST(o1.batch == 8);
+    BOOST_TEST((o1.order == SgdSdeFlowParams::Order::first && o2.order == SgdSdeFlowParams::Order::second));
+    BOOST_TEST((o1.sampling == SgdSdeFlowParams::Sampling::without));
+  }
+  // Every limit: the recorded spec is the typed parameters, exactly.
+  for (const char* spec :
+       {"gd:lr=0.013", "sgd:lr=0.02,momentum=0.7", "momentum:lr=0.003,mu=0.95", "momentum:lr=0.02,mu=0.3,convention=ema",
+        "nesterov:lr=0.03,mu=0.85", "sgd:lr=0.03,momentum=0.85,nesterov=true", "nesterov:lr=0.07,schedule=sbc,r=5",
+        "rmsprop:lr=0.003,alpha=0.97,convention=torch", "adam:lr=0.0007,beta1=0.85,beta2=0.995,eps=3e-9",
+        "natural_gradient:lr=0.3", "newton:lr=0.7", "damped_newton:lr=0.1,damping=0.07",
+        "saddle_free_newton:lr=0.3,damping=0.2,damping_search=false"}) {
+    const ContinuousLimit c = continuous_limit(spec);
+    BOOST_TEST((parse_flow(c.flow) == c.flow_params), spec << " -> " << c.flow);
+    BOOST_TEST(flow_spec(c.flow_params) == c.flow);
+    if (c.modified_flow_params) BOOST_TEST((parse_flow(c.modified_flow) == *c.modified_flow_params), spec);
+  }
+  // The typed flow integrates like the flow made from the recorded spec, bit for bit.
+  ObjectivePtr f = make_objective("rosenbrock:a=10");
+  const Vec theta0 = (Vec(2) << -1.0, 1.5).finished();
+  for (const char* spec : {"momentum:lr=0.002,mu=0.5", "nesterov:lr=0.001,mu=0.9", "adam:lr=0.01"}) {
+    const ContinuousLimit c = continuous_limit(spec);
+    FlowPtr typed = c.make_flow(*f), parsed = make_flow(c.flow, *f);
+    BOOST_TEST(typed->spec() == parsed->spec());
+    const std::vector<double> times{typed->start_time() + 0.05, typed->start_time() + 0.1};
+    const std::vector<Vec> a = flow_path(c.flow, *f, theta0, times);
+    std::vector<Vec> b;
+    IntegratorPtr integ = make_integrator(kReference);
+    Vec z = typed->initial_state(theta0);
+    integ->integrate(*typed, z, typed->start_time(), times, [&](double, const Vec& state) {
+      b.push_back(typed->parameters(state));
+      return true;
+    });
+    BOOST_REQUIRE_EQUAL(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) BOOST_TEST(((a[i].array() == b[i].array()).all()), spec);
   }
 }

@@ -13,7 +13,9 @@
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/text.hpp"
+#include "optdyn/flows/flow_params.hpp"
 #include "optdyn/flows/registry.hpp"
+#include "optdyn/integrators/integrator_params.hpp"
 #include "optdyn/integrators/registry.hpp"
 #include "optdyn/limits/continuous_limit.hpp"
 #include "optdyn/optimizers/oracle.hpp"
@@ -176,8 +178,13 @@ std::size_t run_pass(const Objective& f, const Vec& theta0, const MapFlowSetup& 
   return i;
 }
 
-FlowPtr make_deterministic_flow(const std::string& spec, const Objective& f) {
-  FlowPtr flow = make_flow(spec, f);
+// The flow (or the modified flow) of the setup: from its typed parameters when it has them,
+// else from its spec. Null when there is no modified flow.
+FlowPtr make_deterministic_flow(const MapFlowSetup& setup, bool modified, const Objective& f) {
+  const std::optional<FlowParams>& params = modified ? setup.modified_flow_params : setup.flow_params;
+  const std::string& spec = modified ? setup.modified_flow : setup.flow;
+  if (modified && !params && spec.empty()) return nullptr;
+  FlowPtr flow = params ? make_flow(*params, f) : make_flow(spec, f);
   if (flow->noise_dim() > 0)
     throw InputError("flow '" + flow->spec() + "' is an SDE: the map is compared with a deterministic flow");
   return flow;
@@ -190,8 +197,10 @@ MapFlowSetup map_flow_setup(std::string_view optimizer, std::string_view integra
   MapFlowSetup s;
   s.optimizer = limit.optimizer;
   s.flow = limit.flow;
+  s.flow_params = limit.flow_params;
   s.time_per_step = limit.time_per_step;
   s.modified_flow = limit.modified_flow;
+  s.modified_flow_params = limit.modified_flow_params;
   s.correspondence = limit.correspondence;
   s.integrator = std::string(integrator);
   return s;
@@ -217,10 +226,14 @@ void check_map_flow_setup(const Objective& f, const MapFlowSetup& setup, const V
   // Rows kept in memory: each GapRow is 10 numbers, plus one record time.
   const double rows = std::floor(static_cast<double>(setup.steps) / static_cast<double>(setup.record_every)) + 2.0;
   check_doubles(11.0 * rows, "", "steps", "recording every record_every-th of the steps");
-  make_optimizer(setup.optimizer);
-  const FlowPtr flow = make_deterministic_flow(setup.flow, f);
-  const FlowPtr modified = setup.modified_flow.empty() ? nullptr : make_deterministic_flow(setup.modified_flow, f);
-  make_integrator(setup.integrator);
+  // The optimizer: names and keys by the chain parse; its values are read when it is built
+  // (TODO: through the tables once the optimizers layer looks a table up by name).
+  make_optimizer(parse_optimizer_chain(setup.optimizer));
+  // The flows are built: whether they fit the objective (a finite sum, a probabilistic
+  // objective, saddle_free's max_dim), are ODEs and start finitely at θ₀ needs the objective.
+  const FlowPtr flow = make_deterministic_flow(setup, false, f);
+  const FlowPtr modified = make_deterministic_flow(setup, true, f);
+  parse_integrator(setup.integrator);
   if (theta0 != nullptr) {
     if (theta0->size() != f.dim())
       throw InputError("x0: has length " + std::to_string(theta0->size()) + ", objective '" + f.spec() +
@@ -234,8 +247,8 @@ MapFlowComparison compare_map_with_flow(const Objective& f, const Vec& theta0, c
   check_map_flow_setup(f, setup, &theta0);
   MapFlowComparison c;
   c.setup = setup;
-  FlowPtr flow = make_deterministic_flow(setup.flow, f);
-  FlowPtr modified = setup.modified_flow.empty() ? nullptr : make_deterministic_flow(setup.modified_flow, f);
+  FlowPtr flow = make_deterministic_flow(setup, false, f);
+  FlowPtr modified = make_deterministic_flow(setup, true, f);
   IntegratorPtr integrator = make_integrator(setup.integrator);
   const Schedule schedule = recorded_steps(setup.steps, setup.record_every, setup.time_per_step);
 

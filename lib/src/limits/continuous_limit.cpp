@@ -67,166 +67,184 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/text.hpp"
-#include "optdyn/flows/registry.hpp"
+#include "optdyn/optimizers/adam.hpp"
+#include "optdyn/optimizers/gd.hpp"
+#include "optdyn/optimizers/momentum.hpp"
+#include "optdyn/optimizers/natural_gradient.hpp"
+#include "optdyn/optimizers/nesterov.hpp"
+#include "optdyn/optimizers/newton.hpp"
 #include "optdyn/optimizers/registry.hpp"
+#include "optdyn/optimizers/rmsprop.hpp"
+#include "optdyn/optimizers/saddle_free_newton.hpp"
+#include "optdyn/optimizers/sgd.hpp"
 
 namespace optdyn {
 namespace {
-
-// The shortest decimal that parses back to x exactly.
-std::string number(double x) {
-  for (int digits = 1; digits < 17; ++digits) {
-    const std::string text = format_number(x, digits);
-    double back = 0.0;
-    if (parse_double(text, back) && back == x) return text;
-  }
-  return format_number(x, 17);
-}
-
-std::string resolved_flow(const std::string& text) { return flow_registry().resolve(text).canonical(); }
 
 [[noreturn]] void refuse(const std::string& who, const std::string& why) {
   throw InputError("continuous limit: optimizer '" + who + "': " + why);
 }
 
-struct Parsed {
-  Spec core;
-  std::string resolved;  // core canonical + "|constant" for each constant modifier
-};
+ContinuousLimit limit(const std::string& resolved, FlowParams flow, double time_per_step,
+                      std::optional<FlowParams> modified, std::string correspondence) {
+  ContinuousLimit c;
+  c.optimizer = resolved;
+  c.flow = flow_spec(flow);
+  c.flow_params = std::move(flow);
+  c.time_per_step = time_per_step;
+  if (modified) c.modified_flow = flow_spec(*modified);
+  c.modified_flow_params = std::move(modified);
+  c.correspondence = std::move(correspondence);
+  return c;
+}
 
-// The core optimizer (before the first '|') resolved by its registry; modifiers must be
-// `constant` (a schedule factor of 1), anything else is refused by name.
-Parsed parse(std::string_view text) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t bar = text.find('|', start);
-    parts.push_back(text.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
-    if (bar == std::string_view::npos) break;
-    start = bar + 1;
-  }
-  Parsed p{optimizer_registry().resolve(parts[0]), ""};
-  p.resolved = p.core.canonical();
-  for (std::size_t i = 1; i < parts.size(); ++i) {
-    const Spec m = modifier_registry().resolve(parts[i]);
+// The optimizer chain, parsed once by the optimizers layer; modifiers must be `constant` (a
+// schedule factor of 1), anything else is refused by name.
+OptimizerChain parse(std::string_view text) {
+  OptimizerChain chain = parse_optimizer_chain(text);
+  for (const Spec& m : chain.modifiers)
     if (m.name() != "constant")
       throw InputError("continuous limit: modifier '" + m.name() + "' has no continuous limit (only 'constant' is allowed)");
-    p.resolved += "|" + m.canonical();
-  }
-  return p;
+  return chain;
 }
 
 ContinuousLimit gradient_limit(const std::string& resolved, double lr) {
-  return {resolved, resolved_flow("gradient"), lr, resolved_flow("modified_gd:h=" + number(lr)),
-          "gradient flow θ̇ = −∇f, t = k·lr (Euler with h = lr is GD); modified flow to O(lr²): Barrett & Dherin 2021"};
+  return limit(resolved, GradientFlowParams{}, lr, ModifiedGdFlowParams{.h = lr},
+               "gradient flow θ̇ = −∇f, t = k·lr (Euler with h = lr is GD); modified flow to O(lr²): Barrett & Dherin 2021");
 }
 
 // Classic heavy ball θ_{k+1} − θ_k = μ(θ_k − θ_{k−1}) − η∇f(θ_k).
 ContinuousLimit heavy_ball_limit(const std::string& resolved, double eta, double mu) {
-  const std::string flow = "heavy_ball:mass=" + number(eta * (1 + mu) / 2) + ",friction=" + number(1 - mu) +
-                           ",v0=" + number(1 / (1 + mu));
-  return {resolved, resolved_flow(flow), eta, "",
-          "heavy-ball ODE mẌ + γẊ + ∇f = 0 with m = lr(1+μ)/2, γ = 1−μ, Ẋ(0) = −∇f/(1+μ), t = k·lr: second-order "
-          "modified equation of momentum (Taylor expansion; cf. Kovachki & Stuart 2021)"};
+  return limit(resolved, HeavyBallFlowParams{.mass = eta * (1 + mu) / 2, .friction = 1 - mu, .v0 = 1 / (1 + mu)}, eta,
+               std::nullopt,
+               "heavy-ball ODE mẌ + γẊ + ∇f = 0 with m = lr(1+μ)/2, γ = 1−μ, Ẋ(0) = −∇f/(1+μ), t = k·lr: second-order "
+               "modified equation of momentum (Taylor expansion; cf. Kovachki & Stuart 2021)");
 }
 
 // Sutskever / torch Nesterov with constant μ → Shi et al.'s NAG-SC ODE.
 ContinuousLimit nag_sc_limit(const std::string& resolved, double s, double alpha, bool lookahead_iterate) {
-  const double root = (1 - alpha) / (1 + alpha);  // √(μ_sc s)
+  const double root = (1 - alpha) / (1 + alpha);  // √(μs)
   const double mu_sc = root * root / s;
   const double t0 = lookahead_iterate ? 0.0 : std::sqrt(s);
-  return {resolved,
-          resolved_flow("nag_sc_high_res:s=" + number(s) + ",mu=" + number(mu_sc) + ",t0=" + number(t0) + ",start=matched"),
-          std::sqrt(s), "",
-          lookahead_iterate
-              ? "Shi–Du–Jordan–Su 2018 NAG-SC high-resolution ODE, √(μs) = (1−α)/(1+α), t = k√s; the iterate is the "
-                "look-ahead point x_k ≈ X(k√s)"
-              : "Shi–Du–Jordan–Su 2018 NAG-SC high-resolution ODE, √(μs) = (1−α)/(1+α), t = k√s; θ_k = y_k ≈ "
-                "X((k−1)√s), so the flow starts at t₀ = √s"};
+  return limit(resolved,
+               NagScHighResFlowParams{.s = s, .mu = mu_sc, .t0 = t0, .start = HighResolutionStart::matched},
+               std::sqrt(s), std::nullopt,
+               lookahead_iterate
+                   ? "Shi–Du–Jordan–Su 2018 NAG-SC high-resolution ODE, √(μs) = (1−α)/(1+α), t = k√s; the iterate is "
+                     "the look-ahead point x_k ≈ X(k√s)"
+                   : "Shi–Du–Jordan–Su 2018 NAG-SC high-resolution ODE, √(μs) = (1−α)/(1+α), t = k√s; θ_k = y_k ≈ "
+                     "X((k−1)√s), so the flow starts at t₀ = √s");
 }
 
-ContinuousLimit limit_of(const Parsed& p) {
-  const Spec& s = p.core;
+// Each optimizer's typed parameters are read from the resolved core spec by its own table
+// (every key checked, with the optimizer's messages); the limit is computed from them.
+ContinuousLimit limit_of(const OptimizerChain& chain) {
+  const Spec& s = chain.core;
   const std::string& name = s.name();
-  const std::string& resolved = p.resolved;
-  if (name == "gd") return gradient_limit(resolved, s.positive("lr"));
+  const std::string resolved = chain.canonical();
+  if (name == "gd") return gradient_limit(resolved, GdParams::table().from_spec(s).lr);
   if (name == "sgd") {
-    const double lr = s.positive("lr"), mu = s.real("momentum", 0.0, 1.0);
-    if (mu == 0.0) return gradient_limit(resolved, lr);
-    if (s.boolean("nesterov")) return nag_sc_limit(resolved, lr, mu, true);
-    if (s.real("dampening", 0.0, 1.0) != 0.0)
+    const SgdParams p = SgdParams::table().from_spec(s);
+    if (p.momentum == 0.0) return gradient_limit(resolved, p.lr);
+    if (p.nesterov) return nag_sc_limit(resolved, p.lr, p.momentum, true);
+    if (p.dampening != 0.0)
       refuse(name, "dampening > 0 makes the first step differ from the rest (b₁ = g₁); no limit implemented");
-    return heavy_ball_limit(resolved, lr, mu);
+    return heavy_ball_limit(resolved, p.lr, p.momentum);
   }
   if (name == "momentum") {
-    const double eta = s.positive("lr"), mu = s.real("mu", 0.0, 1.0);
-    const std::string convention = s.text("convention");
-    if (convention == "classic") return heavy_ball_limit(resolved, eta, mu);
-    if (convention == "ema") {
+    using C = MomentumParams::Convention;
+    const MomentumParams p = MomentumParams::table().from_spec(s);
+    const double eta = p.lr, mu = p.mu;
+    if (p.convention == C::classic) return heavy_ball_limit(resolved, eta, mu);
+    if (p.convention == C::ema) {
       if (mu == 1.0) refuse(name, "convention=ema with mu = 1 never moves");
-      const std::string flow = "heavy_ball:mass=" + number(eta * (1 + mu) / (2 * (1 - mu))) + ",friction=1,v0=" +
-                               number((1 - mu) / (1 + mu));
-      return {resolved, resolved_flow(flow), eta, "",
-              "heavy-ball ODE with m = lr(1+μ)/(2(1−μ)), γ = 1, t = k·lr (ema momentum is classic with lr(1−μ))"};
+      return limit(resolved,
+                   HeavyBallFlowParams{.mass = eta * (1 + mu) / (2 * (1 - mu)), .friction = 1, .v0 = (1 - mu) / (1 + mu)},
+                   eta, std::nullopt,
+                   "heavy-ball ODE with m = lr(1+μ)/(2(1−μ)), γ = 1, t = k·lr (ema momentum is classic with lr(1−μ))");
     }
     refuse(name, "convention=bias_corrected has the non-stationary step lr/(1−μᵗ); no limit implemented");
   }
   if (name == "nesterov") {
-    const double lr = s.positive("lr");
-    if (s.text("schedule") == "sbc") {
-      const std::string flow = "nesterov_ode:r=" + number(s.positive("r")) + ",t0=" + number(1e-2 * std::sqrt(lr));
-      return {resolved, resolved_flow(flow), std::sqrt(lr), "",
-              "Su–Boyd–Candès 2014 ODE Ẍ + (r/t)Ẋ + ∇f = 0, t = k√lr (momentum (k−1)/(k+r−1))"};
-    }
-    return nag_sc_limit(resolved, lr, s.real("mu", 0.0, 1.0), false);
+    const NesterovParams p = NesterovParams::table().from_spec(s);
+    if (p.schedule == NesterovParams::Schedule::sbc)
+      return limit(resolved, NesterovOdeFlowParams{.r = p.r, .t0 = 1e-2 * std::sqrt(p.lr)}, std::sqrt(p.lr), std::nullopt,
+                   "Su–Boyd–Candès 2014 ODE Ẍ + (r/t)Ẋ + ∇f = 0, t = k√lr (momentum (k−1)/(k+r−1))");
+    return nag_sc_limit(resolved, p.lr, p.mu, false);
   }
   if (name == "rmsprop") {
-    if (s.boolean("centered")) refuse(name, "centered=true has no limit implemented");
-    if (s.real("momentum", 0.0, 1.0) != 0.0) refuse(name, "momentum > 0 has no limit implemented");
-    const double lr = s.positive("lr"), alpha = s.real("alpha", 0.0, 1.0);
-    if (alpha == 1.0) refuse(name, "alpha = 1 never updates v (b = 0)");
-    const double b = (1 - alpha) / lr, t0 = std::min(1e-6 / b, 1e-2 * lr);
-    const bool inside = s.text("convention") == "seed";
-    const std::string flow = "rmsprop_ode:b=" + number(b) + ",eps=" + s.text("eps") +
-                             ",eps_in_root=" + (inside ? "true" : "false") + ",second_moment=full_batch,t0=" + number(t0);
-    return {resolved, resolved_flow(flow), lr, "",
-            "Barakat–Bianchi 2021 RMSprop ODE, b = (1−α)/lr, t = k·lr, S = (∇F)² (full batch)"};
+    const RmspropParams p = RmspropParams::table().from_spec(s);
+    if (p.centered) refuse(name, "centered=true has no limit implemented");
+    if (p.momentum != 0.0) refuse(name, "momentum > 0 has no limit implemented");
+    if (p.alpha == 1.0) refuse(name, "alpha = 1 never updates v (b = 0)");
+    const double lr = p.lr, b = (1 - p.alpha) / lr, t0 = std::min(1e-6 / b, 1e-2 * lr);
+    return limit(resolved,
+                 RmspropOdeFlowParams{.b = b,
+                                      .eps = p.eps,
+                                      .eps_in_root = p.convention == RmspropParams::Convention::seed,
+                                      .second_moment = SecondMoment::full_batch,
+                                      .t0 = t0},
+                 lr, std::nullopt, "Barakat–Bianchi 2021 RMSprop ODE, b = (1−α)/lr, t = k·lr, S = (∇F)² (full batch)");
   }
   if (name == "adam") {
-    if (s.text("convention") == "efficient")
+    const AdamParams p = AdamParams::table().from_spec(s);
+    if (p.convention == AdamParams::Convention::efficient)
       refuse(name, "convention=efficient adds ε to √v, not √v̂ (a time-dependent ε); no limit implemented");
-    const double lr = s.positive("lr");
-    const double a = (1 - s.real_below("beta1", 0.0, 1.0)) / lr, b = (1 - s.real_below("beta2", 0.0, 1.0)) / lr;
+    const double lr = p.lr, a = (1 - p.beta1) / lr, b = (1 - p.beta2) / lr;
     const double t0 = std::min(1e-6 * std::min(1 / a, 1 / b), 1e-2 * lr);
-    const std::string flow = "adam_ode:a=" + number(a) + ",b=" + number(b) + ",eps=" + s.text("eps") +
-                             ",bias_correction=true,second_moment=full_batch,t0=" + number(t0);
-    return {resolved, resolved_flow(flow), lr, "",
-            "Barakat–Bianchi 2021 Adam ODE with bias correction, a = (1−β₁)/lr, b = (1−β₂)/lr, t = k·lr, S = (∇F)²"};
+    return limit(resolved,
+                 AdamOdeFlowParams{.a = a,
+                                   .b = b,
+                                   .eps = p.eps,
+                                   .bias_correction = true,
+                                   .second_moment = SecondMoment::full_batch,
+                                   .t0 = t0},
+                 lr, std::nullopt,
+                 "Barakat–Bianchi 2021 Adam ODE with bias correction, a = (1−β₁)/lr, b = (1−β₂)/lr, t = k·lr, S = (∇F)²");
   }
   if (name == "natural_gradient") {
-    const std::string fisher = s.text("fisher");
-    if (fisher == "sampled") refuse(name, "fisher=sampled draws random labels every step; no deterministic limit");
-    const double lr = s.positive("lr");
-    const std::string flow = "natural_gradient:fisher=" + fisher + ",damping=" + s.text("damping") + ",tol=" + s.text("tol");
-    return {resolved, resolved_flow(flow), lr, "",
-            "natural gradient flow θ̇ = −(F + λI)⁻¹∇f, t = k·lr (Euler with h = lr is the natural gradient map; Amari 1998)"};
+    const NaturalGradientParams p = NaturalGradientParams::table().from_spec(s);
+    if (p.fisher == FisherKind::sampled)
+      refuse(name, "fisher=sampled draws random labels every step; no deterministic limit");
+    using F = NaturalGradientFlowParams::Fisher;
+    return limit(resolved,
+                 NaturalGradientFlowParams{.fisher = p.fisher == FisherKind::empirical ? F::empirical : F::true_fisher,
+                                           .damping = p.damping,
+                                           .tol = p.tol},
+                 p.lr, std::nullopt,
+                 "natural gradient flow θ̇ = −(F + λI)⁻¹∇f, t = k·lr (Euler with h = lr is the natural gradient map; "
+                 "Amari 1998)");
   }
   if (name == "newton" || name == "damped_newton") {
-    if (s.text("line_search") != "none") refuse(name, "line_search=backtracking varies the step with θ; no limit implemented");
-    const std::string damping = name == "newton" ? "0" : s.text("damping");
-    return {resolved, resolved_flow("newton:damping=" + damping), s.positive("lr"), "",
-            "Newton flow θ̇ = −(∇²f + εI)⁻¹∇f, t = k·lr (Euler with h = lr is the (damped) Newton map)"};
+    double lr = 0.0, damping = 0.0;
+    LineSearchKind line_search = LineSearchKind::none;
+    if (name == "newton") {
+      const NewtonParams p = NewtonParams::table().from_spec(s);
+      lr = p.lr;
+      line_search = p.line_search;
+    } else {
+      const DampedNewtonParams p = DampedNewtonParams::table().from_spec(s);
+      lr = p.lr;
+      damping = p.damping;
+      line_search = p.line_search;
+    }
+    if (line_search != LineSearchKind::none)
+      refuse(name, "line_search=backtracking varies the step with θ; no limit implemented");
+    return limit(resolved, NewtonFlowParams{.damping = damping}, lr, std::nullopt,
+                 "Newton flow θ̇ = −(∇²f + εI)⁻¹∇f, t = k·lr (Euler with h = lr is the (damped) Newton map)");
   }
   if (name == "saddle_free_newton") {
-    if (s.text("mode") != "exact") refuse(name, "mode=krylov steps in a k-dimensional subspace; no limit implemented");
-    if (s.boolean("damping_search")) refuse(name, "damping_search=true picks λ by a search on F each step; use a fixed damping");
-    if (s.integer("refresh", 1, 1L << 40) != 1) refuse(name, "refresh > 1 steps with a stale |H|; no limit implemented");
-    return {resolved, resolved_flow("saddle_free:damping=" + s.text("damping")), s.positive("lr"), "",
-            "saddle-free flow θ̇ = −(|∇²f| + λI)⁻¹∇f, t = k·lr (Dauphin et al. 2014; Euler with h = lr is the map)"};
+    const SaddleFreeNewtonParams p = SaddleFreeNewtonParams::table().from_spec(s);
+    if (p.mode != SaddleFreeNewtonParams::Mode::exact)
+      refuse(name, "mode=krylov steps in a k-dimensional subspace; no limit implemented");
+    if (p.damping_search) refuse(name, "damping_search=true picks λ by a search on F each step; use a fixed damping");
+    if (p.refresh != 1) refuse(name, "refresh > 1 steps with a stale |H|; no limit implemented");
+    return limit(resolved, SaddleFreeFlowParams{.damping = p.damping}, p.lr, std::nullopt,
+                 "saddle-free flow θ̇ = −(|∇²f| + λI)⁻¹∇f, t = k·lr (Dauphin et al. 2014; Euler with h = lr is the map)");
   }
   refuse(name, "no continuous limit is implemented");
 }
@@ -236,18 +254,27 @@ ContinuousLimit limit_of(const Parsed& p) {
 ContinuousLimit continuous_limit(std::string_view optimizer_spec) { return limit_of(parse(optimizer_spec)); }
 
 ContinuousLimit stochastic_limit(std::string_view optimizer_spec, Index batch, Sampling sampling) {
-  const Parsed p = parse(optimizer_spec);
-  const Spec& s = p.core;
-  const bool plain = s.name() == "gd" || (s.name() == "sgd" && s.real("momentum", 0.0, 1.0) == 0.0);
-  if (!plain) refuse(s.name(), "no stochastic (SDE) limit is implemented (only gd and sgd without momentum)");
+  const OptimizerChain chain = parse(optimizer_spec);
+  const Spec& s = chain.core;
+  std::optional<double> lr;  // of gd, or of sgd without momentum
+  if (s.name() == "gd") lr = GdParams::table().from_spec(s).lr;
+  if (s.name() == "sgd") {
+    const SgdParams p = SgdParams::table().from_spec(s);
+    if (p.momentum == 0.0) lr = p.lr;
+  }
+  if (!lr) refuse(s.name(), "no stochastic (SDE) limit is implemented (only gd and sgd without momentum)");
   if (batch < 1) throw InputError("stochastic limit: batch must be >= 1 (got " + std::to_string(batch) + ")");
   if (sampling == Sampling::cyclic)
     throw InputError("stochastic limit: cyclic sampling is deterministic; it has no SDE limit");
-  const double lr = s.positive("lr");
-  const std::string base = "sgd_sde:lr=" + number(lr) + ",batch=" + std::to_string(batch) +
-                           ",noise=per_sample,sampling=" + (sampling == Sampling::replacement ? "replacement" : "without");
-  return {p.resolved, resolved_flow(base + ",order=1"), lr, resolved_flow(base + ",order=2"),
-          "Li–Tai–E 2017 SDE dX = −∇f dt + (lr·Σ/B)^{1/2} dW (modified: order-2 drift), t = k·lr"};
+  using P = SgdSdeFlowParams;
+  const P sde{.lr = *lr,
+              .batch = static_cast<long>(batch),
+              .noise = P::Noise::per_sample,
+              .sampling = sampling == Sampling::replacement ? P::Sampling::replacement : P::Sampling::without};
+  P modified = sde;
+  modified.order = P::Order::second;
+  return limit(chain.canonical(), sde, sde.lr, modified,
+               "Li–Tai–E 2017 SDE dX = −∇f dt + (lr·Σ/B)^{1/2} dW (modified: order-2 drift), t = k·lr");
 }
 
 }  // namespace optdyn

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "optdyn/core/types.hpp"
+#include "optdyn/flows/flow_params.hpp"
 #include "optdyn/integrators/integrator.hpp"
 #include "optdyn/objectives/objective.hpp"
 
@@ -53,6 +54,10 @@ struct MapFlowSetup {
   std::string flow;             // the flow it is compared with
   double time_per_step = 0.0;   // Δt > 0: step k ↔ t_k = k·Δt
   std::string modified_flow;    // empty: no modified-flow comparison
+  // When set, the flow (the modified flow) is built from these typed parameters and `flow`
+  // (`modified_flow`) is only its spec, for the record: map_flow_setup sets both from the
+  // continuous limit, so nothing is parsed again.
+  std::optional<FlowParams> flow_params, modified_flow_params;
   std::string correspondence;   // one line from continuous_limit (empty for an explicit flow)
   std::string integrator = kReferenceIntegrator;
   long steps = 0;               // N ≥ 0
@@ -111,7 +116,9 @@ struct MapFlowComparison {
 MapFlowComparison compare_map_with_flow(const Objective& objective, const Vec& theta0, const MapFlowSetup& setup);
 
 // The checks compare_map_with_flow makes before any work (front ends call it before creating
-// output): every spec builds, the flows are ODEs, steps (≤ kMaxComparisonSteps),
+// output): every key of every spec is valid (the integrator's read through its table without
+// building it; the optimizer chain parsed once), the flows build on the objective (the checks
+// that need it) and are ODEs, steps (≤ kMaxComparisonSteps),
 // record_every, time_per_step and the row budget are valid; with θ₀, its length and that each
 // flow's initial state at θ₀ is finite (Flow::start_state).
 void check_map_flow_setup(const Objective& objective, const MapFlowSetup& setup, const Vec* theta0 = nullptr);
