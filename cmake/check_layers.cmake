@@ -8,8 +8,9 @@
 #   lib/src/integrators/y.cpp:3: layer 'integrators' includes 'optimizers' but does not link it (...)
 #   lib/src/widgets: belongs to no layer (declare it in cmake/OptdynLayers.cmake)
 #
-# Exit status 0 when the tree is clean, else non-zero. It runs as a build step (optdyn_layer_check) that
-# every library depends on, and on a fixture tree in the tests (tests/layers/).
+# Exit status 0 when the tree is clean, else non-zero. It runs as a build step
+# (optdyn_layer_check) that every library and program depends on, and in the tests on a
+# fixture tree with planted violations (tests/layers/) and on the tree itself.
 cmake_minimum_required(VERSION 3.25)
 if(NOT OPTDYN_SOURCE_DIR)
   message(FATAL_ERROR "usage: cmake -DOPTDYN_SOURCE_DIR=<source tree> -P check_layers.cmake")
