@@ -99,9 +99,10 @@ BOOST_AUTO_TEST_CASE(defaults_come_from_the_struct_and_the_text_lists_every_key_
   BOOST_REQUIRE(info.size() == 11u);
   BOOST_TEST(info[2].key == "noise");
   BOOST_TEST(info[2].range == "[0, 1]");
-  BOOST_TEST(info[5].key == "l2");
-  BOOST_TEST(info[5].default_value == "");  // optional: no default
-  BOOST_TEST(info[7].range == "[0, 1)");
+  BOOST_TEST(info[4].key == "l2");  // after the two embedded keys
+  BOOST_TEST(info[4].default_value == "");  // optional: no default
+  BOOST_TEST(info[6].key == "beta");
+  BOOST_TEST(info[6].range == "[0, 1)");
 }
 
 BOOST_AUTO_TEST_CASE(from_spec_reads_every_kind_and_to_spec_writes_it_back) {
