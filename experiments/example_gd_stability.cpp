@@ -4,7 +4,7 @@
 // Gradient descent on an ill-conditioned quadratic F(θ) = ½(θ − θ*)ᵀA(θ − θ*), A = Q diag(λ) Qᵀ,
 // at step sizes η = c·2/L around the stability edge 2/L. GD is linear in the eigenbasis
 // coordinates e = Qᵀ(θ − θ*), e_{k,i} = (1 − ηλ_i)^k e_{0,i}, so the loss has a closed form
-//   F(θ_k) = ½ Σ_i λ_i (1 − ηλ_i)^{2k} e_{0,i}²          (doc/references.md, "Gradient descent")
+//   F(θ_k) = ½ Σ_i λ_i (1 − ηλ_i)^{2k} e_{0,i}²          (doc/references.md, "Stability")
 // and GD converges iff η < 2/L, at the rate ρ = max_i |1 − ηλ_i| per step.
 // loss.csv holds the iterated loss beside the closed form (the test checks that they agree);
 // manifest.json notes ρ for each c and the step at which a run with ρ > 1 overflowed.
