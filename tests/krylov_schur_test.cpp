@@ -14,7 +14,7 @@
 #include "optdyn/linalg/operator.hpp"
 
 using namespace optdyn;
-using namespace optdyn::analysis;
+using namespace optdyn;
 
 namespace {
 
