@@ -58,6 +58,7 @@
 namespace {
 
 using namespace optdyn;
+using harness::CsvCell;
 using harness::CsvWriter;
 using harness::Experiment;
 using harness::ExperimentParam;
@@ -164,9 +165,12 @@ std::vector<Method> methods(const Spec& p, const Problem& pr) {
   };
 }
 
+// The oracle's counters in the CSV, in column order.
+constexpr std::string_view kCountColumns[] = {"gradients", "values", "hvps", "hessians"};
+
 double cost(const Oracle& o, Index dim) {
-  return static_cast<double>(o.calls() + o.values() + o.hvps()) +
-         static_cast<double>(o.hessians()) * static_cast<double>(dim);
+  const EvaluationCounts& c = o.counts();
+  return static_cast<double>(c.gradients + c.values + c.hvps) + static_cast<double>(c.hessians) * static_cast<double>(dim);
 }
 
 void record(CsvWriter& csv, const Problem& pr, const Method& m, long step, const Oracle& o, const Vec& theta) {
@@ -176,11 +180,12 @@ void record(CsvWriter& csv, const Problem& pr, const Method& m, long step, const
   analysis::CurvatureSnapshot s;
   const bool finite = theta.allFinite() && std::isfinite(loss);
   if (finite) s = analysis::measure_curvature(*pr.objective, theta, dense_options(), &g);
-  csv.row({pr.name, m.label, static_cast<long long>(step), static_cast<long long>(o.calls()),
-           static_cast<long long>(o.values()), static_cast<long long>(o.hvps()), static_cast<long long>(o.hessians()),
-           cost(o, theta.size()), finite ? loss : nan, finite ? g.norm() : nan, finite ? s.index : nan,
-           finite ? s.lambda_min : nan, finite ? s.lambda_max : nan,
-           finite ? (theta - pr.saddle).norm() : nan});
+  std::vector<CsvCell> row = {pr.name, m.label, static_cast<long long>(step)};
+  for (const auto& [name, value] : count_fields(o.counts(), kCountColumns)) row.emplace_back(static_cast<long long>(value));
+  row.insert(row.end(), {cost(o, theta.size()), finite ? loss : nan, finite ? g.norm() : nan, finite ? s.index : nan,
+                         finite ? s.lambda_min : nan, finite ? s.lambda_max : nan,
+                         finite ? (theta - pr.saddle).norm() : nan});
+  csv.row(row);
 }
 
 void run_problem(Experiment& ex, CsvWriter& csv, nlohmann::json& wall, const Problem& pr, harness::Progress& progress) {
@@ -224,9 +229,10 @@ void run_problem(Experiment& ex, CsvWriter& csv, nlohmann::json& wall, const Pro
 
 void body(Experiment& ex) {
   const Spec& p = ex.params();
-  CsvWriter& csv = ex.csv("trajectories.csv", {"problem", "method", "step", "gradients", "values", "hvps", "hessians",
-                                               "cost", "loss", "grad_norm", "index", "lambda_min", "lambda_max",
-                                               "distance"});
+  std::vector<std::string> columns = {"problem", "method", "step"};
+  columns.insert(columns.end(), std::begin(kCountColumns), std::end(kCountColumns));
+  columns.insert(columns.end(), {"cost", "loss", "grad_norm", "index", "lambda_min", "lambda_max", "distance"});
+  CsvWriter& csv = ex.csv("trajectories.csv", columns);
   std::vector<Problem> problems;
   problems.push_back(plateau_saddle(p));
   problems.push_back(mlp_saddle(p, ex));

@@ -1,11 +1,14 @@
 // Oracle and MinibatchSampler: each sample exactly once per epoch when shuffling; the
 // size-weighted mean of the minibatch gradients over an epoch is the full gradient;
-// with-replacement sampling and cyclic order; determinism for a seed; counters.
+// with-replacement sampling and cyclic order; determinism for a seed; counters (one
+// EvaluationCounts, named by count_fields).
 #define BOOST_TEST_MODULE oracle
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
+#include <string_view>
 
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/minibatch_sampler.hpp"
@@ -104,4 +107,49 @@ BOOST_AUTO_TEST_CASE(full_batch_and_determinism) {
   BOOST_TEST(sequence(3) != sequence(4));
   BOOST_CHECK_THROW(MinibatchSampler(0, 2, Sampling::shuffle), InputError);
   BOOST_CHECK_THROW(parse_sampling("random", "--sampling"), InputError);
+}
+
+// One EvaluationCounts per counting layer: the oracle's counts() holds every counter its
+// accessors read (samples included), count_fields names them in the order a report asks for
+// (run's status file, saddle_escape's CSV), and the arithmetic is field by field.
+BOOST_AUTO_TEST_CASE(evaluation_counts_one_struct_named_by_count_fields) {
+  ObjectivePtr f = make_objective("least_squares:dim=3,n=8");
+  ObjectiveOracle o(*f);
+  const Vec x = Vec::Ones(3);
+  Vec g, hv;
+  o.gradient(x, g);
+  o.gradient_same_batch(x, g);
+  o.value(x);
+  o.hessian_vector(x, x, hv);
+  o.hessian(x);
+  o.jacobian_vector(x, x);
+  const EvaluationCounts& c = o.counts();
+  BOOST_TEST(c.gradients == 2u);
+  BOOST_TEST(c.values == 1u);
+  BOOST_TEST(c.hvps == 1u);
+  BOOST_TEST(c.hessians == 1u);
+  BOOST_TEST(c.jacobian_products == 1u);
+  BOOST_TEST(c.samples == o.samples());
+  BOOST_TEST(c.samples == 5u * 8u);  // gradient, gradient, value, HVP, Hessian: n samples each
+  BOOST_TEST(o.calls() == c.gradients);
+
+  const std::string_view names[] = {"hvps", "gradients", "samples", "fisher_products"};
+  const auto fields = count_fields(c, names);
+  BOOST_REQUIRE(fields.size() == 4u);
+  BOOST_TEST(fields[0].first == "hvps");
+  BOOST_TEST(fields[0].second == 1u);
+  BOOST_TEST(fields[1].first == "gradients");
+  BOOST_TEST(fields[1].second == 2u);
+  BOOST_TEST(fields[2].second == 40u);
+  BOOST_TEST(fields[3].second == 0u);
+  const std::string_view unknown[] = {"evals"};
+  BOOST_CHECK_THROW(count_fields(c, unknown), std::invalid_argument);
+
+  const EvaluationCounts twice = c + c;
+  BOOST_TEST(twice.gradients == 4u);
+  BOOST_TEST(twice.jacobian_products == 2u);
+  BOOST_TEST((twice - c).samples == c.samples);
+  // The objective's own counters are the same struct: values, gradients, hvps, samples.
+  BOOST_TEST(f->counters().gradients == 2u);
+  BOOST_TEST(f->counters().hessians == 0u);  // the objective does not count dense Hessians
 }

@@ -89,13 +89,6 @@ class MapStepper {
   std::string diverged_;
 };
 
-EvalCounters operator-(const EvalCounters& a, const EvalCounters& b) {
-  return {a.values - b.values, a.gradients - b.gradients, a.hvps - b.hvps, a.samples - b.samples};
-}
-EvalCounters operator+(const EvalCounters& a, const EvalCounters& b) {
-  return {a.values + b.values, a.gradients + b.gradients, a.hvps + b.hvps, a.samples + b.samples};
-}
-
 // Cells a pass stores for row i: θ_k, F(θ_k), and X(t_k) with F(X(t_k)) (null before t₀).
 using RecordCells = std::function<void(std::size_t i, const Vec& theta, double loss_map, const Vec* x, double loss_x)>;
 
@@ -134,8 +127,8 @@ std::size_t run_pass(const Objective& f, const Vec& theta0, const MapFlowSetup& 
     return true;
   };
 
-  const EvalCounters start = f.counters();
-  EvalCounters observed;  // evaluations made by the observer (map steps, losses)
+  const EvaluationCounts start = f.counters();
+  EvaluationCounts observed;  // evaluations made by the observer (map steps, losses)
   Vec z = flow.start_state(theta0);
   track.spec = flow.spec();
   track.integrator = integrator.spec();
@@ -143,14 +136,14 @@ std::size_t run_pass(const Objective& f, const Vec& theta0, const MapFlowSetup& 
   track.t_reached = track.start_time;
   bool stopped = false;
   {
-    const EvalCounters before = f.counters();
+    const EvaluationCounts before = f.counters();
     while (i < count && schedule.times[i] < track.start_time && !stopped) stopped = !visit(nullptr);
     observed = observed + (f.counters() - before);
   }
   if (!stopped && i < count) {
     const std::span<const double> times(schedule.times.data() + i, count - i);
     IntegrationResult result = integrator.integrate(flow, z, track.start_time, times, [&](double, const Vec& state) {
-      const EvalCounters before = f.counters();
+      const EvaluationCounts before = f.counters();
       const bool go_on = visit(&state);
       observed = observed + (f.counters() - before);
       return go_on;
@@ -165,9 +158,8 @@ std::size_t run_pass(const Objective& f, const Vec& theta0, const MapFlowSetup& 
       track.reason = result.message;
     }
   }
-  const EvalCounters spent = f.counters() - start - observed;
-  track.gradients = spent.gradients;
-  track.hvps = spent.hvps;
+  const EvaluationCounts spent = f.counters() - start - observed;
+  track.evaluations = spent;
   if (map_track) {
     map_track->spec = map.spec();
     map_track->steps_run = map.step();

@@ -116,8 +116,7 @@ nlohmann::ordered_json flow_json(const FlowTrack& f) {
   j["t_start"] = f.start_time;
   j["t_reached"] = f.t_reached;
   add_integration_statistics(j, f.stats);
-  j["gradients"] = f.gradients;
-  j["hvps"] = f.hvps;
+  add_evaluation_counts(j, f.evaluations, {"gradients", "hvps"});
   return j;
 }
 

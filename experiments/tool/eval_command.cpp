@@ -25,6 +25,7 @@
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "tool/command.hpp"
+#include "tool/shared_fields.hpp"
 
 namespace optdyn::tool {
 namespace {
@@ -68,8 +69,9 @@ int run_eval(const po::variables_map& vm) {
     for (Index i = 0; i < h.rows(); ++i) rows.push_back(to_json(h.row(i).transpose()));
     j["hessian"] = rows;
   }
-  const EvalCounters& c = f->counters();
-  j["counters"] = {{"values", c.values}, {"gradients", c.gradients}, {"hvps", c.hvps}, {"samples", c.samples}};
+  nlohmann::ordered_json counters;
+  add_evaluation_counts(counters, f->counters(), {"values", "gradients", "hvps", "samples"});
+  j["counters"] = counters;
 
   const std::string text = j.dump(2) + "\n";
   if (out == "-")

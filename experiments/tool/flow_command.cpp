@@ -112,7 +112,7 @@ int run_flow(const po::variables_map& vm) {
   const std::vector<double> times = t_end > t0 ? record_times(t0, t_end, dt, rows) : std::vector<double>{t0};
 
   Vec z = flow->start_state(theta0);
-  const EvalCounters start = f->counters();
+  const EvaluationCounts start = f->counters();
   std::string reason;
   long row_index = 0;
   IntegrationResult result = integrator->integrate(*flow, z, t0, times, [&](double t, const Vec& state) {
@@ -134,9 +134,7 @@ int run_flow(const po::variables_map& vm) {
   });
   const std::size_t written = recorder.close();
   // The integration's own evaluations: everything since the start minus what the rows used.
-  EvalCounters spent = f->counters();
-  spent.gradients -= start.gradients + recorder.recording_counters().gradients;
-  spent.hvps -= start.hvps + recorder.recording_counters().hvps;
+  const EvaluationCounts spent = f->counters() - start - recorder.recording_counters();
 
   const std::string status = status_name(result.status);
   if (reason.empty()) reason = result.message;
@@ -156,8 +154,7 @@ int run_flow(const po::variables_map& vm) {
   j["state_dim"] = flow->state_dim();
   j["noise_dim"] = flow->noise_dim();
   add_integration_statistics(j, result.stats);
-  j["gradients"] = spent.gradients;
-  j["hvps"] = spent.hvps;
+  add_evaluation_counts(j, spent, {"gradients", "hvps"});
   recorder.add_monitor_status(j);
   write_status_file(out, j);
   if (status != "ok") {

@@ -177,17 +177,13 @@ int run_run(const po::variables_map& vm) {
   j["batch"] = batch;
   j["sampling"] = sampling_text;
   j["seed"] = seed;
-  j["evals"] = oracle.calls();
-  j["samples"] = oracle.samples();
+  j["evals"] = oracle.counts().gradients;  // the evals column: gradient evaluations
   // What second-order methods spend besides gradients (oracle.hpp): line-search values,
-  // Hessian-vector products, dense Hessians, residual maps and J·v / Jᵀ·u products.
-  j["values"] = oracle.values();
-  j["hvps"] = oracle.hvps();
-  j["hessians"] = oracle.hessians();
-  j["residual_evaluations"] = oracle.residual_evaluations();
-  j["jacobian_products"] = oracle.jacobian_products();
-  j["fisher_products"] = oracle.fisher_products();
-  j["layer_statistics"] = oracle.layer_statistics();
+  // Hessian-vector products, dense Hessians, residual maps, J·v / Jᵀ·u, Fisher products and
+  // K-FAC statistics.
+  add_evaluation_counts(j, oracle.counts(),
+                        {"samples", "values", "hvps", "hessians", "residual_evaluations", "jacobian_products",
+                         "fisher_products", "layer_statistics"});
   recorder.add_monitor_status(j);
   write_status_file(out, j);
   if (status != "ok") {

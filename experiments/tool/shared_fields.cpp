@@ -23,4 +23,9 @@ void add_integration_statistics(nlohmann::ordered_json& status, const Integratio
   status["linear_iterations"] = stats.linear_iterations;
 }
 
+void add_evaluation_counts(nlohmann::ordered_json& status, const EvaluationCounts& counts,
+                           std::initializer_list<std::string_view> names) {
+  for (const auto& [name, value] : count_fields(counts, names)) status[std::string(name)] = value;
+}
+
 }  // namespace optdyn::tool

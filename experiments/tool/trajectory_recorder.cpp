@@ -7,17 +7,6 @@
 #include "optdyn/core/text.hpp"
 
 namespace optdyn::tool {
-namespace {
-
-// counters += (after − before), field by field.
-void add_difference(EvalCounters& counters, const EvalCounters& before, const EvalCounters& after) {
-  counters.values += after.values - before.values;
-  counters.gradients += after.gradients - before.gradients;
-  counters.hvps += after.hvps - before.hvps;
-  counters.samples += after.samples - before.samples;
-}
-
-}  // namespace
 
 TrajectoryRecorder::TrajectoryRecorder(const Objective& objective, std::string path, std::vector<std::string> leading,
                                        std::vector<std::string> extra, const std::string& monitor, bool record_params)
@@ -52,7 +41,7 @@ void TrajectoryRecorder::open() {
 double TrajectoryRecorder::row(std::vector<harness::CsvCell> leading, const Vec& theta, bool measure,
                              const ExtraCells& extra) {
   if (leading.size() != leading_) throw std::logic_error("TrajectoryRecorder: wrong number of leading cells");
-  const EvalCounters before = f_.counters();
+  const EvaluationCounts before = f_.counters();
   std::vector<harness::CsvCell> row = std::move(leading);
   const double loss = f_.value_and_gradient(theta, gradient_);
   row.emplace_back(loss);
@@ -68,7 +57,7 @@ double TrajectoryRecorder::row(std::vector<harness::CsvCell> leading, const Vec&
   for (double cell : monitor_cells) row.emplace_back(cell);
   if (record_params_)
     for (Index i = 0; i < theta.size(); ++i) row.emplace_back(theta[i]);
-  add_difference(recording_, before, f_.counters());
+  recording_ += f_.counters() - before;
   open();
   csv_->row(row);
   return loss;

@@ -60,7 +60,7 @@ class TrajectoryRecorder {
   std::size_t rows() const { return csv_ ? csv_->rows_written() : 0; }
 
   // Objective evaluations made by row() (loss, gradient, monitor products, extra cells).
-  const EvalCounters& recording_counters() const { return recording_; }
+  const EvaluationCounts& recording_counters() const { return recording_; }
 
   // Adds "monitor", "monitor_hvps", "monitor_measurements" when a monitor is attached.
   void add_monitor_status(nlohmann::ordered_json& status) const;
@@ -75,7 +75,7 @@ class TrajectoryRecorder {
   std::optional<analysis::CurvatureMonitor> monitor_;
   std::vector<std::string> columns_;
   std::optional<harness::CsvWriter> csv_;
-  EvalCounters recording_;
+  EvaluationCounts recording_;
   Vec gradient_;
 };
 

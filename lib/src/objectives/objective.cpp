@@ -1,10 +1,55 @@
 #include "optdyn/objectives/objective.hpp"
 
+#include <stdexcept>
 #include <string>
 
 #include "optdyn/core/error.hpp"
 
 namespace optdyn {
+
+namespace {
+
+// The one table of the counters: name and field, in declaration order.
+struct CountField {
+  std::string_view name;
+  std::uint64_t EvaluationCounts::*field;
+};
+constexpr CountField kCountFields[] = {
+    {"values", &EvaluationCounts::values},
+    {"gradients", &EvaluationCounts::gradients},
+    {"hvps", &EvaluationCounts::hvps},
+    {"hessians", &EvaluationCounts::hessians},
+    {"residual_evaluations", &EvaluationCounts::residual_evaluations},
+    {"jacobian_products", &EvaluationCounts::jacobian_products},
+    {"fisher_products", &EvaluationCounts::fisher_products},
+    {"layer_statistics", &EvaluationCounts::layer_statistics},
+    {"samples", &EvaluationCounts::samples},
+};
+
+}  // namespace
+
+EvaluationCounts& EvaluationCounts::operator+=(const EvaluationCounts& other) {
+  for (const CountField& f : kCountFields) this->*f.field += other.*f.field;
+  return *this;
+}
+
+EvaluationCounts& EvaluationCounts::operator-=(const EvaluationCounts& other) {
+  for (const CountField& f : kCountFields) this->*f.field -= other.*f.field;
+  return *this;
+}
+
+std::vector<std::pair<std::string_view, std::uint64_t>> count_fields(const EvaluationCounts& counts,
+                                                                     std::span<const std::string_view> names) {
+  std::vector<std::pair<std::string_view, std::uint64_t>> out;
+  for (std::string_view name : names) {
+    const CountField* found = nullptr;
+    for (const CountField& f : kCountFields)
+      if (f.name == name) found = &f;
+    if (!found) throw std::invalid_argument("count_fields: no counter '" + std::string(name) + "'");
+    out.emplace_back(found->name, counts.*found->field);
+  }
+  return out;
+}
 
 void Objective::check_arguments(const Vec& theta, Batch batch) const {
   if (theta.size() != dim())

@@ -39,25 +39,25 @@ std::string Oracle::missing(OracleAccess) const {
 }
 
 double Oracle::gradient_same_batch(const Vec& theta, Vec& g) {
-  ++calls_;
+  ++counts_.gradients;
   return evaluate_same_batch(theta, g);
 }
 
 double Oracle::value(const Vec& theta) {
   check(OracleAccess::value);
-  ++values_;
+  ++counts_.values;
   return evaluate_value(theta);
 }
 
 void Oracle::hessian_vector(const Vec& theta, const Vec& v, Vec& out) {
   check(OracleAccess::hessian_vector);
-  ++hvps_;
+  ++counts_.hvps;
   evaluate_hvp(theta, v, out);
 }
 
 Mat Oracle::hessian(const Vec& theta) {
   check(OracleAccess::hessian);
-  ++hessians_;
+  ++counts_.hessians;
   return evaluate_hessian(theta);
 }
 
@@ -68,19 +68,19 @@ Index Oracle::num_residuals() const {
 
 Vec Oracle::residuals(const Vec& theta) {
   check(OracleAccess::least_squares);
-  ++residuals_;
+  ++counts_.residual_evaluations;
   return least_squares_access()->residuals(theta);
 }
 
 Vec Oracle::jacobian_vector(const Vec& theta, const Vec& v) {
   check(OracleAccess::least_squares);
-  ++jacobian_products_;
+  ++counts_.jacobian_products;
   return least_squares_access()->jacobian_vector(theta, v);
 }
 
 Vec Oracle::jacobian_transpose_vector(const Vec& theta, const Vec& u) {
   check(OracleAccess::least_squares);
-  ++jacobian_products_;
+  ++counts_.jacobian_products;
   return least_squares_access()->jacobian_transpose_vector(theta, u);
 }
 
@@ -88,14 +88,14 @@ FunctionOperator Oracle::fisher(const Vec& theta, FisherKind kind, Rng* rng) {
   check(OracleAccess::fisher);
   FunctionOperator product = evaluate_fisher(theta, kind, rng);
   return FunctionOperator(product.rows(), [this, product = std::move(product)](const Vec& v, Vec& out) {
-    ++fisher_products_;
+    ++counts_.fisher_products;
     product.apply(v, out);
   });
 }
 
 std::vector<DenseLayerStatistics> Oracle::dense_layer_statistics(const Vec& theta, FisherKind kind, Rng* rng) {
   check(OracleAccess::dense_layers);
-  ++layer_statistics_;
+  ++counts_.layer_statistics;
   return evaluate_dense_layers(theta, kind, rng);
 }
 
@@ -120,7 +120,7 @@ ObjectiveOracle::ObjectiveOracle(const Objective& f, Index batch_size, Sampling 
 }
 
 void ObjectiveOracle::touch(Batch batch) {
-  samples_ += batch.empty() ? static_cast<std::uint64_t>(f_.num_samples()) : batch.size();
+  add_samples(batch.empty() ? static_cast<std::uint64_t>(f_.num_samples()) : batch.size());
 }
 
 double ObjectiveOracle::evaluate(const Vec& theta, Vec& g) {

@@ -96,7 +96,7 @@ struct FlowTrack {
   std::string reason;          // empty when ok
   double t_reached = 0.0;
   IntegrationStats stats;
-  std::uint64_t gradients = 0, hvps = 0;  // objective evaluations made by the flow
+  EvaluationCounts evaluations;  // objective evaluations made by the flow (gradients, hvps, ...)
 };
 
 struct MapFlowComparison {

@@ -14,8 +14,10 @@
 //    it is being evaluated). `samples` adds the number of samples each call touched.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "optdyn/core/types.hpp"
@@ -23,12 +25,34 @@
 
 namespace optdyn {
 
-struct EvalCounters {
-  std::uint64_t values = 0;     // calls that computed F (alone or with the gradient)
-  std::uint64_t gradients = 0;  // gradient evaluations (full or minibatch)
-  std::uint64_t hvps = 0;       // Hessian-vector products
-  std::uint64_t samples = 0;    // sum over calls of the samples touched (0 for non-data objectives)
+// What evaluations cost: one struct for every layer that counts them. An Objective counts
+// values, gradients, hvps and samples (the other fields stay 0); an Oracle
+// (optimizers/oracle.hpp) counts all of them. Every report of counts (status files, CSV
+// columns) names them through count_fields, the one table of names.
+struct EvaluationCounts {
+  std::uint64_t values = 0;                // F computed: alone or with the gradient (Objective); value-only queries (Oracle)
+  std::uint64_t gradients = 0;             // gradient evaluations (full or minibatch)
+  std::uint64_t hvps = 0;                  // Hessian-vector products
+  std::uint64_t hessians = 0;              // dense Hessians (Oracle)
+  std::uint64_t residual_evaluations = 0;  // least-squares residual maps r(θ) (Oracle)
+  std::uint64_t jacobian_products = 0;     // J·v and Jᵀ·u (Oracle)
+  std::uint64_t fisher_products = 0;       // Fisher-vector products (Oracle)
+  std::uint64_t layer_statistics = 0;      // dense-layer statistics for K-FAC (Oracle)
+  std::uint64_t samples = 0;               // samples touched by all of the above (0 when not a finite sum)
+
+  // Field by field.
+  EvaluationCounts& operator+=(const EvaluationCounts& other);
+  EvaluationCounts& operator-=(const EvaluationCounts& other);
+  friend EvaluationCounts operator+(EvaluationCounts a, const EvaluationCounts& b) { return a += b; }
+  friend EvaluationCounts operator-(EvaluationCounts a, const EvaluationCounts& b) { return a -= b; }
 };
+
+// The counters named in `names` as (name, value) pairs, in that order: what every report of
+// evaluation counts writes. The names are the fields above ("values", "gradients", "hvps",
+// "hessians", "residual_evaluations", "jacobian_products", "fisher_products",
+// "layer_statistics", "samples"); std::invalid_argument for any other.
+std::vector<std::pair<std::string_view, std::uint64_t>> count_fields(const EvaluationCounts& counts,
+                                                                     std::span<const std::string_view> names);
 
 class LeastSquaresAccess;
 class ProbabilisticAccess;
@@ -81,7 +105,7 @@ class Objective {
   // (see ProbabilisticAccess): Fisher-vector products, per-sample gradients.
   virtual const ProbabilisticAccess* probabilistic() const { return nullptr; }
 
-  const EvalCounters& counters() const { return counters_; }
+  const EvaluationCounts& counters() const { return counters_; }
   void reset_counters() const { counters_ = {}; }
 
  protected:
@@ -96,7 +120,7 @@ class Objective {
 
  private:
   void check_arguments(const Vec& theta, Batch batch) const;
-  mutable EvalCounters counters_;
+  mutable EvaluationCounts counters_;
 };
 
 // F(θ) = ½‖r(θ)‖², r: R^D → R^m (residuals already carry any 1/√n scaling).

@@ -22,9 +22,10 @@
 // objectives' residual maps are defined for all samples at once. Fisher products and
 // dense-layer statistics (objective.hpp, ProbabilisticAccess) follow the batch like HVPs.
 //
-// Counts (per oracle):
-//   calls()        gradient evaluations: `gradient` and `gradient_same_batch` (one per call,
-//                  the loss comes with it). This is the `evals` column of `optdyn run`.
+// Counts (per oracle; one EvaluationCounts, objective.hpp, returned by counts()):
+//   calls()        gradient evaluations (counts().gradients): `gradient` and
+//                  `gradient_same_batch` (one per call, the loss comes with it). This is the
+//                  `evals` column of `optdyn run`.
 //   values()       value-only evaluations F(θ) (backtracking and grid line searches, LM).
 //   hvps()         Hessian-vector products.
 //   hessians()     dense Hessians (the objective may form each one from D HVPs; those are
@@ -61,7 +62,7 @@ class Oracle {
   // g ← a gradient at θ (g is resized if needed); returns the loss of the same batch.
   // Draws the next minibatch on a minibatch oracle.
   double gradient(const Vec& theta, Vec& g) {
-    ++calls_;
+    ++counts_.gradients;
     return evaluate(theta, g);
   }
   // g ← the gradient at θ of the same function (minibatch) as the last gradient() call.
@@ -92,17 +93,21 @@ class Oracle {
   // time-varying function), so a method may reuse a gradient it already evaluated there.
   virtual bool deterministic() const { return false; }
 
-  std::uint64_t calls() const { return calls_; }
-  std::uint64_t values() const { return values_; }
-  std::uint64_t hvps() const { return hvps_; }
-  std::uint64_t hessians() const { return hessians_; }
-  std::uint64_t residual_evaluations() const { return residuals_; }
-  std::uint64_t jacobian_products() const { return jacobian_products_; }
-  std::uint64_t fisher_products() const { return fisher_products_; }
-  std::uint64_t layer_statistics() const { return layer_statistics_; }
-  virtual std::uint64_t samples() const { return 0; }
+  // Every counter (the accessors below read single fields of it).
+  const EvaluationCounts& counts() const { return counts_; }
+  std::uint64_t calls() const { return counts_.gradients; }
+  std::uint64_t values() const { return counts_.values; }
+  std::uint64_t hvps() const { return counts_.hvps; }
+  std::uint64_t hessians() const { return counts_.hessians; }
+  std::uint64_t residual_evaluations() const { return counts_.residual_evaluations; }
+  std::uint64_t jacobian_products() const { return counts_.jacobian_products; }
+  std::uint64_t fisher_products() const { return counts_.fisher_products; }
+  std::uint64_t layer_statistics() const { return counts_.layer_statistics; }
+  std::uint64_t samples() const { return counts_.samples; }
 
  protected:
+  // Adds the samples a query touched (ObjectiveOracle).
+  void add_samples(std::uint64_t n) { counts_.samples += n; }
   // The gradient on the next batch (gradient()) and on the current one.
   virtual double evaluate(const Vec& theta, Vec& g) = 0;
   virtual double evaluate_same_batch(const Vec& theta, Vec& g) { return evaluate(theta, g); }
@@ -119,14 +124,7 @@ class Oracle {
 
  private:
   void check(OracleAccess access) const;
-  std::uint64_t calls_ = 0;
-  std::uint64_t values_ = 0;
-  std::uint64_t hvps_ = 0;
-  std::uint64_t hessians_ = 0;
-  std::uint64_t residuals_ = 0;
-  std::uint64_t jacobian_products_ = 0;
-  std::uint64_t fisher_products_ = 0;
-  std::uint64_t layer_statistics_ = 0;
+  EvaluationCounts counts_;
 };
 
 class ObjectiveOracle : public Oracle {
@@ -140,7 +138,6 @@ class ObjectiveOracle : public Oracle {
   static constexpr std::uint64_t kSamplerStream = 0x5a4d504c4552ULL;  // "SAMPLER"-ish tag
 
   Index dim() const override { return f_.dim(); }
-  std::uint64_t samples() const override { return samples_; }
   bool deterministic() const override { return !sampler_; }
   const MinibatchSampler* sampler() const { return sampler_ ? &*sampler_ : nullptr; }
   // The batch of the last gradient() call (empty = full batch).
@@ -163,7 +160,6 @@ class ObjectiveOracle : public Oracle {
   std::optional<MinibatchSampler> sampler_;
   Rng rng_;
   Batch last_;
-  std::uint64_t samples_ = 0;
 };
 
 class FunctionOracle : public Oracle {
