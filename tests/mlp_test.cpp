@@ -524,8 +524,8 @@ BOOST_AUTO_TEST_CASE(sparse_first_layer_equals_dense_products) {
         BOOST_TEST(close(gs, gd));
         BOOST_TEST(close(sparse.hessian_vector(theta, v), dense.hessian_vector(theta, v)));
         Vec hs, hd;
-        sparse.bind(theta).hvp(v, hs);
-        dense.bind(theta).hvp(v, hd);
+        sparse.bind(theta).apply(v, hs);
+        dense.bind(theta).apply(v, hd);
         BOOST_TEST(close(hs, hd));
         for (FisherKind kind : {FisherKind::true_fisher, FisherKind::empirical}) {
           Vec fsv, fdv;

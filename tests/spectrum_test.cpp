@@ -45,7 +45,7 @@ Vec true_residuals(const Mat& a, const EigenResult& r) {
 
 }  // namespace
 
-// --- MlpCurvature: the cached-forward operator ---------------------------------------------
+// --- the bound curvature view (Objective::bind; an Mlp's MlpCurvature kernel) ------------------
 
 BOOST_AUTO_TEST_CASE(mlp_curvature_equals_plain_hvp_and_finite_differences) {
   for (const char* act : {"tanh", "relu", "softplus", "linear"})
@@ -58,12 +58,13 @@ BOOST_AUTO_TEST_CASE(mlp_curvature_equals_plain_hvp_and_finite_differences) {
         ObjectivePtr f = make_objective(spec);
         const auto& mlp = dynamic_cast<const Mlp&>(*f);
         const Vec theta = initial_point("init:gaussian,seed=3,bias=0.1", *f);
-        const MlpCurvature bound = mlp.bind(theta);
-        BOOST_TEST(bound.value() == f->value(theta), boost::test_tools::tolerance(1e-12));
+        BOOST_TEST(MlpCurvature(mlp, theta).value() == f->value(theta), boost::test_tools::tolerance(1e-12));
+        const BoundCurvature bound = mlp.bind(theta);
+        BOOST_TEST(bound.cached());
         Vec hv;
         for (std::uint64_t s = 0; s < 4; ++s) {  // several directions through ONE bound object
           const Vec v = random_point(f->dim(), 100 + s);
-          bound.hvp(v, hv);
+          bound.apply(v, hv);
           const Vec plain = f->hessian_vector(theta, v);  // fresh forward pass
           BOOST_TEST(relative_error(hv, plain) <= 1e-12);
           if (std::string(act) != "relu")  // relu: kinks make differences unreliable
@@ -72,14 +73,68 @@ BOOST_AUTO_TEST_CASE(mlp_curvature_equals_plain_hvp_and_finite_differences) {
         BOOST_TEST(bound.products() == 4u);
         // A minibatch binding equals the minibatch HVP.
         const std::vector<Index> batch = {3, 7, 7, 20};
-        const MlpCurvature bb = mlp.bind(theta, batch);
+        const BoundCurvature bb = mlp.bind(theta, batch);
         const Vec v = random_point(f->dim(), 7);
         Vec hb, ref;
-        bb.hvp(v, hb);
+        bb.apply(v, hb);
         f->batch_hessian_vector(theta, batch, v, ref);
         BOOST_TEST(relative_error(hb, ref) <= 1e-12);
       }
     }
+}
+
+// The bound view's products equal the unbound HVP, to rounding for an Mlp (its cached kernel runs
+// the same passes) and bit for bit otherwise, and each one is counted ONCE on the objective's own
+// counters, as an HVP with its samples (as batch_hessian_vector counts), and once on the view.
+BOOST_AUTO_TEST_CASE(bound_view_products_equal_unbound_hvps_and_count_once) {
+  struct Case {
+    std::string spec;
+    bool cached;
+  };
+  for (const Case& c : {Case{"mlp:data=gaussian,n=25,widths=4-6-3,targets=labels,l2=0.01", true},
+                        Case{"deep_linear:widths=3-4-2,data=gaussian,n=12", true},
+                        Case{"rosenbrock:dim=5", false}, Case{"spherical_pspin:dim=12,p=3", false},
+                        Case{"quadratic:dim=7,kappa=20,seed=3", false}}) {
+    BOOST_TEST_CONTEXT(c.spec) {
+      ObjectivePtr f = make_objective(c.spec);
+      const Index d = f->dim();
+      const Vec theta = 0.5 * random_point(d, 11);
+      const std::uint64_t n = static_cast<std::uint64_t>(f->num_samples());
+      f->reset_counters();
+      const BoundCurvature bound = f->bind(theta);
+      BOOST_TEST(bound.cached() == c.cached);
+      BOOST_TEST(f->counters().hvps == 0u);  // binding is not a product
+      Vec bv, plain;
+      for (std::uint64_t s = 0; s < 3; ++s) {
+        const Vec v = random_point(d, 40 + s);
+        const EvaluationCounts before = f->counters();
+        bound.apply(v, bv);
+        BOOST_TEST(f->counters().hvps == before.hvps + 1);
+        BOOST_TEST(f->counters().samples == before.samples + n);
+        BOOST_TEST(f->counters().values == before.values);
+        BOOST_TEST(f->counters().gradients == before.gradients);
+        f->hessian_vector(theta, v, plain);
+        if (c.cached)
+          BOOST_TEST(relative_error(bv, plain) <= 1e-13);
+        else
+          BOOST_TEST((bv.array() == plain.array()).all());  // the same evaluation, bit for bit
+      }
+      BOOST_TEST(bound.products() == 3u);
+      BOOST_TEST(f->counters().hvps == 6u);  // 3 bound + 3 unbound, nothing counted twice
+      if (n > 0) {  // a minibatch view counts the batch's samples
+        const std::vector<Index> batch = {1, 4, 4};
+        const BoundCurvature bb = f->bind(theta, batch);
+        const Vec v = random_point(d, 77);
+        const EvaluationCounts before = f->counters();
+        bb.apply(v, bv);
+        BOOST_TEST(f->counters().samples == before.samples + 3u);
+        f->batch_hessian_vector(theta, batch, v, plain);
+        BOOST_TEST(relative_error(bv, plain) <= 1e-13);
+      }
+      BOOST_CHECK_THROW(f->bind(Vec::Zero(d + 1)), InputError);
+      BOOST_CHECK_THROW(bound.apply(Vec::Zero(d + 1), bv), InputError);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(hessian_operator_counts_and_caches) {
@@ -91,6 +146,7 @@ BOOST_AUTO_TEST_CASE(hessian_operator_counts_and_caches) {
   const Vec v = random_point(mlp->dim(), 2);
   const Vec hv = op * v;
   BOOST_TEST(op.products() == 1u);
+  BOOST_TEST(mlp->counters().hvps == 1u);  // the cached product is the objective's HVP too
   BOOST_TEST(relative_error(hv, mlp->hessian_vector(theta, v)) <= 1e-12);
   const Mat h = op.dense();
   BOOST_TEST(op.products() == 1u + static_cast<std::uint64_t>(mlp->dim()));

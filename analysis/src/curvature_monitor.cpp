@@ -19,7 +19,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta, const CurvatureOptions& options,
                                     const Vec* gradient) {
-  const std::uint64_t objective_hvps_before = objective.counters().hvps;
+  const std::uint64_t hvps_before = objective.counters().hvps;
   HessianOperator op(objective, theta);  // checks θ's length
   const Index d = op.rows();
 
@@ -88,11 +88,9 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
     s.rayleigh_gradient = kNaN;
   }
 
-  // Products through the cached MLP path are counted by the operator only; every other
-  // product (and a dense Hessian built from HVPs) goes through Objective::hessian_vector,
-  // counted by the objective (and, for operator products, by the operator too: not twice).
-  const std::uint64_t objective_hvps = objective.counters().hvps - objective_hvps_before;
-  s.hvps = objective_hvps + (op.cached() ? op.products() : 0);
+  // Every product, through the bound view or building a dense Hessian from HVPs, is counted
+  // once, by the objective.
+  s.hvps = objective.counters().hvps - hvps_before;
   return s;
 }
 

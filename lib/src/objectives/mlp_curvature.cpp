@@ -37,7 +37,6 @@ struct MlpCurvature::State {
   // Per-product scratch (hvp() is const but not thread-safe on one object).
   mutable TangentPass tp;
   mutable Mat rdelta, q, pbuf;
-  mutable std::uint64_t products = 0;
 };
 
 MlpCurvature::MlpCurvature(const Mlp& mlp, const Vec& theta, Batch batch) : state_(std::make_unique<State>()) {
@@ -70,7 +69,6 @@ MlpCurvature& MlpCurvature::operator=(MlpCurvature&&) noexcept = default;
 Index MlpCurvature::dim() const { return state_->mlp->dim(); }
 const Vec& MlpCurvature::point() const { return state_->theta; }
 double MlpCurvature::value() const { return state_->value; }
-std::uint64_t MlpCurvature::products() const { return state_->products; }
 
 void MlpCurvature::hvp(const Vec& v, Vec& out) const {
   const State& s = *state_;
@@ -82,7 +80,6 @@ void MlpCurvature::hvp(const Vec& v, Vec& out) const {
   const MlpLayout& layout = mlp.layout_;
   const Index layers = layout.num_layers();
   const auto& w = arch.widths;
-  ++s.products;
   TangentPass& tp = s.tp;
   tangent(arch, layout, s.theta, v, s.fp, /*keep_rz=*/true, tp);
   Mat& rdelta = s.rdelta;
@@ -105,7 +102,9 @@ void MlpCurvature::hvp(const Vec& v, Vec& out) const {
   if (arch.l2 != 0.0) out += arch.l2 * v;
 }
 
-MlpCurvature Mlp::bind(const Vec& theta, Batch batch) const { return MlpCurvature(*this, theta, batch); }
+std::unique_ptr<const PointHessian> Mlp::bind_hessian(const Vec& theta, Batch batch) const {
+  return std::make_unique<MlpCurvature>(*this, theta, batch);
+}
 
 void Mlp::evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const {
   MlpCurvature(*this, theta, batch).hvp(v, out);

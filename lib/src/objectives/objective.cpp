@@ -119,9 +119,38 @@ void Objective::batch_hessian_vector(const Vec& theta, Batch batch, const Vec& v
   if (v.size() != dim())
     throw InputError("objective '" + spec() + "': HVP direction has length " +
                      std::to_string(v.size()) + ", expected " + std::to_string(dim()));
+  count_hvp(batch);
+  evaluate_hvp(theta, batch, v, out);
+}
+
+void Objective::count_hvp(Batch batch) const {
   ++counters_.hvps;
   counters_.samples += samples_in(batch);
-  evaluate_hvp(theta, batch, v, out);
+}
+
+BoundCurvature Objective::bind(const Vec& theta, Batch batch) const { return BoundCurvature(*this, theta, batch); }
+
+// --- BoundCurvature --------------------------------------------------------------------------
+
+BoundCurvature::BoundCurvature(const Objective& objective, const Vec& theta, Batch batch)
+    : objective_(objective), theta_(theta), batch_(batch.begin(), batch.end()) {
+  objective.check_arguments(theta, batch);
+  kernel_ = objective.bind_hessian(theta_, batch_);
+}
+
+void BoundCurvature::product(const Vec& v, Vec& out) const {
+  if (v.size() != objective_.dim())
+    throw InputError("objective '" + objective_.spec() + "': HVP direction has length " + std::to_string(v.size()) +
+                     ", expected " + std::to_string(objective_.dim()));
+  objective_.count_hvp(batch_);
+  if (kernel_)
+    kernel_->hvp(v, out);
+  else
+    objective_.evaluate_hvp(theta_, batch_, v, out);
+}
+
+Mat BoundCurvature::dense() const {
+  return symmetric_part(kernel_ || !batch_.empty() ? dense_from_products(*this) : objective_.hessian(theta_));
 }
 
 // Column j of ∇²F is ∇²F e_j: D exact HVPs, symmetrised to remove round-off asymmetry.

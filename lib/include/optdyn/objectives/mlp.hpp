@@ -69,13 +69,13 @@ class SparseInput;
 // P' the same sum without the first layer; see tests/bench/objective_bench.cpp), about 2/3.
 //
 // Mlp::evaluate_hvp is itself implemented as MlpCurvature(*this, θ, batch).hvp(v, out):
-// the R-operator mathematics lives in one place (mlp.cpp). hvp() is exact and is NOT
-// counted in the Mlp's EvalCounters (callers that count, e.g. analysis::HessianOperator,
-// count their own products; products() reports this object's count).
+// the R-operator mathematics lives in one place (mlp_curvature.cpp). hvp() is exact and is
+// not counted here: it is the kernel of the Mlp's bound curvature view (Objective::bind, which
+// counts every product on the Mlp's counters, as an HVP).
 //
 // Memory: the activations, δ_l and W_lᵀδ_{l+1} of every hidden layer (3 × Σ hidden widths
 // × batch doubles) plus θ. The Mlp must outlive this object; θ and the batch are copied.
-class MlpCurvature {
+class MlpCurvature final : public PointHessian {
  public:
   MlpCurvature(const Mlp& mlp, const Vec& theta, Batch batch = {});
   ~MlpCurvature();
@@ -87,8 +87,7 @@ class MlpCurvature {
   // F(θ) over the batch (computed on construction anyway).
   double value() const;
   // out = ∇²F(θ) v (exact; out is resized). Not thread-safe on one object.
-  void hvp(const Vec& v, Vec& out) const;
-  std::uint64_t products() const;
+  void hvp(const Vec& v, Vec& out) const override;
 
  private:
   struct State;
@@ -124,10 +123,6 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   // The targets the loss uses (k × n; bce: 1 × n of 0/1; ce: one-hot or probabilities).
   const Mat& loss_targets() const { return targets_; }
 
-  // The Hessian at θ with the forward pass cached, for many products at one point (see
-  // MlpCurvature). Throws InputError on a wrong length of θ or a bad batch index.
-  MlpCurvature bind(const Vec& theta, Batch batch = {}) const;
-
   // Whether full-batch evaluations take the first layer's products through the compressed
   // input (MlpArchitecture::sparse_input and enough zeros in X). Builds it on first call.
   bool sparse_first_layer() const { return sparse_input({}) != nullptr; }
@@ -135,6 +130,8 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
  protected:
   double evaluate(const Vec& theta, Batch batch, Vec* gradient) const override;
   void evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const override;
+  // The bound view's kernel: an MlpCurvature (forward pass, output curvature and δ's cached).
+  std::unique_ptr<const PointHessian> bind_hessian(const Vec& theta, Batch batch) const override;
 
  private:
   // LeastSquaresAccess (reached through least_squares()).

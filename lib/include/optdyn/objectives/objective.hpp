@@ -54,7 +54,9 @@ struct EvaluationCounts {
 std::vector<std::pair<std::string_view, std::uint64_t>> count_fields(const EvaluationCounts& counts,
                                                                      std::span<const std::string_view> names);
 
+class BoundCurvature;
 class LeastSquaresAccess;
+class PointHessian;
 class ProbabilisticAccess;
 
 // A contiguous slice of θ with a shape, so that initialisers and per-layer diagnostics can
@@ -87,6 +89,10 @@ class Objective {
   Vec hessian_vector(const Vec& theta, const Vec& v) const;
   // Dense D×D Hessian; the default stacks D HVPs (and counts them). For small D only.
   Mat hessian(const Vec& theta) const;
+  // ∇²F at θ over `batch` bound at that point, for many products there: the one curvature view
+  // (BoundCurvature below; a symmetric operator of linalg/operator.hpp). Its products are
+  // counted here, as HVPs, exactly as batch_hessian_vector counts them.
+  BoundCurvature bind(const Vec& theta, Batch batch = {}) const;
 
   // --- finite-sum access ------------------------------------------------------------
   // Number of samples n (0: not a finite sum; then only the empty batch is allowed).
@@ -114,13 +120,67 @@ class Objective {
   virtual void evaluate_hvp(const Vec& theta, Batch batch, const Vec& v, Vec& out) const = 0;
   // Override with a closed form where one is cheaper than D HVPs.
   virtual Mat evaluate_hessian(const Vec& theta) const;
+  // Override when HVPs at one point can share work that does not depend on the direction
+  // (Mlp: the forward pass, the output curvature, the backpropagated signals): the bound
+  // view's products then go through the returned kernel. nullptr (the default): each product of
+  // the bound view is evaluate_hvp at θ. θ and the batch are already checked.
+  virtual std::unique_ptr<const PointHessian> bind_hessian(const Vec& theta, Batch batch) const {
+    (void)theta, (void)batch;
+    return nullptr;
+  }
 
   // Samples a call over `batch` touches (n for the empty batch of a finite sum).
   std::uint64_t samples_in(Batch batch) const;
 
  private:
+  friend class BoundCurvature;
   void check_arguments(const Vec& theta, Batch batch) const;
+  void count_hvp(Batch batch) const;
   mutable EvaluationCounts counters_;
+};
+
+// An exact Hessian-vector product at one fixed point and batch, not counted (the bound view
+// that holds it counts): what Objective::bind_hessian returns.
+class PointHessian {
+ public:
+  virtual ~PointHessian() = default;
+  // out = ∇²F(θ) v (out is resized).
+  virtual void hvp(const Vec& v, Vec& out) const = 0;
+};
+
+// The Hessian ∇²F(θ) of an Objective at one point θ (and batch) as a symmetric operator
+// (linalg/operator.hpp): the one view of an objective's curvature that the analysis tools
+// (eigensolvers, SLQ, curvature monitors, `optdyn spectrum`) take.
+//  * Counting: every product counts once on the objective's own counters, exactly as
+//    Objective::batch_hessian_vector counts an HVP (hvps + 1, samples + the batch's samples),
+//    and on this operator's products().
+//  * cached(): the objective bound work at θ for all products (Objective::bind_hessian: an
+//    Mlp and the objectives built as one); otherwise each product is the objective's own HVP
+//    at θ, bit for bit what hessian_vector returns.
+//  * dense(): the D × D Hessian, symmetrised: from D counted products when cached or on a
+//    minibatch; otherwise Objective::hessian (its closed form where it has one, else D HVPs
+//    that the objective counts; not counted in products()).
+// Keeps a reference to the objective (which must outlive it) and copies θ and the batch.
+class BoundCurvature final : public SymmetricOperator {
+ public:
+  // Throws InputError when θ has the wrong length or a batch index is out of range.
+  BoundCurvature(const Objective& objective, const Vec& theta, Batch batch = {});
+  Index rows() const override { return objective_.dim(); }
+  const Objective& objective() const { return objective_; }
+  const Vec& point() const { return theta_; }
+  Batch batch() const { return batch_; }
+  bool cached() const { return kernel_ != nullptr; }
+  Mat dense() const override;
+
+ protected:
+  // Throws InputError when v does not have length D.
+  void product(const Vec& v, Vec& out) const override;
+
+ private:
+  const Objective& objective_;
+  Vec theta_;
+  std::vector<Index> batch_;
+  std::unique_ptr<const PointHessian> kernel_;
 };
 
 // F(θ) = ½‖r(θ)‖², r: R^D → R^m (residuals already carry any 1/√n scaling).
