@@ -10,7 +10,6 @@
 #include "optdyn/analysis/hessian_eigen.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
 #include "optdyn/core/text.hpp"
-#include "optdyn/objectives/quadratic.hpp"
 #include "optdyn/optimizers/gd.hpp"
 #include "optdyn/optimizers/momentum.hpp"
 #include "optdyn/optimizers/nesterov.hpp"
@@ -179,9 +178,9 @@ PowerLawFit fit_power_law(std::span<const double> t, std::span<const double> y, 
 // --- any objective -----------------------------------------------------------------------------------
 CurvatureRange curvature_range(const Objective& f, const Vec& theta) {
   CurvatureRange r;
-  if (const auto* q = dynamic_cast<const Quadratic*>(&f)) {
-    r.mu = q->eigenvalues().minCoeff();
-    r.L = q->eigenvalues().maxCoeff();
+  if (const std::optional<Vec> eigenvalues = f.known_hessian_eigenvalues()) {  // a quadratic
+    r.mu = eigenvalues->minCoeff();
+    r.L = eigenvalues->maxCoeff();
     r.source = "quadratic";
     return r;
   }

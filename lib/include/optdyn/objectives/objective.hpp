@@ -14,6 +14,7 @@
 //    it is being evaluated). `samples` adds the number of samples each call touched.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -103,6 +104,10 @@ class Objective {
 
   // θ as named, shaped blocks; the default is one vector block of length dim().
   virtual std::vector<ParameterBlock> parameter_blocks() const;
+
+  // The eigenvalues of ∇²F when F is a quadratic form with a known spectrum (the Hessian is the
+  // same at every θ: Quadratic); empty otherwise. Lets an analysis skip the eigensolver.
+  virtual std::optional<Vec> known_hessian_eigenvalues() const { return std::nullopt; }
 
   // --- optional views -----------------------------------------------------------------
   // Non-null when F = ½‖r(θ)‖² for an explicit residual map (see LeastSquaresAccess).

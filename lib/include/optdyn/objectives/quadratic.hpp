@@ -37,6 +37,7 @@ class Quadratic : public Objective {
 
   // λ in the order given (for the generated spectrum: descending).
   const Vec& eigenvalues() const { return eigenvalues_; }
+  std::optional<Vec> known_hessian_eigenvalues() const override { return eigenvalues_; }
   // Q; the identity in diagonal form.
   Mat rotation() const;
   // A = Q diag(λ) Qᵀ (dense, D×D).
