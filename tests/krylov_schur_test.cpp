@@ -14,7 +14,6 @@
 #include "optdyn/linalg/operator.hpp"
 
 using namespace optdyn;
-using namespace optdyn;
 
 namespace {
 
