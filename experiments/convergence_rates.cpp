@@ -143,13 +143,18 @@ void part_linear(Experiment& ex, const Settings& s) {
   double worst_gd = 0.0, worst_hb = 0.0;
   for (double kappa : s.kappas)
     for (const std::string problem : {"quadratic", "least_squares"}) {
+      // The typed makers return the concrete objective, so its minimiser is at hand.
       ObjectivePtr f;
-      if (problem == "quadratic")
-        f = make_quadratic({.dim = s.dim, .kappa = kappa, .lmax = 1, .rotate = true, .seed = seed, .shift = 1});
-      else
-        f = make_least_squares({.n = 2 * s.dim, .dim = s.dim, .kappa = kappa, .seed = seed});
-      const Vec star = problem == "quadratic" ? dynamic_cast<const Quadratic&>(*f).minimizer()
-                                              : dynamic_cast<const LeastSquares&>(*f).solution();
+      Vec star;
+      if (problem == "quadratic") {
+        auto q = make_quadratic({.dim = s.dim, .kappa = kappa, .lmax = 1, .rotate = true, .seed = seed, .shift = 1});
+        star = q->minimizer();
+        f = std::move(q);
+      } else {
+        auto ls = make_least_squares({.n = 2 * s.dim, .dim = s.dim, .kappa = kappa, .seed = seed});
+        star = ls->solution();
+        f = std::move(ls);
+      }
       const Vec theta0 = Vec::Zero(f->dim());
       const CurvatureRange range = curvature_range(*f, star);
       for (const Tuning& tu : tunings(range.mu, range.L)) {
@@ -253,9 +258,10 @@ struct SgdProblem {
 SgdProblem sgd_problem(const Experiment& ex, const Settings& s) {
   const std::uint64_t seed = Rng::derived(ex.seed(), 1).bits() >> 11;
   SgdProblem pr;
-  pr.f = make_least_squares(
+  auto ls = make_least_squares(
       {.n = s.sgd_n, .dim = s.sgd_dim, .kappa = s.sgd_kappa, .noise = s.sgd_noise, .seed = seed});
-  pr.star = dynamic_cast<const LeastSquares&>(*pr.f).solution();
+  pr.star = ls->solution();
+  pr.f = std::move(ls);
   pr.range = curvature_range(*pr.f, pr.star);
   if (!(s.sgd_lr * pr.range.L < 2.0))
     throw InputError(kPrefix + "key 'sgd_lr': " + format_number(s.sgd_lr) + " must be below 2/L = " +

@@ -473,27 +473,27 @@ BOOST_AUTO_TEST_CASE(typed_flow_parameters_of_the_limits) {
     BOOST_TEST(c.flow == HeavyBallFlowParams::table().to_spec(hb));
   }
   {
-    const auto& p = std::get<HeavyBallFlowParams>(continuous_limit("momentum:lr=0.02,mu=0.9,convention=ema").flow_params);
+    const auto p = std::get<HeavyBallFlowParams>(continuous_limit("momentum:lr=0.02,mu=0.9,convention=ema").flow_params);
     BOOST_TEST(p.mass == 0.02 * 1.9 / (2 * (1 - 0.9)));
     BOOST_TEST(p.friction == 1.0);
     BOOST_TEST(p.v0 == (1 - 0.9) / 1.9);
   }
   {
     const double s = 0.04, alpha = 0.8, root = (1 - alpha) / (1 + alpha);
-    const auto& p = std::get<NagScHighResFlowParams>(continuous_limit("nesterov:lr=0.04,mu=0.8").flow_params);
+    const auto p = std::get<NagScHighResFlowParams>(continuous_limit("nesterov:lr=0.04,mu=0.8").flow_params);
     BOOST_TEST(p.s == s);
     BOOST_TEST(p.mu == root * root / s);
     BOOST_TEST(p.t0 == std::sqrt(s));
     BOOST_TEST((p.start == HighResolutionStart::matched));
     BOOST_TEST(std::get<NagScHighResFlowParams>(continuous_limit("sgd:lr=0.04,momentum=0.8,nesterov=true").flow_params).t0 ==
                0.0);
-    const auto& sbc = std::get<NesterovOdeFlowParams>(continuous_limit("nesterov:lr=0.04,schedule=sbc,r=4").flow_params);
+    const auto sbc = std::get<NesterovOdeFlowParams>(continuous_limit("nesterov:lr=0.04,schedule=sbc,r=4").flow_params);
     BOOST_TEST(sbc.r == 4.0);
     BOOST_TEST(sbc.t0 == 1e-2 * std::sqrt(s));
   }
   {
     const double lr = 0.001;
-    const auto& p = std::get<AdamOdeFlowParams>(continuous_limit("adam:lr=0.001,beta1=0.9,beta2=0.999,eps=1e-8").flow_params);
+    const auto p = std::get<AdamOdeFlowParams>(continuous_limit("adam:lr=0.001,beta1=0.9,beta2=0.999,eps=1e-8").flow_params);
     const double a = (1 - 0.9) / lr, b = (1 - 0.999) / lr;
     BOOST_TEST(p.a == a);
     BOOST_TEST(p.b == b);
@@ -501,7 +501,7 @@ BOOST_AUTO_TEST_CASE(typed_flow_parameters_of_the_limits) {
     BOOST_TEST(p.bias_correction);
     BOOST_TEST((p.second_moment == SecondMoment::full_batch));
     BOOST_TEST(*p.t0 == std::min(1e-6 * std::min(1 / a, 1 / b), 1e-2 * lr));
-    const auto& r = std::get<RmspropOdeFlowParams>(continuous_limit("rmsprop:lr=0.01,alpha=0.9").flow_params);
+    const auto r = std::get<RmspropOdeFlowParams>(continuous_limit("rmsprop:lr=0.01,alpha=0.9").flow_params);
     BOOST_TEST(r.b == (1 - 0.9) / 0.01);
     BOOST_TEST(r.eps_in_root);
     BOOST_TEST(*r.t0 == std::min(1e-6 / r.b, 1e-2 * 0.01));
@@ -515,7 +515,7 @@ BOOST_AUTO_TEST_CASE(typed_flow_parameters_of_the_limits) {
     BOOST_TEST(std::get<SaddleFreeFlowParams>(
                    continuous_limit("saddle_free_newton:lr=0.2,damping=0.1,damping_search=false").flow_params)
                    .damping == 0.1);
-    const auto& ng = std::get<NaturalGradientFlowParams>(
+    const auto ng = std::get<NaturalGradientFlowParams>(
         continuous_limit("natural_gradient:lr=0.1,fisher=empirical,damping=0.01,tol=1e-13").flow_params);
     BOOST_TEST((ng.fisher == NaturalGradientFlowParams::Fisher::empirical));
     BOOST_TEST(ng.damping == 0.01);

@@ -1,20 +1,24 @@
 #include "optdyn/integrators/registry.hpp"
 
+#include <vector>
+
 namespace optdyn {
 
-// One entry function per integrator file (formulas and sources there).
-std::vector<IntegratorEntry> odeint_explicit_entries();  // odeint_explicit.cpp
-std::vector<IntegratorEntry> implicit_entries();         // implicit.cpp
-IntegratorEntry rosenbrock4_entry();                     // rosenbrock4.cpp
-IntegratorEntry euler_maruyama_entry();                  // euler_maruyama.cpp
+// The entry functions named in integrator_list.def, declared (each defined in its own file).
+#define OPTDYN_ENTRY(f) IntegratorEntry f();
+#define OPTDYN_ENTRIES(f) std::vector<IntegratorEntry> f();
+#include "integrator_list.def"
+#undef OPTDYN_ENTRY
+#undef OPTDYN_ENTRIES
 
 const IntegratorRegistry& integrator_registry() {
   static const IntegratorRegistry registry = [] {
     IntegratorRegistry r("integrator");
-    for (auto& e : odeint_explicit_entries()) r.add(std::move(e));
-    for (auto& e : implicit_entries()) r.add(std::move(e));
-    r.add(rosenbrock4_entry());
-    r.add(euler_maruyama_entry());
+#define OPTDYN_ENTRY(f) r.add(f());
+#define OPTDYN_ENTRIES(f) r.add(f());
+#include "integrator_list.def"
+#undef OPTDYN_ENTRY
+#undef OPTDYN_ENTRIES
     return r;
   }();
   return registry;

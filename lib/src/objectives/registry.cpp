@@ -1,31 +1,24 @@
 #include "optdyn/objectives/registry.hpp"
 
-#include "optdyn/objectives/deep_linear.hpp"
-#include "optdyn/objectives/least_squares.hpp"
-#include "optdyn/objectives/logistic_regression.hpp"
-#include "optdyn/objectives/mlp.hpp"
-#include "optdyn/objectives/quadratic.hpp"
-#include "optdyn/objectives/rosenbrock.hpp"
-#include "optdyn/objectives/saddles.hpp"
-#include "optdyn/objectives/softmax_regression.hpp"
-#include "optdyn/objectives/spherical_pspin.hpp"
+#include <vector>
 
 namespace optdyn {
+
+// The entry functions named in objective_list.def, declared (each defined in its own file).
+#define OPTDYN_ENTRY(f) ObjectiveEntry f();
+#define OPTDYN_ENTRIES(f) std::vector<ObjectiveEntry> f();
+#include "objective_list.def"
+#undef OPTDYN_ENTRY
+#undef OPTDYN_ENTRIES
 
 const ObjectiveRegistry& objective_registry() {
   static const ObjectiveRegistry registry = [] {
     ObjectiveRegistry r("objective");
-    r.add(quadratic_entry());
-    r.add(rosenbrock_entry());
-    r.add(saddle_entry());
-    r.add(monkey_saddle_entry());
-    r.add(plateau_saddle_entry());
-    r.add(least_squares_entry());
-    r.add(logistic_regression_entry());
-    r.add(softmax_regression_entry());
-    r.add(deep_linear_entry());
-    r.add(mlp_entry());
-    r.add(spherical_pspin_entry());
+#define OPTDYN_ENTRY(f) r.add(f());
+#define OPTDYN_ENTRIES(f) r.add(f());
+#include "objective_list.def"
+#undef OPTDYN_ENTRY
+#undef OPTDYN_ENTRIES
     return r;
   }();
   return registry;

@@ -1,40 +1,34 @@
 #include "optdyn/optimizers/registry.hpp"
 
 #include <string>
+#include <vector>
 
 #include "optdyn/core/error.hpp"
 
 namespace optdyn {
 
+// The entry functions named in optimizer_list.def, declared (each defined in its own file).
+#define OPTDYN_ENTRY(f) OptimizerEntry f();
+#define OPTDYN_ENTRIES(f) std::vector<OptimizerEntry> f();
+#include "optimizer_list.def"
+#undef OPTDYN_ENTRY
+#undef OPTDYN_ENTRIES
+
+// The entry functions named in modifier_list.def, declared (each defined in its own file).
+#define OPTDYN_ENTRY(f) ModifierEntry f();
+#define OPTDYN_ENTRIES(f) std::vector<ModifierEntry> f();
+#include "modifier_list.def"
+#undef OPTDYN_ENTRY
+#undef OPTDYN_ENTRIES
+
 const OptimizerRegistry& optimizer_registry() {
   static const OptimizerRegistry registry = [] {
     OptimizerRegistry r("optimizer");
-    r.add(gd_entry());
-    r.add(sgd_entry());
-    r.add(momentum_entry());
-    r.add(nesterov_entry());
-    r.add(adagrad_entry());
-    r.add(rmsprop_entry());
-    r.add(adadelta_entry());
-    r.add(adam_entry());
-    r.add(adamax_entry());
-    r.add(nadam_entry());
-    r.add(amsgrad_entry());
-    r.add(delta_bar_delta_entry());
-    for (auto& e : trust_region_entries()) r.add(std::move(e));
-    for (auto& e : newton_entries()) r.add(std::move(e));
-    r.add(saddle_free_newton_entry());
-    r.add(gauss_newton_entry());
-    r.add(levenberg_marquardt_entry());
-    r.add(linear_cg_entry());
-    r.add(nonlinear_cg_entry());
-    r.add(bfgs_entry());
-    r.add(lbfgs_entry());
-    for (auto& e : coordinate_descent_entries()) r.add(std::move(e));
-    r.add(natural_gradient_entry());
-    r.add(kfac_entry());
-    r.add(tonga_entry());
-    r.add(parabola_regression_entry());
+#define OPTDYN_ENTRY(f) r.add(f());
+#define OPTDYN_ENTRIES(f) r.add(f());
+#include "optimizer_list.def"
+#undef OPTDYN_ENTRY
+#undef OPTDYN_ENTRIES
     return r;
   }();
   return registry;
@@ -43,10 +37,11 @@ const OptimizerRegistry& optimizer_registry() {
 const ModifierRegistry& modifier_registry() {
   static const ModifierRegistry registry = [] {
     ModifierRegistry r("modifier");
-    for (auto& e : clipping_entries()) r.add(std::move(e));
-    r.add(weight_decay_entry());
-    for (auto& e : schedule_entries()) r.add(std::move(e));
-    r.add(averaging_entry());
+#define OPTDYN_ENTRY(f) r.add(f());
+#define OPTDYN_ENTRIES(f) r.add(f());
+#include "modifier_list.def"
+#undef OPTDYN_ENTRY
+#undef OPTDYN_ENTRIES
     return r;
   }();
   return registry;

@@ -30,6 +30,9 @@ class Registry {
   explicit Registry(std::string kind) : kind_(std::move(kind)) {}
 
   void add(Entry entry) { entries_.push_back(std::move(entry)); }
+  void add(std::vector<Entry> entries) {
+    for (Entry& e : entries) add(std::move(e));
+  }
 
   const Entry& find(std::string_view name) const {
     for (const auto& e : entries_)

@@ -52,6 +52,7 @@ class Modifier {
 
 using ModifierPtr = std::unique_ptr<Modifier>;
 using ModifierRegistry = Registry<ModifierPtr>;
+using ModifierEntry = ModifierRegistry::Entry;
 
 const ModifierRegistry& modifier_registry();
 
@@ -70,12 +71,5 @@ ModifierPtr make_typed_modifier(const P& p) {
   P::table().check(p);
   return std::make_unique<T>(p, P::table().to_spec(p));
 }
-
-// One file per modifier kind (lib/src/optimizers/<file>.cpp):
-std::vector<RegistryEntry<ModifierPtr>> clipping_entries();      // clip_norm, clip_value
-std::vector<RegistryEntry<ModifierPtr>> schedule_entries();      // constant, robbins_monro, step_lr, cosine,
-                                                                  // inverse_sqrt, warmup
-RegistryEntry<ModifierPtr> weight_decay_entry();                  // weight_decay
-RegistryEntry<ModifierPtr> averaging_entry();                     // average
 
 }  // namespace optdyn

@@ -40,33 +40,4 @@ OptimizerPtr make_optimizer(std::string_view spec);
 // `optdyn list optimizers`: the optimizers, then the modifiers.
 std::string describe_optimizers();
 
-// One entry function per file lib/src/optimizers/<file>.cpp (formula and source there).
-OptimizerEntry gd_entry();               // gd.cpp
-OptimizerEntry sgd_entry();              // sgd.cpp (torch.optim.SGD)
-OptimizerEntry momentum_entry();         // momentum.cpp (three conventions)
-OptimizerEntry nesterov_entry();         // nesterov.cpp (Sutskever look-ahead)
-OptimizerEntry adagrad_entry();          // adagrad.cpp
-OptimizerEntry rmsprop_entry();          // rmsprop.cpp
-OptimizerEntry adadelta_entry();         // adadelta.cpp
-OptimizerEntry adam_entry();             // adam.cpp
-OptimizerEntry adamax_entry();           // adamax.cpp
-OptimizerEntry nadam_entry();            // nadam.cpp
-OptimizerEntry amsgrad_entry();          // amsgrad.cpp
-OptimizerEntry delta_bar_delta_entry();  // delta_bar_delta.cpp
-std::vector<OptimizerEntry> trust_region_entries();  // trust_region.cpp: sign, normalized_gd
-// Second-order and quasi-Newton methods (README "Second-order and quasi-Newton methods"):
-std::vector<OptimizerEntry> newton_entries();              // newton.cpp: newton, damped_newton
-OptimizerEntry saddle_free_newton_entry();                 // saddle_free_newton.cpp
-OptimizerEntry gauss_newton_entry();                       // gauss_newton.cpp
-OptimizerEntry levenberg_marquardt_entry();                // levenberg_marquardt.cpp
-OptimizerEntry linear_cg_entry();                          // linear_cg.cpp
-OptimizerEntry nonlinear_cg_entry();                       // nonlinear_cg.cpp
-OptimizerEntry bfgs_entry();                               // bfgs.cpp
-OptimizerEntry lbfgs_entry();                              // lbfgs.cpp
-std::vector<OptimizerEntry> coordinate_descent_entries();  // coordinate_descent.cpp (+ block_)
-OptimizerEntry natural_gradient_entry();                   // natural_gradient.cpp (Fisher, CG)
-OptimizerEntry kfac_entry();                               // kfac.cpp (Martens & Grosse 2015)
-OptimizerEntry tonga_entry();                              // tonga.cpp (Le Roux et al. 2008)
-OptimizerEntry parabola_regression_entry();                // parabola_regression.cpp (seed 000)
-
 }  // namespace optdyn
