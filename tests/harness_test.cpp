@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/atomic_file.hpp"
+#include "harness/output_file.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "harness/experiment.hpp"
@@ -145,13 +145,16 @@ BOOST_AUTO_TEST_CASE(csv_header_rows_and_rename_on_close) {
     w.row({CsvCell{0LL}, CsvCell{0.1}, CsvCell{std::string("plain")}});
     w.row({CsvCell{1LL}, CsvCell{1.0 / 3.0}, CsvCell{std::string("a,\"b\"")}});
     BOOST_TEST(w.rows_written() == 2u);
-    // Nothing under the final name while open; the rows go to out.csv.tmp.
+    // Nothing under the final name while open; the rows go to a unique temporary beside it.
     BOOST_TEST(!fs::exists(path));
-    BOOST_TEST(fs::exists(temporary_path(path)));
+    const fs::path staged = w.staged_path();
+    BOOST_TEST(staged.parent_path() == path.parent_path());
+    BOOST_TEST(staged.extension() == ".tmp");
+    BOOST_TEST(fs::exists(staged));
     BOOST_CHECK_THROW(w.row({CsvCell{1LL}}), std::invalid_argument);
     w.close();
     BOOST_TEST(fs::exists(path));
-    BOOST_TEST(!fs::exists(temporary_path(path)));
+    BOOST_TEST(!fs::exists(staged));
     w.close();  // idempotent
   }
   BOOST_TEST(read_text(path) ==
@@ -160,15 +163,18 @@ BOOST_AUTO_TEST_CASE(csv_header_rows_and_rename_on_close) {
              "1,0.33333333333333331,\"a,\"\"b\"\"\"\n");
 }
 
-BOOST_AUTO_TEST_CASE(csv_destructor_keeps_rows) {
+// A writer destroyed without close() (a run failing by an exception) changes nothing: the
+// earlier file stays, and no temporary is left.
+BOOST_AUTO_TEST_CASE(csv_destructor_discards_uncommitted_rows) {
   ScratchDir dir;
   const fs::path path = dir.path / "kept.csv";
+  write_file_atomically(path, "old\n");
   {
     CsvWriter w(path, {"x"});
     w.row({CsvCell{2.5}});
   }
-  BOOST_TEST(read_text(path) == "x\n2.5\n");
-  BOOST_TEST(!fs::exists(temporary_path(path)));
+  BOOST_TEST(read_text(path) == "old\n");
+  BOOST_TEST(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(csv_move_transfers_ownership) {
@@ -179,6 +185,7 @@ BOOST_AUTO_TEST_CASE(csv_move_transfers_ownership) {
     a.row({CsvCell{1LL}});
     CsvWriter b(std::move(a));
     b.row({CsvCell{2LL}});
+    b.close();
   }
   BOOST_TEST(read_text(path) == "x\n1\n2\n");
 }
