@@ -193,6 +193,18 @@ const std::string& Experiment::status() const { return impl_->status; }
 
 void Experiment::finish(const std::string& status) {
   if (help_ || impl_->finished) return;
+  try {
+    commit(status);
+  } catch (...) {
+    // E.g. a full disk while staging: nothing of this run is committed (abandon() removes
+    // every temporary, releases the lock, and removes DIR if this run created it).
+    impl_->finished = false;
+    abandon();
+    throw;
+  }
+}
+
+void Experiment::commit(const std::string& status) {
   impl_->finished = true;
   impl_->status = status;
   for (auto& w : impl_->csvs) w->stage();

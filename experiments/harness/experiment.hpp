@@ -106,6 +106,8 @@ class Experiment {
   std::string scale_ = "quick";
   std::filesystem::path out_;
   bool help_ = false;
+  // finish() without the cleanup on failure: stages, hashes, writes the manifest, renames.
+  void commit(const std::string& status);
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
