@@ -188,6 +188,38 @@ rc=$?
 [ -z "$(ls -A "$WORK/term-ex" 2>/dev/null)" ] && pass "the interrupted experiment left nothing in its directory" ||
   fail "left in term-ex: $(ls -A "$WORK/term-ex")"
 
+# SIGINT: a shell starts background jobs with SIGINT ignored, so the run is started from Python
+# (which execs it with the default action) and interrupted there: exit 130 (-2 to Python).
+echo "earlier" >"$WORK/int.csv"
+python3 - "$OPTDYN" "$WORK/int.csv" "${LONG[@]}" <<'PY' && pass "SIGINT during optdyn run: killed by SIGINT, int.csv intact" ||
+import os, signal, subprocess, sys, time
+optdyn, out, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = subprocess.Popen([optdyn, *args, "--out", out], stderr=subprocess.DEVNULL)
+for _ in range(200):
+    if os.path.exists(out + ".lock"): break
+    time.sleep(0.05)
+time.sleep(0.2)
+p.send_signal(signal.SIGINT)
+assert p.wait() == -signal.SIGINT, p.returncode
+assert open(out).read() == "earlier\n"
+PY
+  fail "SIGINT during optdyn run"
+[ -z "$(find "$WORK" -maxdepth 1 -name 'int.csv.*')" ] || fail "left behind after SIGINT: $(ls "$WORK" | grep int.csv)"
+
+# SIGKILL (no handler can run): the final name keeps its earlier content, and the kernel has
+# released the lock, so the next run into the same --out succeeds.
+echo "earlier" >"$WORK/kill.csv"
+"$OPTDYN" "${LONG[@]}" --out "$WORK/kill.csv" 2>/dev/null &
+pid=$!
+for _ in $(seq 200); do [ -e "$WORK/kill.csv.lock" ] && break; sleep 0.05; done
+sleep 0.2
+kill -KILL "$pid"
+wait "$pid"
+[ "$(cat "$WORK/kill.csv")" = earlier ] && pass "SIGKILL during optdyn run: kill.csv keeps its earlier content" ||
+  fail "SIGKILL during optdyn run changed kill.csv"
+"$OPTDYN" "${RUN[@]}" --out "$WORK/kill.csv" 2>"$WORK/err" && grep -q '"status": "ok"' "$WORK/kill.csv.status.json" &&
+  pass "after SIGKILL the lock is free: the next run succeeds" || fail "run after SIGKILL: $(cat "$WORK/err")"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1
