@@ -111,7 +111,8 @@ void part_orders(Experiment& ex) {
       throw InputError(kPrefix + "key 'orders_steps': " + num(n) + " is not an integer in [2, 1e7]");
     steps.push_back(static_cast<long>(n));
   }
-  if (steps.size() < 2) throw InputError(kPrefix + "key 'orders_steps': needs at least two step counts");
+  // Three: the slope fit (with its confidence interval) needs at least three points.
+  if (steps.size() < 3) throw InputError(kPrefix + "key 'orders_steps': needs at least three step counts");
   if (s.a * s.T / static_cast<double>(*std::min_element(steps.begin(), steps.end())) >= 1 ||
       s.b * s.T / static_cast<double>(*std::min_element(steps.begin(), steps.end())) >= 1)
     throw InputError(kPrefix + "key 'orders_steps': the largest Δt makes β = 1 − aΔt or 1 − bΔt ≤ 0");

@@ -42,7 +42,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/atomic_file.hpp"
 #include "harness/experiment.hpp"
 #include "harness/progress.hpp"
 #include "optdyn/analysis/curvature_monitor.hpp"
@@ -227,21 +226,33 @@ void run_problem(Experiment& ex, CsvWriter& csv, nlohmann::json& wall, const Pro
   }
 }
 
+// Every parameter the methods and runs read, checked before any output is opened (the
+// harness stages output anyway, but a bad --set should fail in a second, not after the
+// Newton saddle search).
+void check_parameters(const Spec& p) {
+  p.integer("steps", 1, 1L << 30);
+  p.integer("record_every", 1, 1L << 30);
+  p.real_above("perturbation", 0.0, 1.0);
+  p.integer("krylov_k", 1, 1L << 20);
+  p.positive("adam_lr");
+  p.positive("damping");
+}
+
 void body(Experiment& ex) {
   const Spec& p = ex.params();
+  check_parameters(p);
   std::vector<std::string> columns = {"problem", "method", "step"};
   columns.insert(columns.end(), std::begin(kCountColumns), std::end(kCountColumns));
   columns.insert(columns.end(), {"cost", "loss", "grad_norm", "index", "lambda_min", "lambda_max", "distance"});
-  CsvWriter& csv = ex.csv("trajectories.csv", columns);
   std::vector<Problem> problems;
   problems.push_back(plateau_saddle(p));
   problems.push_back(mlp_saddle(p, ex));
+  CsvWriter& csv = ex.csv("trajectories.csv", columns);
   harness::Progress progress("saddle_escape", problems.size() * 9);
   nlohmann::json wall = nlohmann::json::object();
   for (const Problem& pr : problems) run_problem(ex, csv, wall, pr, progress);
   progress.finish();
-  harness::write_file_atomically(ex.file("wall_time.json"), wall.dump(1) + "\n");
-  ex.record_file(ex.file("wall_time.json"));
+  ex.write_file("wall_time.json", wall.dump(1) + "\n");
 }
 
 }  // namespace

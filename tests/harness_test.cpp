@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/atomic_file.hpp"
+#include "harness/output_file.hpp"
+#include "harness/output_lock.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "harness/experiment.hpp"
@@ -145,13 +146,16 @@ BOOST_AUTO_TEST_CASE(csv_header_rows_and_rename_on_close) {
     w.row({CsvCell{0LL}, CsvCell{0.1}, CsvCell{std::string("plain")}});
     w.row({CsvCell{1LL}, CsvCell{1.0 / 3.0}, CsvCell{std::string("a,\"b\"")}});
     BOOST_TEST(w.rows_written() == 2u);
-    // Nothing under the final name while open; the rows go to out.csv.tmp.
+    // Nothing under the final name while open; the rows go to a unique temporary beside it.
     BOOST_TEST(!fs::exists(path));
-    BOOST_TEST(fs::exists(temporary_path(path)));
+    const fs::path staged = w.staged_path();
+    BOOST_TEST(staged.parent_path() == path.parent_path());
+    BOOST_TEST(staged.extension() == ".tmp");
+    BOOST_TEST(fs::exists(staged));
     BOOST_CHECK_THROW(w.row({CsvCell{1LL}}), std::invalid_argument);
     w.close();
     BOOST_TEST(fs::exists(path));
-    BOOST_TEST(!fs::exists(temporary_path(path)));
+    BOOST_TEST(!fs::exists(staged));
     w.close();  // idempotent
   }
   BOOST_TEST(read_text(path) ==
@@ -160,15 +164,18 @@ BOOST_AUTO_TEST_CASE(csv_header_rows_and_rename_on_close) {
              "1,0.33333333333333331,\"a,\"\"b\"\"\"\n");
 }
 
-BOOST_AUTO_TEST_CASE(csv_destructor_keeps_rows) {
+// A writer destroyed without close() (a run failing by an exception) changes nothing: the
+// earlier file stays, and no temporary is left.
+BOOST_AUTO_TEST_CASE(csv_destructor_discards_uncommitted_rows) {
   ScratchDir dir;
   const fs::path path = dir.path / "kept.csv";
+  write_file_atomically(path, "old\n");
   {
     CsvWriter w(path, {"x"});
     w.row({CsvCell{2.5}});
   }
-  BOOST_TEST(read_text(path) == "x\n2.5\n");
-  BOOST_TEST(!fs::exists(temporary_path(path)));
+  BOOST_TEST(read_text(path) == "old\n");
+  BOOST_TEST(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(csv_move_transfers_ownership) {
@@ -179,6 +186,7 @@ BOOST_AUTO_TEST_CASE(csv_move_transfers_ownership) {
     a.row({CsvCell{1LL}});
     CsvWriter b(std::move(a));
     b.row({CsvCell{2LL}});
+    b.close();
   }
   BOOST_TEST(read_text(path) == "x\n1\n2\n");
 }
@@ -415,4 +423,88 @@ BOOST_AUTO_TEST_CASE(parse_uint64_is_strict) {
   BOOST_TEST(parse_uint64("18446744073709551615", "s") == UINT64_MAX);
   for (const char* bad : {"", "-1", "1.5", "18446744073709551616", " 1", "0x10"})
     BOOST_CHECK_THROW(parse_uint64(bad, "--seed"), InputError);
+}
+
+// ------------------------------------------------------------- output guarantees (README)
+BOOST_AUTO_TEST_CASE(output_file_refuses_a_symlink_and_keeps_its_target) {
+  ScratchDir dir;
+  write_file_atomically(dir.path / "target.txt", "precious\n");
+  fs::create_symlink(dir.path / "target.txt", dir.path / "link.csv");
+  try {
+    OutputFile file(dir.path / "link.csv");
+    BOOST_ERROR("a symlink final name was accepted");
+  } catch (const InputError& e) {
+    BOOST_TEST(message_contains(e, (dir.path / "link.csv").string()));
+    BOOST_TEST(message_contains(e, "symbolic link"));
+  }
+  BOOST_TEST(read_text(dir.path / "target.txt") == "precious\n");
+  BOOST_TEST(fs::is_symlink(dir.path / "link.csv"));
+}
+
+BOOST_AUTO_TEST_CASE(output_file_link_planted_before_commit_is_refused) {
+  ScratchDir dir;
+  write_file_atomically(dir.path / "target.txt", "precious\n");
+  OutputFile file(dir.path / "late.csv");
+  file.write("new\n");
+  fs::create_symlink(dir.path / "target.txt", dir.path / "late.csv");
+  BOOST_CHECK_THROW(file.commit(), InputError);
+  BOOST_TEST(read_text(dir.path / "target.txt") == "precious\n");
+  BOOST_TEST(fs::is_symlink(dir.path / "late.csv"));
+  BOOST_TEST(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 2);  // no temporary
+}
+
+BOOST_AUTO_TEST_CASE(output_file_temporaries_are_unique_and_exclusive) {
+  ScratchDir dir;
+  OutputFile a(dir.path / "x.csv"), b(dir.path / "x.csv");
+  BOOST_TEST(a.staged_path() != b.staged_path());
+  BOOST_TEST(a.staged_path().parent_path() == dir.path);
+  a.discard();
+  BOOST_TEST(!fs::exists(a.staged_path()));
+  BOOST_TEST(fs::exists(b.staged_path()));
+}
+
+BOOST_AUTO_TEST_CASE(output_lock_refuses_a_second_owner) {
+  ScratchDir dir;
+  OutputLock first = lock_directory(dir.path);
+  BOOST_TEST(fs::exists(dir.path / kDirectoryLockName));
+  try {
+    OutputLock second = lock_directory(dir.path);
+    BOOST_ERROR("a held lock was granted twice");
+  } catch (const InputError& e) {
+    BOOST_TEST(message_contains(e, "another optdyn run"));
+    BOOST_TEST(message_contains(e, dir.path.string()));
+  }
+  first.release();
+  BOOST_TEST(!fs::exists(dir.path / kDirectoryLockName));
+  BOOST_CHECK_NO_THROW(lock_directory(dir.path));  // free again
+}
+
+// A failure of the body after rows were written, with --force over an earlier result: the
+// earlier files are byte-identical, whether the failure is bad input (exit 2) or internal (1).
+BOOST_AUTO_TEST_CASE(failing_run_leaves_an_earlier_result_intact) {
+  ScratchDir dir;
+  const fs::path out = dir.path / "r";
+  const auto run = [&](std::vector<std::string> argv, const std::function<void(Experiment&)>& body) {
+    argv.insert(argv.begin(), "demo");
+    Args args(argv);
+    return run_experiment(args.argc(), args.argv(), demo_info(), body);
+  };
+  BOOST_TEST(run({"--out", out.string()}, [](Experiment& ex) {
+               ex.csv("rows.csv", {"x"}).row({CsvCell{1.0}});
+               ex.write_file("extra.json", "{}\n");
+             }) == 0);
+  const std::string rows = read_text(out / "rows.csv"), manifest = read_text(out / "manifest.json");
+  BOOST_TEST(run({"--out", out.string(), "--force"}, [](Experiment& ex) {
+               ex.csv("rows.csv", {"x"}).row({CsvCell{2.0}});
+               ex.write_file("extra.json", "{\"new\": 1}\n");
+               ex.params().integer("n", 1000000, 2000000);  // read late, rejected: InputError
+             }) == kExitBadInput);
+  BOOST_TEST(run({"--out", out.string(), "--force"}, [](Experiment& ex) {
+               ex.csv("rows.csv", {"x"}).row({CsvCell{3.0}});
+               throw std::runtime_error("boom");
+             }) == 1);
+  BOOST_TEST(read_text(out / "rows.csv") == rows);
+  BOOST_TEST(read_text(out / "extra.json") == "{}\n");
+  BOOST_TEST(read_text(out / "manifest.json") == manifest);
+  BOOST_TEST(std::distance(fs::directory_iterator(out), fs::directory_iterator()) == 3);  // no temporary, no lock
 }

@@ -1,6 +1,9 @@
 #include "harness/command_line.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <iostream>
 #include <exception>
 #include <new>
 #include <string>
@@ -70,9 +73,19 @@ void print_error(std::string_view message) {
   std::fflush(stderr);
 }
 
+bool flush_stdout() {
+  std::cout.flush();
+  errno = 0;
+  const bool ok = std::fflush(stdout) == 0 && !std::ferror(stdout) && !std::cout.fail();
+  if (!ok)
+    print_error(std::string("cannot write '- (standard output)': ") + (errno ? std::strerror(errno) : "write failed"));
+  return ok;
+}
+
 int run_guarded(const std::function<int()>& body) {
   try {
-    return body();
+    const int status = body();
+    return flush_stdout() ? status : kExitBadInput;
   } catch (const InputError& e) {
     print_error(e.what());
     return kExitBadInput;

@@ -34,9 +34,13 @@ void print_error(std::string_view message);
 // size a user controls is budgeted before allocation, this catches what slips through.
 inline constexpr const char* kOutOfMemoryMessage = "out of memory (input too large?)";
 
+// Flushes std::cout and stdout; false (after print_error naming standard output) when a
+// write failed — e.g. a full disk or /dev/full — so that lost output is never exit 0.
+bool flush_stdout();
+
 // Runs `body`; InputError → print_error, kExitBadInput; std::bad_alloc → print_error(
 // kOutOfMemoryMessage), kExitBadInput; other exceptions → print_error, exit 1; otherwise
-// returns body's status.
+// returns body's status, or kExitBadInput when flush_stdout() fails.
 int run_guarded(const std::function<int()>& body);
 
 }  // namespace optdyn::harness

@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <utility>
 
-#include "harness/atomic_file.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/text.hpp"
 
@@ -39,51 +38,39 @@ std::string format_double(double x) {
 }
 
 CsvWriter::CsvWriter(std::filesystem::path path, std::vector<std::string> columns)
-    : path_(std::move(path)), temporary_(temporary_path(path_)), columns_(columns.size()) {
+    : path_(std::move(path)), file_(path_), columns_(columns.size()) {
   if (columns.empty()) throw std::invalid_argument("CsvWriter '" + path_.string() + "': no columns");
-  file_ = std::fopen(temporary_.c_str(), "wb");
-  if (!file_) throw InputError("cannot write '" + path_.string() + "': " + std::strerror(errno));
   std::string header;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (i > 0) header += ',';
     append_text(header, columns[i]);
   }
   header += '\n';
-  std::fputs(header.c_str(), file_);
+  file_.write(header);
 }
 
 CsvWriter::CsvWriter(CsvWriter&& other) noexcept
     : path_(std::move(other.path_)),
-      temporary_(std::move(other.temporary_)),
-      file_(std::exchange(other.file_, nullptr)),
+      file_(std::move(other.file_)),
+      open_(std::exchange(other.open_, false)),
       columns_(other.columns_),
       rows_(other.rows_) {}
 
 CsvWriter& CsvWriter::operator=(CsvWriter&& other) noexcept {
   if (this != &other) {
-    try {
-      close();
-    } catch (...) {
-    }
     path_ = std::move(other.path_);
-    temporary_ = std::move(other.temporary_);
-    file_ = std::exchange(other.file_, nullptr);
+    file_ = std::move(other.file_);  // discards this writer's uncommitted file
+    open_ = std::exchange(other.open_, false);
     columns_ = other.columns_;
     rows_ = other.rows_;
   }
   return *this;
 }
 
-CsvWriter::~CsvWriter() {
-  try {
-    close();
-  } catch (...) {
-    // A destructor must not throw; the rows stay in the temporary file.
-  }
-}
+CsvWriter::~CsvWriter() = default;  // OutputFile discards an uncommitted temporary
 
 void CsvWriter::row(const std::vector<CsvCell>& cells) {
-  if (!file_) throw std::logic_error("CsvWriter '" + path_.string() + "': row() after close()");
+  if (!open_) throw std::logic_error("CsvWriter '" + path_.string() + "': row() after close()");
   if (cells.size() != columns_)
     throw std::invalid_argument("CsvWriter '" + path_.string() + "': row has " + std::to_string(cells.size()) +
                                 " cells, header has " + std::to_string(columns_));
@@ -98,18 +85,20 @@ void CsvWriter::row(const std::vector<CsvCell>& cells) {
       append_text(line, std::get<std::string>(cells[i]));
   }
   line += '\n';
-  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size())
-    throw std::runtime_error("CsvWriter '" + path_.string() + "': write failed");
+  file_.write(line);
   ++rows_;
 }
 
-void CsvWriter::close() {
-  if (!file_) return;
-  std::FILE* file = std::exchange(file_, nullptr);
-  const bool ok = std::ferror(file) == 0;
-  const bool closed = std::fclose(file) == 0;
-  if (!ok || !closed) throw std::runtime_error("CsvWriter '" + path_.string() + "': write failed (disk full?)");
-  commit_temporary(path_);
+void CsvWriter::stage() {
+  open_ = false;
+  file_.finish();
 }
+
+void CsvWriter::commit() {
+  open_ = false;
+  file_.commit();
+}
+
+void CsvWriter::close() { commit(); }
 
 }  // namespace optdyn::harness

@@ -1,13 +1,15 @@
 #pragma once
-// CSV output with a header row, written to `<file>.tmp` and renamed into place on close():
-// a crash never leaves a half-written file under the final name. Numbers are printed with
-// %.17g (round-trip exact), so the same computation gives byte-identical files.
-#include <cstdio>
+// CSV output with a header row, staged through harness::OutputFile (a unique temporary
+// renamed into place on close(), or stdout for "-"): a crash or a failed run never leaves a
+// half-written file under the final name. Numbers are printed with %.17g (round-trip
+// exact), so the same computation gives byte-identical files.
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
+
+#include "harness/output_file.hpp"
 
 namespace optdyn::harness {
 
@@ -20,20 +22,27 @@ class CsvWriter {
   CsvWriter& operator=(CsvWriter&&) noexcept;
   CsvWriter(const CsvWriter&) = delete;
   CsvWriter& operator=(const CsvWriter&) = delete;
-  // Closes (and renames) if still open: rows written so far are kept.
+  // Discards the file unless close() or commit() ran: a run that fails by an exception
+  // leaves the final name as it was.
   ~CsvWriter();
 
   // One row; the number of cells must equal the number of columns.
   void row(const std::vector<CsvCell>& cells);
-  // Flushes, closes and renames the temporary file to its final name.
+  // Flushes, closes and renames the temporary file to its final name (stage() + commit()).
   void close();
+  // Flushes, fsyncs and closes the temporary without renaming it: the complete bytes are in
+  // staged_path() (e.g. to be hashed before a set of files is committed together).
+  void stage();
+  // Renames the staged file into place (stage() first if needed).
+  void commit();
   const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& staged_path() const { return file_.staged_path(); }
   std::size_t rows_written() const { return rows_; }
 
  private:
   std::filesystem::path path_;
-  std::filesystem::path temporary_;
-  std::FILE* file_ = nullptr;
+  OutputFile file_;
+  bool open_ = true;
   std::size_t columns_ = 0;
   std::size_t rows_ = 0;
 };

@@ -1,6 +1,10 @@
 #include "harness/experiment.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -9,7 +13,8 @@
 #include <set>
 #include <sstream>
 
-#include "harness/atomic_file.hpp"
+#include "harness/output_file.hpp"
+#include "harness/output_lock.hpp"
 #include "harness/command_line.hpp"
 #include "harness/sha256.hpp"
 #include "optdyn/core/blas.hpp"
@@ -55,8 +60,6 @@ po::options_description harness_options() {
   return options;
 }
 
-bool directory_is_empty(const fs::path& dir) { return fs::directory_iterator(dir) == fs::directory_iterator(); }
-
 }  // namespace
 
 struct Experiment::Impl {
@@ -64,9 +67,12 @@ struct Experiment::Impl {
   std::chrono::system_clock::time_point start_wall;
   std::chrono::steady_clock::time_point start_steady;
   std::vector<std::unique_ptr<CsvWriter>> csvs;
+  std::vector<std::unique_ptr<OutputFile>> files;  // write_file()
   std::vector<fs::path> recorded;
   std::vector<std::pair<std::string, std::string>> notes;
+  OutputLock lock;
   bool created_out = false;
+  bool started_empty = false;
   bool finished = false;
   std::string status;
 };
@@ -128,16 +134,10 @@ Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
   if (out_.empty()) throw InputError("--out: empty path");
   out_ = out_.lexically_normal();
   if (!out_.has_filename() && out_.has_parent_path() && out_ != out_.root_path()) out_ = out_.parent_path();
-  std::error_code ec;
-  if (fs::exists(out_, ec)) {
-    if (!fs::is_directory(out_, ec)) throw InputError("--out '" + out_.string() + "': exists and is not a directory");
-    if (!directory_is_empty(out_) && !vm.count("force"))
-      throw InputError("--out '" + out_.string() + "': directory is not empty (pass --force to overwrite)");
-  } else {
-    fs::create_directories(out_, ec);
-    if (ec) throw InputError("--out '" + out_.string() + "': cannot create directory: " + ec.message());
-    impl_->created_out = true;
-  }
+  ClaimedDirectory claimed = claim_output_directory(out_, vm.count("force") > 0);
+  impl_->lock = std::move(claimed.lock);
+  impl_->created_out = claimed.created;
+  impl_->started_empty = claimed.started_empty;
 }
 
 fs::path Experiment::file(const std::string& filename) const { return out_ / filename; }
@@ -171,32 +171,60 @@ void Experiment::note(const std::string& key, const std::string& value) {
   impl_->notes.emplace_back(key, value);
 }
 
-bool Experiment::wrote_files() const { return !impl_->csvs.empty() || !impl_->recorded.empty(); }
+void Experiment::write_file(const std::string& filename, std::string_view content) {
+  const fs::path path = out_ / filename;
+  for (const auto& f : impl_->files)
+    if (f->path() == path) throw std::logic_error("experiment '" + info_.name + "': file '" + filename + "' written twice");
+  auto file = std::make_unique<OutputFile>(path);
+  file->write(content);
+  file->finish();
+  impl_->files.push_back(std::move(file));
+}
+
+bool Experiment::wrote_files() const {
+  return !impl_->csvs.empty() || !impl_->files.empty() || !impl_->recorded.empty();
+}
 
 bool Experiment::finished() const { return impl_->finished; }
+
+bool Experiment::started_empty() const { return impl_->started_empty; }
 
 const std::string& Experiment::status() const { return impl_->status; }
 
 void Experiment::finish(const std::string& status) {
   if (help_ || impl_->finished) return;
+  try {
+    commit(status);
+  } catch (...) {
+    // E.g. a full disk while staging: nothing of this run is committed (abandon() removes
+    // every temporary, releases the lock, and removes DIR if this run created it).
+    impl_->finished = false;
+    abandon();
+    throw;
+  }
+}
+
+void Experiment::commit(const std::string& status) {
   impl_->finished = true;
   impl_->status = status;
-  for (auto& w : impl_->csvs) w->close();
+  for (auto& w : impl_->csvs) w->stage();
   const auto end_wall = std::chrono::system_clock::now();
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - impl_->start_steady).count();
 
   // Files, by their path relative to the output directory (sorted, so the manifest's
   // layout does not depend on the order in which files were closed).
-  std::vector<fs::path> paths;
-  for (const auto& w : impl_->csvs) paths.push_back(w->path());
-  for (const auto& p : impl_->recorded) paths.push_back(p);
+  // Each with where its bytes are now: a staged temporary, or the file itself when recorded.
+  std::vector<std::pair<fs::path, fs::path>> paths;
+  for (const auto& w : impl_->csvs) paths.emplace_back(w->path(), w->staged_path());
+  for (const auto& f : impl_->files) paths.emplace_back(f->path(), f->staged_path());
+  for (const auto& p : impl_->recorded) paths.emplace_back(p, p);
   std::vector<std::pair<std::string, fs::path>> files;
-  for (const auto& p : paths) {
+  for (const auto& [p, staged] : paths) {
     std::string name = p.lexically_relative(out_).generic_string();
     if (name.empty() || name.starts_with("..")) name = p.generic_string();
     if (std::none_of(files.begin(), files.end(), [&](const auto& f) { return f.first == name; }))
-      files.emplace_back(name, p);
+      files.emplace_back(name, staged);
   }
   std::sort(files.begin(), files.end());
 
@@ -234,55 +262,64 @@ void Experiment::finish(const std::string& status) {
     list.push_back(entry);
   }
   manifest["files"] = list;
-  write_file_atomically(out_ / "manifest.json", manifest.dump(2) + "\n");
+  OutputFile manifest_file(out_ / "manifest.json");
+  manifest_file.write(manifest.dump(2) + "\n");
+  manifest_file.finish();
+
+  // Commit: everything is complete in temporaries. The old manifest goes first, so that a
+  // crash between the renames leaves no manifest describing files it does not match.
+  if (::unlink((out_ / "manifest.json").c_str()) != 0 && errno != ENOENT)
+    throw InputError("cannot write '" + (out_ / "manifest.json").string() + "': " + std::strerror(errno));
+  for (auto& w : impl_->csvs) w->commit();
+  for (auto& f : impl_->files) f->commit();
+  manifest_file.commit();
+  impl_->lock.release();
 }
 
 void Experiment::abandon() {
   if (help_ || impl_->finished) return;
   impl_->finished = true;
-  for (auto& w : impl_->csvs) {
-    try {
-      w->close();
-    } catch (...) {
-    }
-  }
+  impl_->csvs.clear();   // each discards its temporary
+  impl_->files.clear();
+  impl_->lock.release();
   std::error_code ec;
-  if (impl_->created_out && !wrote_files() && fs::is_directory(out_, ec) && directory_is_empty(out_))
-    fs::remove(out_, ec);
+  if (impl_->created_out && fs::is_directory(out_, ec) && directory_is_empty(out_)) fs::remove(out_, ec);
 }
 
 int run_experiment(int argc, char** argv, ExperimentInfo info, const std::function<void(Experiment&)>& body) {
   std::unique_ptr<Experiment> experiment;
-  // A failed run keeps the rows it wrote and records its status in the manifest; a run
-  // that failed before writing anything (typically a bad parameter) leaves no trace, so
-  // the same --out can be reused after fixing the command line.
-  const auto record_failure = [&](const std::string& status) {
+  // A failed run commits nothing, so that an earlier result under --force stays intact and a
+  // bad parameter leaves no trace (whenever the body finds it). The one exception: an
+  // internal error in a run that started in an empty directory commits the rows it wrote,
+  // with the failure as the manifest's status, for diagnosis; nothing is lost by that.
+  const auto record_failure = [&](const std::string& status, bool keep_partial) {
     if (!experiment || experiment->finished()) return;
     try {
-      if (experiment->wrote_files())
+      if (keep_partial && experiment->started_empty() && experiment->wrote_files())
         experiment->finish(status);
       else
         experiment->abandon();
     } catch (...) {
+      experiment->abandon();
     }
   };
   try {
     experiment = std::make_unique<Experiment>(std::move(info), argc, argv);
-    if (experiment->help_requested()) return kExitOk;
+    if (experiment->help_requested()) return flush_stdout() ? kExitOk : kExitBadInput;
     body(*experiment);
     experiment->finish();
     return experiment->status() == "diverged" ? kExitDiverged : kExitOk;
   } catch (const InputError& e) {
-    record_failure(std::string("bad input: ") + e.what());
+    record_failure("", false);
     print_error(e.what());
     return kExitBadInput;
   } catch (const std::bad_alloc&) {
     // A last resort: sizes are budgeted before allocating, but not every product is.
-    record_failure(std::string("bad input: ") + kOutOfMemoryMessage);
+    record_failure("", false);
     print_error(kOutOfMemoryMessage);
     return kExitBadInput;
   } catch (const std::exception& e) {
-    record_failure(std::string("failed: ") + e.what());
+    record_failure(std::string("failed: ") + e.what(), true);
     print_error(e.what());
     return 1;
   }

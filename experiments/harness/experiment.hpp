@@ -5,7 +5,22 @@
 // (repeatable) --force` and writes DIR/manifest.json (experiment, git commit, build type,
 // compiler, seed, scale, every resolved parameter, start/end time, wall seconds, and each
 // file written with its sha256) plus CSV files with a header row. A non-empty DIR is
-// refused without --force. Usage:
+// refused without --force.
+//
+// Output guarantees (README, "Guarantees"), enforced here for every experiment:
+//  * DIR is locked for the whole run (DIR/.optdyn.lock, harness/output_lock.hpp): a second
+//    run into the same DIR is refused at start with exit 2.
+//  * Nothing under DIR changes before the body has returned: every CSV and file of the run
+//    is staged in a temporary (harness/output_file.hpp) and finish() commits them together.
+//    So a parameter the body rejects — however late — and any other failure leave an
+//    earlier result in DIR byte-identical, and a bad run into a new DIR leaves no trace.
+//    Only a run that started in an empty DIR and failed with an internal error (exit 1)
+//    commits its partial rows, with the failure as the manifest's status, for diagnosis.
+//  * Commit order: the old manifest.json is removed, the data files are renamed into place,
+//    the new manifest.json is renamed last; a manifest that exists lists files whose sha256
+//    it states.
+//
+// Usage:
 //
 //   int main(int argc, char** argv) {
 //     return optdyn::harness::run_experiment(argc, argv, {"gradient_scaling", "one line", params},
@@ -16,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/csv_writer.hpp"
@@ -53,7 +69,11 @@ class Experiment {
   // A CSV under out_dir(); recorded in the manifest (with its sha256) when it is closed by
   // finish(). Keep the returned writer alive while writing.
   CsvWriter& csv(const std::string& filename, std::vector<std::string> columns);
-  // Records a file the experiment wrote itself (e.g. JSON) for the manifest.
+  // A whole file (e.g. JSON) under out_dir(), staged and committed with the CSVs by
+  // finish() and recorded in the manifest.
+  void write_file(const std::string& filename, std::string_view content);
+  // Records a file the experiment wrote itself for the manifest (prefer write_file: a file
+  // written directly is not covered by the staging guarantee).
   void record_file(const std::filesystem::path& path);
   // Extra key/value facts for the manifest's "results" object (e.g. a measured slope).
   void note(const std::string& key, const std::string& value);
@@ -67,11 +87,14 @@ class Experiment {
   std::filesystem::path file(const std::string& filename) const;
   // Whether any CSV was opened or file recorded.
   bool wrote_files() const;
+  // Whether DIR held nothing (but the lock) when the run started.
+  bool started_empty() const;
   // Whether finish() (or abandon()) has run, and the status finish() recorded.
   bool finished() const;
   const std::string& status() const;
-  // Ends a run that wrote nothing without a manifest (removes DIR if this run created it
-  // and it is still empty). Used by run_experiment when the body fails early.
+  // Ends a run without committing anything: every staged file is removed, DIR is left as it
+  // was (and removed if this run created it and it is still empty). Used by run_experiment
+  // when the body fails.
   void abandon();
 
   bool help_requested() const { return help_; }
@@ -83,12 +106,16 @@ class Experiment {
   std::string scale_ = "quick";
   std::filesystem::path out_;
   bool help_ = false;
+  // finish() without the cleanup on failure: stages, hashes, writes the manifest, renames.
+  void commit(const std::string& status);
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
 
-// Runs `body` inside the harness: InputError or std::bad_alloc → one line on stderr, exit 2; any other
-// exception → one line, exit 1; otherwise writes the manifest and returns 0.
+// Runs `body` inside the harness: InputError or std::bad_alloc → one line on stderr, exit 2,
+// nothing committed; any other exception → one line, exit 1 (partial rows committed only
+// into a DIR that was empty at start); otherwise commits the files and the manifest and
+// returns 0 (3 when the body finished with status "diverged").
 int run_experiment(int argc, char** argv, ExperimentInfo info,
                    const std::function<void(Experiment&)>& body);
 

@@ -22,7 +22,8 @@
 //   first step with gap > threshold (null if never), final gap}, the map's and each flow's
 //   status, integration statistics and evaluation counts (see the help text).
 // DIR is created if needed; a non-empty DIR is refused unless --force (then gaps.csv and
-// summary.json are replaced), as for the experiments. Files are written to .tmp and renamed.
+// summary.json are replaced), as for the experiments. DIR is locked for the run (DIR/.optdyn.lock);
+// both files are staged and renamed into place together at the end (harness/output_file.hpp).
 // Divergence of the map or of a flow, or a flow that does not reach the last step: the rows so
 // far are written, the status is in summary.json, exit 3.
 #include <cmath>
@@ -32,7 +33,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/atomic_file.hpp"
+#include "harness/output_file.hpp"
+#include "harness/output_lock.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "optdyn/analysis/flow_comparison.hpp"
@@ -55,19 +57,6 @@ nlohmann::ordered_json number_or_null(double x) {
 }
 nlohmann::ordered_json step_or_null(long step) {
   return step >= 0 ? nlohmann::ordered_json(step) : nlohmann::ordered_json(nullptr);
-}
-
-// Creates DIR, or accepts an existing empty one (any existing one with --force).
-void prepare_directory(const fs::path& out, bool force) {
-  std::error_code ec;
-  if (fs::exists(out, ec)) {
-    if (!fs::is_directory(out, ec)) throw InputError("--out '" + out.string() + "': exists and is not a directory");
-    if (!force && fs::directory_iterator(out, ec) != fs::directory_iterator())
-      throw InputError("--out '" + out.string() + "': directory is not empty (pass --force to overwrite)");
-    return;
-  }
-  fs::create_directories(out, ec);
-  if (ec) throw InputError("--out '" + out.string() + "': cannot create directory: " + ec.message());
 }
 
 // What to compare: the continuous limit (auto) or an explicit flow with its time per step.
@@ -120,7 +109,8 @@ nlohmann::ordered_json flow_json(const FlowTrack& f) {
   return j;
 }
 
-void write_gaps(const fs::path& path, const MapFlowComparison& c) {
+// Staged, not committed: run_compare renames it together with summary.json.
+harness::CsvWriter write_gaps(const fs::path& path, const MapFlowComparison& c) {
   const bool modified = c.modified.has_value();
   std::vector<std::string> columns = {"step", "t", "loss_map", "loss_flow", "gap", "loss_gap"};
   if (modified) columns.insert(columns.end(), {"loss_modified", "gap_modified", "loss_gap_modified"});
@@ -131,7 +121,8 @@ void write_gaps(const fs::path& path, const MapFlowComparison& c) {
     if (modified) row.insert(row.end(), {r.loss_modified, r.gap_modified, r.loss_gap_modified});
     csv.row(row);
   }
-  csv.close();
+  csv.stage();
+  return csv;
 }
 
 int run_compare(const po::variables_map& vm) {
@@ -158,10 +149,11 @@ int run_compare(const po::variables_map& vm) {
   const Vec theta0 = initial_point(x0_spec, *f);
   const double threshold = has_threshold ? threshold_given : default_gap_threshold(theta0);
   check_map_flow_setup(*f, setup, &theta0);  // every input, before the directory is touched
-  prepare_directory(out, vm.count("force") > 0);
+  // Creates DIR or accepts an empty one (any with --force), locked for the run.
+  const harness::ClaimedDirectory claimed = harness::claim_output_directory(out, vm.count("force") > 0);
 
   const MapFlowComparison c = compare_map_with_flow(*f, theta0, setup);
-  write_gaps(out / "gaps.csv", c);
+  harness::CsvWriter gaps = write_gaps(out / "gaps.csv", c);
 
   const std::string status = c.status();
   nlohmann::ordered_json j;
@@ -187,7 +179,11 @@ int run_compare(const po::variables_map& vm) {
               {"gradients", c.map.gradients}};
   j["flow_run"] = flow_json(c.flow);
   j["modified_run"] = c.modified ? flow_json(*c.modified) : nlohmann::ordered_json(nullptr);
-  harness::write_file_atomically(out / "summary.json", j.dump(2) + "\n");
+  harness::OutputFile summary(out / "summary.json");
+  summary.write(j.dump(2) + "\n");
+  summary.finish();
+  gaps.commit();
+  summary.commit();
 
   if (status != "ok") {
     const std::string why = c.map.status != "ok" ? "map: " + c.map.reason

@@ -20,7 +20,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "harness/atomic_file.hpp"
+#include "harness/output_file.hpp"
+#include "harness/output_lock.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
@@ -74,10 +75,9 @@ int run_eval(const po::variables_map& vm) {
   j["counters"] = counters;
 
   const std::string text = j.dump(2) + "\n";
-  if (out == "-")
-    std::cout << text;
-  else
-    harness::write_file_atomically(out, text);
+  // FILE.lock for the write ("-" is stdout: no lock); a failed write, stdout included, is exit 2.
+  const harness::OutputLock lock = harness::lock_output_file(out);
+  harness::write_file_atomically(out, text);
   return kExitOk;
 }
 

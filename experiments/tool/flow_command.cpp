@@ -156,7 +156,7 @@ int run_flow(const po::variables_map& vm) {
   add_integration_statistics(j, result.stats);
   add_evaluation_counts(j, spent, {"gradients", "hvps"});
   recorder.add_monitor_status(j);
-  write_status_file(out, j);
+  recorder.commit(j);
   if (status != "ok") {
     harness::print_error("flow stopped at t = " + format_number(result.t_reached) + " (" + status +
                          (reason.empty() ? "" : ": " + reason) + "); " + std::to_string(written) + " rows kept in " +
@@ -202,7 +202,7 @@ Command flow_command() {
         ("record-params", "also write the parameters x0..x{D-1}")
         ("monitor", po::value<std::string>()->value_name("SPEC"), "curvature:every=K[,...]: curvature columns every K-th row")
         ("diverge-above", po::value<double>()->value_name("X"), "stop when a recorded loss exceeds X")
-        ("out", po::value<std::string>()->value_name("FILE")->required(), "output CSV file");
+        ("out", po::value<std::string>()->value_name("FILE")->required(), "output CSV file ('-' for stdout, no status file)");
   };
   c.run = run_flow;
   return c;

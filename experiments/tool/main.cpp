@@ -2,8 +2,9 @@
 //
 //   optdyn --help | optdyn help [CMD] | optdyn CMD [options]
 //
-// Exit codes: 0 success, 2 bad input (one line on stderr naming the offending option, key
-// or file), 3 a run diverged, 1 an internal error.
+// Exit codes: 0 success, 2 bad input or unwritable output (one line on stderr naming the
+// offending option, key or file), 3 a run diverged, 1 an internal error, 130/143 interrupted
+// (README, "Guarantees").
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -52,8 +53,8 @@ std::string general_help() {
     name.resize(std::max<std::size_t>(name.size(), 10), ' ');
     out << "  " << name << "  " << c.summary << "\n";
   }
-  out << "\nExit status: 0 success, 2 bad input (one line on stderr), 3 the run diverged,\n"
-         "1 internal error.\n";
+  out << "\nExit status: 0 success, 2 bad input or unwritable output (one line on stderr),\n"
+         "3 the run diverged, 1 internal error, 130/143 interrupted (SIGINT/SIGTERM).\n";
   return out.str();
 }
 

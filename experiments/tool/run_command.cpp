@@ -39,14 +39,17 @@
 //    "fisher_products", "layer_statistics": the oracle's
 //    other counters (line searches and second-order methods; 0 for first-order methods)
 //    [, "monitor": canonical monitor spec, "monitor_hvps": total, "monitor_measurements": m]}
-// Both files are written to a temporary name and renamed into place.
+// Both files are staged in temporaries and renamed into place together when the run ends;
+// FILE is locked for the run (FILE.lock), so a second run into the same FILE is refused
+// (exit 2). --out - writes the CSV to standard output and no status file.
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "harness/atomic_file.hpp"
+#include "harness/output_file.hpp"
+#include "harness/output_lock.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "optdyn/analysis/curvature_monitor.hpp"
@@ -113,6 +116,11 @@ int run_run(const po::variables_map& vm) {
   const Index dim = f->dim();
   if (batch > 0 && f->num_samples() == 0)
     throw InputError("--batch: objective '" + f->spec() + "' is not a finite sum (use --batch 0)");
+  // Refused rather than clamped: a larger batch would silently run full batch while the
+  // status file recorded the batch asked for.
+  if (batch > 0 && batch > f->num_samples())
+    throw InputError("--batch: " + std::to_string(batch) + " is larger than the " + std::to_string(f->num_samples()) +
+                     " samples of objective '" + f->spec() + "' (use --batch 0 for full batch)");
   ObjectiveOracle oracle(*f, batch, sampling, seed);
   optimizer->reset(dim);
   optimizer->check_oracle(oracle);  // e.g. bfgs with --batch: exit 2 before any output
@@ -185,7 +193,7 @@ int run_run(const po::variables_map& vm) {
                         {"samples", "values", "hvps", "hessians", "residual_evaluations", "jacobian_products",
                          "fisher_products", "layer_statistics"});
   recorder.add_monitor_status(j);
-  write_status_file(out, j);
+  recorder.commit(j);
   if (status != "ok") {
     harness::print_error("run diverged at step " + std::to_string(k) + " (" + reason + "); " + std::to_string(rows) +
                          " rows kept in " + out);
@@ -240,7 +248,7 @@ Command run_command() {
         ("record-params", "also write the parameters x0..x{D-1}")
         ("diverge-above", po::value<double>()->value_name("X"), "stop when the loss exceeds X")
         ("monitor", po::value<std::string>()->value_name("SPEC"), "curvature:every=K[,...]: curvature columns")
-        ("out", po::value<std::string>()->value_name("FILE")->required(), "output CSV file");
+        ("out", po::value<std::string>()->value_name("FILE")->required(), "output CSV file ('-' for stdout, no status file)");
   };
   c.run = run_run;
   return c;

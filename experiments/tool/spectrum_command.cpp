@@ -27,7 +27,8 @@
 #include <optional>
 #include <string>
 
-#include "harness/atomic_file.hpp"
+#include "harness/output_file.hpp"
+#include "harness/output_lock.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "optdyn/analysis/hessian_eigen.hpp"
@@ -160,13 +161,8 @@ int run_spectrum(const po::variables_map& vm) {
                        " exceeds the density work cap of " + format_number(kMaxDensityTerms, 4));
   }
   const Vec x = initial_point(x0_spec, *f);  // after the budgets: x0 allocates D doubles
-  std::error_code ec;
-  if (fs::exists(out, ec)) {
-    if (!fs::is_directory(out, ec)) throw InputError("--out '" + out.string() + "': exists and is not a directory");
-  } else {
-    fs::create_directories(out, ec);
-    if (ec) throw InputError("--out '" + out.string() + "': cannot create directory: " + ec.message());
-  }
+  // DIR is created if needed and locked for the run; existing files are replaced (no --force).
+  const harness::ClaimedDirectory claimed = harness::claim_output_directory(out, true);
 
   HessianOperator op(*f, x);
   {
@@ -189,16 +185,16 @@ int run_spectrum(const po::variables_map& vm) {
   }
   const double abs_tol = zero_tol * scale;
 
-  {
-    harness::CsvWriter csv(out / "eigen.csv", {"rank", "eigenvalue", "residual"});
-    for (Index i = 0; i < r.eigenvalues.size(); ++i)
-      csv.row({static_cast<long long>(r.ranks[i]), r.eigenvalues[i], r.residuals[i]});
-    csv.close();
-  }
+  // Staged; renamed into place together with summary.json at the end.
+  harness::CsvWriter eigen_csv(out / "eigen.csv", {"rank", "eigenvalue", "residual"});
+  for (Index i = 0; i < r.eigenvalues.size(); ++i)
+    eigen_csv.row({static_cast<long long>(r.ranks[i]), r.eigenvalues[i], r.residuals[i]});
+  eigen_csv.stage();
+  std::optional<harness::CsvWriter> density_csv;
   if (sd) {
-    harness::CsvWriter csv(out / "density.csv", {"lambda", "density"});
-    for (Index i = 0; i < sd->grid.size(); ++i) csv.row({sd->grid[i], sd->density[i]});
-    csv.close();
+    density_csv.emplace(out / "density.csv", std::vector<std::string>{"lambda", "density"});
+    for (Index i = 0; i < sd->grid.size(); ++i) density_csv->row({sd->grid[i], sd->density[i]});
+    density_csv->stage();
   }
 
   nlohmann::ordered_json j;
@@ -250,7 +246,12 @@ int run_spectrum(const po::variables_map& vm) {
   }
   j["hvps"] = op.products();
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  harness::write_file_atomically(out / "summary.json", j.dump(2) + "\n");
+  harness::OutputFile summary(out / "summary.json");
+  summary.write(j.dump(2) + "\n");
+  summary.finish();
+  eigen_csv.commit();
+  if (density_csv) density_csv->commit();
+  summary.commit();
 
   if (!r.converged)
     std::cerr << "optdyn spectrum: warning: " << r.eigenvalues.size() << " of "

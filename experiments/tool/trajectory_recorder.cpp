@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "harness/atomic_file.hpp"
+#include "harness/output_file.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/text.hpp"
 
@@ -11,6 +11,8 @@ namespace optdyn::tool {
 TrajectoryRecorder::TrajectoryRecorder(const Objective& objective, std::string path, std::vector<std::string> leading,
                                        std::vector<std::string> extra, const std::string& monitor, bool record_params)
     : f_(objective), path_(std::move(path)), leading_(leading.size()), extra_(extra.size()), record_params_(record_params) {
+  if (path_.empty()) throw InputError("--out: empty path");
+  lock_ = harness::lock_output_file(path_);
   if (!monitor.empty()) {
     monitor_.emplace(monitor);
     monitor_->check_dimension(f_.dim());
@@ -66,8 +68,23 @@ double TrajectoryRecorder::row(std::vector<harness::CsvCell> leading, const Vec&
 std::size_t TrajectoryRecorder::close() {
   open();
   const std::size_t rows = csv_->rows_written();
-  csv_->close();
+  csv_->stage();
   return rows;
+}
+
+void TrajectoryRecorder::commit(const nlohmann::ordered_json& status) {
+  close();
+  if (harness::is_stdout(path_)) {
+    csv_->commit();
+    return;
+  }
+  // Both complete before either is renamed: a failure here (a full disk) changes neither.
+  harness::OutputFile status_file(path_ + ".status.json");
+  status_file.write(status.dump(2) + "\n");
+  status_file.finish();
+  csv_->commit();
+  status_file.commit();
+  lock_.release();
 }
 
 void TrajectoryRecorder::add_monitor_status(nlohmann::ordered_json& status) const {
@@ -77,8 +94,5 @@ void TrajectoryRecorder::add_monitor_status(nlohmann::ordered_json& status) cons
   status["monitor_measurements"] = monitor_->measurements();
 }
 
-void write_status_file(const std::string& csv_path, const nlohmann::ordered_json& status) {
-  harness::write_file_atomically(csv_path + ".status.json", status.dump(2) + "\n");
-}
 
 }  // namespace optdyn::tool

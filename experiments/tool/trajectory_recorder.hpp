@@ -13,8 +13,11 @@
 // The recorder's own objective evaluations (loss, gradient, monitor) are diagnostics: it
 // counts them (recording_counters()) so that a front end can report the cost of the run
 // without them. The CSV is opened at the first row (or at close()), so that input errors
-// found before any row is written leave no file behind; it is written to FILE.tmp and
-// renamed on close (harness::CsvWriter).
+// found before any row is written leave no file behind. Output (README, "Guarantees"): the
+// recorder locks FILE for the run (FILE.lock, harness/output_lock.hpp), stages the CSV in a
+// temporary, and commit() renames it and FILE.status.json into place together; a run that
+// fails by an exception leaves both as they were. FILE "-" is standard output (no lock, no
+// status file: the exit status says ok or diverged).
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "harness/csv_writer.hpp"
+#include "harness/output_lock.hpp"
 #include "optdyn/analysis/curvature_monitor.hpp"
 #include "optdyn/core/types.hpp"
 #include "optdyn/objectives/objective.hpp"
@@ -54,9 +58,11 @@ class TrajectoryRecorder {
   // Writes one row at θ; the monitor measures when `measure` (and θ is finite). Returns F(θ).
   double row(std::vector<harness::CsvCell> leading, const Vec& theta, bool measure, const ExtraCells& extra = {});
 
-  // Opens the CSV first if no row was written (a header-only file), closes and renames it;
-  // returns the number of rows written.
+  // Opens the CSV first if no row was written (a header-only file) and completes it in its
+  // temporary; returns the number of rows written.
   std::size_t close();
+  // Writes FILE.status.json (not for stdout) and renames both files into place.
+  void commit(const nlohmann::ordered_json& status);
   std::size_t rows() const { return csv_ ? csv_->rows_written() : 0; }
 
   // Objective evaluations made by row() (loss, gradient, monitor products, extra cells).
@@ -74,12 +80,10 @@ class TrajectoryRecorder {
   bool record_params_ = false;
   std::optional<analysis::CurvatureMonitor> monitor_;
   std::vector<std::string> columns_;
+  harness::OutputLock lock_;
   std::optional<harness::CsvWriter> csv_;
   EvaluationCounts recording_;
   Vec gradient_;
 };
-
-// Writes FILE.status.json (status of a run; atomically, like every output).
-void write_status_file(const std::string& csv_path, const nlohmann::ordered_json& status);
 
 }  // namespace optdyn::tool

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "optdyn/core/error.hpp"
@@ -120,12 +122,26 @@ std::vector<std::uint8_t> read_gz(gzFile file, std::string_view name, std::size_
   return out;
 }
 
+// Only a regular file is read: a named pipe would block the reader forever and a device
+// never ends. The file is opened non-blocking (so that opening a FIFO returns at once) and
+// checked with fstat on the open descriptor, so it cannot be swapped after the check.
 gzFile open_gz(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not an IDX file");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const bool directory = S_ISDIR(st.st_mode);
+    ::close(fd);
+    fail(path, directory ? "is a directory, not an IDX file"
+                         : "is not a regular file (devices and pipes are not read)");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   errno = 0;
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (!file) fail(path, std::string("cannot open: ") + (errno ? std::strerror(errno) : "out of memory"));
+  gzFile file = gzdopen(fd, "rb");
+  if (!file) {
+    ::close(fd);
+    fail(path, std::string("cannot open: ") + (errno ? std::strerror(errno) : "out of memory"));
+  }
   return file;
 }
 

@@ -1,0 +1,79 @@
+#include "harness/signal_cleanup.hpp"
+
+#include <limits.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+namespace optdyn::harness {
+namespace {
+
+// One slot: the path (NUL-terminated) is written while `active` is false and published by
+// setting it (release); the handler reads only slots whose flag it sees set (acquire).
+struct Slot {
+  std::atomic<bool> active{false};
+  char path[PATH_MAX];
+};
+
+Slot g_slots[kMaxCleanupPaths];
+std::mutex g_mutex;  // serialises registrations (never taken by the handler)
+std::atomic<bool> g_installed{false};
+
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler reads std::atomic<bool>");
+
+extern "C" void remove_registered_files(int sig) {
+  const int saved = errno;
+  for (Slot& slot : g_slots)
+    if (slot.active.load(std::memory_order_acquire)) ::unlink(slot.path);
+  // Die of the same signal, so the parent sees 128 + sig and no half-finished cleanup runs.
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+  errno = saved;
+}
+
+void install_handler() {
+  if (g_installed.exchange(true)) return;
+  struct sigaction action{};
+  action.sa_handler = remove_registered_files;
+  sigemptyset(&action.sa_mask);
+  // Both signals are blocked while the handler runs, so one cannot interrupt the other's cleanup.
+  sigaddset(&action.sa_mask, SIGINT);
+  sigaddset(&action.sa_mask, SIGTERM);
+  action.sa_flags = 0;
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction previous{};
+    sigaction(sig, nullptr, &previous);
+    // A signal the parent told us to ignore (nohup, a shell's background job) stays ignored.
+    if (previous.sa_handler == SIG_IGN) continue;
+    sigaction(sig, &action, nullptr);
+  }
+}
+
+}  // namespace
+
+std::size_t register_cleanup(const std::string& path) {
+  if (path.size() >= PATH_MAX) throw std::runtime_error("path too long for the interrupt cleanup: '" + path + "'");
+  std::lock_guard<std::mutex> lock(g_mutex);
+  install_handler();
+  for (std::size_t i = 0; i < kMaxCleanupPaths; ++i) {
+    Slot& slot = g_slots[i];
+    if (slot.active.load(std::memory_order_relaxed)) continue;
+    std::memcpy(slot.path, path.c_str(), path.size() + 1);
+    slot.active.store(true, std::memory_order_release);
+    return i;
+  }
+  throw std::runtime_error("more than " + std::to_string(kMaxCleanupPaths) + " outputs open at once");
+}
+
+void unregister_cleanup(std::size_t slot) {
+  if (slot >= kMaxCleanupPaths) return;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  g_slots[slot].active.store(false, std::memory_order_release);
+}
+
+}  // namespace optdyn::harness

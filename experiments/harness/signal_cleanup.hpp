@@ -1,0 +1,25 @@
+#pragma once
+// Files to remove if the process is killed by SIGINT or SIGTERM: the temporaries of outputs
+// being written and the lock files of outputs being held (harness/output_file.hpp,
+// harness/output_lock.hpp). Without this an interrupted run would leave `*.tmp` files
+// behind, since destructors do not run when a signal terminates the process.
+//
+// The handler is async-signal-safe: the paths live in a fixed table of C strings (no
+// allocation, no locks); it unlink()s every registered path, restores the default action
+// and re-raises the signal, so the exit status is still 128 + signal (130, 143) as a shell
+// and a parent process expect. It is installed on the first registration.
+#include <cstddef>
+#include <string>
+
+namespace optdyn::harness {
+
+// The most paths registered at once (an experiment stages one file per CSV plus a manifest
+// and a lock). A registration beyond it throws std::runtime_error (an internal error).
+inline constexpr std::size_t kMaxCleanupPaths = 128;
+
+// Registers `path` for removal on SIGINT/SIGTERM; returns a slot for unregister_cleanup.
+std::size_t register_cleanup(const std::string& path);
+// Forgets the slot (after the file was renamed into place or removed). No-op for npos.
+void unregister_cleanup(std::size_t slot);
+
+}  // namespace optdyn::harness
