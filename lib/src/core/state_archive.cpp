@@ -239,6 +239,34 @@ void StateArchive::field(std::string_view name, Vec& value, Index length) {
   value = std::move(loaded);
 }
 
+void StateArchive::field(std::string_view name, std::vector<std::int64_t>& values, std::size_t max_count,
+                         std::int64_t min, std::int64_t max) {
+  if (saving()) {
+    if (values.size() > max_count) throw std::logic_error("StateArchive: " + path(name) + " holds more than its maximum");
+    OPTDYN_SAVE_SLOT(name) = values;
+    return;
+  }
+  const Json& j = next_field(*this, impl_->frames, name);
+  if (!j.is_array()) fail(name, "is " + json_type(j) + ", expected an array of integers");
+  const auto& array = j.get_ref<const Json::array_t&>();
+  if (array.size() > max_count)
+    fail(name, "has length " + std::to_string(array.size()) + ", expected at most " + std::to_string(max_count));
+  std::vector<std::int64_t> loaded(array.size());
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const Json& e = array[i];
+    const bool in_range = (e.is_number_unsigned() && e.get<std::uint64_t>() <= static_cast<std::uint64_t>(max) &&
+                           static_cast<std::int64_t>(e.get<std::uint64_t>()) >= min) ||
+                          (e.is_number_integer() && !e.is_number_unsigned() && e.get<std::int64_t>() >= min &&
+                           e.get<std::int64_t>() <= max);
+    if (!in_range)
+      fail(std::string(name) + "[" + std::to_string(i) + "]",
+           "is " + (e.is_number_integer() ? e.dump() : json_type(e)) + ", expected an integer in [" + std::to_string(min) +
+               ", " + std::to_string(max) + "]");
+    loaded[i] = e.get<std::int64_t>();
+  }
+  values = std::move(loaded);
+}
+
 void StateArchive::field(std::string_view name, Mat& value) { field(name, value, value.rows(), value.cols()); }
 
 void StateArchive::field(std::string_view name, Mat& value, Index rows, Index cols) {

@@ -79,6 +79,9 @@ class StateArchive {
   void field(std::string_view name, Vec& value);
   // A vector that must have `length` entries (value is resized on load).
   void field(std::string_view name, Vec& value, Index length);
+  // Integers (indices: a permutation, a batch) each in [min, max], at most max_count of them.
+  void field(std::string_view name, std::vector<std::int64_t>& values, std::size_t max_count, std::int64_t min,
+             std::int64_t max);
   // A matrix of the current shape / of the given shape (resized on load).
   void field(std::string_view name, Mat& value);
   void field(std::string_view name, Mat& value, Index rows, Index cols);
