@@ -120,6 +120,10 @@ namespace {
 // Save: the slot for `name`, appended to the current object.
 Json& save_slot(Json& object, std::string_view name) {
   auto& map = object.get_ref<Json::object_t&>();
+  // JSON keeps only one of two equal keys: a second field of the same name is a bug in the
+  // archiving function, found on the first save.
+  for (const auto& [key, value] : map)
+    if (key == name) throw std::logic_error("StateArchive: two fields named '" + key + "' in one scope");
   map.emplace_back(std::string(name), Json());
   return map.back().second;
 }

@@ -89,7 +89,7 @@ void Optimizer::archive(StateArchive& a) {
   // A pending hand-over (the gradient a line search left at the new θ) decides whether the
   // next step asks the oracle: without it the resumed run would evaluate once more.
   bool pending = hand_over_.oracle != nullptr || hand_over_.any_oracle;
-  a.field("hand_over", pending);
+  a.field("hand_over_pending", pending);
   if (pending) {
     a.scope("hand_over", [&] {
       a.field("calls", hand_over_.calls);
