@@ -2,7 +2,10 @@
 
 #include <cmath>
 #include <numbers>
+#include <sstream>
 #include <utility>
+
+#include "optdyn/core/state_archive.hpp"
 
 namespace optdyn {
 namespace {
@@ -67,6 +70,27 @@ Mat Rng::normal_matrix(Index rows, Index cols) {
 void Rng::shuffle(std::span<Index> values) {
   for (Index i = static_cast<Index>(values.size()) - 1; i > 0; --i)
     std::swap(values[i], values[below(i + 1)]);
+}
+
+// The engine's text form is specified by the standard ([rand.req.eng]): the state words in
+// decimal, so it is exact and portable. A stored text that does not parse as a whole is refused.
+void Rng::archive(StateArchive& a) {
+  std::string engine;
+  if (a.saving()) {
+    std::ostringstream out;
+    out << engine_;
+    engine = out.str();
+  }
+  a.field("engine", engine);
+  if (a.loading()) {
+    std::istringstream in(engine);
+    std::mt19937_64 loaded;
+    in >> loaded;
+    if (in.fail() || !(in >> std::ws).eof()) a.fail("engine", "is not the state of a mt19937_64 engine");
+    engine_ = loaded;
+  }
+  a.field("has_spare", has_spare_);
+  a.field("spare", spare_);
 }
 
 }  // namespace optdyn

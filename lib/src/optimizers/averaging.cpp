@@ -22,6 +22,7 @@ class Average : public Modifier {
     }
   }
   void collect_state(std::vector<StateView>& out) const override { out.push_back({"average", &average_}); }
+  void archive(StateArchive& a) override { a.field("average", average_); }
 
  private:
   std::string spec_;

@@ -64,6 +64,11 @@ class Bfgs final : public QuasiNewton {
     h.noalias() += (rho * rho * yhy + rho) * (s * s.transpose());
   }
 
+  void archive_curvature(StateArchive& a) override {
+    a.field("inverse_hessian", h_storage_, dim() * dim());
+    a.field("updated", updated_);
+  }
+
   void collect_state(std::vector<StateView>& out) const override {
     out.push_back({"inverse_hessian", &h_storage_});
     out.push_back({"direction", &direction()});

@@ -83,6 +83,12 @@ class BlockCoordinateDescent : public Optimizer {
   }
 
   void collect_state(std::vector<StateView>& out) const override { out.push_back({"block", &last_block_}); }
+  void archive_state(StateArchive& a) override {
+    Optimizer::archive_state(a);
+    const Index blocks = (dim() + block_ - 1) / block_;
+    a.field("next", next_, 0, std::max<Index>(blocks - 1, 0));  // the cyclic rule's cursor
+    a.field("rng", rng_);                                       // the random rule's stream
+  }
 
  private:
   // H_BB from |B| HVPs with the unit vectors of the block.

@@ -83,6 +83,35 @@ class Kfac final : public Optimizer {
 
   void collect_state(std::vector<StateView>& out) const override { out.push_back({"direction", &direction_}); }
 
+  // Per layer: its place in θ, the factor averages Ā, G and their damped inverses (kept
+  // between refreshes every inverse_every steps); the Rng draws sampled-Fisher labels.
+  void archive_state(StateArchive& a) override {
+    Optimizer::archive_state(a);
+    a.field("rng", rng_);
+    const Index d = dim();
+    auto count = static_cast<std::int64_t>(layers_.size());
+    a.field("layers", count, 0, d);
+    if (a.loading()) layers_.assign(static_cast<std::size_t>(count), Layer{});
+    for (std::size_t l = 0; l < layers_.size(); ++l)
+      a.scope("layer." + std::to_string(l), [&] {
+        Layer& layer = layers_[l];
+        a.field("weight_offset", layer.weight_offset, 0, d);
+        a.field("bias_offset", layer.bias_offset, -1, d);
+        a.field("rows", layer.rows, 0, d);
+        a.field("cols", layer.cols, 0, d);
+        if (a.loading() && (layer.weight_offset + layer.rows * layer.cols > d ||
+                            (layer.bias_offset >= 0 && layer.bias_offset + layer.rows > d)))
+          a.fail("rows", "and cols place the layer outside θ of dimension " + std::to_string(d));
+        const Index na = layer.cols + (layer.bias_offset >= 0 ? 1 : 0);
+        a.field("a", layer.a, na, na);
+        a.field("g", layer.g, layer.rows, layer.rows);
+        bool inverted = layer.a_inv.size() != 0;
+        a.field("inverted", inverted);
+        a.field("a_inv", layer.a_inv, inverted ? na : 0, inverted ? na : 0);
+        a.field("g_inv", layer.g_inv, inverted ? layer.rows : 0, inverted ? layer.rows : 0);
+      });
+  }
+
  private:
   struct Layer {
     Index weight_offset = 0, bias_offset = -1, rows = 0, cols = 0;

@@ -55,6 +55,21 @@ class Lbfgs final : public QuasiNewton {
     }
   }
 
+  // The whole history (all stored pairs, oldest first), not only the newest pair.
+  void archive_curvature(StateArchive& a) override {
+    auto count = static_cast<std::int64_t>(pairs_.size());
+    a.field("pairs", count, 0, static_cast<std::int64_t>(memory_));
+    if (a.loading()) pairs_.resize(static_cast<std::size_t>(count));
+    for (std::size_t i = 0; i < pairs_.size(); ++i)
+      a.scope("pair." + std::to_string(i), [&] {
+        a.field("s", pairs_[i].s, dim());
+        a.field("y", pairs_[i].y, dim());
+        a.field("rho", pairs_[i].rho);
+      });
+    a.field("s", s_newest_, dim());
+    a.field("y", y_newest_, dim());
+  }
+
   void collect_state(std::vector<StateView>& out) const override {
     out.push_back({"direction", &direction()});
     out.push_back({"s", &s_newest_});

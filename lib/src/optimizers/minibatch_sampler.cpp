@@ -35,6 +35,28 @@ MinibatchSampler::MinibatchSampler(Index num_samples, Index batch_size, Sampling
   }
 }
 
+void MinibatchSampler::archive(StateArchive& a) {
+  a.constant("num_samples", n_);
+  a.constant("batch_size", batch_);
+  a.constant("mode", static_cast<std::int64_t>(mode_));
+  const auto n = static_cast<std::size_t>(n_);
+  a.field("order", order_, order_.size(), 0, n_ - 1);  // sized n (shuffle, cyclic) or 0 by the constructor
+  a.field("position", position_, 0, n_);
+  a.field("batch", batch_storage_, static_cast<std::size_t>(batch_), 0, n_ - 1);
+  a.field("epochs", epochs_);
+  a.field("drawn", drawn_);
+  if (a.loading()) {
+    if (order_.size() != (full_ || mode_ == Sampling::replacement ? 0 : n))
+      a.fail("order", "has length " + std::to_string(order_.size()) + ", expected " + std::to_string(n));
+    // A permutation: every sample once per epoch.
+    std::vector<bool> seen(order_.size(), false);
+    for (const Index i : order_) {
+      if (seen[static_cast<std::size_t>(i)]) a.fail("order", "is not a permutation of 0..n-1");
+      seen[static_cast<std::size_t>(i)] = true;
+    }
+  }
+}
+
 Batch MinibatchSampler::next(Rng& rng) {
   if (full_) {
     ++epochs_;

@@ -65,6 +65,11 @@ class Nadam : public Optimizer {
       theta.segment(i, n).array() -= (cg * gi + cm * m) / ((v / bc2).sqrt() + eps);
     });
   }
+  void archive_state(StateArchive& a) override {
+    Optimizer::archive_state(a);
+    a.field("mu_product", mu_product_);  // Π μ_i of the torch convention
+  }
+
   void collect_state(std::vector<StateView>& out) const override {
     out.push_back({"m", &m_});
     out.push_back({"v", &v_});

@@ -77,6 +77,11 @@ class NaturalGradient final : public Optimizer {
     out.push_back({"direction", &direction_});
     out.push_back({"cg_products", &products_});
   }
+  // direction_ is also the warm start of the next CG solve; the Rng draws sampled-Fisher labels.
+  void archive_state(StateArchive& a) override {
+    Optimizer::archive_state(a);
+    a.field("rng", rng_);
+  }
 
  private:
   FisherKind kind_;

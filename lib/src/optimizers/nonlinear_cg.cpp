@@ -20,6 +20,7 @@
 // reused by the next step (Optimizer::hand_over_gradient), so evals = trials.
 // No step size (schedules are errors); no gradient modifiers (the search evaluates F).
 #include <cmath>
+#include <limits>
 
 #include "optdyn/optimizers/nonlinear_cg.hpp"
 #include "optdyn/optimizers/registry.hpp"
@@ -70,6 +71,15 @@ class NonlinearCg final : public LineSearchMethod {
     }
     g_prev_ = g;
     ++since_restart_;
+  }
+
+  void archive_state(StateArchive& a) override {
+    a.field("p", p_, dim());
+    a.field("g_prev", g_prev_, dim());
+    a.field("restart_next", restart_next_);
+    a.field("since_restart", since_restart_, 0, std::numeric_limits<std::int64_t>::max());
+    a.field("alpha_prev", alpha_prev_);
+    a.field("slope_prev", slope_prev_);
   }
 
   void collect_state(std::vector<StateView>& out) const override {

@@ -57,6 +57,7 @@ std::string Optimizer::name() const { return core_spec_.substr(0, core_spec_.fin
 
 void Optimizer::hand_over_gradient(const Vec& theta, const Vec& g, double loss) {
   hand_over_.oracle = oracle_;
+  hand_over_.any_oracle = false;
   hand_over_.calls = oracle_ ? oracle_->calls() : 0;
   hand_over_.theta = theta;
   hand_over_.g = g;
@@ -66,13 +67,54 @@ void Optimizer::hand_over_gradient(const Vec& theta, const Vec& g, double loss) 
 // The handed-over gradient is used only for the same deterministic oracle, untouched since
 // (no gradient call in between), at exactly the same point.
 bool Optimizer::take_handed_over_gradient(const Vec& point, const Oracle& oracle) {
-  const bool usable = hand_over_.oracle == &oracle && oracle.deterministic() && oracle.calls() == hand_over_.calls &&
+  const bool same_oracle = hand_over_.oracle == &oracle || hand_over_.any_oracle;
+  const bool usable = same_oracle && oracle.deterministic() && oracle.calls() == hand_over_.calls &&
                       hand_over_.theta.size() == point.size() && hand_over_.theta == point;
   hand_over_.oracle = nullptr;
+  hand_over_.any_oracle = false;
   if (!usable) return false;
   g_.swap(hand_over_.g);
   loss_ = hand_over_.loss;
   return true;
+}
+
+void Optimizer::archive(StateArchive& a) {
+  if (dim_ < 0) throw std::logic_error("Optimizer::archive before reset(dim)");
+  a.constant("spec", spec());
+  a.constant("dim", dim_);
+  a.field("t", t_);
+  a.field("last_lr", last_lr_);
+  a.field("loss", loss_);
+  a.field("g", g_, dim_);
+  // A pending hand-over (the gradient a line search left at the new θ) decides whether the
+  // next step asks the oracle: without it the resumed run would evaluate once more.
+  bool pending = hand_over_.oracle != nullptr || hand_over_.any_oracle;
+  a.field("hand_over_pending", pending);
+  if (pending) {
+    a.scope("hand_over", [&] {
+      a.field("calls", hand_over_.calls);
+      a.field("theta", hand_over_.theta, dim_);
+      a.field("g", hand_over_.g, dim_);
+      a.field("loss", hand_over_.loss);
+    });
+  }
+  if (a.loading()) {
+    // The saved process's oracle is gone: the hand-over is for the next step's oracle.
+    hand_over_.oracle = nullptr;
+    hand_over_.any_oracle = pending;
+  }
+  a.scope("state", [&] { archive_state(a); });
+  for (std::size_t i = 0; i < modifiers_.size(); ++i)
+    a.scope("modifier." + std::to_string(i), [&] { modifiers_[i]->archive(a); });
+}
+
+// Default: the named state vectors. collect_state hands out const views (inspection must
+// not change an optimizer); archiving is the one place that writes through them on load,
+// which is sound because the views point at this object's own non-const members.
+void Optimizer::archive_state(StateArchive& a) {
+  std::vector<StateView> views;
+  collect_state(views);
+  for (const StateView& v : views) a.field(v.name, const_cast<Vec&>(*v.value));
 }
 
 std::string Optimizer::spec() const {

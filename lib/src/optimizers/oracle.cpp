@@ -109,6 +109,20 @@ std::vector<DenseLayerStatistics> Oracle::evaluate_dense_layers(const Vec&, Fish
   throw std::logic_error("Oracle::evaluate_dense_layers not provided");
 }
 
+void Oracle::archive(StateArchive& a) {
+  a.scope("counts", [&] {
+    a.field("values", counts_.values);
+    a.field("gradients", counts_.gradients);
+    a.field("hvps", counts_.hvps);
+    a.field("hessians", counts_.hessians);
+    a.field("residual_evaluations", counts_.residual_evaluations);
+    a.field("jacobian_products", counts_.jacobian_products);
+    a.field("fisher_products", counts_.fisher_products);
+    a.field("layer_statistics", counts_.layer_statistics);
+    a.field("samples", counts_.samples);
+  });
+}
+
 // --- ObjectiveOracle --------------------------------------------------------------------------
 
 ObjectiveOracle::ObjectiveOracle(const Objective& f) : f_(f), rng_(0) {}
@@ -117,6 +131,22 @@ ObjectiveOracle::ObjectiveOracle(const Objective& f, Index batch_size, Sampling 
     : f_(f), rng_(Rng::derived(seed, kSamplerStream)) {
   if (batch_size != 0) sampler_.emplace(f.num_samples(), batch_size, mode);
   if (sampler_ && sampler_->full_batch()) sampler_.reset();
+}
+
+void ObjectiveOracle::archive(StateArchive& a) {
+  Oracle::archive(a);
+  a.constant("objective", f_.spec());
+  a.constant("minibatches", sampler_ ? 1 : 0);
+  if (!sampler_) return;
+  a.scope("sampler", [&] { sampler_->archive(a); });
+  a.field("rng", rng_);
+  // The current batch: curvature queries between steps (value, HVP) evaluate it.
+  std::vector<std::int64_t> batch(last_.begin(), last_.end());
+  a.field("batch", batch, static_cast<std::size_t>(sampler_->batch_size()), 0, f_.num_samples() - 1);
+  if (a.loading()) {
+    restored_batch_.assign(batch.begin(), batch.end());
+    last_ = restored_batch_;
+  }
 }
 
 void ObjectiveOracle::touch(Batch batch) {

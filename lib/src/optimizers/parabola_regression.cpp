@@ -341,6 +341,21 @@ class SubspaceParabolaRegression final : public Optimizer {
     theta += outside;
   }
 
+  // k ≤ capacity directions so far: the count, then the sizes it implies.
+  void archive_state(StateArchive& a) override {
+    auto columns = static_cast<std::int64_t>(k());
+    a.field("directions", columns, 0, capacity_);
+    a.field("basis", basis_, dim() * columns);
+    a.field("mean_a", moments_.mean_x, columns);
+    a.field("mean_b", moments_.mean_y, columns);
+    a.field("cov_aa", moments_.cov_xx, columns * columns);
+    a.field("cov_ba", moments_.cov_yx, columns * columns);
+    a.field("hessian", hessian_, columns * columns);
+    a.field("curvature", curvature_, columns);
+    a.field("target", target_, columns);
+    a.field("counts", counts_, 5);
+  }
+
   void collect_state(std::vector<StateView>& out) const override {
     out.push_back({"basis", &basis_});
     out.push_back({"mean_a", &moments_.mean_x});

@@ -49,6 +49,19 @@ class QuasiNewton : public LineSearchMethod {
   virtual void absorb(const Vec& s, const Vec& y, double ys) = 0;
   virtual void inverse_times(const Vec& g, Vec& hg) const = 0;  // hg = H_k g
   virtual void forget() = 0;                                    // H_k ← I
+  // The method's curvature memory (checkpoints; Optimizer::archive_state).
+  virtual void archive_curvature(StateArchive& a) = 0;
+
+  // The shared step's memory, then the method's. θ_prev and g_prev are empty before the
+  // first step (no pair to form yet), of length D after it.
+  void archive_state(StateArchive& a) final {
+    a.field("direction", direction_, dim());
+    bool started = theta_prev_.size() != 0;
+    a.field("started", started);
+    a.field("theta_prev", theta_prev_, started ? dim() : 0);
+    a.field("g_prev", g_prev_, started ? dim() : 0);
+    archive_curvature(a);
+  }
 
   void reset_state(Index dim) final {
     reset_curvature(dim);

@@ -89,6 +89,19 @@ class SaddleFreeNewton final : public Optimizer {
     theta.noalias() += eta * direction_;
   }
 
+  // The eigenbasis persists between refreshes: D × r with r eigenvalues (r = 0 before the first).
+  void archive_state(StateArchive& a) override {
+    Optimizer::archive_state(a);
+    if (a.saving() && basis_.size() == 0) {  // no basis yet (either shape means "refresh next step")
+      basis_.resize(0, 0);
+      abs_eigenvalues_.resize(0);
+    }
+    auto r = static_cast<std::int64_t>(basis_.cols());
+    a.field("rank", r, 0, std::max<Index>(dim(), k_));
+    a.field("basis", basis_, r == 0 ? 0 : dim(), r);
+    a.field("abs_eigenvalues", abs_eigenvalues_, r);
+  }
+
   void collect_state(std::vector<StateView>& out) const override {
     out.push_back({"direction", &direction_});
     out.push_back({"damping", &chosen_damping_});

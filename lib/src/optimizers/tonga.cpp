@@ -71,6 +71,17 @@ class Tonga final : public Optimizer {
     if (k >= rank_ + refresh_) compress();
   }
 
+  // The factor X has `columns` columns (< rank + refresh between steps), the Gram matrix is
+  // columns × columns: the count first, then the sizes it implies.
+  void archive_state(StateArchive& a) override {
+    a.field("direction", direction_, dim());
+    auto k = static_cast<std::int64_t>(cols());
+    a.field("columns", k, 0, rank_ + refresh_);
+    if (a.loading()) columns_[0] = static_cast<double>(k);
+    a.field("factor", factor_, dim() * k);
+    a.field("gram", gram_, k, k);
+  }
+
   void collect_state(std::vector<StateView>& out) const override {
     out.push_back({"direction", &direction_});
     out.push_back({"factor", &factor_});

@@ -11,6 +11,8 @@
 
 namespace optdyn {
 
+class StateArchive;
+
 class Rng {
  public:
   explicit Rng(std::uint64_t seed) : engine_(seed) {}
@@ -30,6 +32,11 @@ class Rng {
   Mat normal_matrix(Index rows, Index cols);
   // Fisher–Yates shuffle.
   void shuffle(std::span<Index> values);
+
+  // Saves or restores the complete state (core/state_archive.hpp): the engine exactly (its
+  // standard text form, operator<< / >>) and the Box–Muller spare, so a restored Rng
+  // continues the same stream.
+  void archive(StateArchive& a);
 
  private:
   std::mt19937_64 engine_;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "optdyn/core/rng.hpp"
+#include "optdyn/core/state_archive.hpp"
 #include "optdyn/core/types.hpp"
 
 namespace optdyn {
@@ -39,6 +40,11 @@ class MinibatchSampler {
   // Completed epochs (shuffle/cyclic: passes over the data; replacement: samples drawn / n,
   // rounded down).
   std::uint64_t epochs() const { return epochs_; }
+
+  // Saves or restores the position in the stream (permutation, cursor, epochs, the last
+  // batch drawn with replacement); n, B and the mode must match on load. The Rng is the
+  // caller's (ObjectiveOracle archives it).
+  void archive(StateArchive& a);
 
  private:
   Index n_;

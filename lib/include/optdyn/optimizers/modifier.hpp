@@ -26,6 +26,7 @@
 
 #include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
+#include "optdyn/core/state_archive.hpp"
 #include "optdyn/core/types.hpp"
 
 namespace optdyn {
@@ -48,6 +49,9 @@ class Modifier {
   virtual double lr_factor(std::uint64_t t) const { return 1.0; }
   virtual void after_step(const Vec& theta, std::uint64_t t) {}
   virtual void collect_state(std::vector<StateView>& out) const {}
+  // Saves or restores the modifier's state (Optimizer::archive); stateless modifiers
+  // (clipping, weight decay, schedules — functions of t only) archive nothing.
+  virtual void archive(StateArchive& a) {}
 };
 
 using ModifierPtr = std::unique_ptr<Modifier>;

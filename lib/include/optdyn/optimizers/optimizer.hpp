@@ -37,6 +37,7 @@
 
 #include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
+#include "optdyn/core/state_archive.hpp"
 #include "optdyn/core/types.hpp"
 #include "optdyn/optimizers/modifier.hpp"
 #include "optdyn/optimizers/oracle.hpp"
@@ -70,6 +71,15 @@ class Optimizer {
 
   void add_modifier(ModifierPtr modifier);
 
+  // Saves or restores the complete state (checkpoint/resume; core/state_archive.hpp): the
+  // spec and dimension (on load they must match: a checkpoint of another optimizer or
+  // dimension is an InputError naming the field), the step counter, last lr, loss and
+  // gradient, a pending gradient hand-over, the method's state (archive_state) and every
+  // modifier's. Call reset(dim) first. A restored hand-over is bound to the first oracle
+  // the next step uses — restore that oracle's counts (Oracle::archive) so that the
+  // evaluation counts continue exactly as in the uninterrupted run.
+  void archive(StateArchive& a);
+
  protected:
   explicit Optimizer(std::string core_spec, double lr) : core_spec_(std::move(core_spec)), lr_(lr) {}
 
@@ -79,6 +89,10 @@ class Optimizer {
   // η = η_t and t ≥ 1.
   virtual void update(Vec& theta, const Vec& g, double eta, std::uint64_t t) = 0;
   virtual void collect_state(std::vector<StateView>& out) const = 0;
+  // The method's state beyond the base class (archive): by default the vectors collect_state
+  // names, at their current lengths. A method with more state (scalars, counters, matrices,
+  // histories, RNGs, vectors whose length changes) overrides it and archives everything.
+  virtual void archive_state(StateArchive& a);
   // Where the gradient of this step is taken; look-ahead methods (Nesterov) override.
   virtual const Vec& query_point(const Vec& theta, double eta) { return theta; }
 
@@ -115,6 +129,9 @@ class Optimizer {
     std::uint64_t calls = 0;
     Vec theta, g;
     double loss = 0.0;
+    // Restored from a checkpoint: the oracle is the one of the next step (whose counts were
+    // restored alongside), not the address saved in a previous process.
+    bool any_oracle = false;
   } hand_over_;
 };
 

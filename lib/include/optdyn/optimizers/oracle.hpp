@@ -43,6 +43,7 @@
 #include <string_view>
 
 #include "optdyn/core/rng.hpp"
+#include "optdyn/core/state_archive.hpp"
 #include "optdyn/core/types.hpp"
 #include "optdyn/objectives/objective.hpp"
 #include "optdyn/optimizers/minibatch_sampler.hpp"
@@ -105,6 +106,12 @@ class Oracle {
   std::uint64_t layer_statistics() const { return counts_.layer_statistics; }
   std::uint64_t samples() const { return counts_.samples; }
 
+  // Saves or restores the oracle's state (checkpoint/resume; core/state_archive.hpp): every
+  // counter, and in ObjectiveOracle the objective's spec (must match on load), the sampler
+  // and its Rng and the current batch. The objective's own counters (Objective::counters)
+  // are not part of it: front ends report differences of them within one process.
+  virtual void archive(StateArchive& a);
+
  protected:
   // Adds the samples a query touched (ObjectiveOracle).
   void add_samples(std::uint64_t n) { counts_.samples += n; }
@@ -143,6 +150,8 @@ class ObjectiveOracle : public Oracle {
   // The batch of the last gradient() call (empty = full batch).
   Batch last_batch() const { return last_; }
 
+  void archive(StateArchive& a) override;
+
  protected:
   double evaluate(const Vec& theta, Vec& g) override;
   double evaluate_same_batch(const Vec& theta, Vec& g) override;
@@ -160,6 +169,7 @@ class ObjectiveOracle : public Oracle {
   std::optional<MinibatchSampler> sampler_;
   Rng rng_;
   Batch last_;
+  std::vector<Index> restored_batch_;  // what last_ refers to after a restore
 };
 
 class FunctionOracle : public Oracle {
