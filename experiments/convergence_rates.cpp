@@ -32,12 +32,14 @@
 //
 // Randomness: the objectives' own seeds are derived from the experiment seed
 // (Rng::derived(seed, 1)); SGD sampler seeds for replicate r: Rng::derived(seed, 100 + r).
+#include <functional>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "harness/command_line.hpp"
 #include "harness/experiment.hpp"
 #include "harness/progress.hpp"
 #include "optdyn/analysis/convergence_rates.hpp"
@@ -340,6 +342,19 @@ void body(Experiment& ex) {
 
 }  // namespace
 
+// An unexpected divergence of a run inside (core/error.hpp) ends the experiment as status
+// "diverged" (exit 3) with the reason as the manifest note "divergence"; the rows written
+// so far are kept. (Divergences the experiment expects are caught where they happen.)
+static void body_or_diverged(optdyn::harness::Experiment& ex, const std::function<void(optdyn::harness::Experiment&)>& run) {
+  try {
+    run(ex);
+  } catch (const optdyn::DivergenceError& e) {
+    ex.note("divergence", e.what());
+    optdyn::harness::print_error(std::string("diverged: ") + e.what());
+    ex.finish("diverged");
+  }
+}
+
 int main(int argc, char** argv) {
   std::vector<optdyn::harness::ExperimentParam> params = {
       {"dim", "50", "200", "dimension of the quadratic and least-squares problems (least squares: n = 2·dim)"},
@@ -364,5 +379,5 @@ int main(int argc, char** argv) {
        "measured vs predicted linear rates of GD, heavy ball and Nesterov over kappa; sublinear GD/NAG on Nesterov's "
        "worst-case quadratic with their bounds; SGD constant vs Robbins-Monro steps, with and without averaging",
        params},
-      body);
+      [](optdyn::harness::Experiment& ex) { body_or_diverged(ex, body); });
 }

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "harness/experiment.hpp"
+#include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/objectives/quadratic.hpp"
@@ -72,7 +73,13 @@ int main(int argc, char** argv) {
           break;
         }
         if (k % every == 0) csv.row({c, lr, static_cast<long long>(k), loss, closed_form_loss(lambda, e0, lr, k)});
-        if (k < steps) gd->step(theta, oracle);
+        if (k == steps) break;
+        try {
+          gd->step(theta, oracle);
+        } catch (const DivergenceError&) {  // expected past 2/L: the overflow is the datum
+          ex.note("overflow_step_c" + format_shortest(c), std::to_string(k + 1));
+          break;
+        }
       }
     }
   });

@@ -38,6 +38,7 @@
 //
 // No randomness besides the objective's own data seed and the init seed in the specs (the
 // experiment seed is not used: every output is a function of the parameters).
+#include <functional>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -45,6 +46,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/command_line.hpp"
 #include "harness/experiment.hpp"
 #include "harness/progress.hpp"
 #include "optdyn/analysis/convergence_rates.hpp"
@@ -69,6 +71,13 @@ using harness::Experiment;
 
 const std::string kPrefix = "experiment 'flow_departure': ";
 const double kNan = std::numeric_limits<double>::quiet_NaN();
+
+// Where a comparison diverged: the map's reason, else the flow's (for DivergenceError).
+std::string why(const analysis::MapFlowComparison& c) {
+  if (c.map.status != "ok") return "map: " + c.map.reason;
+  if (c.flow.status != "ok") return "flow: " + c.flow.reason;
+  return c.modified ? "modified flow: " + c.modified->reason : std::string("diverged");
+}
 
 std::string num(double x) { return format_number(x); }
 
@@ -133,6 +142,7 @@ void part_orders(Experiment& ex) {
       setup.steps = n;
       setup.record_every = n;  // rows at step 0 and n
       const MapFlowComparison c = compare_map_with_flow(*f, theta0, setup);
+      if (c.status() == "diverged") throw DivergenceError(kPrefix + pair.name + " at dt " + num(dt) + ": " + why(c));
       if (c.status() != "ok") throw std::runtime_error(kPrefix + pair.name + " at dt " + num(dt) + ": " + c.status());
       const GapRow& last = c.rows.back();
       const double gap = pair.modified ? last.gap_modified : last.gap;
@@ -182,6 +192,7 @@ std::vector<FlowPoint> flow_sharpness(const Objective& f, const Vec& theta0, dou
     out.push_back({t, f.value(theta), sharpness(f, theta, tol)});
     return true;
   });
+  if (r.status == IntegrationStatus::diverged) throw DivergenceError(kPrefix + "gradient flow: " + r.message);
   if (r.status != IntegrationStatus::ok) throw std::runtime_error(kPrefix + "gradient flow: " + r.message);
   return out;
 }
@@ -229,6 +240,7 @@ void part_eos(Experiment& ex) {
     setup.steps = n;
     setup.record_every = 1;
     const MapFlowComparison c = compare_map_with_flow(*f, theta0, setup);
+    if (c.status() == "diverged") throw DivergenceError(kPrefix + "gd at lr " + num(lr) + ": " + why(c));
     if (c.status() != "ok") throw std::runtime_error(kPrefix + "gd at lr " + num(lr) + ": " + c.status());
     for (const GapRow& r : c.rows) gaps.row({lr, static_cast<long long>(r.step), r.t, r.loss_map, r.loss_flow, r.gap, r.loss_modified, r.gap_modified});
 
@@ -271,6 +283,19 @@ void part_eos(Experiment& ex) {
 
 }  // namespace
 
+// An unexpected divergence of a run inside (core/error.hpp) ends the experiment as status
+// "diverged" (exit 3) with the reason as the manifest note "divergence"; the rows written
+// so far are kept. (Divergences the experiment expects are caught where they happen.)
+static void body_or_diverged(optdyn::harness::Experiment& ex, const std::function<void(optdyn::harness::Experiment&)>& run) {
+  try {
+    run(ex);
+  } catch (const optdyn::DivergenceError& e) {
+    ex.note("divergence", e.what());
+    optdyn::harness::print_error(std::string("diverged: ") + e.what());
+    ex.finish("diverged");
+  }
+}
+
 int main(int argc, char** argv) {
   const std::string mlp =
       "mlp:widths=5-20-20-1,act=tanh,loss=mse,data=teacher-mlp,teacher_widths=20,noise=1,n=200,data_seed=1";
@@ -302,7 +327,9 @@ int main(int argc, char** argv) {
            {"eos_takeoff_factor", "2", "2", "take-off: the gap exceeds this multiple of its value at the crossing"},
        }},
       [](optdyn::harness::Experiment& ex) {
-        part_orders(ex);
-        part_eos(ex);
+        body_or_diverged(ex, [](optdyn::harness::Experiment& e) {
+          part_orders(e);
+          part_eos(e);
+        });
       });
 }

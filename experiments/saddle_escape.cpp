@@ -114,8 +114,11 @@ Problem mlp_saddle(const Spec& p, Experiment& ex) {
     Vec g;
     bool critical = false;
     for (int k = 0; k < kNewtonSteps && !critical; ++k) {
-      newton->step(theta, oracle);
-      if (!theta.allFinite()) break;
+      try {
+        newton->step(theta, oracle);
+      } catch (const DivergenceError&) {  // this seed's Newton run blew up: try the next seed
+        break;
+      }
       pr.objective->value_and_gradient(theta, g);
       critical = g.norm() < kCriticalGradient;
     }
@@ -212,9 +215,15 @@ void run_problem(Experiment& ex, CsvWriter& csv, nlohmann::json& wall, const Pro
     times.push_back({0, 0.0});
     for (long k = 1; k <= steps; ++k) {
       const auto start = std::chrono::steady_clock::now();
-      opt->step(theta, oracle);
+      // A method that blows up near the saddle is part of the comparison (data): its row at
+      // the diverging step holds nan, and the method stops there.
+      bool diverged = false;
+      try {
+        opt->step(theta, oracle);
+      } catch (const DivergenceError&) {
+        diverged = true;
+      }
       seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const bool diverged = !theta.allFinite();
       if (k % every == 0 || k == steps || diverged) {
         record(csv, pr, m, k, oracle, theta);
         times.push_back({k, seconds});

@@ -29,12 +29,14 @@
 // Randomness: data from data_seed; the random-init weights of part 1 from the seed
 // Rng::derived(seed, 1); part 2's weights for (init i, depth index d) from
 // Rng::derived(Rng::derived(seed, 2 + i).bits(), d): the same net for every learning rate.
+#include <functional>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "harness/command_line.hpp"
 #include "harness/experiment.hpp"
 #include "harness/progress.hpp"
 #include "optdyn/analysis/saxe_modes.hpp"
@@ -246,9 +248,16 @@ RunResult train_to_criterion(const Objective& f, const Vec& theta0, double lr, d
   RunResult r;
   const double start = f.value(theta);
   for (long k = 1; k <= max_steps + 1; ++k) {
-    gd->step(theta, oracle);  // loss = F(θ_{k−1})
+    // A diverging run is a point of the scan (data), not an error: the step throws on a
+    // non-finite loss or θ (core/error.hpp), long after the loss passed 1e3·start.
+    bool blew_up = false;
+    try {
+      gd->step(theta, oracle);  // loss = F(θ_{k−1})
+    } catch (const DivergenceError&) {
+      blew_up = true;
+    }
     r.final_loss = loss;
-    if (!std::isfinite(loss) || loss > 1e3 * start) {
+    if (blew_up || !std::isfinite(loss) || loss > 1e3 * start) {
       r.diverged = true;
       return r;
     }
@@ -304,6 +313,19 @@ void body(Experiment& ex) {
 
 }  // namespace
 
+// An unexpected divergence of a run inside (core/error.hpp) ends the experiment as status
+// "diverged" (exit 3) with the reason as the manifest note "divergence"; the rows written
+// so far are kept. (Divergences the experiment expects are caught where they happen.)
+static void body_or_diverged(optdyn::harness::Experiment& ex, const std::function<void(optdyn::harness::Experiment&)>& run) {
+  try {
+    run(ex);
+  } catch (const optdyn::DivergenceError& e) {
+    ex.note("divergence", e.what());
+    optdyn::harness::print_error(std::string("diverged: ") + e.what());
+    ex.finish("diverged");
+  }
+}
+
 int main(int argc, char** argv) {
   std::vector<optdyn::harness::ExperimentParam> params = {
       {"levels", "5", "5", "tree levels: 2^levels items (Saxe: 5, 32 items)"},
@@ -329,5 +351,5 @@ int main(int argc, char** argv) {
        "Saxe et al. 2013 deep linear dynamics: mode strengths (analytic vs gradient flow vs GD) from decoupled and "
        "small random init on hierarchical data, learning time vs 1/s, learning time vs depth (orthogonal vs Gaussian)",
        params},
-      body);
+      [](optdyn::harness::Experiment& ex) { body_or_diverged(ex, body); });
 }

@@ -9,6 +9,7 @@
 
 #include "optdyn/analysis/hessian_eigen.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
+#include "optdyn/core/error.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/optimizers/gd.hpp"
 #include "optdyn/optimizers/momentum.hpp"
@@ -209,9 +210,9 @@ RateComparison compare_rate(const Objective& f, const Vec& theta_star, const Vec
   const double target = tolerance * (theta0 - theta_star).norm();
   std::vector<double> d;  // d[k−1] = ‖θ_k − θ*‖
   for (Index k = 1; k <= max_steps; ++k) {
-    opt->step(theta, oracle);
+    opt->step(theta, oracle);  // DivergenceError (core/error.hpp) when the run blows up
     d.push_back((theta - theta_star).norm());
-    if (!std::isfinite(d.back())) throw std::invalid_argument("compare_rate: the run diverged");
+    if (!std::isfinite(d.back())) throw DivergenceError("compare_rate: distance to the minimiser overflows");
     if (d.back() <= target) {
       c.reached = true;
       break;

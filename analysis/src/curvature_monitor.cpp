@@ -15,12 +15,37 @@ namespace optdyn::analysis {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-}
+
+// The Hessian as the eigensolvers see it, refusing non-finite products: at an overflowing θ
+// (finite, but with F or ∇²F beyond the doubles) the eigensolvers would return NaNs, fail to
+// converge or trip over the saddle index's tolerance; that is the run's divergence, reported
+// where it happens (core/error.hpp). Products and the dense matrix are the wrapped ones.
+class FiniteHessian final : public SymmetricOperator {
+ public:
+  explicit FiniteHessian(const HessianOperator& op) : op_(op) {}
+  Index rows() const override { return op_.rows(); }
+  Mat dense() const override {
+    Mat h = op_.dense();
+    if (!h.allFinite()) throw DivergenceError("curvature monitor: Hessian not finite");
+    return h;
+  }
+
+ protected:
+  void product(const Vec& v, Vec& out) const override {
+    op_.apply(v, out);
+    if (!out.allFinite()) throw DivergenceError("curvature monitor: Hessian products not finite");
+  }
+
+ private:
+  const HessianOperator& op_;
+};
+}  // namespace
 
 CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta, const CurvatureOptions& options,
                                     const Vec* gradient) {
   const std::uint64_t hvps_before = objective.counters().hvps;
-  HessianOperator op(objective, theta);  // checks θ's length
+  const HessianOperator hessian(objective, theta);  // checks θ's length
+  const FiniteHessian op(hessian);
   const Index d = op.rows();
 
   EigenOptions eo;
@@ -78,6 +103,7 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
 
   const Vec g = gradient != nullptr ? *gradient : objective.gradient(theta);
   if (g.size() != d) throw std::invalid_argument("measure_curvature: gradient has the wrong length");
+  if (!g.allFinite()) throw DivergenceError("curvature monitor: gradient not finite");
   s.grad_norm = g.norm();
   const double gg = g.squaredNorm();
   if (gg > 0.0 && std::isfinite(gg)) {

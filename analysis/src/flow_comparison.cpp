@@ -52,8 +52,14 @@ class MapStepper {
   // Steps until step k or until the map diverges; true when step k was reached without divergence.
   bool advance_to(long k) {
     while (step_ < k && diverged_.empty()) {
-      optimizer_->step(theta_, oracle_);
       ++step_;
+      try {
+        optimizer_->step(theta_, oracle_);
+      } catch (const DivergenceError& e) {  // non-finite loss, gradient, θ, line search, solve
+        diverged_ = e.what();
+        finite_ = false;
+        break;
+      }
       check();
     }
     return diverged_.empty();
@@ -62,20 +68,25 @@ class MapStepper {
   long step() const { return step_; }
   const Vec& theta() const { return theta_; }
   const std::string& divergence() const { return diverged_; }  // empty while ok
+  // False once the map met a non-finite number: its θ is then no row's (rows hold finite maps).
+  bool finite() const { return finite_; }
+  void diverge(std::string why) {
+    diverged_ = std::move(why);
+    finite_ = false;
+  }
   std::string spec() const { return optimizer_->spec(); }
   std::uint64_t gradients() const { return oracle_.calls(); }
 
  private:
-  // Divergence: a non-finite iterate, or (with a finite bound) F(θ) above it or not finite.
+  // Divergence: besides what step() throws (core/error.hpp), with a finite bound F(θ) above
+  // it or not finite.
   void check() {
-    if (!theta_.allFinite()) {
-      diverged_ = "non-finite parameters";
-      return;
-    }
     if (std::isinf(bound_)) return;
     const double loss = f_.value(theta_);
-    if (!std::isfinite(loss))
+    if (!std::isfinite(loss)) {
       diverged_ = "non-finite loss";
+      finite_ = false;
+    }
     else if (loss > bound_)
       diverged_ = "loss " + format_number(loss) + " above diverge_above " + format_number(bound_);
   }
@@ -87,6 +98,7 @@ class MapStepper {
   double bound_;
   long step_ = 0;
   std::string diverged_;
+  bool finite_ = true;
 };
 
 // Cells a pass stores for row i: θ_k, F(θ_k), and X(t_k) with F(X(t_k)) (null before t₀).
@@ -107,21 +119,32 @@ std::size_t run_pass(const Objective& f, const Vec& theta0, const MapFlowSetup& 
   auto visit = [&](const Vec* z) -> bool {
     const long k = schedule.steps[i];
     const bool ok = map.advance_to(k);
-    if (!ok && map.step() != k) return false;  // diverged between recorded steps: no row
+    if (!ok && (map.step() != k || !map.finite())) return false;  // diverged between recorded steps, or non-finite: no row
     Vec x;
     double loss_x = kNaN;
     if (z) {
       x = z->head(dim);
       loss_x = f.value(x);
     }
-    record(i, map.theta(), f.value(map.theta()), z ? &x : nullptr, loss_x);
+    // A flow state with a non-finite number is no row (rows hold finite numbers, as in optdyn
+    // run); a finite loss above the bound is written, then stops the pass.
+    if (z && !(x.allFinite() && std::isfinite(loss_x))) {
+      flow_above_bound = true;
+      flow_reason = (x.allFinite() ? "non-finite loss at t = " : "non-finite state at t = ") +
+                    format_number(schedule.times[i]);
+      return false;
+    }
+    const double loss_map = f.value(map.theta());
+    if (!std::isfinite(loss_map)) {  // e.g. the last step overflowed F with θ still finite
+      map.diverge("recorded point: non-finite loss");
+      return false;
+    }
+    record(i, map.theta(), loss_map, z ? &x : nullptr, loss_x);
     ++i;
     if (!ok) return false;
-    if (z && !(loss_x <= setup.diverge_above && x.allFinite())) {
+    if (z && !(loss_x <= setup.diverge_above)) {
       flow_above_bound = true;
-      flow_reason = x.allFinite() ? "loss " + format_number(loss_x) + " above diverge_above at t = " +
-                                        format_number(schedule.times[i - 1])
-                                  : "non-finite state at t = " + format_number(schedule.times[i - 1]);
+      flow_reason = "loss " + format_number(loss_x) + " above diverge_above at t = " + format_number(schedule.times[i - 1]);
       return false;
     }
     return true;

@@ -117,9 +117,11 @@ int run_flow(const po::variables_map& vm) {
   long row_index = 0;
   IntegrationResult result = integrator->integrate(*flow, z, t0, times, [&](double t, const Vec& state) {
     const Vec theta = flow->parameters(state);
-    const double loss = recorder.row({t}, theta, recorder.monitor_due(row_index++));
-    if (!theta.allFinite()) {
-      reason = "non-finite parameters at t = " + format_number(t);
+    double loss = 0.0;
+    try {  // a non-finite recorded number or monitor product (core/error.hpp): stop, diverged
+      loss = recorder.row({t}, theta, recorder.monitor_due(row_index++));
+    } catch (const DivergenceError& e) {
+      reason = std::string(e.what()) + " at t = " + format_number(t);
       return false;
     }
     if (bound) {

@@ -26,9 +26,13 @@
 //  * Deterministic: the minibatch sequence comes from Rng::derived(seed, sampler stream), so
 //    the same arguments and build give a byte-identical file.
 //
-// Divergence: after each step, θ with a NaN/Inf entry — or, with --diverge-above X, a loss
-// F(θ) > X or non-finite (F is then evaluated every step) — stops the run. The row of that
-// step is written, rows before it are kept, and the exit status is 3.
+// Divergence: a NaN/Inf anywhere — the step's loss or gradient, θ after a step, a line-search
+// trial, a linear solve, the recorded loss or gradient norm, a monitor product
+// (DivergenceError, core/error.hpp) — or, with --diverge-above X, a loss F(θ) > X (F is then
+// evaluated every step) stops the run with status `diverged` and a reason naming where, e.g.
+// "line search: loss is inf at the first trial step and at every trial after it". Rows before
+// it are kept; a row above --diverge-above is written (its numbers are finite), a row with a
+// non-finite number never is. Exit status 3.
 //
 // Status: a CSV cannot carry a trailing status line, so every run (diverged or not) also
 // writes FILE.csv.status.json:
@@ -148,27 +152,30 @@ int run_run(const po::variables_map& vm) {
     recorder.row(std::move(leading), theta, measure, averaged ? TrajectoryRecorder::ExtraCells(average_cells) : nullptr);
   };
 
-  record(0);
   std::string status = "ok", reason;
-  long k = 0;
-  while (k < steps) {
-    optimizer->step(theta, oracle);
-    ++k;
-    if (!theta.allFinite()) {
-      status = "diverged";
-      reason = "non-finite parameters";
-    } else if (bound) {
-      const double loss = f->value(theta);
-      if (!std::isfinite(loss)) {
-        status = "diverged";
-        reason = "non-finite loss";
-      } else if (loss > *bound) {
-        status = "diverged";
-        reason = "loss " + harness::format_double(loss) + " above --diverge-above " + harness::format_double(*bound);
+  long k = 0;  // the step being run (or just run): steps_run of a diverged run counts it
+  // Non-finite numbers anywhere (the step's loss or gradient, θ, a line search, a linear
+  // solve, the recorded row, the monitor) throw DivergenceError where they are met; this is
+  // the one place that turns it into status `diverged`, keeping the rows written before.
+  try {
+    record(0);
+    while (k < steps) {
+      ++k;
+      optimizer->step(theta, oracle);
+      if (bound) {
+        const double loss = f->value(theta);
+        if (!std::isfinite(loss)) throw DivergenceError("--diverge-above check: non-finite loss (" + non_finite_name(loss) + ")");
+        if (loss > *bound) {
+          status = "diverged";
+          reason = "loss " + harness::format_double(loss) + " above --diverge-above " + harness::format_double(*bound);
+        }
       }
+      if (status != "ok" || k % every == 0 || k == steps) record(k);
+      if (status != "ok") break;
     }
-    if (status != "ok" || k % every == 0 || k == steps) record(k);
-    if (status != "ok") break;
+  } catch (const DivergenceError& e) {
+    status = "diverged";
+    reason = e.what();
   }
   const std::size_t rows = recorder.close();
 
@@ -221,8 +228,10 @@ Command run_command() {
       "Optimizer specs compose modifiers with '|', e.g. 'adam:lr=1e-3|clip_norm:max=1|cosine:t_max=1000'\n"
       "(see optdyn list optimizers). --batch 0 (default) is full-batch GD; B > 0 draws minibatches\n"
       "(--sampling shuffle: epochs of a fresh permutation; replacement; cyclic: in order).\n\n"
-      "Divergence (NaN/Inf parameters, or with --diverge-above X a loss above X, checked every\n"
-      "step) stops the run: rows so far are kept, exit status 3. Every run writes\n"
+      "Divergence (NaN/Inf anywhere: loss, gradient, parameters, line search, linear solves,\n"
+      "monitor; or with --diverge-above X a loss above X, checked every step) stops the run:\n"
+      "status diverged with a reason naming where, rows so far are kept (every written number is\n"
+      "finite), exit status 3. Every run writes\n"
       "FILE.csv.status.json with status ok|diverged, the reason, the resolved specs and the oracle's\n"
       "counters (evals, values, hvps, hessians, residual_evaluations, jacobian_products,\n"
       "fisher_products, layer_statistics).\n\n"

@@ -46,8 +46,14 @@ double TrajectoryRecorder::row(std::vector<harness::CsvCell> leading, const Vec&
   const EvaluationCounts before = f_.counters();
   std::vector<harness::CsvCell> row = std::move(leading);
   const double loss = f_.value_and_gradient(theta, gradient_);
+  // A row holds finite numbers only: a point whose F or ∇F is not finite is where the run
+  // diverged (core/error.hpp); the caller keeps the rows before it.
+  if (!theta.allFinite()) throw DivergenceError("recorded point: non-finite parameters");
+  if (!std::isfinite(loss)) throw DivergenceError("recorded point: non-finite loss (" + non_finite_name(loss) + ")");
+  const double grad_norm = gradient_.norm();
+  if (!std::isfinite(grad_norm)) throw DivergenceError("recorded point: non-finite gradient norm");
   row.emplace_back(loss);
-  row.emplace_back(gradient_.norm());
+  row.emplace_back(grad_norm);
   // The monitor reuses ∇F(θ) before the extra cells may overwrite the scratch vector.
   std::vector<double> monitor_cells;
   if (monitor_) monitor_cells = monitor_->cells(f_, theta, measure, &gradient_);

@@ -56,6 +56,8 @@ class TrajectoryRecorder {
   using ExtraCells = std::function<std::vector<harness::CsvCell>(const Vec& theta, Vec& scratch)>;
 
   // Writes one row at θ; the monitor measures when `measure` (and θ is finite). Returns F(θ).
+  // DivergenceError, writing nothing, when θ, F(θ) or ∇F(θ) is not finite, or the monitor
+  // meets non-finite curvature.
   double row(std::vector<harness::CsvCell> leading, const Vec& theta, bool measure, const ExtraCells& extra = {});
 
   // Opens the CSV first if no row was written (a header-only file) and completes it in its

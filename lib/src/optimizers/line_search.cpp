@@ -84,9 +84,50 @@ LineSearchResult zoom(LineFunction& phi, double phi0, double dphi0, Trial lo, Tr
   return finish(lo, false, r);  // lo.a = 0 (no step) when no trial decreased φ enough
 }
 
-void check_start(double dphi0, double alpha0) {
+// Non-finite numbers at the start come from an overflowing run (a huge gradient whose norm
+// overflows makes α₀ = 1/‖g‖ zero, its slope −‖g‖² infinite): divergence, not a bug of the
+// caller. A finite non-descent slope or a finite α₀ ≤ 0 is the caller's bug.
+void check_start(double phi0, double dphi0, double alpha0) {
+  if (!std::isfinite(phi0)) throw DivergenceError("line search: loss is " + non_finite_name(phi0) + " at the start");
+  if (!std::isfinite(dphi0))
+    throw DivergenceError("line search: slope along the direction is " + non_finite_name(dphi0) + " (overflow)");
   if (!(dphi0 < 0.0)) throw std::invalid_argument("line search: the direction is not a descent direction (φ'(0) ≥ 0)");
+  if (!std::isfinite(alpha0) && !std::isnan(alpha0))
+    throw DivergenceError("line search: first trial step is " + non_finite_name(alpha0) + " (overflow of the step scale)");
   if (!(alpha0 > 0.0) || !std::isfinite(alpha0)) throw std::invalid_argument("line search: first trial step must be > 0");
+}
+
+// φ as the searches see it, remembering whether any trial value was finite (check_outcome).
+class Watched final : public LineFunction {
+ public:
+  explicit Watched(LineFunction& phi) : phi_(phi) {}
+  double value(double alpha) override { return seen(phi_.value(alpha)); }
+  double value_and_derivative(double alpha, double& derivative) override {
+    return seen(phi_.value_and_derivative(alpha, derivative));
+  }
+  double second_derivative_at_zero() override { return phi_.second_derivative_at_zero(); }
+  bool any_finite() const { return any_finite_; }
+  double first() const { return first_; }
+
+ private:
+  double seen(double f) {
+    if (!trials_++) first_ = f;
+    any_finite_ = any_finite_ || std::isfinite(f);
+    return f;
+  }
+  LineFunction& phi_;
+  long trials_ = 0;
+  double first_ = 0.0;
+  bool any_finite_ = false;
+};
+
+// A search that found no step and never saw a finite value of φ: every trial overflowed, so
+// the run has left the numbers (core/error.hpp). A search with finite trials that merely found
+// no decrease is the caller's ordinary failure case.
+void check_outcome(const LineSearchResult& r, bool any_finite_trial, double first_trial) {
+  if (r.alpha > 0.0 || any_finite_trial || r.evaluations == 0) return;
+  throw DivergenceError("line search: loss is " + non_finite_name(first_trial) +
+                        " at the first trial step and at every trial after it");
 }
 
 }  // namespace
@@ -120,9 +161,10 @@ double OracleLine::second_derivative_at_zero() {
 // --- the searches -------------------------------------------------------------------------------
 
 // N&W Alg. 3.1: α ← ρα until φ(α) ≤ φ(0) + c₁αφ'(0).
-LineSearchResult backtracking_armijo(LineFunction& phi, double phi0, double dphi0, double alpha0,
+namespace {
+
+LineSearchResult backtracking_search(LineFunction& phi, double phi0, double dphi0, double alpha0,
                                      const LineSearchOptions& o) {
-  check_start(dphi0, alpha0);
   LineSearchResult r;
   r.dphi = kNaN;
   double a = alpha0;
@@ -144,8 +186,8 @@ LineSearchResult backtracking_armijo(LineFunction& phi, double phi0, double dphi
 
 // N&W Alg. 3.5: grow α until the bracket [α_{i−1}, α_i] must contain strong-Wolfe points,
 // then zoom.
-LineSearchResult strong_wolfe(LineFunction& phi, double phi0, double dphi0, double alpha0, const LineSearchOptions& o) {
-  check_start(dphi0, alpha0);
+LineSearchResult strong_wolfe_search(LineFunction& phi, double phi0, double dphi0, double alpha0,
+                                     const LineSearchOptions& o) {
   LineSearchResult r;
   Trial prev{0.0, phi0, dphi0};
   double a = std::min(alpha0, o.alpha_max);
@@ -161,6 +203,25 @@ LineSearchResult strong_wolfe(LineFunction& phi, double phi0, double dphi0, doub
   return finish(prev, false, r);
 }
 
+}  // namespace
+
+LineSearchResult backtracking_armijo(LineFunction& phi, double phi0, double dphi0, double alpha0,
+                                     const LineSearchOptions& o) {
+  check_start(phi0, dphi0, alpha0);
+  Watched watched(phi);
+  const LineSearchResult r = backtracking_search(watched, phi0, dphi0, alpha0, o);
+  check_outcome(r, watched.any_finite(), watched.first());
+  return r;
+}
+
+LineSearchResult strong_wolfe(LineFunction& phi, double phi0, double dphi0, double alpha0, const LineSearchOptions& o) {
+  check_start(phi0, dphi0, alpha0);
+  Watched watched(phi);
+  const LineSearchResult r = strong_wolfe_search(watched, phi0, dphi0, alpha0, o);
+  check_outcome(r, watched.any_finite(), watched.first());
+  return r;
+}
+
 LineSearchResult line_search(LineFunction& phi, double phi0, double dphi0, double alpha0, const LineSearchOptions& o) {
   switch (o.kind) {
     case LineSearchKind::none: {
@@ -173,11 +234,16 @@ LineSearchResult line_search(LineFunction& phi, double phi0, double dphi0, doubl
     case LineSearchKind::backtracking: return backtracking_armijo(phi, phi0, dphi0, alpha0, o);
     case LineSearchKind::strong_wolfe: return strong_wolfe(phi, phi0, dphi0, alpha0, o);
     case LineSearchKind::exact_quadratic: {
-      check_start(dphi0, alpha0);
+      check_start(phi0, dphi0, alpha0);
       const double curvature = phi.second_derivative_at_zero();
+      if (std::isinf(curvature))
+        throw DivergenceError("line search: curvature along the direction is " + non_finite_name(curvature));
       if (!(curvature > 0.0)) return strong_wolfe(phi, phi0, dphi0, alpha0, o);
       LineSearchResult r;
-      return finish(evaluate(phi, -dphi0 / curvature, r), true, r);
+      const Trial t = evaluate(phi, -dphi0 / curvature, r);
+      if (!std::isfinite(t.f))
+        throw DivergenceError("line search: loss is " + non_finite_name(t.f) + " at the exact quadratic step");
+      return finish(t, true, r);
     }
   }
   throw std::logic_error("line_search: unknown kind");

@@ -1,5 +1,6 @@
 #include "optdyn/optimizers/optimizer.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "optdyn/core/error.hpp"
@@ -37,6 +38,13 @@ void Optimizer::step(Vec& theta, Oracle& oracle) {
   last_lr_ = lr_ * factor;
   const Vec& point = query_point(theta, last_lr_);
   if (!take_handed_over_gradient(point, oracle)) loss_ = oracle.gradient(point, g_);
+  // Divergence is checked here, in the one step loop, so that no method has to: an update
+  // from a non-finite loss or gradient is meaningless (and a line search would refuse it),
+  // and a non-finite θ after the update is the classic blow-up (core/error.hpp).
+  if (!std::isfinite(loss_))
+    throw DivergenceError("gradient evaluation at step " + std::to_string(t_) + ": non-finite loss (" + non_finite_name(loss_) + ")");
+  if (!g_.allFinite())
+    throw DivergenceError("gradient evaluation at step " + std::to_string(t_) + ": non-finite gradient");
   for (auto& m : modifiers_)
     if (m->transforms_gradient()) m->transform_gradient(point, g_, t_);
   oracle_ = &oracle;
@@ -45,6 +53,8 @@ void Optimizer::step(Vec& theta, Oracle& oracle) {
     ~Release() { o = nullptr; }
   } release{oracle_};
   update(theta, g_, last_lr_, t_);
+  if (!theta.allFinite())
+    throw DivergenceError(name() + " update at step " + std::to_string(t_) + ": non-finite parameters");
   for (auto& m : modifiers_) m->after_step(theta, t_);
 }
 

@@ -18,6 +18,10 @@ SolverKind SolveOptions::resolve(Index d) const {
 
 SolveReport solve_dense(const Mat& A, const Vec& b, Vec& x) {
   SolveReport report;
+  // An overflowed matrix or right-hand side has no meaningful solution (and the eigensolver
+  // of the fallback would iterate on NaNs): the run diverged (core/error.hpp).
+  if (!A.allFinite()) throw DivergenceError("linear solve (dense): matrix not finite");
+  if (!b.allFinite()) throw DivergenceError("linear solve (dense): right-hand side not finite");
   const Eigen::LDLT<Mat> ldlt(A);
   if (ldlt.info() == Eigen::Success) {
     x = ldlt.solve(b);
@@ -40,6 +44,9 @@ SolveReport solve_krylov(SolverKind kind, const LinearOperator& A, const Vec& b,
   k.max_iterations = o.max_iterations > 0 ? o.max_iterations : std::max<Index>(2 * b.size(), 1);
   SolveReport report;
   report.krylov = kind == SolverKind::cg ? conjugate_gradient(A, b, x, k) : minres(A, b, x, k);
+  if (!x.allFinite())
+    throw DivergenceError(std::string("linear solve (") + (kind == SolverKind::cg ? "cg" : "minres") +
+                          "): solution not finite");
   return report;
 }
 

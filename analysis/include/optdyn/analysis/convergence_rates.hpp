@@ -136,7 +136,8 @@ struct RateComparison {
 // tolerance·‖θ₀ − θ*‖ or max_steps, and fits the rate over the second half of the steps
 // (t ∈ [T/2, T]): far from the start, where the slowest mode dominates, and above round-off
 // (keep tolerance ≫ ε·κ·‖θ*‖/‖θ₀ − θ*‖: θ* itself is known only to round-off). Predicted
-// from `range`. std::invalid_argument when fewer than 6 steps were run.
+// from `range`. std::invalid_argument when fewer than 6 steps were run; DivergenceError
+// (core/error.hpp) when the run diverges.
 RateComparison compare_rate(const Objective& f, const Vec& theta_star, const Vec& theta0, const MethodParams& params,
                             const CurvatureRange& range, Index max_steps, double tolerance = 1e-10);
 

@@ -90,7 +90,8 @@ struct CurvatureSnapshot {
 
 // Throws InputError when θ has the wrong length; std::invalid_argument for impossible
 // options (e.g. Lanczos with k ≥ D). `gradient`, when given, must be ∇F(θ) (saves one
-// gradient evaluation).
+// gradient evaluation). DivergenceError ("curvature monitor: Hessian products not finite",
+// core/error.hpp) when a Hessian product, the dense Hessian or the gradient is not finite.
 CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta, const CurvatureOptions& options = {},
                                     const Vec* gradient = nullptr);
 

@@ -26,7 +26,9 @@
 // Failure: when the evaluation budget runs out (or the bracket shrinks to rounding) the
 // search returns the best point that satisfies sufficient decrease, or α = 0 if none does,
 // with success = false. Callers then restart (steepest descent) or take no step; each
-// method documents which.
+// method documents which. Overflow is not such a failure: a non-finite φ(0), φ'(0) or α₀, a
+// non-finite exact_quadratic step, or a search all of whose trials are non-finite throws
+// DivergenceError ("line search: …", core/error.hpp).
 #include <cstdint>
 #include <string>
 

@@ -51,6 +51,9 @@ class Optimizer {
   // Zeroes every state vector and the step counter; sizes the state for dimension `dim`.
   void reset(Index dim);
   // One step: θ ← Φ(θ). Calls the oracle once (or as many times as the method needs).
+  // DivergenceError (core/error.hpp) when the step's loss or gradient, or θ after the update,
+  // is not finite, or when the method meets a non-finite value inside (line search, solve);
+  // the message names where. θ is then unspecified.
   void step(Vec& theta, Oracle& oracle);
   // InputError naming this optimizer when `oracle` lacks an access it needs (step() checks
   // the same every step; front ends call this first, before writing any output).
