@@ -175,8 +175,10 @@ wait "$pid"
 rc=$?
 [ $rc -eq 143 ] && pass "SIGTERM during optdyn run: exit 143" || fail "SIGTERM during optdyn run: exit $rc"
 [ "$(cat "$WORK/term.csv")" = earlier ] || fail "the interrupted run changed term.csv"
-[ -z "$(leftovers "$WORK/term.csv"*)" ] && [ -z "$(find "$WORK" -maxdepth 1 -name 'term.csv.*')" ] &&
-  pass "no temporary or lock left by the interrupted run" || fail "left behind: $(ls "$WORK" | grep term)"
+# What stays is the run's checkpoint (README, "Checkpoints and resume"), nothing else.
+[ -z "$(leftovers "$WORK/term.csv"*)" ] &&
+  [ "$(cd "$WORK" && find . -maxdepth 1 -name 'term.csv.*' | sort | tr '\n' ' ')" = "./term.csv.checkpoint.csv ./term.csv.checkpoint.json " ] &&
+  pass "no temporary or lock left by the interrupted run, only its checkpoint" || fail "left behind: $(ls "$WORK" | grep term)"
 "$BIN_DIR/saddle_escape" --out "$WORK/term-ex" --set steps=100000 >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 200); do [ -e "$WORK/term-ex/.optdyn.lock" ] && break; sleep 0.05; done
@@ -200,11 +202,12 @@ for _ in range(200):
     time.sleep(0.05)
 time.sleep(0.2)
 p.send_signal(signal.SIGINT)
-assert p.wait() == -signal.SIGINT, p.returncode
+assert p.wait() == -signal.SIGINT, p.returncode  # stopped at a step, then died of the signal
 assert open(out).read() == "earlier\n"
 PY
   fail "SIGINT during optdyn run"
-[ -z "$(find "$WORK" -maxdepth 1 -name 'int.csv.*')" ] || fail "left behind after SIGINT: $(ls "$WORK" | grep int.csv)"
+[ "$(cd "$WORK" && find . -maxdepth 1 -name 'int.csv.*' | sort | tr '\n' ' ')" = "./int.csv.checkpoint.csv ./int.csv.checkpoint.json " ] ||
+  fail "left behind after SIGINT: $(ls "$WORK" | grep int.csv)"
 
 # SIGKILL (no handler can run): the final name keeps its earlier content, and the kernel has
 # released the lock, so the next run into the same --out succeeds.

@@ -215,6 +215,12 @@ const std::vector<std::string>& CurvatureMonitor::columns() {
   return names;
 }
 
+void CurvatureMonitor::archive(StateArchive& a) {
+  a.constant("spec", canonical_);
+  a.field("hvps", hvps_);
+  a.field("measurements", measurements_);
+}
+
 std::vector<double> CurvatureMonitor::cells(const Objective& objective, const Vec& theta, bool measure,
                                             const Vec* gradient) {
   if (!measure || !theta.allFinite()) return std::vector<double>(columns().size(), kNaN);

@@ -37,8 +37,9 @@ std::string format_double(double x) {
   return format_number(x);
 }
 
-CsvWriter::CsvWriter(std::filesystem::path path, std::vector<std::string> columns)
-    : path_(std::move(path)), file_(path_), columns_(columns.size()) {
+CsvWriter::CsvWriter(std::filesystem::path path, std::vector<std::string> columns, LineSink sink,
+                     std::optional<Resume> resume)
+    : path_(std::move(path)), file_(path_), sink_(std::move(sink)), columns_(columns.size()) {
   if (columns.empty()) throw std::invalid_argument("CsvWriter '" + path_.string() + "': no columns");
   std::string header;
   for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -46,12 +47,26 @@ CsvWriter::CsvWriter(std::filesystem::path path, std::vector<std::string> column
     append_text(header, columns[i]);
   }
   header += '\n';
-  file_.write(header);
+  if (!resume) {
+    write(header);
+    return;
+  }
+  if (!resume->prefix.starts_with(header))
+    throw InputError("resume: the rows written so far do not start with this run's header (" +
+                     output_name(path_) + ")");
+  file_.write(resume->prefix);
+  rows_ = resume->rows;
+}
+
+void CsvWriter::write(const std::string& line) {
+  file_.write(line);
+  if (sink_) sink_(line);
 }
 
 CsvWriter::CsvWriter(CsvWriter&& other) noexcept
     : path_(std::move(other.path_)),
       file_(std::move(other.file_)),
+      sink_(std::move(other.sink_)),
       open_(std::exchange(other.open_, false)),
       columns_(other.columns_),
       rows_(other.rows_) {}
@@ -60,6 +75,7 @@ CsvWriter& CsvWriter::operator=(CsvWriter&& other) noexcept {
   if (this != &other) {
     path_ = std::move(other.path_);
     file_ = std::move(other.file_);  // discards this writer's uncommitted file
+    sink_ = std::move(other.sink_);
     open_ = std::exchange(other.open_, false);
     columns_ = other.columns_;
     rows_ = other.rows_;
@@ -85,7 +101,7 @@ void CsvWriter::row(const std::vector<CsvCell>& cells) {
       append_text(line, std::get<std::string>(cells[i]));
   }
   line += '\n';
-  file_.write(line);
+  write(line);
   ++rows_;
 }
 

@@ -4,6 +4,8 @@
 // half-written file under the final name. Numbers are printed with %.17g (round-trip
 // exact), so the same computation gives byte-identical files.
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -17,7 +19,19 @@ using CsvCell = std::variant<double, long long, std::string>;
 
 class CsvWriter {
  public:
-  CsvWriter(std::filesystem::path path, std::vector<std::string> columns);
+  // Every line written (the header first) is also handed to the sink: a run's journal
+  // (harness/run_journal.hpp), from which an interrupted run resumes.
+  using LineSink = std::function<void(std::string_view line)>;
+  // Resuming an interrupted run: the file starts with `prefix`, the header and `rows` rows
+  // exactly as an earlier writer of the same columns wrote them, instead of the header (not
+  // handed to the sink again). InputError when the prefix does not start with the header.
+  struct Resume {
+    std::string_view prefix;
+    std::size_t rows = 0;
+  };
+
+  CsvWriter(std::filesystem::path path, std::vector<std::string> columns, LineSink sink = {},
+            std::optional<Resume> resume = std::nullopt);
   CsvWriter(CsvWriter&&) noexcept;
   CsvWriter& operator=(CsvWriter&&) noexcept;
   CsvWriter(const CsvWriter&) = delete;
@@ -40,8 +54,11 @@ class CsvWriter {
   std::size_t rows_written() const { return rows_; }
 
  private:
+  void write(const std::string& line);
+
   std::filesystem::path path_;
   OutputFile file_;
+  LineSink sink_;
   bool open_ = true;
   std::size_t columns_ = 0;
   std::size_t rows_ = 0;

@@ -15,20 +15,11 @@
 
 #include "harness/output_file.hpp"
 #include "harness/output_lock.hpp"
+#include "harness/build_info.hpp"
 #include "harness/command_line.hpp"
 #include "harness/sha256.hpp"
 #include "optdyn/core/blas.hpp"
 #include "optdyn/core/error.hpp"
-
-#ifndef OPTDYN_GIT_COMMIT
-#define OPTDYN_GIT_COMMIT "unknown"
-#endif
-#ifndef OPTDYN_BUILD_TYPE
-#define OPTDYN_BUILD_TYPE "unknown"
-#endif
-#ifndef OPTDYN_COMPILER
-#define OPTDYN_COMPILER "unknown"
-#endif
 
 namespace optdyn::harness {
 
@@ -232,9 +223,9 @@ void Experiment::commit(const std::string& status) {
   manifest["experiment"] = info_.name;
   manifest["description"] = info_.description;
   manifest["status"] = status;
-  manifest["git_commit"] = OPTDYN_GIT_COMMIT;
-  manifest["build_type"] = OPTDYN_BUILD_TYPE;
-  manifest["compiler"] = OPTDYN_COMPILER;
+  manifest["git_commit"] = build_info().git_commit;
+  manifest["build_type"] = build_info().build_type;
+  manifest["compiler"] = build_info().compiler;
   // The product backend is part of "the build": OpenBLAS and Eigen round differently, and
   // OpenBLAS differently per thread count (optdyn/core/blas.hpp).
   manifest["blas"] = {{"backend", blas_backend()}, {"threads", blas_threads()}};

@@ -23,11 +23,20 @@ struct Slot {
 Slot g_slots[kMaxCleanupPaths];
 std::mutex g_mutex;  // serialises registrations (never taken by the handler)
 std::atomic<bool> g_installed{false};
+std::atomic<bool> g_graceful{false};  // a GracefulStop is alive
+std::atomic<int> g_stop_signal{0};    // the signal it recorded
 
 static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler reads std::atomic<bool>");
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler writes std::atomic<int>");
 
 extern "C" void remove_registered_files(int sig) {
   const int saved = errno;
+  // Graceful: record the first signal and let the run stop at its next step boundary.
+  int none = 0;
+  if (g_graceful.load() && g_stop_signal.compare_exchange_strong(none, sig)) {
+    errno = saved;
+    return;
+  }
   for (Slot& slot : g_slots)
     if (slot.active.load(std::memory_order_acquire)) ::unlink(slot.path);
   // Die of the same signal, so the parent sees 128 + sig and no half-finished cleanup runs.
@@ -68,6 +77,25 @@ std::size_t register_cleanup(const std::string& path) {
     return i;
   }
   throw std::runtime_error("more than " + std::to_string(kMaxCleanupPaths) + " outputs open at once");
+}
+
+GracefulStop::GracefulStop() {
+  {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    install_handler();
+  }
+  g_graceful.store(true);
+}
+
+GracefulStop::~GracefulStop() { g_graceful.store(false); }
+
+int GracefulStop::signal() const { return g_stop_signal.load(); }
+
+void die_of_recorded_signal() {
+  const int sig = g_stop_signal.load();
+  if (sig == 0) return;
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
 }
 
 void unregister_cleanup(std::size_t slot) {

@@ -22,4 +22,24 @@ std::size_t register_cleanup(const std::string& path);
 // Forgets the slot (after the file was renamed into place or removed). No-op for npos.
 void unregister_cleanup(std::size_t slot);
 
+// A graceful stop (README, "Checkpoints and resume"): while a GracefulStop is alive, the
+// first SIGINT or SIGTERM is only recorded; the run polls signal() between steps, writes a
+// checkpoint and returns. A second signal is not waited for: it removes the registered
+// files and kills the process as above. After the run has returned and its files are
+// closed, die_of_recorded_signal() ends the process by the recorded signal, so the exit
+// status is 130 or 143 as for any interrupted program.
+class GracefulStop {
+ public:
+  GracefulStop();
+  ~GracefulStop();
+  GracefulStop(const GracefulStop&) = delete;
+  GracefulStop& operator=(const GracefulStop&) = delete;
+  // The signal received (SIGINT, SIGTERM), or 0.
+  int signal() const;
+};
+
+// If a GracefulStop recorded a signal: restores its default action and raises it. Returns
+// only when no signal was recorded.
+void die_of_recorded_signal();
+
 }  // namespace optdyn::harness

@@ -5,12 +5,14 @@
 // Exit codes: 0 success, 2 bad input or unwritable output (one line on stderr naming the
 // offending option, key or file), 3 a run diverged, 1 an internal error, 130/143 interrupted
 // (README, "Guarantees").
+#include <csignal>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness/command_line.hpp"
+#include "harness/signal_cleanup.hpp"
 #include "optdyn/core/error.hpp"
 #include "tool/command.hpp"
 
@@ -116,5 +118,9 @@ int dispatch(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  return optdyn::harness::run_guarded([&] { return optdyn::tool::dispatch(args); });
+  const int status = optdyn::harness::run_guarded([&] { return optdyn::tool::dispatch(args); });
+  // A run stopped by SIGINT/SIGTERM at a step boundary (with its checkpoint written and its
+  // files closed) now ends by that signal, as an interrupted program does (exit 130/143).
+  if (status == 128 + SIGINT || status == 128 + SIGTERM) optdyn::harness::die_of_recorded_signal();
+  return status;
 }

@@ -46,6 +46,7 @@
 // Both files are staged in temporaries and renamed into place together when the run ends;
 // FILE is locked for the run (FILE.lock), so a second run into the same FILE is refused
 // (exit 2). --out - writes the CSV to standard output and no status file.
+#include <csignal>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -54,6 +55,8 @@
 
 #include "harness/output_file.hpp"
 #include "harness/output_lock.hpp"
+#include "harness/run_journal.hpp"
+#include "harness/signal_cleanup.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "optdyn/analysis/curvature_monitor.hpp"
@@ -64,6 +67,7 @@
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "tool/command.hpp"
+#include "tool/run_checkpoint.hpp"
 #include "tool/shared_fields.hpp"
 #include "tool/trajectory_recorder.hpp"
 
@@ -113,6 +117,14 @@ int run_run(const po::variables_map& vm) {
                      gib_of_doubles(static_cast<double>(batch)) + ", more than the budget of " +
                      gib_of_doubles(kMaxDataDoubles));
   const std::string monitor_spec = vm.count("monitor") ? vm["monitor"].as<std::string>() : std::string();
+  const long checkpoint_every = vm["checkpoint-every"].as<long>();
+  const bool resume = vm.count("resume") > 0;
+  if (checkpoint_every < 0) throw InputError("--checkpoint-every: must be >= 0 (0 = only when interrupted), got " +
+                                             std::to_string(checkpoint_every));
+  // Standard output cannot be taken back: such a run is not resumable.
+  const bool resumable = !harness::is_stdout(out);
+  if (!resumable && (resume || checkpoint_every > 0))
+    throw InputError(std::string(resume ? "--resume" : "--checkpoint-every") + ": needs --out FILE, not standard output");
 
   ObjectivePtr f = make_objective(objective_spec);
   OptimizerPtr optimizer = make_optimizer(optimizer_spec);
@@ -152,13 +164,49 @@ int run_run(const po::variables_map& vm) {
     recorder.row(std::move(leading), theta, measure, averaged ? TrajectoryRecorder::ExtraCells(average_cells) : nullptr);
   };
 
+  // Checkpoints (tool/run_checkpoint.hpp): FILE is locked by the recorder, so no other run
+  // touches FILE.checkpoint.* either. A run that was interrupted is continued, never
+  // silently restarted over its checkpoint.
+  std::optional<RunCheckpoints> checkpoints;
+  std::optional<harness::RunJournal> journal;
+  RunProgress progress;
+  if (resumable) {
+    checkpoints.emplace(out, RunIdentity{objective_spec, optimizer_spec, x0_spec, sampling_text, monitor_spec,
+                                         bound ? harness::format_double(*bound) : std::string(), steps, batch, every,
+                                         seed, record_params});
+    if (!resume && checkpoints->exists())
+      throw InputError("--out: '" + checkpoints->checkpoint_path().string() +
+                       "' holds an interrupted run: continue it with --resume, or remove that file");
+    if (resume) {
+      if (!checkpoints->exists())
+        throw InputError("--resume: no checkpoint '" + checkpoints->checkpoint_path().string() + "' to resume");
+      std::string rows_so_far;
+      progress = checkpoints->restore(*optimizer, oracle, theta, recorder, rows_so_far);
+      recorder.resume_from(std::move(rows_so_far), static_cast<std::size_t>(progress.rows));
+    }
+    journal.emplace(checkpoints->journal_path(), resume ? progress.csv_bytes : 0);
+    recorder.journal_to([&journal](std::string_view line) { journal->append(line); });
+  }
+  auto save_checkpoint_at = [&](long step, std::string why) {
+    progress.step = step;
+    progress.rows = static_cast<std::int64_t>(recorder.rows());
+    progress.status = std::move(why);
+    checkpoints->save(progress, *journal, *optimizer, oracle, theta, recorder);
+  };
+
   std::string status = "ok", reason;
-  long k = 0;  // the step being run (or just run): steps_run of a diverged run counts it
+  int interrupted_by = 0;
+  long k = resume ? static_cast<long>(progress.step) : 0;  // the step being run (or just run)
   // Non-finite numbers anywhere (the step's loss or gradient, θ, a line search, a linear
   // solve, the recorded row, the monitor) throw DivergenceError where they are met; this is
   // the one place that turns it into status `diverged`, keeping the rows written before.
+  // SIGINT/SIGTERM stop a resumable run at the next step boundary, with a checkpoint; one that
+  // arrives after the last step waits until the run's files are committed (the run is then
+  // complete, and ends normally).
+  std::optional<harness::GracefulStop> stop;
+  if (resumable) stop.emplace();
   try {
-    record(0);
+    if (!resume) record(0);  // a resumed run has its rows so far, row 0 included
     while (k < steps) {
       ++k;
       optimizer->step(theta, oracle);
@@ -171,11 +219,25 @@ int run_run(const po::variables_map& vm) {
         }
       }
       if (status != "ok" || k % every == 0 || k == steps) record(k);
-      if (status != "ok") break;
+      if (status != "ok" || k == steps) break;
+      if (stop && stop->signal() != 0) {
+        interrupted_by = stop->signal();
+        save_checkpoint_at(k, std::string("interrupted by ") + (interrupted_by == SIGINT ? "SIGINT" : "SIGTERM") +
+                                  " at step " + std::to_string(k));
+        break;
+      }
+      if (checkpoint_every > 0 && k % checkpoint_every == 0) save_checkpoint_at(k, "running");
     }
   } catch (const DivergenceError& e) {
     status = "diverged";
     reason = e.what();
+  }
+  if (interrupted_by != 0) {
+    // The final names keep what they held; the recorder discards its temporary. The caller
+    // (main) ends the process by the same signal once every file is closed.
+    harness::print_error("run interrupted at step " + std::to_string(k) + "; checkpoint '" +
+                         checkpoints->checkpoint_path().string() + "' (continue with the same command and --resume)");
+    return 128 + interrupted_by;
   }
   const std::size_t rows = recorder.close();
 
@@ -201,6 +263,10 @@ int run_run(const po::variables_map& vm) {
                          "fisher_products", "layer_statistics"});
   recorder.add_monitor_status(j);
   recorder.commit(j);
+  if (checkpoints) {  // the result is in place: the checkpoint has done its work
+    journal->remove();
+    checkpoints->remove();
+  }
   if (status != "ok") {
     harness::print_error("run diverged at step " + std::to_string(k) + " (" + reason + "); " + std::to_string(rows) +
                          " rows kept in " + out);
@@ -219,7 +285,7 @@ Command run_command() {
       "optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE] [--seed S]\n"
       "           [--x0 SPEC] [--record-every K] [--record-params] [--diverge-above X]\n"
       "           [--monitor " + wrapped(analysis::CurvatureMonitor::synopsis(), 78, 22) + "]\n"
-      "           --out FILE.csv";
+      "           [--checkpoint-every N] [--resume] --out FILE.csv";
   c.details =
       "Columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm with an 'average' modifier,\n"
       "+ x0..x{D-1} with --record-params). Row 0 is the\n"
@@ -243,7 +309,13 @@ Command run_command() {
       "slq_probes=P estimates it by stochastic Lanczos quadrature with its standard error; there\n"
       "cond_pos is lambda_max/lambda_min if lambda_min is above the band), and the HVPs used. Measured at\n"
       "recorded steps that are multiples of K (and step 0); other rows hold nan. Monitor HVPs are\n"
-      "not counted in evals; their total is monitor_hvps in the status file.";
+      "not counted in evals; their total is monitor_hvps in the status file.\n\n"
+      "Checkpoints: while it runs, FILE.checkpoint.csv holds the rows so far; SIGINT or SIGTERM stops\n"
+      "the run at the next step with FILE.checkpoint.json (optimizer, oracle and sampler state, theta),\n"
+      "leaves FILE as it was and exits 130/143; --checkpoint-every N also writes one every N steps\n"
+      "(for SIGKILL or a crash). The same command with --resume continues: FILE and its status file\n"
+      "are byte-identical to those of an uninterrupted run. A checkpoint of another command or\n"
+      "build is refused (exit 2). Both files are removed when the run ends.";
   c.declare = [](po::options_description& visible, po::options_description&, po::positional_options_description&) {
     visible.add_options()
         ("objective", po::value<std::string>()->value_name("SPEC")->required(), "objective spec")
@@ -257,6 +329,9 @@ Command run_command() {
         ("record-params", "also write the parameters x0..x{D-1}")
         ("diverge-above", po::value<double>()->value_name("X"), "stop when the loss exceeds X")
         ("monitor", po::value<std::string>()->value_name("SPEC"), "curvature:every=K[,...]: curvature columns")
+        ("checkpoint-every", po::value<long>()->value_name("N")->default_value(0),
+         "also write a checkpoint every N steps (0: only when interrupted)")
+        ("resume", "continue the interrupted run of this same command from FILE.checkpoint.json")
         ("out", po::value<std::string>()->value_name("FILE")->required(), "output CSV file ('-' for stdout, no status file)");
   };
   c.run = run_run;

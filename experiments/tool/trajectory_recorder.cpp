@@ -37,7 +37,29 @@ void TrajectoryRecorder::check_budget(double rows, const std::string& options, c
 }
 
 void TrajectoryRecorder::open() {
-  if (!csv_) csv_.emplace(path_, columns_);
+  if (csv_) return;
+  std::optional<harness::CsvWriter::Resume> resume;
+  if (resume_rows_) resume = harness::CsvWriter::Resume{resume_prefix_, *resume_rows_};
+  csv_.emplace(path_, columns_, sink_, resume);
+  resume_prefix_.clear();
+  resume_prefix_.shrink_to_fit();
+}
+
+void TrajectoryRecorder::journal_to(harness::CsvWriter::LineSink sink) {
+  if (csv_) throw std::logic_error("TrajectoryRecorder::journal_to after the first row");
+  sink_ = std::move(sink);
+}
+
+void TrajectoryRecorder::resume_from(std::string prefix, std::size_t rows) {
+  if (csv_) throw std::logic_error("TrajectoryRecorder::resume_from after the first row");
+  resume_prefix_ = std::move(prefix);
+  resume_rows_ = rows;
+}
+
+void TrajectoryRecorder::archive(StateArchive& a) {
+  a.scope("recording", [&] { archive_counts(a, recording_); });
+  a.constant("monitors", std::int64_t{monitor_ ? 1 : 0});
+  if (monitor_) a.scope("monitor", [&] { monitor_->archive(a); });
 }
 
 double TrajectoryRecorder::row(std::vector<harness::CsvCell> leading, const Vec& theta, bool measure,

@@ -67,6 +67,15 @@ class TrajectoryRecorder {
   void commit(const nlohmann::ordered_json& status);
   std::size_t rows() const { return csv_ ? csv_->rows_written() : 0; }
 
+  // Resumable runs (README, "Checkpoints and resume"), before the first row: every CSV line
+  // is also handed to `sink` (the run's journal, harness/run_journal.hpp); and/or the CSV
+  // starts with `prefix`, the header and `rows` rows an interrupted run wrote.
+  void journal_to(harness::CsvWriter::LineSink sink);
+  void resume_from(std::string prefix, std::size_t rows);
+  // Saves or restores what the recorder has counted so far (its own evaluations, the
+  // monitor's products and measurements) for a checkpoint.
+  void archive(StateArchive& a);
+
   // Objective evaluations made by row() (loss, gradient, monitor products, extra cells).
   const EvaluationCounts& recording_counters() const { return recording_; }
 
@@ -84,6 +93,9 @@ class TrajectoryRecorder {
   std::vector<std::string> columns_;
   harness::OutputLock lock_;
   std::optional<harness::CsvWriter> csv_;
+  harness::CsvWriter::LineSink sink_;
+  std::string resume_prefix_;
+  std::optional<std::size_t> resume_rows_;
   EvaluationCounts recording_;
   Vec gradient_;
 };

@@ -51,6 +51,10 @@ std::vector<std::pair<std::string_view, std::uint64_t>> count_fields(const Evalu
   return out;
 }
 
+void archive_counts(StateArchive& a, EvaluationCounts& counts) {
+  for (const CountField& f : kCountFields) a.field(f.name, counts.*f.field);
+}
+
 void Objective::check_arguments(const Vec& theta, Batch batch) const {
   if (theta.size() != dim())
     throw InputError("objective '" + spec() + "': parameter vector has length " +

@@ -110,17 +110,7 @@ std::vector<DenseLayerStatistics> Oracle::evaluate_dense_layers(const Vec&, Fish
 }
 
 void Oracle::archive(StateArchive& a) {
-  a.scope("counts", [&] {
-    a.field("values", counts_.values);
-    a.field("gradients", counts_.gradients);
-    a.field("hvps", counts_.hvps);
-    a.field("hessians", counts_.hessians);
-    a.field("residual_evaluations", counts_.residual_evaluations);
-    a.field("jacobian_products", counts_.jacobian_products);
-    a.field("fisher_products", counts_.fisher_products);
-    a.field("layer_statistics", counts_.layer_statistics);
-    a.field("samples", counts_.samples);
-  });
+  a.scope("counts", [&] { archive_counts(a, counts_); });
 }
 
 // --- ObjectiveOracle --------------------------------------------------------------------------

@@ -142,6 +142,9 @@ class CurvatureMonitor {
   std::string spec() const { return canonical_; }
   std::uint64_t hvps() const { return hvps_; }
   std::uint64_t measurements() const { return measurements_; }
+  // Saves or restores the totals above (checkpoints): a measurement keeps no other state,
+  // each one starts from its options alone.
+  void archive(StateArchive& a);
 
  private:
   long every_ = 1;

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "optdyn/core/state_archive.hpp"
 #include "optdyn/core/types.hpp"
 #include "optdyn/linalg/operator.hpp"
 
@@ -54,6 +55,8 @@ struct EvaluationCounts {
 // "layer_statistics", "samples"); std::invalid_argument for any other.
 std::vector<std::pair<std::string_view, std::uint64_t>> count_fields(const EvaluationCounts& counts,
                                                                      std::span<const std::string_view> names);
+// Saves or restores every counter, named as above, in that order (checkpoints).
+void archive_counts(StateArchive& a, EvaluationCounts& counts);
 
 class BoundCurvature;
 class LeastSquaresAccess;

@@ -1,0 +1,25 @@
+#include "harness/build_info.hpp"
+
+#include "optdyn/core/blas.hpp"
+
+#ifndef OPTDYN_GIT_COMMIT
+#define OPTDYN_GIT_COMMIT "unknown"
+#endif
+#ifndef OPTDYN_BUILD_TYPE
+#define OPTDYN_BUILD_TYPE "unknown"
+#endif
+#ifndef OPTDYN_COMPILER
+#define OPTDYN_COMPILER "unknown"
+#endif
+
+namespace optdyn::harness {
+
+std::string BuildInfo::identity() const { return git_commit + " " + build_type + " " + compiler + " " + blas; }
+
+const BuildInfo& build_info() {
+  static const BuildInfo info{OPTDYN_GIT_COMMIT, OPTDYN_BUILD_TYPE, OPTDYN_COMPILER,
+                              std::string(blas_backend()) + "/" + std::to_string(blas_threads())};
+  return info;
+}
+
+}  // namespace optdyn::harness
