@@ -44,8 +44,10 @@ void install_handler() {
   // Both signals are blocked while the handler runs, so one cannot interrupt the other's cleanup.
   sigaddset(&action.sa_mask, SIGINT);
   sigaddset(&action.sa_mask, SIGTERM);
+  sigaddset(&action.sa_mask, SIGHUP);
   action.sa_flags = 0;
-  for (int sig : {SIGINT, SIGTERM}) {
+  // SIGHUP: a closed terminal or a dropped SSH session (exit 129), cleaned up like SIGTERM.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
     struct sigaction previous{};
     sigaction(sig, nullptr, &previous);
     // A signal the parent told us to ignore (nohup, a shell's background job) stays ignored.

@@ -1,5 +1,5 @@
 #pragma once
-// Files to remove if the process is killed by SIGINT or SIGTERM: the temporaries of outputs
+// Files to remove if the process is killed by SIGINT, SIGTERM or SIGHUP: the temporaries of outputs
 // being written and the lock files of outputs being held (harness/output_file.hpp,
 // harness/output_lock.hpp). Without this an interrupted run would leave `*.tmp` files
 // behind, since destructors do not run when a signal terminates the process.

@@ -84,6 +84,7 @@ class TrajectoryRecorder {
   std::vector<std::string> columns_;
   harness::OutputLock lock_;
   std::optional<harness::CsvWriter> csv_;
+  std::optional<harness::OutputFile> status_file_;  // FILE.status.json (none when written in place)
   EvaluationCounts recording_;
   Vec gradient_;
 };
