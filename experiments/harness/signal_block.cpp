@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include "harness/signal_cleanup.hpp"
+
 namespace optdyn::harness {
 namespace {
 bool g_stdout_closed = false;
@@ -20,9 +22,15 @@ SignalBlock::SignalBlock() {
   sigaddset(&block, SIGTERM);
   sigaddset(&block, SIGHUP);
   active_ = ::pthread_sigmask(SIG_BLOCK, &block, &previous_) == 0;
+  // A process-directed signal may be delivered to another thread (a BLAS worker) that does
+  // not block it: the cleanup handler then records it instead of acting (signal_cleanup.hpp).
+  begin_deferring_signals();
 }
 
 SignalBlock::~SignalBlock() {
+  // First the handler's deferral (a recorded signal is re-raised here: pending on this
+  // thread until the mask is restored), then the mask: delivered after the commit.
+  end_deferring_signals();
   if (active_) ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
 }
 

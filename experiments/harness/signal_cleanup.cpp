@@ -26,8 +26,22 @@ std::atomic<bool> g_installed{false};
 
 static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler reads std::atomic<bool>");
 
+// harness/signal_block.hpp: while > 0 a signal is recorded, not acted on (it may reach
+// another thread, e.g. a BLAS worker, whose mask does not block it).
+std::atomic<int> g_defer_depth{0};
+std::atomic<int> g_deferred{0};
+
 extern "C" void remove_registered_files(int sig) {
   const int saved = errno;
+  if (g_defer_depth.load() > 0) {
+    g_deferred.store(sig);
+    // Re-checked after the store: if the deferral ended meanwhile, act now (else the end of
+    // the deferral sees the store and re-raises).
+    if (g_defer_depth.load() > 0) {
+      errno = saved;
+      return;
+    }
+  }
   for (Slot& slot : g_slots)
     if (slot.active.load(std::memory_order_acquire)) ::unlink(slot.path);
   // Die of the same signal, so the parent sees 128 + sig and no half-finished cleanup runs.
@@ -57,6 +71,13 @@ void install_handler() {
 }
 
 }  // namespace
+
+void begin_deferring_signals() { g_defer_depth.fetch_add(1); }
+
+void end_deferring_signals() {
+  if (g_defer_depth.fetch_sub(1) != 1) return;
+  if (const int sig = g_deferred.exchange(0)) ::raise(sig);
+}
 
 std::size_t register_cleanup(const std::string& path) {
   if (path.size() >= PATH_MAX) throw std::runtime_error("path too long for the interrupt cleanup: '" + path + "'");

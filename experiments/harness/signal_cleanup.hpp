@@ -19,6 +19,10 @@ inline constexpr std::size_t kMaxCleanupPaths = 128;
 
 // Registers `path` for removal on SIGINT/SIGTERM; returns a slot for unregister_cleanup.
 std::size_t register_cleanup(const std::string& path);
+// Between begin and end (nested), SIGINT/SIGTERM/SIGHUP reaching the handler in any thread
+// are recorded; end_deferring_signals() re-raises the first recorded one (harness/signal_block.hpp).
+void begin_deferring_signals();
+void end_deferring_signals();
 // Forgets the slot (after the file was renamed into place or removed). No-op for npos.
 void unregister_cleanup(std::size_t slot);
 
