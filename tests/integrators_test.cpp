@@ -149,6 +149,25 @@ BOOST_AUTO_TEST_CASE(euler_with_h_eta_is_gradient_descent) {
   BOOST_TEST(off.result.stats.steps == 6u);
 }
 
+BOOST_AUTO_TEST_CASE(a_step_longer_than_the_segment_is_one_clipped_step) {
+  // h far above the record interval: (t_next − t)/h ≈ 0 is not "zero whole steps" (the state
+  // would never move, status ok); every segment is one step clipped to land on its record
+  // time, as for h = 1e7, so h = 5e8 and h = 1e7 give the same path.
+  ObjectivePtr f = make_objective("quadratic:eigs=1/0.5");
+  FlowPtr flow = make_flow("gradient", *f);
+  const Vec z0 = Vec::Ones(2);
+  std::vector<double> times;
+  for (int k = 1; k <= 100; ++k) times.push_back(0.1 * k);
+  for (const std::string spec : {"euler:h=5e8", "rk4:h=1e9"}) {
+    Run huge = integrate(spec, *flow, z0, times);
+    Run moderate = integrate(spec.substr(0, spec.find('=') + 1) + "1e7", *flow, z0, times);
+    BOOST_TEST(huge.result.status == IntegrationStatus::ok);
+    BOOST_TEST(huge.result.stats.steps == 100u, spec << ": " << huge.result.stats.steps << " steps");
+    BOOST_TEST(relative_error(huge.final_state, moderate.final_state) == 0.0);
+    BOOST_TEST(huge.final_state.norm() < 0.5 * z0.norm(), spec << ": the state did not move");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(adaptive_references_agree) {
   // The reference of the order test, by three different adaptive methods.
   ObjectivePtr f = make_objective("rosenbrock:dim=2,a=1");

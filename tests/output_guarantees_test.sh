@@ -223,6 +223,217 @@ wait "$pid"
 "$OPTDYN" "${RUN[@]}" --out "$WORK/kill.csv" 2>"$WORK/err" && grep -q '"status": "ok"' "$WORK/kill.csv.status.json" &&
   pass "after SIGKILL the lock is free: the next run succeeds" || fail "run after SIGKILL: $(cat "$WORK/err")"
 
+# ==== Defects found by a hostile review (each section failed before its fix) =========================
+
+# --- a refused commit changes nothing: every final name is checked before the first rename ----------
+"$BIN_DIR/saddle_escape" --out "$WORK/mixed" >/dev/null 2>&1 || fail "saddle_escape into mixed/ exited $?"
+before=$(snapshot "$WORK/mixed")
+"$BIN_DIR/saddle_escape" --out "$WORK/mixed" --force --seed 2 >/dev/null 2>"$WORK/err" &
+pid=$!
+# Once trajectories.csv is being staged, its final name becomes a link (the commit would unlink
+# the old manifest first, then refuse the rename).
+for _ in $(seq 1000); do [ -n "$(find "$WORK/mixed" -name 'trajectories.csv.*.tmp')" ] && break; sleep 0.01; done
+ln -sf "$WORK/target.txt" "$WORK/mixed/link.new" && mv -T "$WORK/mixed/link.new" "$WORK/mixed/trajectories.csv"
+wait "$pid"
+expect "experiment whose output became a symlink during the run" 2 $? "$WORK/err" "trajectories.csv"
+rm -f "$WORK/mixed/trajectories.csv"
+[ "$(snapshot "$WORK/mixed" | grep -v trajectories.csv)" = "$(echo "$before" | grep -v trajectories.csv)" ] &&
+  [ -e "$WORK/mixed/manifest.json" ] && pass "the refused commit left manifest.json and wall_time.json byte-identical" ||
+  fail "the refused commit changed the earlier result: $(ls -A "$WORK/mixed")"
+[ "$(cat "$WORK/target.txt")" = precious ] || fail "the link target was overwritten"
+
+# --- SIGTERM sent in a loop around the end of runs: the result is all old or all new ----------------
+python3 - "$OPTDYN" "$BIN_DIR" "$WORK/sig" <<'PY' && pass "signals around the commit: every result consistent (all old or all new)" ||
+import hashlib, json, os, random, signal, subprocess, sys, time
+optdyn, bindir, work = sys.argv[1:4]
+os.makedirs(work)
+random.seed(7)
+def duration(cmd):
+    t = time.monotonic(); subprocess.run(cmd, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=True)
+    return time.monotonic() - t
+def kill_near_end(cmd, d):
+    p = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    time.sleep(d * random.uniform(0.6, 1.15))
+    p.send_signal(signal.SIGTERM)
+    rc = p.wait()
+    assert rc in (0, -signal.SIGTERM), (cmd, rc)
+def leftovers(d):
+    return [n for n in os.listdir(d) if n.endswith(".tmp") or n.endswith(".lock")]
+# optdyn run: FILE.csv and FILE.csv.status.json agree (steps_requested+1 rows).
+out = os.path.join(work, "r.csv")
+def run_cmd(steps):
+    return [optdyn, "run", "--objective", "quadratic:eigs=1/0.5", "--optimizer", "gd:lr=0.1", "--steps", str(steps), "--out", out]
+d = duration(run_cmd(20000))
+for trial in range(50):
+    kill_near_end(run_cmd(20000 + trial + 1), d)
+    rows = sum(1 for _ in open(out)) - 1
+    st = json.load(open(out + ".status.json"))
+    assert st["steps_requested"] + 1 == rows == st["rows"], ("run", trial, rows, st["steps_requested"])
+    assert not leftovers(work), leftovers(work)
+# optdyn compare: gaps.csv and summary.json agree.
+cdir = os.path.join(work, "cmp")
+def cmp_cmd(steps):
+    return [optdyn, "compare", "--objective", "quadratic:eigs=1/0.25", "--optimizer", "gd:lr=0.1", "--steps", str(steps),
+            "--force", "--out", cdir]
+d = duration(cmp_cmd(3000))
+for trial in range(30):
+    kill_near_end(cmp_cmd(3000 + trial + 1), d)
+    rows = sum(1 for _ in open(os.path.join(cdir, "gaps.csv"))) - 1
+    assert json.load(open(os.path.join(cdir, "summary.json")))["rows"] == rows, ("compare", trial)
+    assert not leftovers(cdir), leftovers(cdir)
+# An experiment: manifest.json exists and its sha256 match the files.
+edir = os.path.join(work, "ex")
+def ex_cmd(seed):
+    return [os.path.join(bindir, "example_gd_stability"), "--out", edir, "--force", "--seed", str(seed)]
+d = duration(ex_cmd(1))
+for trial in range(50):
+    kill_near_end(ex_cmd(trial + 2), d)
+    m = json.load(open(os.path.join(edir, "manifest.json")))
+    for f in m["files"]:
+        data = open(os.path.join(edir, f["path"]), "rb").read()
+        assert hashlib.sha256(data).hexdigest() == f["sha256"], ("experiment", trial, f["path"])
+    assert not leftovers(edir), leftovers(edir)
+PY
+  fail "signals around the commit left an inconsistent result"
+
+# --- a status-file name longer than NAME_MAX: refused before anything is written --------------------
+# FILE.csv.lock fits NAME_MAX (251 characters), FILE.csv.status.json (258) does not.
+long=$(printf 'l%.0s' $(seq 242))
+"$OPTDYN" "${RUN[@]}" --out "$WORK/$long.csv" 2>"$WORK/err"
+expect "run whose status-file name exceeds NAME_MAX" 2 $? "$WORK/err" "status.json"
+[ -e "$WORK/$long.csv" ] && fail "the refused run committed its CSV"
+# A temporary path beyond PATH_MAX: exit 2 naming the path (not exit 1).
+# DIR/x.csv, DIR/x.csv.lock and DIR/x.csv.status.json fit PATH_MAX (4096), their temporaries do not.
+deep=$WORK
+while [ $((4070 - ${#deep})) -gt 201 ]; do deep="$deep/$(printf 'd%.0s' $(seq 200))"; done
+deep="$deep/$(printf 'e%.0s' $(seq $((4070 - ${#deep} - 1))))"
+mkdir -p "$deep"
+"$OPTDYN" "${RUN[@]}" --out "$deep/x.csv" 2>"$WORK/err"
+expect "run --out whose temporary exceeds PATH_MAX" 2 $? "$WORK/err" "x.csv"
+[ -z "$(ls -A "$deep")" ] || fail "the refused run left $(ls -A "$deep")"
+
+# --- lock files: never another's file; a run writing a .lock name is refused ---------------------------
+"$OPTDYN" "${LONG[@]}" --out "$WORK/xl.csv" 2>/dev/null &
+first=$!
+for _ in $(seq 200); do [ -e "$WORK/xl.csv.lock" ] && break; sleep 0.05; done
+"$OPTDYN" "${RUN[@]}" --out "$WORK/xl.csv.lock" 2>"$WORK/err"
+expect "run --out FILE.lock (another run's lock file) refused" 2 $? "$WORK/err" ".lock"
+"$OPTDYN" "${RUN[@]}" --out "$WORK/xl.csv" 2>"$WORK/err"
+expect "the lock of the first run still holds" 2 $? "$WORK/err" "another optdyn run"
+wait "$first" || fail "the first run exited $?"
+echo mine >"$WORK/own.csv.lock"
+mkfifo "$WORK/fifo.csv.lock"
+"$OPTDYN" "${RUN[@]}" --out "$WORK/own.csv" 2>"$WORK/err"
+expect "run beside a user's own FILE.lock refused" 2 $? "$WORK/err" "own.csv.lock"
+timeout 20 "$OPTDYN" "${RUN[@]}" --out "$WORK/fifo.csv" 2>"$WORK/err"
+expect "run beside a named pipe at FILE.lock refused" 2 $? "$WORK/err" "fifo.csv.lock"
+[ "$(cat "$WORK/own.csv.lock")" = mine ] && [ -p "$WORK/fifo.csv.lock" ] && pass "the user's .lock files are kept" ||
+  fail "a user's .lock file was removed or changed"
+mkdir "$WORK/ownlock" && echo mine >"$WORK/ownlock/.optdyn.lock"
+"$BIN_DIR/example_gd_stability" --out "$WORK/ownlock" --force 2>"$WORK/err"
+expect "experiment with a user's DIR/.optdyn.lock refused" 2 $? "$WORK/err" ".optdyn.lock"
+[ "$(cat "$WORK/ownlock/.optdyn.lock")" = mine ] || fail "the user's .optdyn.lock was changed"
+
+# --- stderr closed: progress lines never land in an output file -------------------------------------
+# (stdin closed too: the lock file takes fd 0, so the staged CSV would get fd 2.)
+OPTDYN_PROGRESS=1 "$BIN_DIR/saddle_escape" --out "$WORK/closed-stderr" >/dev/null 0<&- 2>&-
+cmp -s "$WORK/good/trajectories.csv" "$WORK/closed-stderr/trajectories.csv" &&
+  pass "experiment with stdin and stderr closed: trajectories.csv identical to a normal run's" ||
+  fail "stderr closed: trajectories.csv differs ($(grep -c saddle_escape "$WORK/closed-stderr/trajectories.csv") progress lines)"
+
+# --- an output that is a named pipe (written in place): no status file beside it --------------------
+mkfifo "$WORK/out.fifo"
+cat "$WORK/out.fifo" >"$WORK/fifo.read" &
+reader=$!
+timeout 20 "$OPTDYN" "${RUN[@]}" --out "$WORK/out.fifo" 2>"$WORK/err" || fail "run --out FIFO exited $?: $(cat "$WORK/err")"
+wait "$reader"
+[ "$(head -1 "$WORK/fifo.read")" = "step,evals,loss,grad_norm" ] && [ ! -e "$WORK/out.fifo.status.json" ] &&
+  pass "run --out FIFO: CSV through the pipe, no status file" || fail "run --out FIFO: $(ls "$WORK" | grep out.fifo)"
+# --out /dev/stdout, also when standard output is a regular file.
+"$OPTDYN" "${RUN[@]}" --out /dev/stdout >"$WORK/devstdout.csv" 2>"$WORK/err" || fail "run --out /dev/stdout exited $?: $(cat "$WORK/err")"
+[ "$(head -1 "$WORK/devstdout.csv")" = "step,evals,loss,grad_norm" ] && pass "run --out /dev/stdout into a file" ||
+  fail "run --out /dev/stdout wrote nothing"
+# A FIFO at FILE.status.json: refused at once (no hang).
+mkfifo "$WORK/h.csv.status.json"
+timeout 20 "$OPTDYN" "${RUN[@]}" --out "$WORK/h.csv" 2>"$WORK/err"
+expect "run with a named pipe at FILE.status.json" 2 $? "$WORK/err" "h.csv.status.json"
+
+# --- experiment output directory holding a named pipe: exit 2 before the run --------------------------
+mkdir "$WORK/exfifo" && mkfifo "$WORK/exfifo/loss.csv"
+timeout 20 "$BIN_DIR/example_gd_stability" --out "$WORK/exfifo" --force 2>"$WORK/err"
+expect "experiment with a named pipe in its directory" 2 $? "$WORK/err" "loss.csv"
+# --out that is a symlink to a directory (or dangling), or '-': refused.
+mkdir "$WORK/realdir" && ln -s "$WORK/realdir" "$WORK/dirlink" && ln -s "$WORK/nowhere" "$WORK/dangling"
+for o in "$WORK/dirlink" "$WORK/dangling" -; do
+  (cd "$WORK" && "$BIN_DIR/example_gd_stability" --out "$o" 2>"$WORK/err")
+  expect "experiment --out '$o' refused" 2 $? "$WORK/err" "--out"
+done
+[ -z "$(ls -A "$WORK/realdir")" ] && [ ! -e "$WORK/-" ] || fail "a refused experiment wrote files"
+
+# --- flow_departure diverging in the EoS part: status diverged, exit 3 -------------------------------
+"$BIN_DIR/flow_departure" --out "$WORK/fd" --set eos_objective=rosenbrock:dim=2 --set orders_steps=100/200/400 2>"$WORK/err"
+expect "flow_departure with a diverging eos objective" 3 $? "$WORK/err" "diverged"
+grep -q '"status": "diverged"' "$WORK/fd/manifest.json" || fail "flow_departure: manifest status is not diverged"
+
+# --- integrators: h far longer than the record interval takes clipped steps, not none ----------------
+for h in 5e8 1e7; do
+  "$OPTDYN" flow --objective "$Q" --flow gradient --x0 1,1 --integrator euler:h=$h --t-end 10 --out "$WORK/h$h.csv" \
+    2>"$WORK/err" || fail "flow euler:h=$h exited $?"
+done
+cmp -s "$WORK/h5e8.csv" "$WORK/h1e7.csv" && grep -q '"steps": 100,' "$WORK/h5e8.csv.status.json" &&
+  pass "euler:h=5e8 equals euler:h=1e7 (one clipped step per record)" ||
+  fail "euler:h=5e8 differs from euler:h=1e7: $(grep '"steps"' "$WORK/h5e8.csv.status.json")"
+
+# --- spectrum failing after creating its directory: no empty directory left; stale density removed ---
+"$OPTDYN" spectrum --objective "rosenbrock:dim=3" --x0 1e200,1e200,1e200 --k 1 --out "$WORK/spec-new" 2>"$WORK/err"
+expect "spectrum at a point with a non-finite Hessian" 2 $? "$WORK/err" "--x0"
+[ -e "$WORK/spec-new" ] && fail "the failed spectrum left its new directory behind"
+"$OPTDYN" spectrum --objective "$Q" --x0 1,1 --k 1 --density --probes 2 --lanczos-steps 2 --out "$WORK/spec" 2>/dev/null ||
+  fail "spectrum --density exited $?"
+"$OPTDYN" spectrum --objective "$Q" --x0 1,1 --k 1 --out "$WORK/spec" 2>/dev/null || fail "spectrum exited $?"
+[ ! -e "$WORK/spec/density.csv" ] && pass "spectrum without --density removed the earlier density.csv" ||
+  fail "spectrum left a stale density.csv"
+
+# --- a file output into a directory an experiment is writing: refused ----------------------------------
+"$BIN_DIR/saddle_escape" --out "$WORK/busy" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 200); do [ -e "$WORK/busy/.optdyn.lock" ] && break; sleep 0.02; done
+"$OPTDYN" "${RUN[@]}" --out "$WORK/busy/rates.csv" 2>"$WORK/err"
+expect "run --out into a directory held by an experiment" 2 $? "$WORK/err" "another optdyn run"
+wait "$pid"
+
+# --- SIGHUP: exit 129, nothing left; a stale temporary of a killed run does not block the next run ----
+echo "earlier" >"$WORK/hup.csv"
+python3 - "$OPTDYN" "$WORK/hup.csv" "${LONG[@]}" <<'PY' && pass "SIGHUP during optdyn run: killed by SIGHUP, hup.csv intact" ||
+import os, signal, subprocess, sys, time
+optdyn, out, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = subprocess.Popen([optdyn, *args, "--out", out], stderr=subprocess.DEVNULL)
+for _ in range(200):
+    if os.path.exists(out + ".lock"): break
+    time.sleep(0.05)
+time.sleep(0.2)
+p.send_signal(signal.SIGHUP)
+assert p.wait() == -signal.SIGHUP, p.returncode
+assert open(out).read() == "earlier\n"
+PY
+  fail "SIGHUP during optdyn run"
+[ -z "$(find "$WORK" -maxdepth 1 -name 'hup.csv.*')" ] || fail "left behind after SIGHUP: $(ls "$WORK" | grep hup.csv)"
+mkdir "$WORK/stale"
+dead=$(sh -c 'echo $$')  # the pid of a process that has exited
+touch "$WORK/stale/loss.csv.$dead-0123456789abcdef.tmp"
+"$BIN_DIR/example_gd_stability" --out "$WORK/stale" 2>"$WORK/err" && [ -z "$(leftovers "$WORK/stale")" ] &&
+  pass "a stale temporary of a dead run is removed, not 'not empty'" || fail "stale temporary: $(cat "$WORK/err")"
+
+# --- SIGPIPE: --out - into a pipe closed early is exit 2 with one line -----------------------------
+"$OPTDYN" run --objective "$Q" --optimizer gd:lr=0.1 --steps 200000 --out - 2>"$WORK/err" | head -c1 >/dev/null
+rc=${PIPESTATUS[0]}
+expect "run --out - | head -c1" 2 "$rc" "$WORK/err" "standard output"
+
+# --- replacing a file keeps its permission bits -------------------------------------------------------
+"$OPTDYN" "${RUN[@]}" --out "$WORK/mode.csv" 2>/dev/null && chmod 600 "$WORK/mode.csv"
+"$OPTDYN" "${RUN[@]}" --out "$WORK/mode.csv" 2>/dev/null
+[ "$(stat -c %a "$WORK/mode.csv")" = 600 ] && pass "a replaced file keeps mode 600" || fail "mode became $(stat -c %a "$WORK/mode.csv")"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1

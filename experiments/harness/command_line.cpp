@@ -1,4 +1,5 @@
 #include "harness/command_line.hpp"
+#include "harness/signal_block.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -83,6 +84,7 @@ bool flush_stdout() {
 }
 
 int run_guarded(const std::function<int()>& body) {
+  prepare_process();
   try {
     const int status = body();
     return flush_stdout() ? status : kExitBadInput;

@@ -52,6 +52,8 @@ class CsvWriter {
   const std::filesystem::path& path() const { return path_; }
   const std::filesystem::path& staged_path() const { return file_.staged_path(); }
   std::size_t rows_written() const { return rows_; }
+  // The staged file, e.g. for harness::commit_all.
+  OutputFile& file() { return file_; }
 
  private:
   void write(const std::string& line);

@@ -18,6 +18,7 @@
 #include "harness/build_info.hpp"
 #include "harness/command_line.hpp"
 #include "harness/sha256.hpp"
+#include "harness/signal_block.hpp"
 #include "optdyn/core/blas.hpp"
 #include "optdyn/core/error.hpp"
 
@@ -137,6 +138,7 @@ CsvWriter& Experiment::csv(const std::string& filename, std::vector<std::string>
   const fs::path path = out_ / filename;
   for (const auto& w : impl_->csvs)
     if (w->path() == path) throw std::logic_error("experiment '" + info_.name + "': CSV '" + filename + "' opened twice");
+  check_replaceable(path);  // a link, pipe or device in DIR: refused (exit 2), never written through
   impl_->csvs.push_back(std::make_unique<CsvWriter>(path, std::move(columns)));
   return *impl_->csvs.back();
 }
@@ -166,7 +168,7 @@ void Experiment::write_file(const std::string& filename, std::string_view conten
   const fs::path path = out_ / filename;
   for (const auto& f : impl_->files)
     if (f->path() == path) throw std::logic_error("experiment '" + info_.name + "': file '" + filename + "' written twice");
-  auto file = std::make_unique<OutputFile>(path);
+  auto file = std::make_unique<OutputFile>(path, false);
   file->write(content);
   file->finish();
   impl_->files.push_back(std::move(file));
@@ -253,17 +255,24 @@ void Experiment::commit(const std::string& status) {
     list.push_back(entry);
   }
   manifest["files"] = list;
-  OutputFile manifest_file(out_ / "manifest.json");
+  OutputFile manifest_file(out_ / "manifest.json", false);
   manifest_file.write(manifest.dump(2) + "\n");
   manifest_file.finish();
 
-  // Commit: everything is complete in temporaries. The old manifest goes first, so that a
-  // crash between the renames leaves no manifest describing files it does not match.
-  if (::unlink((out_ / "manifest.json").c_str()) != 0 && errno != ENOENT)
-    throw InputError("cannot write '" + (out_ / "manifest.json").string() + "': " + std::strerror(errno));
-  for (auto& w : impl_->csvs) w->commit();
-  for (auto& f : impl_->files) f->commit();
-  manifest_file.commit();
+  // Commit: everything is complete in temporaries. Every final name is checked before
+  // anything is touched (a refusal leaves the earlier result byte-identical), and the whole
+  // commit runs with SIGINT/SIGTERM/SIGHUP blocked (harness/signal_block.hpp). Then the old
+  // manifest goes first, so that a crash between the renames leaves no manifest describing
+  // files it does not match; the new manifest is renamed last.
+  std::vector<OutputFile*> all;
+  for (auto& w : impl_->csvs) all.push_back(&w->file());
+  for (auto& f : impl_->files) all.push_back(f.get());
+  all.push_back(&manifest_file);
+  const fs::path old_manifest = out_ / "manifest.json";
+  commit_all(all, [&] {
+    if (::unlink(old_manifest.c_str()) != 0 && errno != ENOENT)
+      throw InputError("cannot write '" + old_manifest.string() + "': " + std::strerror(errno));
+  });
   impl_->lock.release();
 }
 
@@ -278,6 +287,7 @@ void Experiment::abandon() {
 }
 
 int run_experiment(int argc, char** argv, ExperimentInfo info, const std::function<void(Experiment&)>& body) {
+  prepare_process();  // fds 0-2 open, SIGPIPE ignored: before any file is created
   std::unique_ptr<Experiment> experiment;
   // A failed run commits nothing, so that an earlier result under --force stays intact and a
   // bad parameter leaves no trace (whenever the body finds it). The one exception: an

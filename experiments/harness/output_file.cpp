@@ -4,12 +4,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <limits.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <utility>
 
+#include "harness/signal_block.hpp"
 #include "harness/signal_cleanup.hpp"
 #include "optdyn/core/error.hpp"
 
@@ -24,6 +27,9 @@ constexpr std::size_t kBufferBytes = std::size_t{1} << 16;
 [[noreturn]] void refuse(const fs::path& path, const std::string& why) {
   throw InputError("cannot write '" + output_name(path) + "': " + why);
 }
+
+const char* kNotRegularRefusal =
+    "exists and is not a regular file (a device, named pipe or socket: only the main output may be one)";
 
 const char* kSymlinkRefusal =
     "is a symbolic link (optdyn never writes through a link: remove it or give the target's path)";
@@ -44,16 +50,18 @@ fs::path temporary_name(const fs::path& path) {
 
 }  // namespace
 
-bool is_stdout(const fs::path& path) { return path.native() == "-"; }
+bool is_stdout(const fs::path& path) { return path.native() == "-" || path.native() == "/dev/stdout"; }
 
-std::string output_name(const fs::path& path) { return is_stdout(path) ? "- (standard output)" : path.string(); }
+std::string output_name(const fs::path& path) { return path.native() == "-" ? "- (standard output)" : path.string(); }
 
-OutputFile::OutputFile(fs::path path) : path_(std::move(path)), staged_(path_) {
+OutputFile::OutputFile(fs::path path, bool allow_in_place)
+    : path_(std::move(path)), staged_(path_), allow_in_place_(allow_in_place) {
   buffer_.reserve(kBufferBytes);
   if (path_.empty()) throw InputError("--out: empty path");
   if (is_stdout(path_)) {
     // A closed stdout (`>&-`): fd 1 may later be reused by an unrelated file; refuse now.
-    if (::fcntl(STDOUT_FILENO, F_GETFD) == -1) refuse(path_, "standard output is closed");
+    // (prepare_process() put /dev/null there: still refused.)
+    if (standard_output_closed() || ::fcntl(STDOUT_FILENO, F_GETFD) == -1) refuse(path_, "standard output is closed");
     fd_ = STDOUT_FILENO;
     in_place_ = true;
     owns_fd_ = false;
@@ -65,12 +73,16 @@ OutputFile::OutputFile(fs::path path) : path_(std::move(path)), staged_(path_) {
     if (S_ISLNK(st.st_mode)) {
       struct stat target{};
       // A link to a device or pipe (/dev/stdout) is written in place; any other link is refused.
-      if (::stat(path_.c_str(), &target) != 0 || S_ISREG(target.st_mode) || S_ISDIR(target.st_mode))
+      if (!allow_in_place_ || ::stat(path_.c_str(), &target) != 0 || S_ISREG(target.st_mode) ||
+          S_ISDIR(target.st_mode))
         refuse(path_, kSymlinkRefusal);
       in_place_ = true;
     } else if (!S_ISREG(st.st_mode)) {
+      if (!allow_in_place_) refuse(path_, kNotRegularRefusal);
       in_place_ = true;
     }
+  } else if (errno != ENOENT) {
+    refuse(path_, std::strerror(errno));  // e.g. a name longer than NAME_MAX: before the run, not at its end
   }
   if (in_place_) {
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
@@ -86,6 +98,11 @@ OutputFile::OutputFile(fs::path path) : path_(std::move(path)), staged_(path_) {
   }
   for (int attempt = 0;; ++attempt) {
     staged_ = temporary_name(path_);
+    // The interrupt cleanup keeps paths below PATH_MAX; a longer one could not be created anyway.
+    if (staged_.native().size() >= PATH_MAX) {
+      staged_.clear();
+      refuse(path_, "path too long (its temporary would exceed PATH_MAX)");
+    }
     // Registered before it exists, so that no interrupt can leave it behind.
     cleanup_slot_ = register_cleanup(staged_.string());
     fd_ = ::open(staged_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
@@ -162,7 +179,13 @@ void OutputFile::finish() {
   flush();
   // The data must be on disk before the rename makes it visible (else a crash can leave an
   // empty file under the final name). Devices and pipes need no sync.
-  if (!in_place_ && ::fsync(fd_) != 0) fail("fsync: ", errno);
+  if (!in_place_) {
+    // Replacing a file keeps its permission bits (a chmod 600 result stays private).
+    struct stat existing{};
+    if (::lstat(path_.c_str(), &existing) == 0 && S_ISREG(existing.st_mode))
+      ::fchmod(fd_, existing.st_mode & 07777);
+    if (::fsync(fd_) != 0) fail("fsync: ", errno);
+  }
   if (owns_fd_) {
     const int fd = std::exchange(fd_, -1);
     if (::close(fd) != 0 && errno != EINTR) fail("close: ", errno);
@@ -170,15 +193,28 @@ void OutputFile::finish() {
   finished_ = true;
 }
 
+void OutputFile::check_final() const {
+  if (in_place_ || committed_) return;
+  struct stat st{};
+  if (::lstat(path_.c_str(), &st) != 0) {
+    if (errno == ENOENT) return;
+    refuse(path_, std::strerror(errno));  // the rename would fail the same way (ENAMETOOLONG, ...)
+  }
+  // rename() would replace a link planted since the constructor; refuse it as there.
+  if (S_ISLNK(st.st_mode)) refuse(path_, kSymlinkRefusal);
+  if (S_ISDIR(st.st_mode)) refuse(path_, "is a directory");
+  if (!S_ISREG(st.st_mode)) refuse(path_, kNotRegularRefusal);
+}
+
 void OutputFile::commit() {
   if (committed_) return;
   finish();
   if (!in_place_) {
-    struct stat st{};
-    // rename() would replace a link planted since the constructor; refuse it as there.
-    if (::lstat(path_.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    try {
+      check_final();
+    } catch (...) {
       discard();
-      refuse(path_, kSymlinkRefusal);
+      throw;
     }
     if (::rename(staged_.c_str(), path_.c_str()) != 0) fail("", errno);
     unregister_cleanup(std::exchange(cleanup_slot_, kNoSlot));
@@ -202,6 +238,31 @@ void sync_directory(const fs::path& dir) {
   if (fd < 0) return;
   ::fsync(fd);  // EINVAL on file systems that cannot sync a directory: nothing more to do
   ::close(fd);
+}
+
+void commit_all(const std::vector<OutputFile*>& files, const std::function<void()>& before_renames) {
+  const SignalBlock block;
+  for (OutputFile* f : files) f->finish();
+  for (const OutputFile* f : files) f->check_final();
+  if (before_renames) before_renames();
+  for (OutputFile* f : files) f->commit();
+}
+
+void check_replaceable(const fs::path& path) {
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0) return;
+  if (S_ISLNK(st.st_mode)) refuse(path, kSymlinkRefusal);
+  if (S_ISDIR(st.st_mode)) refuse(path, "is a directory");
+  if (!S_ISREG(st.st_mode)) refuse(path, kNotRegularRefusal);
+}
+
+bool written_in_place(const fs::path& path) {
+  if (is_stdout(path)) return true;
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return false;
+  if (!S_ISLNK(st.st_mode)) return true;
+  struct stat target{};
+  return ::stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode);
 }
 
 void write_file_atomically(const fs::path& path, std::string_view content) {

@@ -19,6 +19,8 @@
 //    disk, not the program, is at fault.
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -28,7 +30,11 @@ class OutputFile {
  public:
   // Opens the temporary (or the device, or stdout). InputError naming `path` when it is a
   // directory, a symlink to a regular file, or its directory cannot be written.
-  explicit OutputFile(std::filesystem::path path);
+  // With `allow_in_place` false (status files, manifests, the files of an output directory),
+  // an existing final name that is not a regular file (a device, a named pipe, a socket, or a
+  // link to one) is refused too, never opened: only the main output of a command may be a
+  // device or a pipe.
+  explicit OutputFile(std::filesystem::path path, bool allow_in_place = true);
   OutputFile(OutputFile&&) noexcept;
   OutputFile& operator=(OutputFile&&) noexcept;
   OutputFile(const OutputFile&) = delete;
@@ -44,6 +50,9 @@ class OutputFile {
   // finish(), then renames the temporary over the final name and fsyncs the directory.
   // InputError if the final name became a symlink meanwhile. Idempotent.
   void commit();
+  // InputError naming the path unless commit() can replace the final name: it must not be a
+  // symbolic link, nor exist as anything but a regular file. No-op when written in place.
+  void check_final() const;
   // Removes the temporary (no-op for stdout and devices, and after commit).
   void discard() noexcept;
 
@@ -63,13 +72,29 @@ class OutputFile {
   std::string buffer_;
   int fd_ = -1;
   bool in_place_ = false;
+  bool allow_in_place_ = true;
   bool owns_fd_ = true;  // false for stdout: never closed
   bool finished_ = false;
   bool committed_ = false;
   std::size_t cleanup_slot_ = static_cast<std::size_t>(-1);
 };
 
-// Whether `path` names standard output ("-").
+// Commits several files as one result: finish() of each, check_final() of EVERY file before
+// the first rename (so that a refusal changes nothing), then `before_renames` (if any) and the
+// renames in the order given, all with SIGINT/SIGTERM/SIGHUP blocked (harness/signal_block.hpp):
+// an interrupt is delivered after the last rename, never between two.
+void commit_all(const std::vector<OutputFile*>& files, const std::function<void()>& before_renames = {});
+
+// InputError naming `path` when it is a symbolic link or exists and is not a regular file
+// (the files of a result that are replaced by renames).
+void check_replaceable(const std::filesystem::path& path);
+
+// Whether an output to `path` is written in place: standard output, or an existing device or
+// named pipe (also through a link, as /dev/stdout). Such an output has no lock, no temporary
+// and no status file.
+bool written_in_place(const std::filesystem::path& path);
+
+// Whether `path` names standard output ("-", or /dev/stdout).
 bool is_stdout(const std::filesystem::path& path);
 
 // The display name of an output in messages: the path, or "-" (standard output).

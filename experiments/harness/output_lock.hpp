@@ -39,8 +39,10 @@ class OutputLock {
   bool held() const { return fd_ >= 0; }
 
  private:
+  friend OutputLock lock_output_file(const std::filesystem::path& file);
   std::filesystem::path path_;
   int fd_ = -1;
+  int shared_fd_ = -1;  // the shared lock of the directory's DIR/.optdyn.lock (file outputs)
   std::size_t cleanup_slot_ = static_cast<std::size_t>(-1);
 };
 
@@ -52,6 +54,22 @@ struct ClaimedDirectory {
   OutputLock lock;
   bool created = false;      // this run created DIR
   bool started_empty = false;  // DIR held nothing but the lock file
+  std::filesystem::path path;
+  // A failed run: releases the lock and removes DIR if this run created it and it is empty.
+  void abandon() noexcept;
+};
+
+// On leaving its scope (a failure or success alike), abandon()s the claim: the lock is
+// released and a DIR this run created and left empty is removed (optdyn compare/spectrum).
+class ClaimScope {
+ public:
+  explicit ClaimScope(ClaimedDirectory& claimed) : claimed_(claimed) {}
+  ~ClaimScope() { claimed_.abandon(); }
+  ClaimScope(const ClaimScope&) = delete;
+  ClaimScope& operator=(const ClaimScope&) = delete;
+
+ private:
+  ClaimedDirectory& claimed_;
 };
 
 // Creates `dir` if needed, locks it, then (lock first, so that two runs cannot both see it
@@ -59,9 +77,12 @@ struct ClaimedDirectory {
 // refusal a directory this call created is removed again.
 ClaimedDirectory claim_output_directory(const std::filesystem::path& dir, bool force);
 
-// Whether `dir` holds nothing but a lock file.
+// Whether `dir` holds nothing but a lock file. Stale temporaries of optdyn runs that were
+// killed (NAME.<pid>-<hex>.tmp whose process no longer exists) are removed and not counted.
 bool directory_is_empty(const std::filesystem::path& dir);
 // The lock for an output file; not held for "-" (stdout) or an existing non-regular file.
+// Refuses a FILE whose name ends in .lock, a FILE.lock that is not an empty regular file,
+// and a FILE whose directory is held by another run (DIR/.optdyn.lock, taken shared).
 OutputLock lock_output_file(const std::filesystem::path& file);
 
 }  // namespace optdyn::harness

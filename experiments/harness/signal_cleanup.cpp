@@ -29,8 +29,22 @@ std::atomic<int> g_stop_signal{0};    // the signal it recorded
 static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler reads std::atomic<bool>");
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler writes std::atomic<int>");
 
+// harness/signal_block.hpp: while > 0 a signal is recorded, not acted on (it may reach
+// another thread, e.g. a BLAS worker, whose mask does not block it).
+std::atomic<int> g_defer_depth{0};
+std::atomic<int> g_deferred{0};
+
 extern "C" void remove_registered_files(int sig) {
   const int saved = errno;
+  if (g_defer_depth.load() > 0) {
+    g_deferred.store(sig);
+    // Re-checked after the store: if the deferral ended meanwhile, act now (else the end of
+    // the deferral sees the store and re-raises).
+    if (g_defer_depth.load() > 0) {
+      errno = saved;
+      return;
+    }
+  }
   // Graceful: record the first signal and let the run stop at its next step boundary.
   int none = 0;
   if (g_graceful.load() && g_stop_signal.compare_exchange_strong(none, sig)) {
@@ -53,8 +67,10 @@ void install_handler() {
   // Both signals are blocked while the handler runs, so one cannot interrupt the other's cleanup.
   sigaddset(&action.sa_mask, SIGINT);
   sigaddset(&action.sa_mask, SIGTERM);
+  sigaddset(&action.sa_mask, SIGHUP);
   action.sa_flags = 0;
-  for (int sig : {SIGINT, SIGTERM}) {
+  // SIGHUP: a closed terminal or a dropped SSH session (exit 129), cleaned up like SIGTERM.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
     struct sigaction previous{};
     sigaction(sig, nullptr, &previous);
     // A signal the parent told us to ignore (nohup, a shell's background job) stays ignored.
@@ -64,6 +80,13 @@ void install_handler() {
 }
 
 }  // namespace
+
+void begin_deferring_signals() { g_defer_depth.fetch_add(1); }
+
+void end_deferring_signals() {
+  if (g_defer_depth.fetch_sub(1) != 1) return;
+  if (const int sig = g_deferred.exchange(0)) ::raise(sig);
+}
 
 std::size_t register_cleanup(const std::string& path) {
   if (path.size() >= PATH_MAX) throw std::runtime_error("path too long for the interrupt cleanup: '" + path + "'");

@@ -1,5 +1,5 @@
 #pragma once
-// Files to remove if the process is killed by SIGINT or SIGTERM: the temporaries of outputs
+// Files to remove if the process is killed by SIGINT, SIGTERM or SIGHUP: the temporaries of outputs
 // being written and the lock files of outputs being held (harness/output_file.hpp,
 // harness/output_lock.hpp). Without this an interrupted run would leave `*.tmp` files
 // behind, since destructors do not run when a signal terminates the process.
@@ -19,11 +19,15 @@ inline constexpr std::size_t kMaxCleanupPaths = 128;
 
 // Registers `path` for removal on SIGINT/SIGTERM; returns a slot for unregister_cleanup.
 std::size_t register_cleanup(const std::string& path);
+// Between begin and end (nested), SIGINT/SIGTERM/SIGHUP reaching the handler in any thread
+// are recorded; end_deferring_signals() re-raises the first recorded one (harness/signal_block.hpp).
+void begin_deferring_signals();
+void end_deferring_signals();
 // Forgets the slot (after the file was renamed into place or removed). No-op for npos.
 void unregister_cleanup(std::size_t slot);
 
 // A graceful stop (README, "Checkpoints and resume"): while a GracefulStop is alive, the
-// first SIGINT or SIGTERM is only recorded; the run polls signal() between steps, writes a
+// first SIGINT, SIGTERM or SIGHUP is only recorded; the run polls signal() between steps, writes a
 // checkpoint and returns. A second signal is not waited for: it removes the registered
 // files and kills the process as above. After the run has returned and its files are
 // closed, die_of_recorded_signal() ends the process by the recorded signal, so the exit

@@ -150,7 +150,8 @@ int run_compare(const po::variables_map& vm) {
   const double threshold = has_threshold ? threshold_given : default_gap_threshold(theta0);
   check_map_flow_setup(*f, setup, &theta0);  // every input, before the directory is touched
   // Creates DIR or accepts an empty one (any with --force), locked for the run.
-  const harness::ClaimedDirectory claimed = harness::claim_output_directory(out, vm.count("force") > 0);
+  harness::ClaimedDirectory claimed = harness::claim_output_directory(out, vm.count("force") > 0);
+  const harness::ClaimScope claim_scope(claimed);  // a failure leaves no new empty DIR
 
   const MapFlowComparison c = compare_map_with_flow(*f, theta0, setup);
   harness::CsvWriter gaps = write_gaps(out / "gaps.csv", c);
@@ -179,11 +180,9 @@ int run_compare(const po::variables_map& vm) {
               {"gradients", c.map.gradients}};
   j["flow_run"] = flow_json(c.flow);
   j["modified_run"] = c.modified ? flow_json(*c.modified) : nlohmann::ordered_json(nullptr);
-  harness::OutputFile summary(out / "summary.json");
+  harness::OutputFile summary(out / "summary.json", false);
   summary.write(j.dump(2) + "\n");
-  summary.finish();
-  gaps.commit();
-  summary.commit();
+  harness::commit_all({&gaps.file(), &summary});  // together, with interrupts held off
 
   if (status != "ok") {
     const std::string why = c.map.status != "ok" ? "map: " + c.map.reason

@@ -119,8 +119,8 @@ int dispatch(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const int status = optdyn::harness::run_guarded([&] { return optdyn::tool::dispatch(args); });
-  // A run stopped by SIGINT/SIGTERM at a step boundary (with its checkpoint written and its
+  // A run stopped by SIGINT/SIGTERM/SIGHUP at a step boundary (with its checkpoint written and its
   // files closed) now ends by that signal, as an interrupted program does (exit 130/143).
-  if (status == 128 + SIGINT || status == 128 + SIGTERM) optdyn::harness::die_of_recorded_signal();
+  if (status == 128 + SIGINT || status == 128 + SIGTERM || status == 128 + SIGHUP) optdyn::harness::die_of_recorded_signal();
   return status;
 }

@@ -222,8 +222,8 @@ int run_run(const po::variables_map& vm) {
       if (status != "ok" || k == steps) break;
       if (stop && stop->signal() != 0) {
         interrupted_by = stop->signal();
-        save_checkpoint_at(k, std::string("interrupted by ") + (interrupted_by == SIGINT ? "SIGINT" : "SIGTERM") +
-                                  " at step " + std::to_string(k));
+        const char* name = interrupted_by == SIGINT ? "SIGINT" : interrupted_by == SIGHUP ? "SIGHUP" : "SIGTERM";
+        save_checkpoint_at(k, std::string("interrupted by ") + name + " at step " + std::to_string(k));
         break;
       }
       if (checkpoint_every > 0 && k % checkpoint_every == 0) save_checkpoint_at(k, "running");

@@ -162,7 +162,8 @@ int run_spectrum(const po::variables_map& vm) {
   }
   const Vec x = initial_point(x0_spec, *f);  // after the budgets: x0 allocates D doubles
   // DIR is created if needed and locked for the run; existing files are replaced (no --force).
-  const harness::ClaimedDirectory claimed = harness::claim_output_directory(out, true);
+  harness::ClaimedDirectory claimed = harness::claim_output_directory(out, true);
+  const harness::ClaimScope claim_scope(claimed);  // a failure leaves no new empty DIR
 
   HessianOperator op(*f, x);
   {
@@ -246,12 +247,16 @@ int run_spectrum(const po::variables_map& vm) {
   }
   j["hvps"] = op.products();
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  harness::OutputFile summary(out / "summary.json");
+  harness::OutputFile summary(out / "summary.json", false);
   summary.write(j.dump(2) + "\n");
-  summary.finish();
-  eigen_csv.commit();
-  if (density_csv) density_csv->commit();
-  summary.commit();
+  // Together, with interrupts held off; a density.csv of an earlier run with --density is
+  // removed when this run has none (it would not match summary.json).
+  std::vector<harness::OutputFile*> files = {&eigen_csv.file()};
+  if (density_csv) files.push_back(&density_csv->file());
+  files.push_back(&summary);
+  harness::commit_all(files, [&] {
+    if (!density_csv && fs::is_regular_file(fs::symlink_status(out / "density.csv"))) fs::remove(out / "density.csv");
+  });
 
   if (!r.converged)
     std::cerr << "optdyn spectrum: warning: " << r.eigenvalues.size() << " of "

@@ -13,6 +13,10 @@ TrajectoryRecorder::TrajectoryRecorder(const Objective& objective, std::string p
     : f_(objective), path_(std::move(path)), leading_(leading.size()), extra_(extra.size()), record_params_(record_params) {
   if (path_.empty()) throw InputError("--out: empty path");
   lock_ = harness::lock_output_file(path_);
+  // The status file's temporary is created now, before the run: a bad name (a link, a pipe, a
+  // name too long) is refused at once, never after the CSV was committed. A device or pipe
+  // as the output (written in place) gets no status file, like stdout.
+  if (!harness::written_in_place(path_)) status_file_.emplace(path_ + ".status.json", false);
   if (!monitor.empty()) {
     monitor_.emplace(monitor);
     monitor_->check_dimension(f_.dim());
@@ -102,16 +106,14 @@ std::size_t TrajectoryRecorder::close() {
 
 void TrajectoryRecorder::commit(const nlohmann::ordered_json& status) {
   close();
-  if (harness::is_stdout(path_)) {
+  if (!status_file_) {
     csv_->commit();
     return;
   }
-  // Both complete before either is renamed: a failure here (a full disk) changes neither.
-  harness::OutputFile status_file(path_ + ".status.json");
-  status_file.write(status.dump(2) + "\n");
-  status_file.finish();
-  csv_->commit();
-  status_file.commit();
+  // Both complete and both final names checked before either is renamed (a full disk or a
+  // refused name changes neither); signals are blocked from the checks to the last rename.
+  status_file_->write(status.dump(2) + "\n");
+  harness::commit_all({&csv_->file(), &*status_file_});
   lock_.release();
 }
 

@@ -96,6 +96,7 @@ class TrajectoryRecorder {
   harness::CsvWriter::LineSink sink_;
   std::string resume_prefix_;
   std::optional<std::size_t> resume_rows_;
+  std::optional<harness::OutputFile> status_file_;  // FILE.status.json (none when written in place)
   EvaluationCounts recording_;
   Vec gradient_;
 };

@@ -92,7 +92,9 @@ void run_fixed_steps(Vec& z, double t0, std::span<const double> record_times, do
   for (const double target : record_times) {
     const double ratio = (target - t) / h;
     const double nearest = std::round(ratio);
-    const bool whole = std::abs(ratio - nearest) <= kIntegerStepTolerance;
+    // nearest ≥ 1: a step h far longer than the segment (ratio ≈ 0) is one clipped step, not
+    // "zero whole steps" (which would leave the state where it was).
+    const bool whole = nearest >= 1.0 && std::abs(ratio - nearest) <= kIntegerStepTolerance;
     const auto n = static_cast<std::int64_t>(whole ? nearest : std::floor(ratio));
     const double t_segment = t;
     // Times t_segment + k·h (not a running sum), so that step k sits exactly at k·h.
