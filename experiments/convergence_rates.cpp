@@ -342,19 +342,6 @@ void body(Experiment& ex) {
 
 }  // namespace
 
-// An unexpected divergence of a run inside (core/error.hpp) ends the experiment as status
-// "diverged" (exit 3) with the reason as the manifest note "divergence"; the rows written
-// so far are kept. (Divergences the experiment expects are caught where they happen.)
-static void body_or_diverged(optdyn::harness::Experiment& ex, const std::function<void(optdyn::harness::Experiment&)>& run) {
-  try {
-    run(ex);
-  } catch (const optdyn::DivergenceError& e) {
-    ex.note("divergence", e.what());
-    optdyn::harness::print_error(std::string("diverged: ") + e.what());
-    ex.finish("diverged");
-  }
-}
-
 int main(int argc, char** argv) {
   std::vector<optdyn::harness::ExperimentParam> params = {
       {"dim", "50", "200", "dimension of the quadratic and least-squares problems (least squares: n = 2·dim)"},
@@ -379,5 +366,5 @@ int main(int argc, char** argv) {
        "measured vs predicted linear rates of GD, heavy ball and Nesterov over kappa; sublinear GD/NAG on Nesterov's "
        "worst-case quadratic with their bounds; SGD constant vs Robbins-Monro steps, with and without averaging",
        params},
-      [](optdyn::harness::Experiment& ex) { body_or_diverged(ex, body); });
+      body);
 }

@@ -283,19 +283,6 @@ void part_eos(Experiment& ex) {
 
 }  // namespace
 
-// An unexpected divergence of a run inside (core/error.hpp) ends the experiment as status
-// "diverged" (exit 3) with the reason as the manifest note "divergence"; the rows written
-// so far are kept. (Divergences the experiment expects are caught where they happen.)
-static void body_or_diverged(optdyn::harness::Experiment& ex, const std::function<void(optdyn::harness::Experiment&)>& run) {
-  try {
-    run(ex);
-  } catch (const optdyn::DivergenceError& e) {
-    ex.note("divergence", e.what());
-    optdyn::harness::print_error(std::string("diverged: ") + e.what());
-    ex.finish("diverged");
-  }
-}
-
 int main(int argc, char** argv) {
   const std::string mlp =
       "mlp:widths=5-20-20-1,act=tanh,loss=mse,data=teacher-mlp,teacher_widths=20,noise=1,n=200,data_seed=1";
@@ -327,9 +314,7 @@ int main(int argc, char** argv) {
            {"eos_takeoff_factor", "2", "2", "take-off: the gap exceeds this multiple of its value at the crossing"},
        }},
       [](optdyn::harness::Experiment& ex) {
-        body_or_diverged(ex, [](optdyn::harness::Experiment& e) {
-          part_orders(e);
-          part_eos(e);
-        });
+        part_orders(ex);
+        part_eos(ex);
       });
 }

@@ -313,19 +313,6 @@ void body(Experiment& ex) {
 
 }  // namespace
 
-// An unexpected divergence of a run inside (core/error.hpp) ends the experiment as status
-// "diverged" (exit 3) with the reason as the manifest note "divergence"; the rows written
-// so far are kept. (Divergences the experiment expects are caught where they happen.)
-static void body_or_diverged(optdyn::harness::Experiment& ex, const std::function<void(optdyn::harness::Experiment&)>& run) {
-  try {
-    run(ex);
-  } catch (const optdyn::DivergenceError& e) {
-    ex.note("divergence", e.what());
-    optdyn::harness::print_error(std::string("diverged: ") + e.what());
-    ex.finish("diverged");
-  }
-}
-
 int main(int argc, char** argv) {
   std::vector<optdyn::harness::ExperimentParam> params = {
       {"levels", "5", "5", "tree levels: 2^levels items (Saxe: 5, 32 items)"},
@@ -351,5 +338,5 @@ int main(int argc, char** argv) {
        "Saxe et al. 2013 deep linear dynamics: mode strengths (analytic vs gradient flow vs GD) from decoupled and "
        "small random init on hierarchical data, learning time vs 1/s, learning time vs depth (orthogonal vs Gaussian)",
        params},
-      [](optdyn::harness::Experiment& ex) { body_or_diverged(ex, body); });
+      body);
 }

@@ -64,8 +64,15 @@ for entry in "${CASES[@]}"; do
   /usr/bin/python3 - "$OPTDYN" "$out" "${args[@]}" <<'PY' 2>"$dir/err2"
 import os, signal, subprocess, sys, time
 optdyn, out, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+journal = out + ".checkpoint.csv"
+before = os.path.getsize(journal)
 p = subprocess.Popen([optdyn, "run", *args, "--resume", "--out", out], stderr=subprocess.PIPE)
-time.sleep(0.1)
+# Signal once the resumed run is stepping (its journal grows past the checkpoint): a signal
+# during the restore ends the process at once, the earlier checkpoint intact (also fine, but
+# not what this case is about).
+for _ in range(500):
+    if p.poll() is not None or (os.path.exists(journal) and os.path.getsize(journal) > before): break
+    time.sleep(0.01)
 p.send_signal(signal.SIGINT)
 rc = p.wait()
 err = p.stderr.read().decode()

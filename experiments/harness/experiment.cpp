@@ -310,6 +310,21 @@ int run_experiment(int argc, char** argv, ExperimentInfo info, const std::functi
     body(*experiment);
     experiment->finish();
     return experiment->status() == "diverged" ? kExitDiverged : kExitOk;
+  } catch (const DivergenceError& e) {
+    if (!experiment) throw;  // not from a body
+    // A run inside met non-finite numbers where the experiment did not expect it (expected
+    // divergences are caught where they happen and are data): status "diverged", the reason
+    // as the manifest note "divergence", the rows written so far kept; exit 3.
+    try {
+      experiment->note("divergence", e.what());
+      experiment->finish("diverged");
+    } catch (const InputError& write_error) {
+      record_failure("", false);
+      print_error(write_error.what());
+      return kExitBadInput;
+    }
+    print_error(std::string("diverged: ") + e.what());
+    return kExitDiverged;
   } catch (const InputError& e) {
     record_failure("", false);
     print_error(e.what());

@@ -155,16 +155,21 @@ void OutputFile::fail(const std::string& what, int error) {
   refuse(path_, what + std::strerror(error));
 }
 
-void OutputFile::flush() {
+int write_all(int fd, std::string_view bytes) {
   std::size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("", errno);
+      return errno;
     }
     done += static_cast<std::size_t>(n);
   }
+  return 0;
+}
+
+void OutputFile::flush() {
+  if (const int error = write_all(fd_, buffer_)) fail("", error);
   buffer_.clear();
 }
 

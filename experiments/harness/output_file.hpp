@@ -94,6 +94,9 @@ void check_replaceable(const std::filesystem::path& path);
 // and no status file.
 bool written_in_place(const std::filesystem::path& path);
 
+// Writes every byte to `fd`, retrying short writes and EINTR; 0, or the errno that stopped it.
+int write_all(int fd, std::string_view bytes);
+
 // Whether `path` names standard output ("-", or /dev/stdout).
 bool is_stdout(const std::filesystem::path& path);
 

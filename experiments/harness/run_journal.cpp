@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "harness/output_file.hpp"
 #include "optdyn/core/error.hpp"
 
 namespace optdyn::harness {
@@ -57,15 +58,7 @@ void RunJournal::fail(const std::string& what, int error) const {
 }
 
 void RunJournal::flush() {
-  std::size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("", errno);
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  if (const int error = write_all(fd_, buffer_)) fail("", error);
   buffer_.clear();
 }
 
