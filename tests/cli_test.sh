@@ -222,6 +222,11 @@ expect_bad_input "--out is a symlink" "link.json" eval --objective "$R" --x0 0,0
 { [ -L "$WORK/link.json" ] && [ "$(cat "$WORK/real.json")" = old ]; } && pass "a symlink --out keeps the link and its target" ||
   fail "eval through a symlink changed the link or its target"
 
+# A token holding a Program_options placeholder ("%value%") once made the error text loop
+# forever (found by the command-line fuzz target): now exit 2 at once, naming the option.
+expect_bad_input_from timeout "a value '%value%'" "--steps" 20 "$OPTDYN" run --steps %value%
+expect_bad_input_from timeout "an experiment --seed '%value%'" "seed" 20 "$BIN_DIR/example_gd_stability" --out "$WORK/pct" --seed %value%
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1
