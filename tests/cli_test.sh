@@ -224,6 +224,10 @@ expect_bad_input "--out is a symlink" "link.json" eval --objective "$R" --x0 0,0
 
 # A token holding a Program_options placeholder ("%value%") once made the error text loop
 # forever (found by the command-line fuzz target): now exit 2 at once, naming the option.
+# A --x0 text with a comma and a component longer than NAME_MAX once escaped as exit 1 from
+# std::filesystem::exists (found by the x0 fuzz target): it is a (bad) number list, exit 2.
+expect_bad_input "an --x0 list too long to be a file name" "x0" eval --objective quadratic:dim=3 \
+  --x0 "a$(printf '3%.0s' $(seq 300)),1,2" --out "$WORK/long.json"
 expect_bad_input_from timeout "a value '%value%'" "--steps" 20 "$OPTDYN" run --steps %value%
 expect_bad_input_from timeout "an experiment --seed '%value%'" "seed" 20 "$BIN_DIR/example_gd_stability" --out "$WORK/pct" --seed %value%
 

@@ -56,6 +56,14 @@ Vec parse_number_list(std::string_view spec) {
 
 // Only a regular file below the size cap is read, so that a directory, a device such as
 // /dev/zero or a pipe, or a huge file fails at once instead of hanging or exhausting memory.
+// Whether `text` names something that exists; false when it cannot name a file at all (a
+// component longer than NAME_MAX: the throwing overload of exists() would escape as an
+// internal error, found by tests/fuzz/x0_fuzz.cpp).
+bool names_existing_file(std::string_view text) {
+  std::error_code ec;
+  return std::filesystem::exists(std::string(text), ec);
+}
+
 Vec read_vector_file(const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
@@ -205,7 +213,7 @@ Vec initial_point(std::string_view spec_text, const Objective& f) {
   } else if (text.starts_with("init:")) {
     x = initial_point(parse_init_spec(text), f);
   } else if (looks_like_number_list(text) ||
-             (text.find(',') != std::string_view::npos && !std::filesystem::exists(std::string(text)))) {
+             (text.find(',') != std::string_view::npos && !names_existing_file(text))) {
     x = parse_number_list(text);
   } else {
     x = read_vector_file(std::string(text));
