@@ -36,7 +36,9 @@ fi
 
 export BIN OUT
 if ! bash -c 'source "$0"' "$SRC/tests/golden/commands.sh" >"$OUT.log" 2>&1; then
-  echo "FAIL: a golden command failed:"; tail -n 5 "$OUT.log"; rm -f "$OUT.log"; exit 1
+  # A sanitizer report is long (the stack traces): show all of it in the sanitizer build.
+  lines=5; [ -z "$sanitized" ] || lines=150
+  echo "FAIL: a golden command failed:"; tail -n "$lines" "$OUT.log"; rm -f "$OUT.log"; exit 1
 fi
 rm -f "$OUT.log"
 if [ -n "$sanitized" ]; then
