@@ -49,11 +49,15 @@ BOOST_AUTO_TEST_CASE(solves_the_gauss_newton_system_on_rosenbrock) {
 }
 
 BOOST_AUTO_TEST_CASE(converges_with_backtracking) {
-  ObjectivePtr f = make_objective("rosenbrock:dim=4");
+  // The 2-D Rosenbrock from its classic start (-1.2, 1) (Moré, Garbow & Hillstrom 1981): its
+  // only stationary point is the minimum (1, 1). (The chained 4-D function also has a local
+  // minimum near (-0.78, 0.61, 0.38, 0.15), which GCC's and clang's roundings of the same
+  // iteration reach from (-1.2, 1, -1.2, 1) in different basins.)
+  ObjectivePtr f = make_objective("rosenbrock:dim=2");
   OptimizerPtr opt = make_optimizer("gauss_newton:line_search=backtracking");
-  opt->reset(4);
+  opt->reset(2);
   ObjectiveOracle oracle(*f);
-  Vec x = vec({-1.2, 1.0, -1.2, 1.0});
+  Vec x = vec({-1.2, 1.0});
   double prev = f->value(x);
   for (int k = 0; k < 60; ++k) {
     opt->step(x, oracle);
@@ -61,6 +65,7 @@ BOOST_AUTO_TEST_CASE(converges_with_backtracking) {
     prev = f->value(x);
   }
   BOOST_TEST(f->gradient(x).norm() <= 1e-8, x.transpose());
+  BOOST_TEST((x - Vec::Ones(2)).norm() <= 1e-8, x.transpose());
 }
 
 BOOST_AUTO_TEST_CASE(bad_input) {

@@ -228,9 +228,11 @@ BOOST_AUTO_TEST_CASE(invariant_under_linear_reparameterisation) {
         const Mat fm = dense_from_products(f.probabilistic()->fisher(theta, {}, FisherKind::true_fisher, nullptr));
         // In θ CG solves the singular system F p = −g to 1e-10 (g ⊥ null F: the loss is
         // shift-invariant); in φ = A⁻¹θ the same singular system is solved only to ~1e-6
-        // (measured 8e-7: rounding leaks into null F_φ), so F A p_φ = F p_θ is checked to 1e-5.
+        // (rounding leaks into null F_φ: measured 8e-7 with GCC, 2.7e-5 with clang, whose
+        // vectorised sums round differently), so F A p_φ = F p_θ is checked to 1e-4; a step
+        // that is not invariant misses by O(1) (GD below: ≥ 0.1).
         BOOST_TEST(relative_error(Vec(fm * step_theta), Vec(-f.gradient(theta))) <= 1e-10);
-        BOOST_TEST(relative_error(Vec(fm * a * step_phi), Vec(fm * step_theta)) <= 1e-5);
+        BOOST_TEST(relative_error(Vec(fm * a * step_phi), Vec(fm * step_theta)) <= 1e-4);
         BOOST_TEST(relative_error(Vec(a * step_phi), step_theta) >= 1e-6);  // the null-space part differs
       }
     }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace optdyn::harness {
 
@@ -24,6 +25,8 @@ class Progress {
   ~Progress();
 
   void advance(std::uint64_t steps = 1);
+  // Changes what the line says before the counts (e.g. "sweep, 2 failed").
+  void set_label(std::string label) { label_ = std::move(label); }
   // Draws the final state and ends the line (idempotent).
   void finish();
 

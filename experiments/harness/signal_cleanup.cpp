@@ -121,6 +121,14 @@ void die_of_recorded_signal() {
   ::raise(sig);
 }
 
+void forget_parent_cleanup_after_fork() {
+  for (Slot& slot : g_slots) slot.active.store(false, std::memory_order_release);
+  g_graceful.store(false);
+  g_stop_signal.store(0);
+  g_defer_depth.store(0);
+  g_deferred.store(0);
+}
+
 void unregister_cleanup(std::size_t slot) {
   if (slot >= kMaxCleanupPaths) return;
   std::lock_guard<std::mutex> lock(g_mutex);

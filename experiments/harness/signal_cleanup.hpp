@@ -25,6 +25,10 @@ void begin_deferring_signals();
 void end_deferring_signals();
 // Forgets the slot (after the file was renamed into place or removed). No-op for npos.
 void unregister_cleanup(std::size_t slot);
+// In a child process just after fork() (harness/job_pool.hpp): forgets the parent's paths
+// (they are the parent's to remove, not the child's), any GracefulStop and any deferral,
+// so that the child starts as a fresh process would.
+void forget_parent_cleanup_after_fork();
 
 // A graceful stop (README, "Checkpoints and resume"): while a GracefulStop is alive, the
 // first SIGINT, SIGTERM or SIGHUP is only recorded; the run polls signal() between steps, writes a

@@ -1,6 +1,6 @@
 #pragma once
 // The subcommands of the `optdyn` tool. Each lives in its own file and returns a Command;
-// main.cpp keeps the table (commands()) and does the shared work: dispatch, strict option
+// dispatch.cpp keeps the table (commands()) and does the shared work: dispatch, strict option
 // parsing, `--help` / `optdyn help CMD`, and the exit-code convention (InputError → one
 // line on stderr, exit 2). Adding a subcommand (run, flow, compare, spectrum, ...) = one
 // new file with a `Command xxx_command()` factory plus one line in commands().
@@ -34,8 +34,16 @@ Command run_command();
 Command flow_command();
 Command compare_command();
 Command spectrum_command();
+Command sweep_command();
 
 // Every subcommand, in the order `optdyn --help` shows them.
 const std::vector<Command>& commands();
+
+// Runs `optdyn ARGS...` (ARGS without the program name): help, or parse, notify and run
+// the subcommand. InputError for bad input, as everywhere.
+int dispatch(const std::vector<std::string>& args);
+// Parses and checks ARGS as dispatch() would, without running anything (`optdyn sweep`
+// checks every job's command line before the first job starts).
+void check_command_line(const std::vector<std::string>& args);
 
 }  // namespace optdyn::tool

@@ -1,0 +1,176 @@
+#include "harness/job_pool.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <new>
+#include <stdexcept>
+
+#include "harness/command_line.hpp"
+#include "harness/output_file.hpp"
+#include "harness/signal_cleanup.hpp"
+#include "optdyn/core/error.hpp"
+
+namespace optdyn::harness {
+
+namespace {
+
+// What a child sends through its pipe: "<reason length>\n<reason><result>".
+std::string encode(const JobOutcome& o) { return std::to_string(o.reason.size()) + "\n" + o.reason + o.result; }
+
+void decode(const std::string& bytes, JobOutcome& o) {
+  const std::size_t newline = bytes.find('\n');
+  std::size_t length = 0;
+  if (newline != std::string::npos) length = std::stoul(bytes.substr(0, newline));
+  if (newline == std::string::npos || newline + 1 + length > bytes.size()) return;  // the child died mid-message
+  o.reason = bytes.substr(newline + 1, length);
+  o.result = bytes.substr(newline + 1 + length);
+}
+
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+// The child's whole life: run the job, send the outcome, exit with its status.
+[[noreturn]] void child_main(const Job& job, const JobFunction& function, int fd) {
+  forget_parent_cleanup_after_fork();
+  char name[16];  // "optdyn-j000042" in ps and top (at most 15 characters)
+  std::snprintf(name, sizeof name, "optdyn-j%06zu", job.index % 1'000'000);
+  ::prctl(PR_SET_NAME, name, 0, 0, 0);
+  JobOutcome o;
+  try {
+    o.exit_code = function(job, o);
+  } catch (const InputError& e) {
+    o.exit_code = kExitBadInput, o.reason = e.what();
+  } catch (const DivergenceError& e) {
+    o.exit_code = kExitDiverged, o.reason = e.what();
+  } catch (const std::bad_alloc&) {
+    o.exit_code = kExitBadInput, o.reason = kOutOfMemoryMessage;
+  } catch (const std::exception& e) {
+    o.exit_code = 1, o.reason = e.what();
+  }
+  if (!flush_stdout() && o.exit_code == 0) o.exit_code = kExitBadInput, o.reason = "cannot write standard output";
+  const bool sent = write_all(fd, encode(o)) == 0;
+  ::close(fd);
+  ::_exit(sent ? o.exit_code : 1);
+}
+
+struct Running {
+  std::size_t job;
+  pid_t pid;
+  int fd;
+  std::string bytes;
+};
+
+Running start_child(const Job& job, const JobFunction& function) {
+  // What the parent buffered would otherwise be written twice (once by each process).
+  std::fflush(nullptr);
+  std::cout.flush();
+  std::cerr.flush();
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + ::strerror(errno));
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]), ::close(fds[1]);
+    throw std::runtime_error(std::string("fork: ") + ::strerror(errno));
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    // Its own process group: a Ctrl-C at the terminal reaches the parent only, which passes
+    // it on exactly once (a second SIGINT would kill a child that is writing its checkpoint).
+    ::setpgid(0, 0);
+    child_main(job, function, fds[1]);
+  }
+  ::close(fds[1]);
+  return {job.index, pid, fds[0], {}};
+}
+
+// Reads what is available; false at end of file.
+bool read_some(Running& r) {
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(r.fd, buffer, sizeof buffer);
+    if (n > 0) {
+      r.bytes.append(buffer, static_cast<std::size_t>(n));
+      return true;
+    }
+    if (n == 0) return false;
+    if (errno != EINTR) return false;
+  }
+}
+
+// After end of file: reaps the child and turns what it sent into its outcome.
+JobOutcome finish_child(Running& r) {
+  ::close(r.fd);
+  int status = 0;
+  while (::waitpid(r.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  JobOutcome o;
+  decode(r.bytes, o);
+  if (WIFSIGNALED(status)) {
+    o.exit_code = 128 + WTERMSIG(status);
+    o.reason = "killed by " + signal_name(WTERMSIG(status));
+  } else {
+    o.exit_code = WEXITSTATUS(status);
+    if (o.exit_code != 0 && o.reason.empty()) o.reason = "exit status " + std::to_string(o.exit_code);
+  }
+  return o;
+}
+
+}  // namespace
+
+int available_cores() {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  const long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+JobOutcome run_job_in_child(const Job& job, const JobFunction& function) {
+  Running r = start_child(job, function);
+  while (read_some(r)) {
+  }
+  return finish_child(r);
+}
+
+int run_job_pool(const JobTable& table, const std::vector<std::size_t>& todo, int workers, const JobFunction& job,
+                 const JobDone& done) {
+  if (workers < 1) throw InputError("--jobs: must be >= 1, got " + std::to_string(workers));
+  const GracefulStop stop;
+  std::vector<Running> running;
+  std::size_t next = 0;
+  bool forwarded = false;
+  while (next < todo.size() || !running.empty()) {
+    while (stop.signal() == 0 && next < todo.size() && running.size() < static_cast<std::size_t>(workers))
+      running.push_back(start_child(table[todo[next++]], job));
+    if (stop.signal() != 0 && !forwarded) {  // stop: no new jobs; the running ones are told
+      for (const Running& r : running) ::kill(r.pid, stop.signal());
+      forwarded = true;
+    }
+    if (running.empty()) break;
+    std::vector<pollfd> fds;
+    for (const Running& r : running) fds.push_back({r.fd, POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), 200) < 0 && errno != EINTR)
+      throw std::runtime_error(std::string("poll: ") + ::strerror(errno));
+    for (std::size_t i = fds.size(); i-- > 0;) {
+      if (fds[i].revents == 0 || read_some(running[i])) continue;
+      Running ended = std::move(running[i]);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+      done(table[ended.job], finish_child(ended));
+    }
+  }
+  return stop.signal();
+}
+
+}  // namespace optdyn::harness

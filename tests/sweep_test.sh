@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# `optdyn sweep` end to end (README, "Sweeps"): the same bytes for 1, 2 and 3 workers and for
+# 3 shards merged; a failing, a diverging and a killed job recorded while the others finish;
+# a sweep stopped by SIGTERM or killed by SIGKILL, resumed to the same merged bytes; bad sweeps
+# (empty list, unknown placeholder, unused axis, shard 3/2, a job's command line that does not
+# parse, another sweep's directory) refused with exit 2 and one line, before anything runs.
+# Usage: bash sweep_test.sh BIN_DIR SOURCE_DIR
+set -u
+BIN_DIR=$(cd "${1:?usage: sweep_test.sh BIN_DIR SOURCE_DIR}" && pwd)
+OPTDYN="$BIN_DIR/optdyn"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-sweep-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+[ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
+cd "$WORK" || exit 1
+
+MLP="mlp:widths=6-12-3,act=tanh,loss=ce,data=gaussian,targets=labels,n=120,data_seed=2"
+# A small sweep: 3 learning rates (the last one diverges: its loss passes 100) x 2 optimizers x 2 seeds = 12 jobs.
+SWEEP=(--grid lr=0.05,0.2,300 --grid opt=sgd,adam --seeds 2 --seed 11 --
+       run --objective "$MLP" --optimizer '{opt}:lr={lr}' --steps 300 --batch 16 --seed '{seed}'
+       --x0 'init:xavier,seed={replicate_seed}' --record-every 50 --diverge-above 100 --out '{dir}/run.csv')
+
+# Compares two sweep directories: results.csv, manifest.json and every job's files.
+same_sweep() {
+  cmp -s "$1/results.csv" "$2/results.csv" && cmp -s "$1/manifest.json" "$2/manifest.json" &&
+    diff -r -q -x '*.lock' "$1/jobs" "$2/jobs" >/dev/null
+}
+
+# --- identical bytes for 1, 2, 3 workers and 3 shards ---------------------------------------
+# Every variant runs into the same directory S (messages in the job records name their files'
+# paths) and is then moved aside for the comparison.
+"$OPTDYN" sweep --out S --jobs 1 "${SWEEP[@]}" 2>w1.log
+status=$?
+mv S w1
+[ "$status" -eq 0 ] && pass "12-job sweep, 1 worker: exit 0 (divergence is a result)" || fail "1 worker: exit $status: $(cat w1.log)"
+rows=$(($(wc -l <w1/results.csv) - 1))
+[ "$rows" -eq 12 ] && pass "results.csv has 12 rows" || fail "results.csv has $rows rows"
+head -1 w1/results.csv | grep -q '^job,lr,opt,replicate,seed,replicate_seed,status,exit,reason,command_status,' &&
+  pass "results.csv columns: job, axes, seeds, status, exit, reason, the run's summary" ||
+  fail "results.csv header: $(head -1 w1/results.csv | cut -c1-200)"
+grep -q 'final_loss' w1/results.csv && pass "final row of the run's CSV in the table" || fail "no final_loss column"
+ndiv=$(grep -c ',diverged,3,' w1/results.csv)
+[ "$ndiv" -eq 4 ] && pass "the 4 lr=300 jobs recorded as diverged" || fail "diverged jobs: $ndiv"
+for n in 2 3; do
+  "$OPTDYN" sweep --out S --jobs "$n" "${SWEEP[@]}" 2>/dev/null
+  mv S "w$n"
+  same_sweep w1 "w$n" && pass "$n workers: the same bytes as 1" || fail "$n workers differ from 1"
+done
+for i in 0 1 2; do
+  "$OPTDYN" sweep --out S --shard "$i/3" --jobs 1 "${SWEEP[@]}" 2>/dev/null
+  status=$?
+  [ "$status" -eq 0 ] || fail "shard $i/3: exit $status"
+done
+[ -e S/results.csv ] && fail "a shard wrote results.csv" || pass "shards do not merge"
+"$OPTDYN" sweep --out S --merge "${SWEEP[@]}" 2>/dev/null
+mv S shards
+same_sweep w1 shards && pass "3 shards + --merge: the same bytes as 1 worker" || fail "3 shards merged differ"
+
+# Shards running at the same time into one directory.
+for i in 0 1 2; do "$OPTDYN" sweep --out S --shard "$i/3" --jobs 1 "${SWEEP[@]}" 2>/dev/null & done
+wait
+"$OPTDYN" sweep --out S --merge "${SWEEP[@]}" 2>/dev/null
+mv S concurrent
+same_sweep w1 concurrent && pass "3 concurrent shards + --merge: the same bytes" || fail "concurrent shards differ"
+
+# --- a failing job is recorded, the others finish ---------------------------------------------
+"$OPTDYN" sweep --out bad --jobs 2 --grid lr=0.1,-1,0.2 -- run --objective quadratic:dim=4 \
+  --optimizer 'gd:lr={lr}' --steps 20 --x0 init:gaussian,seed=1 --out '{dir}/run.csv' 2>bad.log
+status=$?
+[ "$status" -eq 2 ] && pass "a job with a bad spec: sweep exit 2 (its exit)" || fail "bad job: exit $status"
+grep -q "first job 1 (lr=-1): failed" bad.log && [ "$(wc -l <bad.log)" -le 2 ] &&
+  pass "the failed job named on stderr" || fail "stderr: $(cat bad.log)"
+ok=$(grep -c ',ok,0,' bad/results.csv)
+[ "$ok" -eq 2 ] && pass "the other two jobs finished" || fail "$ok jobs ok"
+grep -q "^1,-1,.*,failed,2,.*lr" bad/results.csv && pass "the failure and its reason in results.csv" ||
+  fail "row 1: $(sed -n 3p bad/results.csv)"
+grep -q '"status": "incomplete"' bad/manifest.json && pass "manifest: incomplete" || fail "manifest status"
+
+# --- stopped and killed sweeps resume to the same bytes ------------------------------------
+LONG=(--grid lr=0.01,0.02,0.03,0.04 --seeds 2 --
+      run --objective "$MLP" --optimizer 'sgd:lr={lr}' --steps 200000 --batch 8 --seed '{seed}'
+      --x0 init:xavier,seed=1 --record-every 5000 --out '{dir}/run.csv')
+"$OPTDYN" sweep --out L --jobs 2 "${LONG[@]}" 2>/dev/null || fail "uninterrupted long sweep"
+mv L long_ref
+# Waits until at least N job records exist under $1.
+wait_records() {
+  for _ in $(seq 1 3000); do
+    [ "$(find "$1/jobs" -name job.json 2>/dev/null | wc -l)" -ge "$2" ] && return 0
+    sleep 0.01
+  done
+  return 1
+}
+for sig in TERM KILL; do
+  "$OPTDYN" sweep --out L --jobs 2 "${LONG[@]}" 2>"long_$sig.log" &
+  pid=$!
+  wait_records L 2 || fail "SIG$sig: no job finished in time"
+  kill -"$sig" "$pid"
+  wait "$pid" 2>/dev/null
+  status=$?
+  if [ "$sig" = TERM ]; then
+    [ "$status" -eq 143 ] && pass "SIGTERM: sweep exit 143" || fail "SIGTERM: exit $status"
+    grep -q -- "--resume" "long_$sig.log" && pass "SIGTERM: says how to continue" || fail "log: $(cat "long_$sig.log")"
+    [ -e L/results.csv ] && fail "SIGTERM: results.csv written" || pass "SIGTERM: nothing merged"
+  fi
+  # After SIGKILL the orphaned jobs run to their end (holding their jobs' locks until then).
+  while pgrep '^optdyn-j[0-9]' >/dev/null; do sleep 0.1; done
+  "$OPTDYN" sweep --out L --jobs 2 --resume "${LONG[@]}" 2>/dev/null
+  status=$?
+  [ "$status" -eq 0 ] && same_sweep long_ref L && pass "SIG$sig then --resume: the same bytes" ||
+    fail "SIG$sig then --resume: exit $status or different bytes"
+  rm -rf L
+done
+
+# A job killed from outside is recorded with its reason; the others finish.
+"$OPTDYN" sweep --out L --jobs 2 "${LONG[@]}" 2>/dev/null &
+pid=$!
+victim=""
+for _ in $(seq 1 500); do
+  victim=$(pgrep -x optdyn-j000000 | head -1)  # a job's process is named after it
+  [ -n "$victim" ] && break
+  sleep 0.01
+done
+[ -n "$victim" ] && kill -KILL "$victim"
+wait "$pid"
+status=$?
+[ "$status" -eq 137 ] && pass "a job killed by SIGKILL: sweep exit 137 after the others" || fail "killed job: exit $status"
+grep -q '^0,.*,failed,137,killed by SIGKILL' L/results.csv && pass "killed job recorded with its reason" ||
+  fail "row 0: $(sed -n 2p L/results.csv | cut -c1-120)"
+[ "$(grep -c ',ok,0,' L/results.csv)" -eq 7 ] && pass "the 7 other jobs finished" || fail "others"
+"$OPTDYN" sweep --out L --jobs 2 --resume "${LONG[@]}" 2>/dev/null
+same_sweep long_ref L && pass "--resume reruns only the killed job: the same bytes" || fail "resume after kill differs"
+
+# --- bad sweeps: exit 2, one line, nothing written ------------------------------------------
+expect_refusal() {  # name, expected text, sweep arguments...
+  local name=$1 text=$2
+  shift 2
+  rm -rf refused
+  "$OPTDYN" sweep --out refused "$@" >out.txt 2>err.txt
+  local status=$?
+  if [ "$status" -eq 2 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -q -- "$text" err.txt && [ ! -e refused ]; then
+    pass "refused: $name"
+  else
+    fail "$name: exit $status, dir $([ -e refused ] && echo exists || echo absent), stderr: $(cat err.txt)"
+  fi
+}
+RUN=(run --objective quadratic:dim=3 --optimizer gd --steps 5 --out '{dir}/r.csv')
+expect_refusal "empty list" "key 'lr'" --grid lr= -- run --objective quadratic:dim=3 --optimizer 'gd:lr={lr}' --steps 5 --out '{dir}/r.csv'
+expect_refusal "unknown placeholder" "'{lrr}'" --grid lr=1,2 -- run --objective quadratic:dim=3 --optimizer 'gd:lr={lrr}' --steps 5 --out '{dir}/r.csv'
+expect_refusal "unused axis" "axis 'lr'" --grid lr=1,2 -- "${RUN[@]}"
+expect_refusal "shard 3/2" "--shard" --shard 3/2 --grid lr=1,2 -- run --objective quadratic:dim=3 --optimizer 'gd:lr={lr}' --steps 5 --out '{dir}/r.csv'
+expect_refusal "a job's command line" "job 1 (steps=x)" --grid steps=5,x -- run --objective quadratic:dim=3 --optimizer gd --steps '{steps}' --out '{dir}/r.csv'
+expect_refusal "no {dir}" "{dir}" --grid lr=1,2 -- run --objective quadratic:dim=3 --optimizer 'gd:lr={lr}' --steps 5 --out r.csv
+expect_refusal "no command" "no command" --grid lr=1,2
+expect_refusal "nested sweep" "cannot be swept" -- sweep --out x
+expect_refusal "seeds unused" "--seeds 3" --seeds 3 -- "${RUN[@]}"
+expect_refusal "unclosed brace" "'{' without '}'" -- run --objective quadratic:dim=3 --optimizer gd --steps 5 --out '{dir/r.csv'
+# Another sweep's directory, and a new sweep into a used one.
+"$OPTDYN" sweep --out w1 --resume --grid lr=0.05,0.2 --grid opt=sgd,adam --seeds 2 --seed 11 "${SWEEP[@]:8}" 2>err.txt
+status=$?
+[ "$status" -eq 2 ] && grep -q "another sweep.*'grid'" err.txt && pass "--resume of another sweep: exit 2 naming 'grid'" ||
+  fail "resume mismatch: exit $status: $(cat err.txt)"
+"$OPTDYN" sweep --out w1 "${SWEEP[@]}" 2>err.txt
+status=$?
+[ "$status" -eq 2 ] && grep -q "holds a sweep already" err.txt && cmp -s w1/results.csv w2/results.csv &&
+  pass "a new sweep into a finished one: refused, nothing touched" || fail "new into used: exit $status: $(cat err.txt)"
+"$OPTDYN" sweep --out nowhere --merge "${SWEEP[@]}" 2>err.txt
+[ $? -eq 2 ] && [ ! -e nowhere ] && pass "--merge of no sweep: exit 2" || fail "--merge nowhere: $(cat err.txt)"
+
+echo "$failures failure(s)"
+[ "$failures" -eq 0 ]
