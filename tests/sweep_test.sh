@@ -65,6 +65,24 @@ wait
 mv S concurrent
 same_sweep w1 concurrent && pass "3 concurrent shards + --merge: the same bytes" || fail "concurrent shards differ"
 
+# The same table under mpirun with 1, 2 and 3 ranks (when this build has MPI).
+if command -v mpirun >/dev/null && ldd "$OPTDYN" | grep -q libmpi; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1  # CI runs as root
+  for np in 1 2 3; do
+    mpirun --oversubscribe -np "$np" "$OPTDYN" sweep --out S "${SWEEP[@]}" >/dev/null 2>"mpi$np.log"
+    status=$?
+    mv S "mpi$np"
+    [ "$status" -eq 0 ] && same_sweep w1 "mpi$np" && pass "mpirun -np $np: the same bytes as 1 local worker" ||
+      fail "mpirun -np $np: exit $status or different bytes: $(head -3 "mpi$np.log")"
+  done
+  mpirun --oversubscribe -np 3 "$OPTDYN" sweep --out S --grid lr= -- "${SWEEP[@]:9}" >/dev/null 2>mpibad.log
+  status=$?
+  [ "$status" -eq 2 ] && [ "$(grep -c "^error:" mpibad.log)" -eq 1 ] && [ ! -e S ] &&
+    pass "mpirun, a bad sweep: exit 2, reported once (by rank 0)" || fail "mpirun bad sweep: exit $status: $(cat mpibad.log)"
+else
+  echo "skip: mpirun or an MPI build not available"
+fi
+
 # --- a failing job is recorded, the others finish ---------------------------------------------
 "$OPTDYN" sweep --out bad --jobs 2 --grid lr=0.1,-1,0.2 -- run --objective quadratic:dim=4 \
   --optimizer 'gd:lr={lr}' --steps 20 --x0 init:gaussian,seed=1 --out '{dir}/run.csv' 2>bad.log

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -66,66 +67,17 @@ std::string signal_name(int sig) {
   ::_exit(sent ? o.exit_code : 1);
 }
 
-struct Running {
-  std::size_t job;
-  pid_t pid;
-  int fd;
-  std::string bytes;
-};
-
-Running start_child(const Job& job, const JobFunction& function) {
-  // What the parent buffered would otherwise be written twice (once by each process).
-  std::fflush(nullptr);
-  std::cout.flush();
-  std::cerr.flush();
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + ::strerror(errno));
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ::close(fds[0]), ::close(fds[1]);
-    throw std::runtime_error(std::string("fork: ") + ::strerror(errno));
-  }
-  if (pid == 0) {
-    ::close(fds[0]);
-    // Its own process group: a Ctrl-C at the terminal reaches the parent only, which passes
-    // it on exactly once (a second SIGINT would kill a child that is writing its checkpoint).
-    ::setpgid(0, 0);
-    child_main(job, function, fds[1]);
-  }
-  ::close(fds[1]);
-  return {job.index, pid, fds[0], {}};
-}
-
-// Reads what is available; false at end of file.
-bool read_some(Running& r) {
+// Reads what is available from `fd` into `bytes`; false at end of file.
+bool read_some(int fd, std::string& bytes) {
   char buffer[65536];
   for (;;) {
-    const ssize_t n = ::read(r.fd, buffer, sizeof buffer);
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n > 0) {
-      r.bytes.append(buffer, static_cast<std::size_t>(n));
+      bytes.append(buffer, static_cast<std::size_t>(n));
       return true;
     }
-    if (n == 0) return false;
-    if (errno != EINTR) return false;
+    if (n == 0 || errno != EINTR) return false;
   }
-}
-
-// After end of file: reaps the child and turns what it sent into its outcome.
-JobOutcome finish_child(Running& r) {
-  ::close(r.fd);
-  int status = 0;
-  while (::waitpid(r.pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  JobOutcome o;
-  decode(r.bytes, o);
-  if (WIFSIGNALED(status)) {
-    o.exit_code = 128 + WTERMSIG(status);
-    o.reason = "killed by " + signal_name(WTERMSIG(status));
-  } else {
-    o.exit_code = WEXITSTATUS(status);
-    if (o.exit_code != 0 && o.reason.empty()) o.reason = "exit status " + std::to_string(o.exit_code);
-  }
-  return o;
 }
 
 }  // namespace
@@ -137,37 +89,116 @@ int available_cores() {
   return n > 0 ? static_cast<int>(n) : 1;
 }
 
-JobOutcome run_job_in_child(const Job& job, const JobFunction& function) {
-  Running r = start_child(job, function);
-  while (read_some(r)) {
+ChildJob::ChildJob(const Job& job, const JobFunction& function) : job_(job.index) {
+  // What the parent buffered would otherwise be written twice (once by each process).
+  std::fflush(nullptr);
+  std::cout.flush();
+  std::cerr.flush();
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + ::strerror(errno));
+  pid_ = ::fork();
+  if (pid_ < 0) {
+    ::close(fds[0]), ::close(fds[1]);
+    throw std::runtime_error(std::string("fork: ") + ::strerror(errno));
   }
-  return finish_child(r);
+  if (pid_ == 0) {
+    ::close(fds[0]);
+    // Its own process group: a Ctrl-C at the terminal reaches the parent only, which passes
+    // it on exactly once (a second SIGINT would kill a child that is writing its checkpoint).
+    ::setpgid(0, 0);
+    child_main(job, function, fds[1]);
+  }
+  ::close(fds[1]);
+  fd_ = fds[0];
+}
+
+ChildJob::ChildJob(ChildJob&& other) noexcept
+    : job_(other.job_), pid_(std::exchange(other.pid_, -1)), fd_(std::exchange(other.fd_, -1)),
+      bytes_(std::move(other.bytes_)) {}
+
+ChildJob& ChildJob::operator=(ChildJob&& other) noexcept {
+  if (this != &other) {
+    abandon();
+    job_ = other.job_;
+    pid_ = std::exchange(other.pid_, -1);
+    fd_ = std::exchange(other.fd_, -1);
+    bytes_ = std::move(other.bytes_);
+  }
+  return *this;
+}
+
+ChildJob::~ChildJob() { abandon(); }
+
+void ChildJob::abandon() noexcept {
+  if (fd_ >= 0) ::close(std::exchange(fd_, -1));
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+  }
+}
+
+bool ChildJob::read_available() { return !read_some(fd_, bytes_); }
+
+JobOutcome ChildJob::finish() {
+  ::close(std::exchange(fd_, -1));
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  JobOutcome o;
+  decode(bytes_, o);
+  if (WIFSIGNALED(status)) {
+    o.exit_code = 128 + WTERMSIG(status);
+    o.reason = "killed by " + signal_name(WTERMSIG(status));
+  } else {
+    o.exit_code = WEXITSTATUS(status);
+    if (o.exit_code != 0 && o.reason.empty()) o.reason = "exit status " + std::to_string(o.exit_code);
+  }
+  return o;
+}
+
+std::vector<std::size_t> wait_for_children(std::vector<ChildJob>& children, int timeout_ms) {
+  std::vector<pollfd> fds;
+  for (const ChildJob& c : children) fds.push_back({c.fd(), POLLIN, 0});
+  if (!fds.empty() && ::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR)
+    throw std::runtime_error(std::string("poll: ") + ::strerror(errno));
+  if (fds.empty() && timeout_ms > 0) ::usleep(static_cast<useconds_t>(timeout_ms) * 1000);
+  std::vector<std::size_t> ended;
+  for (std::size_t i = 0; i < fds.size(); ++i)
+    if (fds[i].revents != 0 && children[i].read_available()) ended.push_back(i);
+  return ended;
+}
+
+JobOutcome run_job_in_child(const Job& job, const JobFunction& function) {
+  ChildJob child(job, function);
+  while (!child.read_available()) {
+  }
+  return child.finish();
 }
 
 int run_job_pool(const JobTable& table, const std::vector<std::size_t>& todo, int workers, const JobFunction& job,
                  const JobDone& done) {
   if (workers < 1) throw InputError("--jobs: must be >= 1, got " + std::to_string(workers));
   const GracefulStop stop;
-  std::vector<Running> running;
+  std::vector<ChildJob> running;
   std::size_t next = 0;
   bool forwarded = false;
   while (next < todo.size() || !running.empty()) {
     while (stop.signal() == 0 && next < todo.size() && running.size() < static_cast<std::size_t>(workers))
-      running.push_back(start_child(table[todo[next++]], job));
+      running.emplace_back(table[todo[next++]], job);
     if (stop.signal() != 0 && !forwarded) {  // stop: no new jobs; the running ones are told
-      for (const Running& r : running) ::kill(r.pid, stop.signal());
+      for (const ChildJob& c : running) ::kill(c.pid(), stop.signal());
       forwarded = true;
     }
     if (running.empty()) break;
-    std::vector<pollfd> fds;
-    for (const Running& r : running) fds.push_back({r.fd, POLLIN, 0});
-    if (::poll(fds.data(), fds.size(), 200) < 0 && errno != EINTR)
-      throw std::runtime_error(std::string("poll: ") + ::strerror(errno));
-    for (std::size_t i = fds.size(); i-- > 0;) {
-      if (fds[i].revents == 0 || read_some(running[i])) continue;
-      Running ended = std::move(running[i]);
-      running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
-      done(table[ended.job], finish_child(ended));
+    const std::vector<std::size_t> ended = wait_for_children(running, 200);
+    for (std::size_t k = ended.size(); k-- > 0;) {  // from the back: erasing keeps earlier indices valid
+      ChildJob child = std::move(running[ended[k]]);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(ended[k]));
+      done(table[child.job()], child.finish());
     }
   }
   return stop.signal();

@@ -50,8 +50,38 @@ int available_cores();
 int run_job_pool(const JobTable& table, const std::vector<std::size_t>& todo, int workers, const JobFunction& job,
                  const JobDone& done);
 
-// Runs one job in a child process and waits for it (the building block of run_job_pool and
-// of the MPI workers).
+// One job running in its child process: the building block of run_job_pool and of the MPI
+// scheduler (harness/mpi_sweep.hpp). Destroying it before finish() kills and reaps the child.
+class ChildJob {
+ public:
+  ChildJob(const Job& job, const JobFunction& function);  // forks; the child runs `function`
+  ChildJob(ChildJob&&) noexcept;
+  ChildJob& operator=(ChildJob&&) noexcept;
+  ChildJob(const ChildJob&) = delete;
+  ChildJob& operator=(const ChildJob&) = delete;
+  ~ChildJob();
+
+  std::size_t job() const { return job_; }
+  int pid() const { return pid_; }
+  int fd() const { return fd_; }  // readable when the child has sent something or ended
+  // Reads what the child has sent so far (blocks only if nothing is there); true once it ended.
+  bool read_available();
+  // After read_available() returned true: reaps the child, returns its outcome.
+  JobOutcome finish();
+
+ private:
+  void abandon() noexcept;
+  std::size_t job_ = 0;
+  int pid_ = -1;
+  int fd_ = -1;
+  std::string bytes_;
+};
+
+// Waits up to `timeout_ms` until a child has output; returns the positions in `children` of
+// those that ended (each ready for finish()), in increasing order.
+std::vector<std::size_t> wait_for_children(std::vector<ChildJob>& children, int timeout_ms);
+
+// Runs one job in a child process and waits for it.
 JobOutcome run_job_in_child(const Job& job, const JobFunction& function);
 
 }  // namespace optdyn::harness

@@ -133,7 +133,9 @@ SweepDirectory::SweepDirectory(const SweepOptions& options, const nlohmann::orde
   }
 }
 
-fs::path SweepDirectory::job_dir(std::size_t job) const { return dir_ / "jobs" / job_name(job); }
+fs::path sweep_job_dir(const fs::path& out, std::size_t job) { return out / "jobs" / job_name(job); }
+
+fs::path SweepDirectory::job_dir(std::size_t job) const { return sweep_job_dir(dir_, job); }
 
 std::optional<nlohmann::ordered_json> SweepDirectory::record(std::size_t job) const {
   const std::string text = read_small_file(job_dir(job) / kRecordName);
@@ -185,7 +187,7 @@ nlohmann::ordered_json job_record(const Job& job, const JobOutcome& outcome) {
 }
 
 SweepProgress run_sweep_jobs(const SweepDirectory& dir, const JobTable& table, const SweepOptions& options,
-                             const JobFunction& job, const JobSummary& summary) {
+                             const JobFunction& job, const JobSummary& summary, const JobExecutor& executor) {
   SweepProgress p;
   std::vector<std::size_t> todo;
   for (const Job& j : table.jobs()) {
@@ -217,7 +219,11 @@ SweepProgress run_sweep_jobs(const SweepDirectory& dir, const JobTable& table, c
     dir.prepare_job_dir(j);
     runnable.push_back(j);
   }
-  p.signal = run_job_pool(table, runnable, options.workers, job, [&](const Job& j, JobOutcome o) {
+  const JobExecutor run = executor ? executor : [&](const JobTable& t, const std::vector<std::size_t>& todo_jobs,
+                                                   const JobFunction& f, const JobDone& d) {
+    return run_job_pool(t, todo_jobs, options.workers, f, d);
+  };
+  p.signal = run(table, runnable, job, [&](const Job& j, JobOutcome o) {
     nlohmann::ordered_json r = job_record(j, o);
     if (summary) r.update(summary(j, o));
     dir.write_record(j.index, r);

@@ -87,8 +87,16 @@ using JobSummary = std::function<nlohmann::ordered_json(const Job& job, const Jo
 // Runs every job of this process's share that is not finished, on options.workers children
 // (harness/job_pool.hpp), and commits each one's record as it ends. A progress line on a
 // terminal shows jobs done, not finished (failed or interrupted) and the ETA.
+// How the jobs run: run_job_pool on this machine (the default, options.workers at a time) or
+// the MPI scheduler (harness/mpi_jobs.hpp). Returns the signal that stopped it, or 0.
+using JobExecutor = std::function<int(const JobTable& table, const std::vector<std::size_t>& todo,
+                                      const JobFunction& job, const JobDone& done)>;
 SweepProgress run_sweep_jobs(const SweepDirectory& dir, const JobTable& table, const SweepOptions& options,
-                             const JobFunction& job, const JobSummary& summary);
+                             const JobFunction& job, const JobSummary& summary, const JobExecutor& executor = {});
+
+// DIR/jobs/NNNNNN: where job `job` of the sweep in `out` keeps its files (for processes that
+// run jobs without holding the directory, e.g. MPI workers).
+std::filesystem::path sweep_job_dir(const std::filesystem::path& out, std::size_t job);
 
 // The standard fields of a job record (job, axis values, seeds, status, exit, reason).
 nlohmann::ordered_json job_record(const Job& job, const JobOutcome& outcome);

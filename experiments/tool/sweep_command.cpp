@@ -39,6 +39,7 @@
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "harness/job_table.hpp"
+#include "harness/mpi_jobs.hpp"
 #include "harness/output_file.hpp"
 #include "harness/sha256.hpp"
 #include "harness/signal_cleanup.hpp"
@@ -174,9 +175,8 @@ std::string last_line(const fs::path& path) {
 }
 
 // In the job's own process: `optdyn COMMAND ARGS` with the job's values, as main() runs it.
-int run_job(const SweepRequest& r, const harness::SweepDirectory& dir, const harness::Job& job,
-            harness::JobOutcome& outcome) {
-  const fs::path folder = dir.job_dir(job.index);
+int run_job(const SweepRequest& r, const harness::Job& job, harness::JobOutcome& outcome) {
+  const fs::path folder = harness::sweep_job_dir(r.options.out, job.index);
   redirect(STDOUT_FILENO, folder / "stdout.txt");
   redirect(STDERR_FILENO, folder / "stderr.txt");
   const int status = harness::run_guarded([&] { return dispatch(substituted(r.command, job, folder.string())); });
@@ -270,17 +270,23 @@ MergeCounts merge(const SweepRequest& r, const harness::SweepDirectory& dir, con
   return counts;
 }
 
-int run_sweep(const po::variables_map& vm) {
-  const SweepRequest r = read_request(vm);
-  const harness::JobTable table(r.axes, r.seed);
-  check_template(r, table);
-  const ordered_json sweep_definition = definition(r, table);
-  const harness::SweepDirectory dir(r.options, sweep_definition);
-  const std::string where = "'" + dir.path().string() + "'";
+// Claims DIR, runs the jobs with `executor` (local pool by default), merges: the whole sweep
+// in one process, or rank 0's part under MPI. `claimed` learns whether DIR was claimed.
+int run_sweep_here(const SweepRequest& r, const harness::JobTable& table, const ordered_json& sweep_definition,
+                   const harness::JobExecutor& executor, const std::function<void(bool)>& claimed) {
+  std::optional<harness::SweepDirectory> claim;
+  try {
+    claim.emplace(r.options, sweep_definition);
+  } catch (...) {
+    claimed(false);
+    throw;
+  }
+  claimed(true);
+  const harness::SweepDirectory& dir = *claim;
   if (!r.options.merge_only) {
     const harness::SweepProgress p = harness::run_sweep_jobs(
-        dir, table, r.options, [&](const harness::Job& job, harness::JobOutcome& o) { return run_job(r, dir, job, o); },
-        [&](const harness::Job& job, const harness::JobOutcome&) { return job_summary(dir, job); });
+        dir, table, r.options, [&](const harness::Job& job, harness::JobOutcome& o) { return run_job(r, job, o); },
+        [&](const harness::Job& job, const harness::JobOutcome&) { return job_summary(dir, job); }, executor);
     if (p.signal != 0) {
       harness::print_error("sweep interrupted: " + std::to_string(p.already + p.ran - p.failed) + " of " +
                            std::to_string(p.total) + " jobs finished; continue with the same command and --resume");
@@ -303,6 +309,51 @@ int run_sweep(const po::variables_map& vm) {
   if (counts.first.empty()) return kExitOk;
   harness::print_error("sweep: not every job finished; first " + counts.first + " (rerun with --resume)");
   return counts.first_exit == kExitOk || counts.first_exit == kExitDiverged ? 1 : counts.first_exit;
+}
+
+// Under mpirun (harness/mpi_jobs.hpp): every rank reads and checks the same request (only
+// rank 0 reports an error); rank 0 claims DIR, schedules and merges; the others run jobs.
+int run_sweep_mpi(const po::variables_map& vm, const harness::MpiWorld& world) {
+  if (vm.count("jobs")) throw InputError("--jobs: not used under mpirun (every rank runs one job at a time; use -np)");
+  if (world.rank != 0) {
+    try {
+      const SweepRequest r = read_request(vm);
+      const harness::JobTable table(r.axes, r.seed);
+      check_template(r, table);
+      if (!harness::mpi_agree(false)) return kExitBadInput;  // rank 0 refused the sweep; it says why
+      if (!r.options.merge_only) harness::run_mpi_jobs_as_worker(table, [&](const harness::Job& job, harness::JobOutcome& o) {
+        return run_job(r, job, o);
+      });
+      return kExitOk;
+    } catch (const InputError&) {
+      return kExitBadInput;  // the same error as rank 0's, reported once, by rank 0
+    }
+  }
+  const SweepRequest r = read_request(vm);
+  const harness::JobTable table(r.axes, r.seed);
+  check_template(r, table);
+  bool agreed = false;
+  try {
+    return run_sweep_here(r, table, definition(r, table), harness::run_mpi_jobs_as_scheduler,
+                          [&](bool go) { agreed = harness::mpi_agree(go); });
+  } catch (const std::exception& e) {
+    if (!agreed) throw;  // before any job: the workers were told to stop
+    harness::print_error(std::string("sweep: ") + e.what());
+    harness::mpi_abort(1);  // the workers wait for rank 0: end them all
+    throw;
+  }
+}
+
+int run_sweep(const po::variables_map& vm) {
+  const harness::MpiWorld world = harness::mpi_world();
+  struct Finalize {
+    ~Finalize() { harness::mpi_finalize(); }
+  } finalize;
+  if (world.active()) return run_sweep_mpi(vm, world);
+  const SweepRequest r = read_request(vm);
+  const harness::JobTable table(r.axes, r.seed);
+  check_template(r, table);
+  return run_sweep_here(r, table, definition(r, table), {}, [](bool) {});
 }
 
 }  // namespace
