@@ -27,6 +27,12 @@ CASES=(
   "sgd_average_monitor|--objective $MLP --optimizer sgd:lr=0.05|average:start=10 --steps 200000 --batch 8 --x0 init:xavier,seed=1 --record-every 500 --monitor curvature:every=1000"
 )
 
+# Under the sanitizer build (./lab sanitize sets OPTDYN_SANITIZED=1) a step costs several
+# times more: every run is a tenth as long, still long enough to be interrupted mid-run.
+if [ -n "${OPTDYN_SANITIZED:-}" ]; then
+  for i in "${!CASES[@]}"; do CASES[$i]=$(sed -E 's/--steps ([0-9]+)0 /--steps \1 /' <<<"${CASES[$i]}"); done
+fi
+
 # Starts a run in the background (pid in $run_pid) and waits until its journal has rows or
 # its first checkpoint exists, so that a signal lands mid-run.
 start_run() {

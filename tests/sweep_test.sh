@@ -100,6 +100,8 @@ grep -q '"status": "incomplete"' bad/manifest.json && pass "manifest: incomplete
 LONG=(--grid lr=0.01,0.02,0.03,0.04 --seeds 2 --
       run --objective "$MLP" --optimizer 'sgd:lr={lr}' --steps 200000 --batch 8 --seed '{seed}'
       --x0 init:xavier,seed=1 --record-every 5000 --out '{dir}/run.csv')
+# Under the sanitizer build (OPTDYN_SANITIZED=1) steps cost several times more: a tenth as many.
+[ -n "${OPTDYN_SANITIZED:-}" ] && LONG=("${LONG[@]/#200000/20000}")
 "$OPTDYN" sweep --out L --jobs 2 "${LONG[@]}" 2>/dev/null || fail "uninterrupted long sweep"
 mv L long_ref
 # Waits until at least N job records exist under $1.
