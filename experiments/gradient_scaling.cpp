@@ -48,7 +48,6 @@
 #include <boost/math/special_functions/digamma.hpp>
 
 #include "harness/experiment.hpp"
-#include "harness/progress.hpp"
 #include "optdyn/analysis/input_output_jacobian.hpp"
 #include "optdyn/analysis/layer_gradient_norms.hpp"
 #include "optdyn/core/budget.hpp"
@@ -66,6 +65,7 @@ using harness::CsvCell;
 using harness::CsvWriter;
 using harness::Experiment;
 using harness::ExperimentParam;
+using harness::JobResult;
 
 const std::string kPrefix = "experiment 'gradient_scaling': ";
 constexpr double kMaxGain = 100.0;
@@ -314,42 +314,38 @@ SettingResult measure_setting(const Settings& s, const Setting& c, const std::ve
 }
 
 // --- output ----------------------------------------------------------------------------------
-struct Outputs {
-  CsvWriter& layer;
-  CsvWriter& ratio;
-  CsvWriter& spectrum;
-  CsvWriter& sv;
-};
+constexpr const char* kLayerCsv = "layer_gradient_norms.csv";
+constexpr const char* kRatioCsv = "gradient_ratio.csv";
+constexpr const char* kSpectrumCsv = "jacobian_spectrum.csv";
+constexpr const char* kSingularValuesCsv = "jacobian_singular_values.csv";
 
-Outputs open_outputs(Experiment& ex) {
-  return {ex.csv("layer_gradient_norms.csv",
-                 {"net", "init", "gain", "depth", "layer", "grad_norm_geomean", "log10_grad_norm_mean",
-                  "log10_grad_norm_std", "grad_norm_min", "grad_norm_max", "replicates"}),
-          ex.csv("gradient_ratio.csv",
-                 {"net", "init", "gain", "depth", "ratio_first_last_geomean", "log10_ratio_mean",
-                  "log10_ratio_std", "ratio_min", "ratio_max", "loss_geomean", "replicates"}),
-          ex.csv("jacobian_spectrum.csv",
-                 {"net", "init", "gain", "depth", "spectra", "sv_max", "sv_min", "sv_median", "mean_ln_sv",
-                  "std_ln_sv", "log10_sv_q05", "log10_sv_q25", "log10_sv_q50", "log10_sv_q75", "log10_sv_q95",
-                  "theory_mean_ln_sv", "max_svd_sweeps", "max_svd_last_change"}),
-          ex.csv("jacobian_singular_values.csv", {"net", "init", "gain", "depth", "replicate", "input", "rank", "sv"})};
+void open_outputs(Experiment& ex) {
+  ex.csv(kLayerCsv, {"net", "init", "gain", "depth", "layer", "grad_norm_geomean", "log10_grad_norm_mean",
+                     "log10_grad_norm_std", "grad_norm_min", "grad_norm_max", "replicates"});
+  ex.csv(kRatioCsv, {"net", "init", "gain", "depth", "ratio_first_last_geomean", "log10_ratio_mean",
+                     "log10_ratio_std", "ratio_min", "ratio_max", "loss_geomean", "replicates"});
+  ex.csv(kSpectrumCsv, {"net", "init", "gain", "depth", "spectra", "sv_max", "sv_min", "sv_median", "mean_ln_sv",
+                        "std_ln_sv", "log10_sv_q05", "log10_sv_q25", "log10_sv_q50", "log10_sv_q75", "log10_sv_q95",
+                        "theory_mean_ln_sv", "max_svd_sweeps", "max_svd_last_change"});
+  ex.csv(kSingularValuesCsv, {"net", "init", "gain", "depth", "replicate", "input", "rank", "sv"});
 }
 
-void write_rows(const Settings& s, const Setting& c, SettingResult& m, Outputs& out, Experiment& ex) {
+// One setting's rows and note, into its job's result.
+void add_rows(const Settings& s, const Setting& c, SettingResult& m, JobResult& out) {
   const auto depth = static_cast<long long>(c.depth);
   const auto replicates = static_cast<long long>(s.replicates);
   for (const SvRow& row : m.full_spectra)
-    out.sv.row({c.net, c.init, c.gain, depth, static_cast<long long>(row.replicate),
-                static_cast<long long>(row.input), static_cast<long long>(row.rank), row.sv});
+    out.row(kSingularValuesCsv, {c.net, c.init, c.gain, depth, static_cast<long long>(row.replicate),
+                                 static_cast<long long>(row.input), static_cast<long long>(row.rank), row.sv});
   for (long l = 0; l < c.depth; ++l) {
     const auto st = log10_stats(m.layer_norms[static_cast<std::size_t>(l)]);
-    out.layer.row({c.net, c.init, c.gain, depth, static_cast<long long>(l + 1), std::pow(10.0, st.mean), st.mean,
-                   st.std, st.min, st.max, replicates});
+    out.row(kLayerCsv, {c.net, c.init, c.gain, depth, static_cast<long long>(l + 1), std::pow(10.0, st.mean), st.mean,
+                        st.std, st.min, st.max, replicates});
   }
   const auto rs = log10_stats(m.ratios);
   const auto ls = log10_stats(m.losses);
-  out.ratio.row({c.net, c.init, c.gain, depth, std::pow(10.0, rs.mean), rs.mean, rs.std, rs.min, rs.max,
-                 std::pow(10.0, ls.mean), replicates});
+  out.row(kRatioCsv, {c.net, c.init, c.gain, depth, std::pow(10.0, rs.mean), rs.mean, rs.std, rs.min, rs.max,
+                      std::pow(10.0, ls.mean), replicates});
 
   std::sort(m.pooled_log10.begin(), m.pooled_log10.end());
   std::sort(m.all_sv.begin(), m.all_sv.end());
@@ -363,33 +359,71 @@ void write_rows(const Settings& s, const Setting& c, SettingResult& m, Outputs& 
     theory = static_cast<double>(c.depth) *
              (c.init == "orthogonal" ? std::log(c.gain) : expected_mean_log_sv_per_layer(s.width, c.gain));
   const auto& q = m.pooled_log10;
-  out.spectrum.row({c.net, c.init, c.gain, depth, static_cast<long long>(m.spectra), m.all_sv.back(),
-                    m.all_sv.front(), std::pow(10.0, quantile(q, 0.5)), mean, sd, quantile(q, 0.05),
-                    quantile(q, 0.25), quantile(q, 0.5), quantile(q, 0.75), quantile(q, 0.95), theory,
-                    static_cast<long long>(m.max_sweeps), m.max_change});
+  out.row(kSpectrumCsv, {c.net, c.init, c.gain, depth, static_cast<long long>(m.spectra), m.all_sv.back(),
+                         m.all_sv.front(), std::pow(10.0, quantile(q, 0.5)), mean, sd, quantile(q, 0.05),
+                         quantile(q, 0.25), quantile(q, 0.5), quantile(q, 0.75), quantile(q, 0.95), theory,
+                         static_cast<long long>(m.max_sweeps), m.max_change});
   if (c.depth == s.max_depth)
-    ex.note("ratio_first_last_depth" + std::to_string(c.depth) + "_" + c.net + "_" + c.init + "_gain" +
-                format_number(c.gain, 6),
-            note_number(std::pow(10.0, rs.mean)));
+    out.note("ratio_first_last_depth" + std::to_string(c.depth) + "_" + c.net + "_" + c.init + "_gain" +
+                 format_number(c.gain, 6),
+             note_number(std::pow(10.0, rs.mean)));
+}
+
+// The self-checks travel from each job as numbers and are combined in job order.
+void save_checks(const Checks& c, JobResult& r) {
+  r.set("sv_error", c.orthogonal_linear_sv_error);
+  r.set("layer_spread", c.orthogonal_linear_layer_spread);
+  r.set("logdet_error", c.gaussian_linear_logdet_error);
+  r.set("jacobians", static_cast<double>(c.jacobians));
+  r.set("non_finite", static_cast<double>(c.non_finite));
+}
+
+void combine_checks(const JobResult& r, Checks& c) {
+  track_max(c.orthogonal_linear_sv_error, r.get("sv_error", 0.0));
+  track_max(c.orthogonal_linear_layer_spread, r.get("layer_spread", 0.0));
+  track_max(c.gaussian_linear_logdet_error, r.get("logdet_error", 0.0));
+  c.jacobians += static_cast<std::uint64_t>(r.get("jacobians", 0.0));
+  c.non_finite += static_cast<std::uint64_t>(r.get("non_finite", 0.0));
+}
+
+// The jobs: one per setting (net, init, gain, depth), in the order of the nested loops.
+harness::SweepAxes setting_axes(const Settings& s) {
+  const auto join = [](const auto& items, auto text) {
+    std::string out;
+    for (const auto& x : items) out += (out.empty() ? "" : ",") + text(x);
+    return out;
+  };
+  harness::SweepAxes axes;
+  axes.add_grid("net", join(s.nets, [](const std::string& x) { return x; }));
+  axes.add_grid("init", join(s.inits, [](const std::string& x) { return x; }));
+  std::vector<std::size_t> gain_index(s.gains.size());
+  std::iota(gain_index.begin(), gain_index.end(), std::size_t{0});
+  axes.add_grid("gain", join(gain_index, [](std::size_t i) { return std::to_string(i); }));
+  axes.add_grid("depth", join(s.depths, [](long d) { return std::to_string(d); }));
+  return axes;
+}
+
+Setting setting_of(const Settings& s, const harness::Job& job) {
+  const std::string init = job.value("init");
+  const auto ii = static_cast<std::size_t>(std::find(s.inits.begin(), s.inits.end(), init) - s.inits.begin());
+  return {job.value("net"), init, ii, s.gains[std::stoul(job.value("gain"))], std::stol(job.value("depth"))};
 }
 
 void body(Experiment& ex) {
   const Settings s = read_settings(ex.params());
   const std::vector<Dataset> data = make_data(s, ex.seed());
-  Outputs out = open_outputs(ex);
+  open_outputs(ex);
+  const harness::JobTable table(setting_axes(s), ex.seed());
+  const std::vector<JobResult> results = ex.run_jobs(table, [&](const harness::Job& job, JobResult& r) {
+    const Setting setting = setting_of(s, job);
+    Checks checks;
+    SettingResult result = measure_setting(s, setting, data, ex.seed(), checks);
+    add_rows(s, setting, result, r);
+    save_checks(checks, r);
+  });
+  ex.add_results(results);
   Checks checks;
-  harness::Progress progress("gradient_scaling",
-                             s.nets.size() * s.inits.size() * s.gains.size() * s.depths.size());
-  for (const auto& net : s.nets)
-    for (std::size_t ii = 0; ii < s.inits.size(); ++ii)
-      for (double gain : s.gains)
-        for (long depth : s.depths) {
-          const Setting setting{net, s.inits[ii], ii, gain, depth};
-          SettingResult result = measure_setting(s, setting, data, ex.seed(), checks);
-          write_rows(s, setting, result, out, ex);
-          progress.advance();
-        }
-  progress.finish();
+  for (const JobResult& r : results) combine_checks(r, checks);
   ex.note("jacobians_evaluated", std::to_string(checks.jacobians));
   ex.note("check_orthogonal_linear_max_abs_ln_sv_minus_L_ln_gain", note_number(checks.orthogonal_linear_sv_error));
   ex.note("check_orthogonal_linear_max_layer_norm_deviation", note_number(checks.orthogonal_linear_layer_spread));

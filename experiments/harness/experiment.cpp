@@ -1,5 +1,9 @@
 #include "harness/experiment.hpp"
 
+#include <csignal>
+#include <numeric>
+#include <optional>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,7 +17,9 @@
 #include <set>
 #include <sstream>
 
+#include "harness/job_pool.hpp"
 #include "harness/output_file.hpp"
+#include "harness/progress.hpp"
 #include "harness/output_lock.hpp"
 #include "harness/build_info.hpp"
 #include "harness/command_line.hpp"
@@ -48,6 +54,7 @@ po::options_description harness_options() {
       ("set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE")->composing(),
        "override one parameter (repeatable)")
       ("force", "write into a non-empty --out directory (existing files are overwritten)")
+      ("jobs", po::value<int>()->value_name("N"), "worker processes for the experiment's runs (default: every core)")
       ("help,h", "print this help and the parameter table");
   return options;
 }
@@ -82,7 +89,7 @@ Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
   if (vm.count("help")) {
     help_ = true;
     std::ostringstream out;
-    out << "usage: " << info_.name << " --out DIR [--seed S] [--scale quick|full] [--set KEY=VALUE]... [--force]\n"
+    out << "usage: " << info_.name << " --out DIR [--seed S] [--scale quick|full] [--set KEY=VALUE]... [--force] [--jobs N]\n"
         << info_.description << "\n\n"
         << options << "\nParameters (quick default / full default):\n";
     for (const auto& p : info_.params)
@@ -92,6 +99,8 @@ Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
   }
 
   if (!vm.count("out")) throw InputError(info_.name + ": the option '--out' is required but missing");
+  workers_ = vm.count("jobs") ? vm["jobs"].as<int>() : available_cores();
+  if (workers_ < 1) throw InputError("--jobs: must be >= 1, got " + std::to_string(workers_));
   seed_ = parse_uint64(vm["seed"].as<std::string>(), "--seed");
   scale_ = vm["scale"].as<std::string>();
   if (scale_ != "quick" && scale_ != "full")
@@ -153,6 +162,54 @@ void Experiment::record_file(const fs::path& path) {
     return true;
   };
   impl_->recorded.push_back(path.is_absolute() || starts_with_out() ? path : out_ / path);
+}
+
+std::vector<JobResult> Experiment::run_jobs(const JobTable& table,
+                                            const std::function<void(const Job&, JobResult&)>& job) {
+  std::vector<std::optional<JobOutcome>> outcomes(table.size());
+  std::vector<std::size_t> todo(table.size());
+  std::iota(todo.begin(), todo.end(), std::size_t{0});
+  Progress progress(info_.name, table.size());
+  const int signal = run_job_pool(
+      table, todo, workers_,
+      [&](const Job& j, JobOutcome& o) {
+        JobResult r;
+        job(j, r);
+        o.result = r.encode();
+        return kExitOk;
+      },
+      [&](const Job& j, JobOutcome o) {
+        outcomes[j.index] = std::move(o);
+        progress.advance();
+      });
+  progress.finish();
+  // Interrupted: the signal again, now with no GracefulStop alive, so the handler removes
+  // this run's temporaries and lock and ends the process by it (130/143; signal_cleanup.hpp).
+  if (signal != 0) ::raise(signal);
+  std::vector<JobResult> results;
+  for (const Job& j : table.jobs()) {
+    const JobOutcome& o = *outcomes[j.index];
+    std::string what = "job " + std::to_string(j.index);
+    for (const auto& [key, value] : j.values) what += " " + key + "=" + value;
+    if (o.exit_code == kExitBadInput) throw InputError(what + ": " + o.reason);
+    if (o.exit_code == kExitDiverged) throw DivergenceError(what + ": " + o.reason);
+    if (o.exit_code != kExitOk) throw std::runtime_error(what + ": " + o.reason);
+    results.push_back(JobResult::decode(o.result));
+  }
+  return results;
+}
+
+void Experiment::add_results(const std::vector<JobResult>& results) {
+  for (const JobResult& r : results) {
+    for (const auto& [key, text] : r.notes()) note(key, text);
+    for (const auto& [table, cells] : r.rows()) {
+      CsvWriter* writer = nullptr;
+      for (const auto& w : impl_->csvs)
+        if (w->path() == out_ / table) writer = w.get();
+      if (!writer) throw std::logic_error("experiment '" + info_.name + "': a job wrote rows for '" + table + "', which is not open");
+      writer->row(cells);
+    }
+  }
 }
 
 void Experiment::note(const std::string& key, const std::string& value) {

@@ -2,7 +2,7 @@
 // The experiment harness (doc/design.md, "Experiments and reproducibility").
 //
 // Every experiment binary accepts `--out DIR --seed S --scale quick|full --set key=value
-// (repeatable) --force` and writes DIR/manifest.json (experiment, git commit, build type,
+// (repeatable) --force --jobs N` and writes DIR/manifest.json (experiment, git commit, build type,
 // compiler, seed, scale, every resolved parameter, start/end time, wall seconds, and each
 // file written with its sha256) plus CSV files with a header row. A non-empty DIR is
 // refused without --force.
@@ -35,6 +35,8 @@
 #include <vector>
 
 #include "harness/csv_writer.hpp"
+#include "harness/job_result.hpp"
+#include "harness/job_table.hpp"
 #include "optdyn/core/spec.hpp"
 
 namespace optdyn::harness {
@@ -85,6 +87,21 @@ class Experiment {
 
   // DIR/filename, for files the experiment writes itself (then record_file() them).
   std::filesystem::path file(const std::string& filename) const;
+  // Runs the jobs of `table` (harness/job_table.hpp) on --jobs worker processes (default:
+  // every core; harness/job_pool.hpp): `job` runs in a worker — after the data the body
+  // prepared, shared copy-on-write — and fills its JobResult. Returns the results in job
+  // order, so the experiment's files are the same bytes for any --jobs. When every job has
+  // run, the first that failed (in job order) ends the experiment as a failure of the body
+  // would: its InputError (exit 2), its divergence (exit 3), or an internal error (exit 1,
+  // e.g. "killed by SIGSEGV"), naming the job's values. SIGINT/SIGTERM stop the workers and
+  // end the run as an interrupted one (nothing committed, exit 130/143).
+  std::vector<JobResult> run_jobs(const JobTable& table, const std::function<void(const Job&, JobResult&)>& job);
+  // Appends each result's rows to the CSVs they name (opened with csv()) and its notes to the
+  // manifest, in job order.
+  void add_results(const std::vector<JobResult>& results);
+  // Worker processes for run_jobs (--jobs).
+  int workers() const { return workers_; }
+
   // Whether any CSV was opened or file recorded.
   bool wrote_files() const;
   // Whether DIR held nothing (but the lock) when the run started.
@@ -104,6 +121,7 @@ class Experiment {
   Spec params_;
   std::uint64_t seed_ = 0;
   std::string scale_ = "quick";
+  int workers_ = 1;
   std::filesystem::path out_;
   bool help_ = false;
   // finish() without the cleanup on failure: stages, hashes, writes the manifest, renames.
