@@ -38,7 +38,6 @@
 
 #include "harness/command_line.hpp"
 #include "harness/experiment.hpp"
-#include "harness/progress.hpp"
 #include "optdyn/analysis/saxe_modes.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
@@ -58,6 +57,7 @@ using namespace optdyn;
 using namespace optdyn::analysis;
 using harness::CsvWriter;
 using harness::Experiment;
+using harness::JobResult;
 
 const std::string kPrefix = "experiment 'saxe_modes': ";
 
@@ -231,6 +231,8 @@ void part_one(Experiment& ex, const Settings& s) {
 }
 
 // --- part 2: learning time against depth ---------------------------------------------------------
+constexpr const char* kScanCsv = "depth_lr_scan.csv";
+constexpr const char* kBestCsv = "depth_learning_time.csv";
 struct RunResult {
   long steps = -1;  // iterations to the criterion, −1 if not reached
   bool diverged = false;
@@ -269,40 +271,50 @@ RunResult train_to_criterion(const Objective& f, const Vec& theta0, double lr, d
   return r;
 }
 
+// One job of the depth sweep: the learning-rate scan of (init, depth), its rows into `out`.
+void scan_depth(const Settings& s, const std::string& init, std::size_t i, std::size_t d, std::uint64_t experiment_seed,
+                JobResult& out) {
+  const long L = s.depths[d];
+  const std::unique_ptr<Mlp> f =
+      make_deep_linear(net_params(s, std::vector<long>(static_cast<std::size_t>(L - 1), s.hidden)));
+  const Mlp& mlp = *f;
+  const double f0 = 0.5 * mlp.data().targets.squaredNorm() / static_cast<double>(mlp.data().size());
+  const double target = s.criterion * f0;
+  const std::uint64_t seed = Rng::derived(Rng::derived(experiment_seed, 2 + i).bits(), d).bits() >> 11;
+  const Vec theta0 = initial_point(InitParams{.scheme = parse_init_scheme(init), .gain = 1, .seed = seed}, mlp);
+  long best_steps = -1;
+  double best_lr = std::numeric_limits<double>::quiet_NaN();
+  int misses = 0;
+  for (long j = 0; j < s.lr_grid; ++j) {
+    const double lr = s.lr_max * std::pow(2.0, -static_cast<double>(j));
+    const long cap = best_steps > 0 ? std::min(s.max_steps, 2 * best_steps) : s.max_steps;
+    const RunResult r = train_to_criterion(mlp, theta0, lr, target, cap);
+    out.row(kScanCsv, {init, static_cast<long long>(L), lr, static_cast<long long>(r.steps),
+                       static_cast<long long>(r.diverged), r.final_loss});
+    if (r.steps > 0 && (best_steps < 0 || r.steps < best_steps)) best_steps = r.steps, best_lr = lr;
+    // Stable rates that miss the cap (twice the best time after a success; two in a row
+    // before one, the largest stable rate may oscillate): smaller rates are slower still.
+    misses = !r.diverged && r.steps < 0 ? misses + 1 : 0;
+    if (misses >= (best_steps > 0 ? 1 : 2)) break;
+  }
+  out.row(kBestCsv, {init, static_cast<long long>(L), best_lr, static_cast<long long>(best_steps), mlp.value(theta0), target});
+}
+
+// The depth sweep: one job per (init, depth) on --jobs workers, rows merged in job order.
 void part_two(Experiment& ex, const Settings& s) {
-  CsvWriter& scan = ex.csv("depth_lr_scan.csv", {"init", "depth", "lr", "steps", "diverged", "final_loss"});
-  CsvWriter& best = ex.csv("depth_learning_time.csv", {"init", "depth", "best_lr", "steps", "initial_loss", "target_loss"});
+  ex.csv(kScanCsv, {"init", "depth", "lr", "steps", "diverged", "final_loss"});
+  ex.csv(kBestCsv, {"init", "depth", "best_lr", "steps", "initial_loss", "target_loss"});
   const std::vector<std::string> inits = {"orthogonal", "gaussian"};
-  harness::Progress progress("saxe_modes depth sweep", inits.size() * s.depths.size());
-  for (std::size_t i = 0; i < inits.size(); ++i)
-    for (std::size_t d = 0; d < s.depths.size(); ++d) {
-      const long L = s.depths[d];
-      const std::unique_ptr<Mlp> f =
-          make_deep_linear(net_params(s, std::vector<long>(static_cast<std::size_t>(L - 1), s.hidden)));
-      const Mlp& mlp = *f;
-      const double f0 = 0.5 * mlp.data().targets.squaredNorm() / static_cast<double>(mlp.data().size());
-      const double target = s.criterion * f0;
-      const std::uint64_t seed = Rng::derived(Rng::derived(ex.seed(), 2 + i).bits(), d).bits() >> 11;
-      const Vec theta0 = initial_point(InitParams{.scheme = parse_init_scheme(inits[i]), .gain = 1, .seed = seed}, mlp);
-      long best_steps = -1;
-      double best_lr = std::numeric_limits<double>::quiet_NaN();
-      int misses = 0;
-      for (long j = 0; j < s.lr_grid; ++j) {
-        const double lr = s.lr_max * std::pow(2.0, -static_cast<double>(j));
-        const long cap = best_steps > 0 ? std::min(s.max_steps, 2 * best_steps) : s.max_steps;
-        const RunResult r = train_to_criterion(mlp, theta0, lr, target, cap);
-        scan.row({inits[i], static_cast<long long>(L), lr, static_cast<long long>(r.steps),
-                  static_cast<long long>(r.diverged), r.final_loss});
-        if (r.steps > 0 && (best_steps < 0 || r.steps < best_steps)) best_steps = r.steps, best_lr = lr;
-        // Stable rates that miss the cap (twice the best time after a success; two in a row
-        // before one, the largest stable rate may oscillate): smaller rates are slower still.
-        misses = !r.diverged && r.steps < 0 ? misses + 1 : 0;
-        if (misses >= (best_steps > 0 ? 1 : 2)) break;
-      }
-      best.row({inits[i], static_cast<long long>(L), best_lr, static_cast<long long>(best_steps), mlp.value(theta0), target});
-      progress.advance();
-    }
-  progress.finish();
+  std::string depth_indices;
+  for (std::size_t d = 0; d < s.depths.size(); ++d) depth_indices += (d ? "," : "") + std::to_string(d);
+  harness::SweepAxes axes;
+  axes.add_grid("init", "0,1");
+  axes.add_grid("depth_index", depth_indices);
+  const harness::JobTable table(axes, ex.seed());
+  ex.add_results(ex.run_jobs(table, [&](const harness::Job& job, JobResult& out) {
+    const std::size_t i = std::stoul(job.value("init")), d = std::stoul(job.value("depth_index"));
+    scan_depth(s, inits[i], i, d, ex.seed(), out);
+  }));
 }
 
 void body(Experiment& ex) {
