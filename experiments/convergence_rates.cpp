@@ -61,6 +61,7 @@ using namespace optdyn;
 using namespace optdyn::analysis;
 using harness::CsvWriter;
 using harness::Experiment;
+using harness::JobResult;
 
 const std::string kPrefix = "experiment 'convergence_rates': ";
 const double kNan = std::numeric_limits<double>::quiet_NaN();
@@ -102,8 +103,6 @@ Settings read_settings(const Spec& p) {
   return s;
 }
 
-std::string cell(double x) { return format_number(x); }
-
 // --- part 1 ------------------------------------------------------------------------------------
 struct Tuning {
   std::string name;
@@ -120,58 +119,75 @@ std::vector<Tuning> tunings(double mu, double L) {
           {"nesterov_optimal", nesterov_optimal(mu, L), nesterov_optimal_rate(kappa)}};
 }
 
+constexpr const char* kRatesCsv = "rates.csv";
+constexpr const char* kTracesCsv = "traces.csv";
+
 // ‖θ_t − θ*‖ at ≤ ~400 points (every step up to 100, then every ⌈steps/300⌉-th).
-void write_trace(CsvWriter& out, const std::string& problem, double kappa, const std::string& method,
+void write_trace(JobResult& out, const std::string& problem, double kappa, const std::string& method,
                  const Objective& f, const Vec& star, const Vec& theta0, const MethodParams& p, long steps) {
   OptimizerPtr opt = make_rate_optimizer(p);
   opt->reset(f.dim());
   ObjectiveOracle oracle(f);
   Vec theta = theta0;
   const long every = std::max(1L, steps / 300);
-  out.row({problem, kappa, method, 0LL, (theta - star).norm()});
+  out.row(kTracesCsv, {problem, kappa, method, 0LL, (theta - star).norm()});
   for (long k = 1; k <= steps; ++k) {
     opt->step(theta, oracle);
     if (k <= 100 || k % every == 0 || k == steps)
-      out.row({problem, kappa, method, static_cast<long long>(k), (theta - star).norm()});
+      out.row(kTracesCsv, {problem, kappa, method, static_cast<long long>(k), (theta - star).norm()});
   }
 }
 
-void part_linear(Experiment& ex, const Settings& s) {
-  CsvWriter& rates = ex.csv("rates.csv", {"problem", "kappa", "method", "lr", "momentum", "mu", "L", "curvature_source",
-                                          "predicted", "closed_form", "measured", "ci_low", "ci_high", "steps", "reached"});
-  CsvWriter& traces = ex.csv("traces.csv", {"problem", "kappa", "method", "t", "distance"});
-  const std::uint64_t seed = Rng::derived(ex.seed(), 1).bits() >> 11;
-  harness::Progress progress("convergence_rates linear", 2 * s.kappas.size());
+// One job of part 1: every tuning on one (κ, problem); rows and the largest rate errors.
+void measure_problem(const Settings& s, double kappa, const std::string& problem, std::uint64_t seed, JobResult& out) {
+  // The typed makers return the concrete objective, so its minimiser is at hand.
+  ObjectivePtr f;
+  Vec star;
+  if (problem == "quadratic") {
+    auto q = make_quadratic({.dim = s.dim, .kappa = kappa, .lmax = 1, .rotate = true, .seed = seed, .shift = 1});
+    star = q->minimizer();
+    f = std::move(q);
+  } else {
+    auto ls = make_least_squares({.n = 2 * s.dim, .dim = s.dim, .kappa = kappa, .seed = seed});
+    star = ls->solution();
+    f = std::move(ls);
+  }
+  const Vec theta0 = Vec::Zero(f->dim());
+  const CurvatureRange range = curvature_range(*f, star);
   double worst_gd = 0.0, worst_hb = 0.0;
-  for (double kappa : s.kappas)
-    for (const std::string problem : {"quadratic", "least_squares"}) {
-      // The typed makers return the concrete objective, so its minimiser is at hand.
-      ObjectivePtr f;
-      Vec star;
-      if (problem == "quadratic") {
-        auto q = make_quadratic({.dim = s.dim, .kappa = kappa, .lmax = 1, .rotate = true, .seed = seed, .shift = 1});
-        star = q->minimizer();
-        f = std::move(q);
-      } else {
-        auto ls = make_least_squares({.n = 2 * s.dim, .dim = s.dim, .kappa = kappa, .seed = seed});
-        star = ls->solution();
-        f = std::move(ls);
-      }
-      const Vec theta0 = Vec::Zero(f->dim());
-      const CurvatureRange range = curvature_range(*f, star);
-      for (const Tuning& tu : tunings(range.mu, range.L)) {
-        const RateComparison c = compare_rate(*f, star, theta0, tu.params, range, s.max_steps, s.tolerance);
-        rates.row({problem, kappa, tu.name, tu.params.lr, tu.params.momentum, range.mu, range.L, range.source,
-                   c.predicted, tu.closed_form, c.measured.rate, c.measured.rate_low, c.measured.rate_high,
-                   static_cast<long long>(c.steps), static_cast<long long>(c.reached)});
-        const double rel = std::abs(c.measured.rate - c.predicted);
-        if (tu.params.method == RateMethod::gd) worst_gd = std::max(worst_gd, rel);
-        if (tu.params.method == RateMethod::heavy_ball) worst_hb = std::max(worst_hb, rel);
-        write_trace(traces, problem, kappa, tu.name, *f, star, theta0, tu.params, c.steps);
-      }
-      progress.advance();
-    }
-  progress.finish();
+  for (const Tuning& tu : tunings(range.mu, range.L)) {
+    const RateComparison c = compare_rate(*f, star, theta0, tu.params, range, s.max_steps, s.tolerance);
+    out.row(kRatesCsv, {problem, kappa, tu.name, tu.params.lr, tu.params.momentum, range.mu, range.L, range.source,
+                        c.predicted, tu.closed_form, c.measured.rate, c.measured.rate_low, c.measured.rate_high,
+                        static_cast<long long>(c.steps), static_cast<long long>(c.reached)});
+    const double rel = std::abs(c.measured.rate - c.predicted);
+    if (tu.params.method == RateMethod::gd) worst_gd = std::max(worst_gd, rel);
+    if (tu.params.method == RateMethod::heavy_ball) worst_hb = std::max(worst_hb, rel);
+    write_trace(out, problem, kappa, tu.name, *f, star, theta0, tu.params, c.steps);
+  }
+  out.set("worst_gd", worst_gd);
+  out.set("worst_hb", worst_hb);
+}
+
+// Part 1: one job per (κ, problem), merged in job order.
+void part_linear(Experiment& ex, const Settings& s) {
+  ex.csv(kRatesCsv, {"problem", "kappa", "method", "lr", "momentum", "mu", "L", "curvature_source",
+                     "predicted", "closed_form", "measured", "ci_low", "ci_high", "steps", "reached"});
+  ex.csv(kTracesCsv, {"problem", "kappa", "method", "t", "distance"});
+  const std::uint64_t seed = Rng::derived(ex.seed(), 1).bits() >> 11;
+  harness::SweepAxes axes;
+  axes.add_grid("kappa_index", "range:0:" + std::to_string(s.kappas.size() - 1));
+  axes.add_grid("problem", "quadratic,least_squares");
+  const std::vector<JobResult> results =
+      ex.run_jobs(harness::JobTable(axes, ex.seed()), [&](const harness::Job& job, JobResult& out) {
+        measure_problem(s, s.kappas[std::stoul(job.value("kappa_index"))], job.value("problem"), seed, out);
+      });
+  ex.add_results(results);
+  double worst_gd = 0.0, worst_hb = 0.0;
+  for (const JobResult& r : results) {
+    worst_gd = std::max(worst_gd, r.get("worst_gd", 0.0));
+    worst_hb = std::max(worst_hb, r.get("worst_hb", 0.0));
+  }
   ex.note("max_abs_gd_rate_error", format_number(worst_gd, 6));
   ex.note("max_abs_heavy_ball_rate_error", format_number(worst_hb, 6));
 }
@@ -271,6 +287,52 @@ SgdProblem sgd_problem(const Experiment& ex, const Settings& s) {
   return pr;
 }
 
+// One schedule of part 3: its replicates, the mean gap at the record steps and the fitted
+// exponent (rows for sgd.csv and sgd_fits.csv, a note).
+void sgd_schedule(const Settings& s, const SgdProblem& pr, const SgdRun& run, double t0, double f_star,
+                  const std::vector<long>& record, std::uint64_t seed, JobResult& out) {
+  const ObjectivePtr& f = pr.f;
+  std::vector<std::vector<double>> gaps(record.size());
+  std::vector<double> lrs(record.size());
+  for (long r = 0; r < s.sgd_replicates; ++r) {
+    OptimizerPtr opt = make_sgd_run(run, s, t0);
+    opt->reset(f->dim());
+    ObjectiveOracle oracle(*f, s.sgd_batch, Sampling::replacement,
+                           Rng::derived(seed, 100 + static_cast<std::uint64_t>(r)).bits());
+    Vec theta = Vec::Zero(f->dim());
+    std::size_t next = 0;
+    for (long k = 1; k <= s.sgd_steps; ++k) {
+      opt->step(theta, oracle);
+      if (k != record[next]) continue;
+      const Vec& point = run.averaged ? opt->state("average") : theta;
+      gaps[next].push_back(std::max(f->value(point) - f_star, 0.0));
+      lrs[next] = opt->last_lr();
+      ++next;
+    }
+  }
+  // The averaged iterate's 1/τ law counts τ from the start of averaging (the average of
+  // θ_start..θ_t), so averaged runs are fitted against τ = t − start; others against t.
+  // Window: the last 90% of the (log-spaced) run, τ ∈ [(T − origin)/10, T − origin].
+  const long origin = run.averaged ? s.sgd_average_start : 0;
+  const long from = origin + (s.sgd_steps - origin) / 10;
+  std::vector<double> t_fit, y_fit;
+  for (std::size_t j = 0; j < record.size(); ++j) {
+    double mean = 0.0;
+    for (double g : gaps[j]) mean += g / static_cast<double>(gaps[j].size());
+    out.row("sgd.csv", {run.name, static_cast<long long>(record[j]), mean,
+                        *std::min_element(gaps[j].begin(), gaps[j].end()),
+                        *std::max_element(gaps[j].begin(), gaps[j].end()), lrs[j]});
+    if (record[j] >= from && record[j] > origin && mean > 0) {
+      t_fit.push_back(static_cast<double>(record[j] - origin));
+      y_fit.push_back(mean);
+    }
+  }
+  const PowerLawFit p = fit_power_law(t_fit, y_fit);
+  out.row("sgd_fits.csv", {run.name, static_cast<long long>(from), static_cast<long long>(s.sgd_steps), p.exponent,
+                           p.exponent_low, p.exponent_high, run.predicted_exponent});
+  out.note("sgd_exponent_" + run.name, format_number(p.exponent, 6));
+}
+
 void part_sgd(Experiment& ex, const Settings& s, const SgdProblem& pr) {
   const ObjectivePtr& f = pr.f;
   const double f_star = f->value(pr.star);
@@ -285,51 +347,14 @@ void part_sgd(Experiment& ex, const Settings& s, const SgdProblem& pr) {
       {"rm_alpha0.6", 0.6, false, -0.6},     {"rm_alpha0.6+average", 0.6, true, -1.0}};
 
   const std::vector<long> record = log_steps(s.sgd_steps);
-  CsvWriter& out = ex.csv("sgd.csv", {"method", "t", "gap_mean", "gap_min", "gap_max", "lr_t"});
-  CsvWriter& fits = ex.csv("sgd_fits.csv", {"method", "t_from", "t_to", "exponent", "ci_low", "ci_high", "predicted"});
-  harness::Progress progress("convergence_rates sgd", runs.size() * static_cast<std::size_t>(s.sgd_replicates));
-  for (const SgdRun& run : runs) {
-    std::vector<std::vector<double>> gaps(record.size());
-    std::vector<double> lrs(record.size());
-    for (long r = 0; r < s.sgd_replicates; ++r) {
-      OptimizerPtr opt = make_sgd_run(run, s, t0);
-      opt->reset(f->dim());
-      ObjectiveOracle oracle(*f, s.sgd_batch, Sampling::replacement,
-                             Rng::derived(ex.seed(), 100 + static_cast<std::uint64_t>(r)).bits());
-      Vec theta = Vec::Zero(f->dim());
-      std::size_t next = 0;
-      for (long k = 1; k <= s.sgd_steps; ++k) {
-        opt->step(theta, oracle);
-        if (k != record[next]) continue;
-        const Vec& point = run.averaged ? opt->state("average") : theta;
-        gaps[next].push_back(std::max(f->value(point) - f_star, 0.0));
-        lrs[next] = opt->last_lr();
-        ++next;
-      }
-      progress.advance();
-    }
-    // The averaged iterate's 1/τ law counts τ from the start of averaging (the average of
-    // θ_start..θ_t), so averaged runs are fitted against τ = t − start; others against t.
-    // Window: the last 90% of the (log-spaced) run, τ ∈ [(T − origin)/10, T − origin].
-    const long origin = run.averaged ? s.sgd_average_start : 0;
-    const long from = origin + (s.sgd_steps - origin) / 10;
-    std::vector<double> t_fit, y_fit;
-    for (std::size_t j = 0; j < record.size(); ++j) {
-      double mean = 0.0;
-      for (double g : gaps[j]) mean += g / static_cast<double>(gaps[j].size());
-      out.row({run.name, static_cast<long long>(record[j]), mean, *std::min_element(gaps[j].begin(), gaps[j].end()),
-               *std::max_element(gaps[j].begin(), gaps[j].end()), lrs[j]});
-      if (record[j] >= from && record[j] > origin && mean > 0) {
-        t_fit.push_back(static_cast<double>(record[j] - origin));
-        y_fit.push_back(mean);
-      }
-    }
-    const PowerLawFit p = fit_power_law(t_fit, y_fit);
-    fits.row({run.name, static_cast<long long>(from), static_cast<long long>(s.sgd_steps), p.exponent,
-              p.exponent_low, p.exponent_high, run.predicted_exponent});
-    ex.note("sgd_exponent_" + run.name, format_number(p.exponent, 6));
-  }
-  progress.finish();
+  ex.csv("sgd.csv", {"method", "t", "gap_mean", "gap_min", "gap_max", "lr_t"});
+  ex.csv("sgd_fits.csv", {"method", "t_from", "t_to", "exponent", "ci_low", "ci_high", "predicted"});
+  harness::SweepAxes axes;
+  axes.add_grid("run", "range:0:" + std::to_string(runs.size() - 1));
+  // One job per schedule (its replicates inside: they share the recording grid).
+  ex.add_results(ex.run_jobs(harness::JobTable(axes, ex.seed()), [&](const harness::Job& job, JobResult& out) {
+    sgd_schedule(s, pr, runs[std::stoul(job.value("run"))], t0, f_star, record, ex.seed(), out);
+  }));
 }
 
 void body(Experiment& ex) {

@@ -386,27 +386,21 @@ void combine_checks(const JobResult& r, Checks& c) {
   c.non_finite += static_cast<std::uint64_t>(r.get("non_finite", 0.0));
 }
 
-// The jobs: one per setting (net, init, gain, depth), in the order of the nested loops.
+// The jobs: one per setting (net, init, gain, depth), in the order of the nested loops; the
+// axes hold indices into the settings' lists.
 harness::SweepAxes setting_axes(const Settings& s) {
-  const auto join = [](const auto& items, auto text) {
-    std::string out;
-    for (const auto& x : items) out += (out.empty() ? "" : ",") + text(x);
-    return out;
-  };
+  const auto indices = [](std::size_t n) { return "range:0:" + std::to_string(n - 1); };
   harness::SweepAxes axes;
-  axes.add_grid("net", join(s.nets, [](const std::string& x) { return x; }));
-  axes.add_grid("init", join(s.inits, [](const std::string& x) { return x; }));
-  std::vector<std::size_t> gain_index(s.gains.size());
-  std::iota(gain_index.begin(), gain_index.end(), std::size_t{0});
-  axes.add_grid("gain", join(gain_index, [](std::size_t i) { return std::to_string(i); }));
-  axes.add_grid("depth", join(s.depths, [](long d) { return std::to_string(d); }));
+  axes.add_grid("net", indices(s.nets.size()));
+  axes.add_grid("init", indices(s.inits.size()));
+  axes.add_grid("gain", indices(s.gains.size()));
+  axes.add_grid("depth", indices(s.depths.size()));
   return axes;
 }
 
 Setting setting_of(const Settings& s, const harness::Job& job) {
-  const std::string init = job.value("init");
-  const auto ii = static_cast<std::size_t>(std::find(s.inits.begin(), s.inits.end(), init) - s.inits.begin());
-  return {job.value("net"), init, ii, s.gains[std::stoul(job.value("gain"))], std::stol(job.value("depth"))};
+  const auto at = [&](const char* key) { return static_cast<std::size_t>(std::stoul(job.value(key))); };
+  return {s.nets[at("net")], s.inits[at("init")], at("init"), s.gains[at("gain")], s.depths[at("depth")]};
 }
 
 void body(Experiment& ex) {

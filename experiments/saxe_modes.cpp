@@ -305,11 +305,9 @@ void part_two(Experiment& ex, const Settings& s) {
   ex.csv(kScanCsv, {"init", "depth", "lr", "steps", "diverged", "final_loss"});
   ex.csv(kBestCsv, {"init", "depth", "best_lr", "steps", "initial_loss", "target_loss"});
   const std::vector<std::string> inits = {"orthogonal", "gaussian"};
-  std::string depth_indices;
-  for (std::size_t d = 0; d < s.depths.size(); ++d) depth_indices += (d ? "," : "") + std::to_string(d);
   harness::SweepAxes axes;
   axes.add_grid("init", "0,1");
-  axes.add_grid("depth_index", depth_indices);
+  axes.add_grid("depth_index", "range:0:" + std::to_string(s.depths.size() - 1));
   const harness::JobTable table(axes, ex.seed());
   ex.add_results(ex.run_jobs(table, [&](const harness::Job& job, JobResult& out) {
     const std::size_t i = std::stoul(job.value("init")), d = std::stoul(job.value("depth_index"));
