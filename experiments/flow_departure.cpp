@@ -48,7 +48,6 @@
 
 #include "harness/command_line.hpp"
 #include "harness/experiment.hpp"
-#include "harness/progress.hpp"
 #include "optdyn/analysis/convergence_rates.hpp"
 #include "optdyn/analysis/flow_comparison.hpp"
 #include "optdyn/analysis/hessian_eigen.hpp"
@@ -68,6 +67,7 @@ using namespace optdyn;
 using namespace optdyn::analysis;
 using harness::CsvWriter;
 using harness::Experiment;
+using harness::JobResult;
 
 const std::string kPrefix = "experiment 'flow_departure': ";
 const double kNan = std::numeric_limits<double>::quiet_NaN();
@@ -129,35 +129,48 @@ void part_orders(Experiment& ex) {
   const Vec theta0 = initial_point(p.text("orders_x0"), *f);
   const std::string integrator = p.text("orders_integrator");
 
-  CsvWriter& out = ex.csv("orders.csv", {"pair", "optimizer", "flow", "steps", "dt", "t_end", "gap", "loss_map", "loss_flow"});
-  CsvWriter& fits = ex.csv("slopes.csv", {"pair", "expected", "slope", "ci_low", "ci_high", "r_squared", "dt_min", "dt_max"});
-  harness::Progress progress("flow_departure orders", kPairs.size() * steps.size());
-  for (const Pair& pair : kPairs) {
+  ex.csv("orders.csv", {"pair", "optimizer", "flow", "steps", "dt", "t_end", "gap", "loss_map", "loss_flow"});
+  ex.csv("slopes.csv", {"pair", "expected", "slope", "ci_low", "ci_high", "r_squared", "dt_min", "dt_max"});
+  // One job per (pair, step count); the slope of each pair is fitted from its jobs' gaps.
+  harness::SweepAxes axes;
+  axes.add_grid("pair", "range:0:" + std::to_string(kPairs.size() - 1));
+  axes.add_grid("steps", "range:0:" + std::to_string(steps.size() - 1));
+  const harness::JobTable table(axes, ex.seed());
+  const std::vector<JobResult> results = ex.run_jobs(table, [&](const harness::Job& job, JobResult& out) {
+    const Pair& pair = kPairs[std::stoul(job.value("pair"))];
+    const long n = steps[std::stoul(job.value("steps"))];
+    const double dt = s.T / static_cast<double>(n);
+    MapFlowSetup setup = map_flow_setup(optimizer_for(pair.name, dt, s), integrator);
+    if (pair.modified && setup.modified_flow.empty())
+      throw InputError(kPrefix + "optimizer '" + setup.optimizer + "' has no modified flow");
+    setup.steps = n;
+    setup.record_every = n;  // rows at step 0 and n
+    const MapFlowComparison c = compare_map_with_flow(*f, theta0, setup);
+    if (c.status() == "diverged") throw DivergenceError(kPrefix + pair.name + " at dt " + num(dt) + ": " + why(c));
+    if (c.status() != "ok") throw std::runtime_error(kPrefix + pair.name + " at dt " + num(dt) + ": " + c.status());
+    const GapRow& last = c.rows.back();
+    const double gap = pair.modified ? last.gap_modified : last.gap;
+    out.row("orders.csv", {pair.name, setup.optimizer, pair.modified ? setup.modified_flow : setup.flow,
+                           static_cast<long long>(n), dt, last.t, gap, last.loss_map,
+                           pair.modified ? last.loss_modified : last.loss_flow});
+    out.set("dt", dt);
+    out.set("gap", gap);
+  });
+  ex.add_results(results);
+  for (std::size_t i = 0; i < kPairs.size(); ++i) {
+    const Pair& pair = kPairs[i];
     std::vector<double> dts, gaps;
-    for (long n : steps) {
-      const double dt = s.T / static_cast<double>(n);
-      MapFlowSetup setup = map_flow_setup(optimizer_for(pair.name, dt, s), integrator);
-      if (pair.modified && setup.modified_flow.empty())
-        throw InputError(kPrefix + "optimizer '" + setup.optimizer + "' has no modified flow");
-      setup.steps = n;
-      setup.record_every = n;  // rows at step 0 and n
-      const MapFlowComparison c = compare_map_with_flow(*f, theta0, setup);
-      if (c.status() == "diverged") throw DivergenceError(kPrefix + pair.name + " at dt " + num(dt) + ": " + why(c));
-      if (c.status() != "ok") throw std::runtime_error(kPrefix + pair.name + " at dt " + num(dt) + ": " + c.status());
-      const GapRow& last = c.rows.back();
-      const double gap = pair.modified ? last.gap_modified : last.gap;
-      out.row({pair.name, setup.optimizer, pair.modified ? setup.modified_flow : setup.flow, static_cast<long long>(n), dt,
-               last.t, gap, last.loss_map, pair.modified ? last.loss_modified : last.loss_flow});
-      dts.push_back(dt);
-      gaps.push_back(gap);
-      progress.advance();
+    for (std::size_t j = 0; j < steps.size(); ++j) {  // job (i, j) has index i·|steps| + j
+      const JobResult& r = results[i * steps.size() + j];
+      dts.push_back(r.get("dt", kNan));
+      gaps.push_back(r.get("gap", kNan));
     }
     const PowerLawFit fit = fit_power_law(dts, gaps);
-    fits.row({pair.name, pair.expected, fit.exponent, fit.exponent_low, fit.exponent_high, fit.r_squared,
-              *std::min_element(dts.begin(), dts.end()), *std::max_element(dts.begin(), dts.end())});
+    ex.csv("slopes.csv").row({pair.name, pair.expected, fit.exponent, fit.exponent_low, fit.exponent_high,
+                                    fit.r_squared, *std::min_element(dts.begin(), dts.end()),
+                                    *std::max_element(dts.begin(), dts.end())});
     ex.note("slope_" + pair.name, format_number(fit.exponent, 4));
   }
-  progress.finish();
 }
 
 // --- part 2: edge of stability ----------------------------------------------------------------
@@ -207,6 +220,61 @@ double flow_crossing(const std::vector<FlowPoint>& path, double level) {
   return path.empty() || path[0].lambda_max < level ? kNan : 0.0;
 }
 
+struct EosSettings {
+  double T, tol, factor;
+  long every;
+  std::string integrator;
+};
+
+// One learning rate of part 2: GD against gradient flow and the modified flow, λmax every
+// `every` steps, the crossing of 2/η and the take-off of the gap (rows and notes into `out`).
+void eos_run(const Objective& f, const Vec& theta0, double lr, const EosSettings& e, const std::vector<FlowPoint>& path,
+             JobResult& out) {
+  const long n = std::lround(e.T / lr);
+  MapFlowSetup setup = map_flow_setup("gd:lr=" + num(lr), e.integrator);  // gradient flow + modified flow
+  setup.steps = n;
+  setup.record_every = 1;
+  const MapFlowComparison c = compare_map_with_flow(f, theta0, setup);
+  if (c.status() == "diverged") throw DivergenceError(kPrefix + "gd at lr " + num(lr) + ": " + why(c));
+  if (c.status() != "ok") throw std::runtime_error(kPrefix + "gd at lr " + num(lr) + ": " + c.status());
+  for (const GapRow& r : c.rows)
+    out.row("eos_gaps.csv", {lr, static_cast<long long>(r.step), r.t, r.loss_map, r.loss_flow, r.gap, r.loss_modified,
+                             r.gap_modified});
+
+  // The same iterates again (full batch, deterministic), with λmax every `every` steps.
+  OptimizerPtr opt = make_optimizer(setup.optimizer);
+  opt->reset(f.dim());
+  ObjectiveOracle oracle(f);
+  Vec theta = theta0;
+  long cross = -1;
+  double last_lambda = kNan;
+  std::vector<std::pair<long, double>> peaks;  // (step, λmax) of the measured steps
+  for (long k = 0; k <= n; ++k) {
+    if (k > 0) opt->step(theta, oracle);
+    if (k % e.every != 0 && k != n) continue;
+    last_lambda = sharpness(f, theta, e.tol);
+    out.row("eos_sharpness.csv", {lr, static_cast<long long>(k), k * lr, last_lambda, 2 / lr});
+    peaks.emplace_back(k, last_lambda);
+    if (cross < 0 && last_lambda >= 2 / lr) cross = k;
+  }
+  // Take-off: the first step after the sharpness crossing whose gap exceeds `factor` times
+  // the gap at the crossing (before it the gap grows smoothly, O(η) per unit time).
+  double at_cross = kNan;
+  long takeoff = -1;
+  for (const GapRow& r : c.rows) {
+    if (cross >= 0 && r.step == cross) at_cross = r.gap;
+    if (takeoff < 0 && r.step > cross && cross >= 0 && r.gap > e.factor * at_cross) takeoff = r.step;
+  }
+  const auto peak = std::max_element(peaks.begin(), peaks.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  out.row("eos_summary.csv",
+          {lr, 2 / lr, static_cast<long long>(n), static_cast<long long>(cross), cross < 0 ? kNan : cross * lr,
+           flow_crossing(path, 2 / lr), at_cross, e.factor, static_cast<long long>(takeoff),
+           takeoff < 0 ? kNan : takeoff * lr, static_cast<long long>(peak->first), peak->second, c.rows.back().gap,
+           c.rows.back().gap_modified, c.rows.back().loss_map, c.rows.back().loss_flow, last_lambda});
+  out.note("eos_lr_" + format_number(lr, 6) + "_gd_cross_step", std::to_string(cross));
+  out.note("eos_lr_" + format_number(lr, 6) + "_takeoff_step", std::to_string(takeoff));
+}
+
 void part_eos(Experiment& ex) {
   const Spec& p = ex.params();
   const double T = p.positive("eos_T"), flow_dt = p.positive("eos_flow_dt"), tol = p.real("eos_lanczos_tol", 1e-14, 1e-2);
@@ -226,59 +294,18 @@ void part_eos(Experiment& ex) {
   ex.note("flow_lambda_max_start", format_number(path.front().lambda_max, 6));
   ex.note("flow_lambda_max_end", format_number(path.back().lambda_max, 6));
 
-  CsvWriter& gaps = ex.csv("eos_gaps.csv", {"lr", "step", "t", "loss_gd", "loss_flow", "gap", "loss_modified", "gap_modified"});
-  CsvWriter& sharp = ex.csv("eos_sharpness.csv", {"lr", "step", "t", "lambda_max", "two_over_lr"});
-  CsvWriter& summary = ex.csv("eos_summary.csv", {"lr", "two_over_lr", "steps", "gd_cross_step", "gd_cross_t",
-                                                  "flow_cross_t", "gap_at_cross", "takeoff_factor", "takeoff_step",
-                                                  "takeoff_t", "peak_lambda_step", "peak_lambda_max", "final_gap",
-                                                  "final_gap_modified", "final_loss_gd", "final_loss_flow",
-                                                  "lambda_max_final"});
-  harness::Progress progress("flow_departure eos", lrs.size());
-  for (double lr : lrs) {
-    const long n = std::lround(T / lr);
-    MapFlowSetup setup = map_flow_setup("gd:lr=" + num(lr), integrator);  // gradient flow + modified flow
-    setup.steps = n;
-    setup.record_every = 1;
-    const MapFlowComparison c = compare_map_with_flow(*f, theta0, setup);
-    if (c.status() == "diverged") throw DivergenceError(kPrefix + "gd at lr " + num(lr) + ": " + why(c));
-    if (c.status() != "ok") throw std::runtime_error(kPrefix + "gd at lr " + num(lr) + ": " + c.status());
-    for (const GapRow& r : c.rows) gaps.row({lr, static_cast<long long>(r.step), r.t, r.loss_map, r.loss_flow, r.gap, r.loss_modified, r.gap_modified});
-
-    // The same iterates again (full batch, deterministic), with λmax every `every` steps.
-    OptimizerPtr opt = make_optimizer(setup.optimizer);
-    opt->reset(f->dim());
-    ObjectiveOracle oracle(*f);
-    Vec theta = theta0;
-    long cross = -1;
-    double last_lambda = kNan;
-    std::vector<std::pair<long, double>> peaks;  // (step, λmax) of the measured steps
-    for (long k = 0; k <= n; ++k) {
-      if (k > 0) opt->step(theta, oracle);
-      if (k % every != 0 && k != n) continue;
-      last_lambda = sharpness(*f, theta, tol);
-      sharp.row({lr, static_cast<long long>(k), k * lr, last_lambda, 2 / lr});
-      peaks.emplace_back(k, last_lambda);
-      if (cross < 0 && last_lambda >= 2 / lr) cross = k;
-    }
-    // Take-off: the first step after the sharpness crossing whose gap exceeds `factor` times
-    // the gap at the crossing (before it the gap grows smoothly, O(η) per unit time).
-    double at_cross = kNan;
-    long takeoff = -1;
-    for (const GapRow& r : c.rows) {
-      if (cross >= 0 && r.step == cross) at_cross = r.gap;
-      if (takeoff < 0 && r.step > cross && cross >= 0 && r.gap > factor * at_cross) takeoff = r.step;
-    }
-    const auto peak = std::max_element(peaks.begin(), peaks.end(), [](auto& a, auto& b) { return a.second < b.second; });
-    summary.row({lr, 2 / lr, static_cast<long long>(n), static_cast<long long>(cross), cross < 0 ? kNan : cross * lr,
-                 flow_crossing(path, 2 / lr), at_cross, factor, static_cast<long long>(takeoff),
-                 takeoff < 0 ? kNan : takeoff * lr, static_cast<long long>(peak->first), peak->second,
-                 c.rows.back().gap, c.rows.back().gap_modified, c.rows.back().loss_map, c.rows.back().loss_flow,
-                 last_lambda});
-    ex.note("eos_lr_" + format_number(lr, 6) + "_gd_cross_step", std::to_string(cross));
-    ex.note("eos_lr_" + format_number(lr, 6) + "_takeoff_step", std::to_string(takeoff));
-    progress.advance();
-  }
-  progress.finish();
+  ex.csv("eos_gaps.csv", {"lr", "step", "t", "loss_gd", "loss_flow", "gap", "loss_modified", "gap_modified"});
+  ex.csv("eos_sharpness.csv", {"lr", "step", "t", "lambda_max", "two_over_lr"});
+  ex.csv("eos_summary.csv", {"lr", "two_over_lr", "steps", "gd_cross_step", "gd_cross_t", "flow_cross_t",
+                             "gap_at_cross", "takeoff_factor", "takeoff_step", "takeoff_t", "peak_lambda_step",
+                             "peak_lambda_max", "final_gap", "final_gap_modified", "final_loss_gd", "final_loss_flow",
+                             "lambda_max_final"});
+  // One job per learning rate (the gradient-flow path above is shared by every job).
+  harness::SweepAxes axes;
+  axes.add_grid("lr", "range:0:" + std::to_string(lrs.size() - 1));
+  ex.add_results(ex.run_jobs(harness::JobTable(axes, ex.seed()), [&](const harness::Job& job, JobResult& out) {
+    eos_run(*f, theta0, lrs[std::stoul(job.value("lr"))], EosSettings{T, tol, factor, every, integrator}, path, out);
+  }));
 }
 
 }  // namespace

@@ -152,6 +152,12 @@ CsvWriter& Experiment::csv(const std::string& filename, std::vector<std::string>
   return *impl_->csvs.back();
 }
 
+CsvWriter& Experiment::csv(const std::string& filename) {
+  for (const auto& w : impl_->csvs)
+    if (w->path() == out_ / filename) return *w;
+  throw std::logic_error("experiment '" + info_.name + "': CSV '" + filename + "' is not open");
+}
+
 // A relative path is relative to the output directory, unless it already starts with it
 // (as ex.file(name) does when --out is relative).
 void Experiment::record_file(const fs::path& path) {
@@ -202,13 +208,7 @@ std::vector<JobResult> Experiment::run_jobs(const JobTable& table,
 void Experiment::add_results(const std::vector<JobResult>& results) {
   for (const JobResult& r : results) {
     for (const auto& [key, text] : r.notes()) note(key, text);
-    for (const auto& [table, cells] : r.rows()) {
-      CsvWriter* writer = nullptr;
-      for (const auto& w : impl_->csvs)
-        if (w->path() == out_ / table) writer = w.get();
-      if (!writer) throw std::logic_error("experiment '" + info_.name + "': a job wrote rows for '" + table + "', which is not open");
-      writer->row(cells);
-    }
+    for (const auto& [table, cells] : r.rows()) csv(table).row(cells);
   }
 }
 

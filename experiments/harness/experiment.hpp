@@ -71,6 +71,8 @@ class Experiment {
   // A CSV under out_dir(); recorded in the manifest (with its sha256) when it is closed by
   // finish(). Keep the returned writer alive while writing.
   CsvWriter& csv(const std::string& filename, std::vector<std::string> columns);
+  // The CSV opened as `filename` (std::logic_error if it is not open).
+  CsvWriter& csv(const std::string& filename);
   // A whole file (e.g. JSON) under out_dir(), staged and committed with the CSVs by
   // finish() and recorded in the manifest.
   void write_file(const std::string& filename, std::string_view content);
