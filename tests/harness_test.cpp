@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -20,6 +22,8 @@
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
 #include "harness/experiment.hpp"
+#include "harness/job_result.hpp"
+#include "harness/job_table.hpp"
 #include "harness/progress.hpp"
 #include "harness/sha256.hpp"
 #include "optdyn/core/error.hpp"
@@ -392,6 +396,60 @@ BOOST_AUTO_TEST_CASE(run_experiment_exit_codes) {
   // --help: exit 0, no directory.
   BOOST_TEST(run({"--help", "--out", (dir.path / "h").string()}, [](Experiment&) { BOOST_ERROR("ran"); }) == 0);
   BOOST_TEST(!fs::exists(dir.path / "h"));
+}
+
+// ---------------------------------------------------------------------------- Experiment jobs
+// Experiment::run_jobs: rows and notes merged in job order, the same bytes for any --jobs; a
+// job that fails ends the experiment with that job's exit status and name, nothing committed.
+BOOST_AUTO_TEST_CASE(experiment_jobs_merge_in_job_order_for_any_worker_count) {
+  ScratchDir dir;
+  const auto run = [&](const std::string& out, const std::string& jobs, const std::string& fail_kind) {
+    Args args({"demo", "--out", (dir.path / out).string(), "--jobs", jobs});
+    return run_experiment(args.argc(), args.argv(), demo_info(), [&](Experiment& ex) {
+      ex.csv("a.csv", {"job", "x"});
+      ex.csv("b.csv", {"job", "y"});
+      SweepAxes axes;
+      axes.add_grid("k", "range:0:6");
+      const std::vector<JobResult> results = ex.run_jobs(JobTable(axes, 5), [&](const Job& job, JobResult& r) {
+        const auto k = static_cast<long long>(job.index);
+        if (k == 4 && fail_kind == "input") throw InputError("key 'n': job four is bad");
+        if (k == 4 && fail_kind == "crash") {
+          std::signal(SIGSEGV, SIG_DFL);
+          std::raise(SIGSEGV);
+        }
+        ::usleep(static_cast<useconds_t>((7 - k) * 3000));  // later jobs end first
+        for (long long i = 0; i <= k; ++i) r.row("a.csv", {k, std::sqrt(static_cast<double>(i + k)) / 3.0});
+        r.row("b.csv", {k, std::nan("") });
+        r.note("note_" + std::to_string(k), std::to_string(job.seed));
+        r.set("value", 1.0 / 3.0 + static_cast<double>(k));
+      });
+      ex.add_results(results);
+      double sum = 0.0;
+      for (const JobResult& r : results) sum += r.get("value", 0.0);
+      ex.note("sum", format_double(sum));
+    });
+  };
+  BOOST_TEST(run("one", "1", "") == 0);
+  BOOST_TEST(run("three", "3", "") == 0);
+  for (const char* f : {"a.csv", "b.csv"}) BOOST_TEST(read_text(dir.path / "one" / f) == read_text(dir.path / "three" / f));
+  std::string expected = "job,x\n";
+  for (long long k = 0; k < 7; ++k)
+    for (long long i = 0; i <= k; ++i)
+      expected += std::to_string(k) + "," + format_double(std::sqrt(static_cast<double>(i + k)) / 3.0) + "\n";
+  BOOST_TEST(read_text(dir.path / "one" / "a.csv") == expected);
+  const auto m1 = nlohmann::json::parse(read_text(dir.path / "one" / "manifest.json"));
+  const auto m3 = nlohmann::json::parse(read_text(dir.path / "three" / "manifest.json"));
+  BOOST_TEST(m1["results"].dump() == m3["results"].dump());
+  BOOST_TEST(m1["results"].begin().key() == "note_0");
+  // A failed job: its status, its name in the message, no trace in a new directory.
+  BOOST_TEST(run("bad", "2", "input") == kExitBadInput);
+  BOOST_TEST(!fs::exists(dir.path / "bad"));
+  BOOST_TEST(run("crash", "2", "crash") == 1);
+  const auto crash = nlohmann::json::parse(read_text(dir.path / "crash" / "manifest.json"));
+  BOOST_TEST(crash["status"].get<std::string>().find("job 4 k=4: killed by SIGSEGV") != std::string::npos,
+             crash["status"]);
+  Args help({"demo", "--out", (dir.path / "j0").string(), "--jobs", "0"});
+  BOOST_TEST(run_experiment(help.argc(), help.argv(), demo_info(), [](Experiment&) {}) == kExitBadInput);
 }
 
 // ---------------------------------------------------------------------------- Progress
