@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "harness/job_pool.hpp"
+#include "harness/job_store.hpp"
 #include "harness/output_file.hpp"
 #include "harness/progress.hpp"
 #include "harness/output_lock.hpp"
@@ -55,6 +56,7 @@ po::options_description harness_options() {
        "override one parameter (repeatable)")
       ("force", "write into a non-empty --out directory (existing files are overwritten)")
       ("jobs", po::value<int>()->value_name("N"), "worker processes for the experiment's runs (default: every core)")
+      ("resume", "continue an interrupted run in --out: its finished jobs are kept, the others run")
       ("help,h", "print this help and the parameter table");
   return options;
 }
@@ -70,6 +72,8 @@ struct Experiment::Impl {
   std::vector<fs::path> recorded;
   std::vector<std::pair<std::string, std::string>> notes;
   OutputLock lock;
+  std::unique_ptr<JobStore> jobs;  // finished jobs of this run, kept for --resume
+  std::size_t job_calls = 0;       // run_jobs calls so far
   bool created_out = false;
   bool started_empty = false;
   bool finished = false;
@@ -89,7 +93,7 @@ Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
   if (vm.count("help")) {
     help_ = true;
     std::ostringstream out;
-    out << "usage: " << info_.name << " --out DIR [--seed S] [--scale quick|full] [--set KEY=VALUE]... [--force] [--jobs N]\n"
+    out << "usage: " << info_.name << " --out DIR [--seed S] [--scale quick|full] [--set KEY=VALUE]... [--force] [--jobs N] [--resume]\n"
         << info_.description << "\n\n"
         << options << "\nParameters (quick default / full default):\n";
     for (const auto& p : info_.params)
@@ -135,7 +139,43 @@ Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
   if (out_.empty()) throw InputError("--out: empty path");
   out_ = out_.lexically_normal();
   if (!out_.has_filename() && out_.has_parent_path() && out_ != out_.root_path()) out_ = out_.parent_path();
-  ClaimedDirectory claimed = claim_output_directory(out_, vm.count("force") > 0);
+  claim(vm.count("force") > 0, vm.count("resume") > 0);
+}
+
+// What a resumed run must share with the interrupted one (harness/job_store.hpp).
+nlohmann::ordered_json Experiment::identity() const {
+  nlohmann::ordered_json id;
+  id["experiment"] = info_.name;
+  id["seed"] = seed_;
+  id["scale"] = scale_;
+  nlohmann::ordered_json parameters = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : params_.entries()) parameters[key] = value;
+  id["parameters"] = parameters;
+  id["build"] = build_info().identity();
+  return id;
+}
+
+// Locks DIR, then: --resume needs an interrupted run of this same command in it; otherwise a
+// DIR holding one is refused (continue it, or --force to start over), and any other non-empty
+// DIR needs --force.
+void Experiment::claim(bool force, bool resume) {
+  if (force && resume) throw InputError("--resume and --force: choose one (--resume continues, --force starts over)");
+  ClaimedDirectory claimed = claim_output_directory(out_, true);  // locked; emptiness checked below
+  impl_->jobs = std::make_unique<JobStore>(out_, identity());
+  try {
+    if (resume) {
+      impl_->jobs->check_resumable();
+    } else if (impl_->jobs->exists() && !force) {
+      throw InputError("--out '" + out_.string() + "': holds an interrupted run (" + kJobStoreName +
+                       "): continue it with --resume, or start over with --force");
+    } else if (!claimed.started_empty && !force) {
+      throw InputError("--out '" + out_.string() + "': directory is not empty (pass --force to overwrite)");
+    }
+  } catch (...) {
+    claimed.abandon();
+    throw;
+  }
+  if (force) impl_->jobs->remove();
   impl_->lock = std::move(claimed.lock);
   impl_->created_out = claimed.created;
   impl_->started_empty = claimed.started_empty;
@@ -172,10 +212,20 @@ void Experiment::record_file(const fs::path& path) {
 
 std::vector<JobResult> Experiment::run_jobs(const JobTable& table,
                                             const std::function<void(const Job&, JobResult&)>& job) {
+  const std::size_t call = impl_->job_calls++;
+  JobStore& store = *impl_->jobs;
+  // Jobs finished by an interrupted run of this command (--resume) are not run again.
   std::vector<std::optional<JobOutcome>> outcomes(table.size());
-  std::vector<std::size_t> todo(table.size());
-  std::iota(todo.begin(), todo.end(), std::size_t{0});
+  std::vector<std::size_t> todo;
+  for (const Job& j : table.jobs()) {
+    if (const auto stored = store.load(call, j.index)) {
+      outcomes[j.index] = JobOutcome{kExitOk, "", *stored};
+      continue;
+    }
+    todo.push_back(j.index);
+  }
   Progress progress(info_.name, table.size());
+  progress.advance(table.size() - todo.size());
   const int signal = run_job_pool(
       table, todo, workers_,
       [&](const Job& j, JobOutcome& o) {
@@ -185,12 +235,14 @@ std::vector<JobResult> Experiment::run_jobs(const JobTable& table,
         return kExitOk;
       },
       [&](const Job& j, JobOutcome o) {
+        if (o.exit_code == kExitOk) store.save(call, j.index, o.result);
         outcomes[j.index] = std::move(o);
         progress.advance();
       });
   progress.finish();
   // Interrupted: the signal again, now with no GracefulStop alive, so the handler removes
   // this run's temporaries and lock and ends the process by it (130/143; signal_cleanup.hpp).
+  // The finished jobs stay in DIR/.optdyn-jobs for --resume.
   if (signal != 0) ::raise(signal);
   std::vector<JobResult> results;
   for (const Job& j : table.jobs()) {
@@ -330,7 +382,12 @@ void Experiment::commit(const std::string& status) {
     if (::unlink(old_manifest.c_str()) != 0 && errno != ENOENT)
       throw InputError("cannot write '" + old_manifest.string() + "': " + std::strerror(errno));
   });
+  impl_->jobs->remove();  // the result is in place: the finished jobs have done their work
   impl_->lock.release();
+}
+
+void Experiment::discard_jobs() noexcept {
+  if (impl_->jobs) impl_->jobs->remove();
 }
 
 void Experiment::abandon() {
@@ -383,6 +440,8 @@ int run_experiment(int argc, char** argv, ExperimentInfo info, const std::functi
     print_error(std::string("diverged: ") + e.what());
     return kExitDiverged;
   } catch (const InputError& e) {
+    // Bad input leaves no trace, finished jobs included (a resumed run would meet it again).
+    if (experiment) experiment->discard_jobs();
     record_failure("", false);
     print_error(e.what());
     return kExitBadInput;

@@ -2,7 +2,7 @@
 // The experiment harness (doc/design.md, "Experiments and reproducibility").
 //
 // Every experiment binary accepts `--out DIR --seed S --scale quick|full --set key=value
-// (repeatable) --force --jobs N` and writes DIR/manifest.json (experiment, git commit, build type,
+// (repeatable) --force --jobs N --resume` and writes DIR/manifest.json (experiment, git commit, build type,
 // compiler, seed, scale, every resolved parameter, start/end time, wall seconds, and each
 // file written with its sha256) plus CSV files with a header row. A non-empty DIR is
 // refused without --force.
@@ -37,6 +37,8 @@
 #include "harness/csv_writer.hpp"
 #include "harness/job_result.hpp"
 #include "harness/job_table.hpp"
+
+#include <nlohmann/json.hpp>
 #include "optdyn/core/spec.hpp"
 
 namespace optdyn::harness {
@@ -115,6 +117,8 @@ class Experiment {
   // was (and removed if this run created it and it is still empty). Used by run_experiment
   // when the body fails.
   void abandon();
+  // Removes the finished jobs kept for --resume (bad input: a resumed run would meet it again).
+  void discard_jobs() noexcept;
 
   bool help_requested() const { return help_; }
 
@@ -128,6 +132,9 @@ class Experiment {
   bool help_ = false;
   // finish() without the cleanup on failure: stages, hashes, writes the manifest, renames.
   void commit(const std::string& status);
+  // Locks and checks --out (--force, --resume; harness/job_store.hpp).
+  void claim(bool force, bool resume);
+  nlohmann::ordered_json identity() const;
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
