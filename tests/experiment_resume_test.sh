@@ -6,14 +6,8 @@
 # rerun without --resume is refused (exit 2, one line); --resume of another command (other
 # seed) is refused naming the key; --force starts over; success leaves no .optdyn-jobs.
 # Usage: bash experiment_resume_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=$(cd "${1:?usage: experiment_resume_test.sh BIN_DIR SOURCE_DIR}" && pwd)
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 EXPERIMENT="$BIN_DIR/gradient_scaling"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-experiment-resume.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 [ -x "$EXPERIMENT" ] || { echo "FAIL: $EXPERIMENT not found"; exit 1; }
 cd "$WORK" || exit 1
 ARGS=(--seed 3 --scale quick --set depths=1-2-4-8-16-32 --set gains=0.5/1.5)
@@ -65,5 +59,4 @@ mkdir -p again/.optdyn-jobs
 "$EXPERIMENT" --out again "${ARGS[@]}" --force >/dev/null 2>err.txt && same_result again && [ ! -e again/.optdyn-jobs ] &&
   pass "--force over an interrupted run starts over" || fail "--force over interrupted: $(cat err.txt)"
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+finish

@@ -4,14 +4,7 @@
 # --out - to a full or closed stdout, named pipes as inputs, SIGTERM in the middle of a run.
 # The full-disk case needs a tiny file system and lives in full_disk_test.sh.
 # Usage: bash output_guarantees_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=$(cd "${1:?usage: output_guarantees_test.sh BIN_DIR SOURCE_DIR}" && pwd)
-OPTDYN="$BIN_DIR/optdyn"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-output-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 
 Q="quadratic:eigs=1/0.5"

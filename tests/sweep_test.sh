@@ -5,14 +5,7 @@
 # (empty list, unknown placeholder, unused axis, shard 3/2, a job's command line that does not
 # parse, another sweep's directory) refused with exit 2 and one line, before anything runs.
 # Usage: bash sweep_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=$(cd "${1:?usage: sweep_test.sh BIN_DIR SOURCE_DIR}" && pwd)
-OPTDYN="$BIN_DIR/optdyn"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-sweep-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 cd "$WORK" || exit 1
 
@@ -188,5 +181,4 @@ status=$?
 "$OPTDYN" sweep --out nowhere --merge "${SWEEP[@]}" 2>err.txt
 [ $? -eq 2 ] && [ ! -e nowhere ] && pass "--merge of no sweep: exit 2" || fail "--merge nowhere: $(cat err.txt)"
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+finish
