@@ -145,6 +145,54 @@ grep -q '^0,.*,failed,137,killed by SIGKILL' L/results.csv && pass "killed job r
 "$OPTDYN" sweep --out L --jobs 2 --resume "${LONG[@]}" 2>/dev/null
 same_sweep long_ref L && pass "--resume reruns only the killed job: the same bytes" || fail "resume after kill differs"
 
+# --- what a hostile review found (each once a defect) --------------------------------------
+Q=(run --objective quadratic:dim=2 --optimizer gd --steps 1)
+"$OPTDYN" sweep --out many --jobs 2 --seeds 300 -- "${Q[@]}" --seed '{seed}' --out '{dir}/r.csv' 2>many.log
+status=$?
+[ "$status" -eq 0 ] && [ "$(grep -c ',ok,0,' many/results.csv)" -eq 300 ] &&
+  pass "300 jobs (more than the 128 cleanup slots and per-job locks once allowed)" || fail "300 jobs: exit $status: $(tail -1 many.log)"
+mkdir -p notsweep/jobs/000000 && echo precious >notsweep/jobs/000000/keep.txt
+"$OPTDYN" sweep --out notsweep --shard 0/1 --grid lr=0.1,0.2 -- run --objective quadratic:dim=2 --optimizer 'gd:lr={lr}' \
+  --steps 1 --out '{dir}/r.csv' 2>err.txt
+[ $? -eq 2 ] && grep -q precious notsweep/jobs/000000/keep.txt && [ ! -e notsweep/sweep.json ] &&
+  pass "a shard into a non-empty directory that is no sweep: refused, nothing touched" || fail "shard into foreign dir: $(cat err.txt)"
+cp -r w1 linked && rm -rf linked/jobs && mkdir -p victim/000000 && echo thesis >victim/000000/thesis.tex && ln -s ../victim linked/jobs
+"$OPTDYN" sweep --out linked --resume "${SWEEP[@]}" 2>err.txt
+[ $? -eq 2 ] && grep -q thesis victim/000000/thesis.tex && grep -q "symbolic link" err.txt &&
+  pass "DIR/jobs planted as a link: refused, the target untouched" || fail "jobs link: $(cat err.txt)"
+ln -s w1 dirlink
+"$OPTDYN" sweep --out dirlink --merge "${SWEEP[@]}" 2>err.txt
+[ $? -eq 2 ] && grep -q "symbolic link" err.txt && pass "--merge into a DIR that is a link: refused" || fail "DIR link merge: $(cat err.txt)"
+for out in '{dir}/../x.csv' '/tmp/x.csv' '{dir}' '{dir}/job.json' '{dir}/stdout.txt'; do
+  rm -rf outside
+  "$OPTDYN" sweep --out outside --grid lr=0.1,0.2 -- run --objective quadratic:dim=2 --optimizer 'gd:lr={lr}' --steps 1 \
+    --out "$out" 2>err.txt
+  [ $? -eq 2 ] && [ ! -e outside ] && [ "$(wc -l <err.txt)" -eq 1 ] && pass "--out '$out' in a job: refused before anything runs" ||
+    fail "--out '$out': $(cat err.txt)"
+done
+"$OPTDYN" sweep --out esc --grid 'n=a,../../esc' -- run --objective quadratic:dim=2 --optimizer gd --steps 1 --out '{dir}/{n}.csv' 2>err.txt
+[ $? -eq 2 ] && [ ! -e esc ] && pass "a value that climbs out of {dir}: refused" || fail "value escape: $(cat err.txt)"
+"$OPTDYN" sweep --out resv --grid status=a,b -- run --objective quadratic:dim=2 --optimizer gd --steps 1 --out '{dir}/{status}.csv' 2>err.txt
+[ $? -eq 2 ] && grep -q reserved err.txt && pass "axis key 'status': reserved" || fail "axis status: $(cat err.txt)"
+# A record edited by hand counts as none: --resume runs the job again, the bytes come back.
+cp -r w1 edited && echo '{"job": 3}' >edited/jobs/000003/job.json
+mv edited S && "$OPTDYN" sweep --out S --resume "${SWEEP[@]}" 2>err.txt
+status=$?
+mv S edited
+[ "$status" -eq 0 ] && same_sweep w1 edited && pass "a malformed job.json: the job runs again, the same bytes" || fail "malformed record: exit $status: $(cat err.txt)"
+cp -r w1 fifo && rm fifo/results.csv && mkfifo fifo/results.csv
+timeout 20 "$OPTDYN" sweep --out fifo --merge "${SWEEP[@]}" 2>err.txt
+[ $? -eq 2 ] && pass "a named pipe at results.csv: --merge refuses (exit 2), no hang" || fail "fifo results: $(cat err.txt)"
+# A mistake every job shares (an unknown key in a spec): the first job runs alone, nothing else.
+"$OPTDYN" sweep --out canary --jobs 2 --grid lr=0.1,0.2,0.3 -- run --objective quadratic:dim=2,nokey=1 \
+  --optimizer 'gd:lr={lr}' --steps 1 --out '{dir}/r.csv' 2>err.txt
+[ $? -eq 2 ] && [ ! -e canary ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -q "nothing else was run" err.txt &&
+  pass "a bad spec shared by every job: exit 2 after the first job, no directory left" || fail "canary: $(cat err.txt)"
+"$OPTDYN" sweep --out half --shard 0/2 "${SWEEP[@]}" 2>/dev/null
+"$OPTDYN" sweep --out half --merge "${SWEEP[@]}" 2>err.txt
+[ $? -eq 2 ] && [ ! -e half/results.csv ] && grep -q "no record yet" err.txt &&
+  pass "--merge with a shard missing: exit 2 naming the job, nothing written" || fail "merge missing: $(cat err.txt)"
+
 # --- bad sweeps: exit 2, one line, nothing written ------------------------------------------
 expect_refusal() {  # name, expected text, sweep arguments...
   local name=$1 text=$2

@@ -44,11 +44,15 @@ std::string signal_name(int sig) {
 }
 
 // The child's whole life: run the job, send the outcome, exit with its status.
-[[noreturn]] void child_main(const Job& job, const JobFunction& function, int fd) {
+[[noreturn]] void child_main(const Job& job, const JobFunction& function, int fd, pid_t parent) {
   forget_parent_cleanup_after_fork();
   char name[16];  // "optdyn-j000042" in ps and top (at most 15 characters)
   std::snprintf(name, sizeof name, "optdyn-j%06zu", job.index % 1'000'000);
   ::prctl(PR_SET_NAME, name, 0, 0, 0);
+  // Dies with the parent (a SIGKILLed sweep or experiment, an MPI rank ended by mpirun); the
+  // check after it covers a parent that died before the call.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (::getppid() != parent) ::_exit(128 + SIGKILL);
   JobOutcome o;
   try {
     o.exit_code = function(job, o);
@@ -96,6 +100,7 @@ ChildJob::ChildJob(const Job& job, const JobFunction& function) : job_(job.index
   std::cerr.flush();
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + ::strerror(errno));
+  const pid_t parent = ::getpid();
   pid_ = ::fork();
   if (pid_ < 0) {
     ::close(fds[0]), ::close(fds[1]);
@@ -106,7 +111,7 @@ ChildJob::ChildJob(const Job& job, const JobFunction& function) : job_(job.index
     // Its own process group: a Ctrl-C at the terminal reaches the parent only, which passes
     // it on exactly once (a second SIGINT would kill a child that is writing its checkpoint).
     ::setpgid(0, 0);
-    child_main(job, function, fds[1]);
+    child_main(job, function, fds[1], parent);
   }
   ::close(fds[1]);
   fd_ = fds[0];
@@ -180,15 +185,17 @@ JobOutcome run_job_in_child(const Job& job, const JobFunction& function) {
 }
 
 int run_job_pool(const JobTable& table, const std::vector<std::size_t>& todo, int workers, const JobFunction& job,
-                 const JobDone& done) {
+                 const JobDone& done, const JobGate& before_start) {
   if (workers < 1) throw InputError("--jobs: must be >= 1, got " + std::to_string(workers));
   const GracefulStop stop;
   std::vector<ChildJob> running;
   std::size_t next = 0;
   bool forwarded = false;
   while (next < todo.size() || !running.empty()) {
-    while (stop.signal() == 0 && next < todo.size() && running.size() < static_cast<std::size_t>(workers))
-      running.emplace_back(table[todo[next++]], job);
+    while (stop.signal() == 0 && next < todo.size() && running.size() < static_cast<std::size_t>(workers)) {
+      const Job& j = table[todo[next++]];
+      if (!before_start || before_start(j)) running.emplace_back(j, job);
+    }
     if (stop.signal() != 0 && !forwarded) {  // stop: no new jobs; the running ones are told
       for (const ChildJob& c : running) ::kill(c.pid(), stop.signal());
       forwarded = true;

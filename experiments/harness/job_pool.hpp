@@ -7,8 +7,9 @@
 // jobs share nothing but what existed before the fork (data sets loaded once are shared
 // copy-on-write); and the library needs no thread-safety beyond what it already has.
 //
-// Each child is named "optdyn-jNNNNNN" after its job (ps, top, pgrep), and runs in its own
-// process group.
+// Each child is named "optdyn-jNNNNNN" after its job (ps, top, pgrep), runs in its own
+// process group, and is killed when its parent dies (PR_SET_PDEATHSIG): no orphan goes on
+// holding a lock its parent's run took.
 //
 // A job's outcome travels back through a pipe: the child sends its reason and result text
 // and exits with the job's exit status (0 ok, 2 bad input, 3 diverged, 1 internal error);
@@ -42,13 +43,17 @@ using JobFunction = std::function<int(const Job& job, JobOutcome& outcome)>;
 // Runs in the parent when a job has ended.
 using JobDone = std::function<void(const Job& job, JobOutcome outcome)>;
 
+// Runs in the parent just before a job starts; false skips the job (e.g. another process
+// holds it). The place to take per-job resources, so that only running jobs hold them.
+using JobGate = std::function<bool(const Job& job)>;
+
 // The default number of workers: the cores this process may use (sched_getaffinity).
 int available_cores();
 
 // Runs the jobs `todo` (indices into `table`, started in that order) on `workers` ≥ 1
 // children at a time. Returns 0, or the signal that interrupted it.
 int run_job_pool(const JobTable& table, const std::vector<std::size_t>& todo, int workers, const JobFunction& job,
-                 const JobDone& done);
+                 const JobDone& done, const JobGate& before_start = {});
 
 // One job running in its child process: the building block of run_job_pool and of the MPI
 // scheduler (harness/mpi_sweep.hpp). Destroying it before finish() kills and reaps the child.

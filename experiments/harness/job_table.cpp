@@ -143,8 +143,9 @@ std::vector<std::string> parse_value_list(const std::string& key, std::string_vi
 void SweepAxes::check_new_key(const std::string& key) const {
   if (!is_identifier(key))
     throw InputError("sweep: key '" + key + "': must be a name of letters, digits and '_' (not starting with a digit)");
-  if (builtin_job_keys().count(key))
-    throw InputError("sweep: key '" + key + "': reserved (built-in names: job, seed, replicate, replicate_seed, dir)");
+  if (reserved_axis_keys().count(key) || key.starts_with("command_"))
+    throw InputError("sweep: key '" + key +
+                     "': reserved (job, seed, replicate, replicate_seed, dir, status, exit, reason, command_*)");
   for (const auto* axes : {&grid_, &lists_})
     for (const SweepAxis& a : *axes)
       if (a.key == key) throw InputError("sweep: key '" + key + "': given twice");

@@ -44,6 +44,12 @@ inline const std::set<std::string>& builtin_job_keys() {
   static const std::set<std::string> keys = {"job", "seed", "replicate", "replicate_seed", "dir"};
   return keys;
 }
+// Names an axis may not take either: the other columns of a sweep's results table.
+inline const std::set<std::string>& reserved_axis_keys() {
+  static const std::set<std::string> keys = {"job", "seed",   "replicate", "replicate_seed", "dir",
+                                             "status", "exit", "reason"};
+  return keys;
+}
 
 // Parses a value list (InputError naming `key` on bad text):
 //   a,b,c              the values as written (a backslash before a comma keeps it: "x\,y")

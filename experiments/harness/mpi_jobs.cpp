@@ -36,7 +36,8 @@ MpiWorld mpi_world() {
 void mpi_finalize() {}
 bool mpi_agree(bool go) { return go; }
 void mpi_abort(int) {}
-int run_mpi_jobs_as_scheduler(const JobTable&, const std::vector<std::size_t>&, const JobFunction&, const JobDone&) {
+int run_mpi_jobs_as_scheduler(const JobTable&, const std::vector<std::size_t>&, const JobFunction&, const JobDone&,
+                              const JobGate&) {
   throw std::logic_error("MPI scheduler in a build without MPI");
 }
 void run_mpi_jobs_as_worker(const JobTable&, const JobFunction&) {
@@ -124,14 +125,24 @@ bool mpi_agree(bool go) {
 }
 
 int run_mpi_jobs_as_scheduler(const JobTable& table, const std::vector<std::size_t>& todo, const JobFunction& job,
-                              const JobDone& done) {
+                              const JobDone& done, const JobGate& before_start) {
   const MpiWorld world = mpi_world();
   std::size_t next = 0, outstanding = 0;
+  // The next job that may start (the gate may skip some), or kNone.
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  const auto next_job = [&]() -> std::size_t {
+    while (next < todo.size()) {
+      const std::size_t j = todo[next++];
+      if (!before_start || before_start(table[j])) return j;
+    }
+    return kNone;
+  };
   std::vector<int> idle;  // workers waiting for work after the table ran out
   std::vector<ChildJob> own;  // rank 0's own job (at most one)
   while (next < todo.size() || outstanding > 0 || !own.empty() ||
          idle.size() + 1 < static_cast<std::size_t>(world.size)) {
-    if (own.empty() && next < todo.size()) own.emplace_back(table[todo[next++]], job);
+    if (own.empty())
+      if (const std::size_t j = next_job(); j != kNone) own.emplace_back(table[j], job);
     // Answer every worker that has reported: its result, then its next job.
     for (int flag = 1; flag;) {
       MPI_Status status;
@@ -143,8 +154,8 @@ int run_mpi_jobs_as_scheduler(const JobTable& table, const std::vector<std::size
         --outstanding;
         done(table[index], std::move(outcome));
       }
-      if (next < todo.size()) {
-        assign(todo[next++], status.MPI_SOURCE);
+      if (const std::size_t j = next_job(); j != kNone) {
+        assign(j, status.MPI_SOURCE);
         ++outstanding;
       } else {
         idle.push_back(status.MPI_SOURCE);

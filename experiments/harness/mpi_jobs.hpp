@@ -44,7 +44,7 @@ void mpi_abort(int code);
 // Rank 0: runs `todo` over every rank, itself included, and calls `done` for each outcome
 // (completion order). Returns 0 (interruption is mpirun's business, see above).
 int run_mpi_jobs_as_scheduler(const JobTable& table, const std::vector<std::size_t>& todo, const JobFunction& job,
-                              const JobDone& done);
+                              const JobDone& done, const JobGate& before_start = {});
 // Ranks 1..P−1: run the jobs rank 0 assigns until it says stop.
 void run_mpi_jobs_as_worker(const JobTable& table, const JobFunction& job);
 

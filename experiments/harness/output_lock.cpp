@@ -141,6 +141,8 @@ bool is_stale_temporary(const std::string& name) {
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
+void remove_stale_temporaries(const fs::path& dir) { (void)directory_is_empty(dir); }
+
 bool directory_is_empty(const fs::path& dir) {
   std::error_code ec;
   bool empty = true;

@@ -80,6 +80,8 @@ ClaimedDirectory claim_output_directory(const std::filesystem::path& dir, bool f
 // Whether `dir` holds nothing but a lock file. Stale temporaries of optdyn runs that were
 // killed (NAME.<pid>-<hex>.tmp whose process no longer exists) are removed and not counted.
 bool directory_is_empty(const std::filesystem::path& dir);
+// Removes from `dir` the temporaries of optdyn runs that no longer exist (see above).
+void remove_stale_temporaries(const std::filesystem::path& dir);
 // The lock for an output file; not held for "-" (stdout) or an existing non-regular file.
 // Refuses a FILE whose name ends in .lock, a FILE.lock that is not an empty regular file,
 // and a FILE whose directory is held by another run (DIR/.optdyn.lock, taken shared).

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "harness/output_file.hpp"
@@ -79,6 +80,36 @@ std::string job_name(std::size_t job) {
   return name;
 }
 
+// DIR and DIR/jobs are real directories, never links (optdyn never writes through a link).
+void check_not_a_link(const fs::path& path, const std::string& what) {
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) == 0 && (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)))
+    throw InputError("--out '" + what + "': '" + path.string() + "' is " +
+                     (S_ISLNK(st.st_mode) ? "a symbolic link (optdyn never writes through a link)" : "not a directory"));
+}
+
+// Whether `dir` holds nothing but a lock and the temporary of a sweep.json another shard is
+// writing at this moment (it links it into place next).
+bool empty_but_a_definition_in_the_making(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == kDirectoryLockName || (name.starts_with(std::string(kDefinitionName) + ".") && name.ends_with(".tmp")))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+// DIR/jobs, created if missing; refused if it is anything but a directory.
+void make_jobs_folder(const fs::path& dir) {
+  check_not_a_link(dir / "jobs", dir.string());
+  std::error_code ec;
+  fs::create_directory(dir / "jobs", ec);
+  if (ec) throw InputError("--out '" + dir.string() + "': cannot create 'jobs': " + ec.message());
+  check_not_a_link(dir / "jobs", dir.string());
+}
+
 }  // namespace
 
 std::string job_status_name(int exit_code) {
@@ -91,26 +122,28 @@ std::string job_status_name(int exit_code) {
 SweepDirectory::SweepDirectory(const SweepOptions& options, const nlohmann::ordered_json& definition)
     : dir_(options.out) {
   std::error_code ec;
-  const bool reopen = options.resume || options.merge_only;
+  check_not_a_link(dir_, dir_.string());
   if (options.shard) {
-    // A shard may be the first process in DIR, or one of many: it creates what is missing
-    // and checks what is there.
-    struct stat st{};
-    if (::lstat(dir_.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
-      throw InputError("--out '" + dir_.string() + "': is a symbolic link (optdyn never writes through a link)");
-    fs::create_directories(dir_ / "jobs", ec);
+    // A shard may be the first process in DIR or one of many at once: it creates what is
+    // missing and checks what is there. DIR must be new, empty, or this sweep's.
+    fs::create_directories(dir_, ec);
     if (ec) throw InputError("--out '" + dir_.string() + "': cannot create directory: " + ec.message());
+    check_not_a_link(dir_, dir_.string());
+    if (!fs::exists(dir_ / kDefinitionName, ec) && !empty_but_a_definition_in_the_making(dir_))
+      throw InputError("--out '" + dir_.string() + "': directory is not empty and holds no sweep (a shard writes into a new, empty or the same sweep's directory)");
     if (!create_definition(dir_ / kDefinitionName, definition_text(definition))) check_definition(dir_, definition);
+    make_jobs_folder(dir_);
     return;
   }
-  if (reopen) {
+  if (options.resume || options.merge_only) {
     if (!fs::is_directory(dir_, ec))
       throw InputError("--out '" + dir_.string() + "': no such sweep directory (--resume and --merge reopen one)");
     ClaimedDirectory claim;
     claim.path = dir_;
     claim.lock = lock_directory(dir_);
     check_definition(dir_, definition);
-    fs::create_directories(dir_ / "jobs", ec);
+    make_jobs_folder(dir_);
+    remove_stale_temporaries(dir_);  // of a merge that was killed
     claim_ = std::move(claim);
     return;
   }
@@ -123,15 +156,24 @@ SweepDirectory::SweepDirectory(const SweepOptions& options, const nlohmann::orde
                             : "directory is not empty (a sweep starts in a new or empty directory)"));
   }
   try {
-    fs::create_directories(dir_ / "jobs", ec);
-    if (ec) throw InputError("--out '" + dir_.string() + "': cannot create 'jobs': " + ec.message());
     create_definition(dir_ / kDefinitionName, definition_text(definition));
+    make_jobs_folder(dir_);
   } catch (...) {
-    fs::remove(dir_ / "jobs", ec);
-    claim_->abandon();
+    remove_created();
     throw;
   }
 }
+
+void SweepDirectory::remove_created() noexcept {
+  if (!claim_) return;
+  std::error_code ec;
+  const bool created = claim_->created;
+  claim_->lock.release();
+  if (created) fs::remove_all(dir_, ec);  // everything in it is this sweep's own
+  claim_.reset();
+}
+
+bool SweepDirectory::created() const { return claim_ && claim_->created; }
 
 fs::path sweep_job_dir(const fs::path& out, std::size_t job) { return out / "jobs" / job_name(job); }
 
@@ -141,7 +183,16 @@ std::optional<nlohmann::ordered_json> SweepDirectory::record(std::size_t job) co
   const std::string text = read_small_file(job_dir(job) / kRecordName);
   if (text.empty()) return std::nullopt;
   nlohmann::ordered_json r = nlohmann::ordered_json::parse(text, nullptr, false);
-  if (r.is_discarded() || !r.is_object() || !r.contains("job") || r["job"] != job) return std::nullopt;
+  // A record this program did not write (edited, truncated) counts as none: the job runs again.
+  const auto has = [&](const char* key, bool (nlohmann::ordered_json::*is)() const noexcept) {
+    return r.contains(key) && (r[key].*is)();
+  };
+  if (r.is_discarded() || !r.is_object() || !has("job", &nlohmann::ordered_json::is_number_unsigned) ||
+      r["job"] != job || !has("status", &nlohmann::ordered_json::is_string) ||
+      !has("exit", &nlohmann::ordered_json::is_number_integer) || !has("reason", &nlohmann::ordered_json::is_string) ||
+      !has("values", &nlohmann::ordered_json::is_object) ||
+      (r.contains("summary") && !r["summary"].is_object()))
+    return std::nullopt;
   return r;
 }
 
@@ -200,40 +251,53 @@ SweepProgress run_sweep_jobs(const SweepDirectory& dir, const JobTable& table, c
   }
   Progress progress("sweep", p.total);
   progress.advance(p.already);
-  // A job runs only while this process holds its lock; the lock is taken in the parent
-  // before the fork and released when the record is written.
-  std::vector<std::optional<OutputLock>> locks(table.size());
-  std::vector<std::size_t> runnable;
-  for (std::size_t j : todo) {
-    locks[j] = dir.try_lock_job(j);
-    if (!locks[j]) {
+  // A job runs only while this process holds its lock, taken just before the job starts (so
+  // only running jobs hold locks and descriptors) and released when its record is written.
+  std::map<std::size_t, OutputLock> locks;
+  const JobGate gate = [&](const Job& j) {
+    std::optional<OutputLock> lock = dir.try_lock_job(j.index);
+    if (!lock) {
       ++p.elsewhere;
-      continue;
+      return false;
     }
-    if (dir.finished(j)) {  // finished by another process since the scan
+    if (dir.finished(j.index)) {  // finished by another process since the scan
       ++p.already;
       progress.advance();
-      locks[j].reset();
-      continue;
+      return false;
     }
-    dir.prepare_job_dir(j);
-    runnable.push_back(j);
-  }
-  const JobExecutor run = executor ? executor : [&](const JobTable& t, const std::vector<std::size_t>& todo_jobs,
-                                                   const JobFunction& f, const JobDone& d) {
-    return run_job_pool(t, todo_jobs, options.workers, f, d);
+    dir.prepare_job_dir(j.index);
+    locks.emplace(j.index, std::move(*lock));
+    return true;
   };
-  p.signal = run(table, runnable, job, [&](const Job& j, JobOutcome o) {
+  const JobDone done = [&](const Job& j, JobOutcome o) {
     nlohmann::ordered_json r = job_record(j, o);
     if (summary) r.update(summary(j, o));
     dir.write_record(j.index, r);
-    locks[j.index].reset();
+    locks.erase(j.index);
     ++p.ran;
     if (r["status"] != "ok" && r["status"] != "diverged") ++p.failed;
     progress.set_label(p.failed ? "sweep, " + std::to_string(p.failed) + " not finished" : "sweep");
     progress.advance();
-  });
-  for (auto& lock : locks) lock.reset();
+  };
+  const JobExecutor run = executor ? executor
+                                   : [&](const JobTable& t, const std::vector<std::size_t>& jobs, const JobFunction& f,
+                                         const JobDone& d, const JobGate& g) {
+                                       return run_job_pool(t, jobs, options.workers, f, d, g);
+                                     };
+  // A new sweep runs its first job alone: if it fails with bad input (a mistake in the
+  // command that every job shares, e.g. a misspelt key in a spec) nothing else runs.
+  std::size_t first = 0;
+  if (options.canary && !todo.empty()) {
+    p.signal = run(table, {todo.front()}, job, done, gate);
+    first = 1;
+    const auto rec = dir.record(todo.front());
+    if (p.signal != 0 || (rec && (*rec)["exit"] == kExitBadInput)) {
+      p.canary_failed = p.signal == 0;
+      return p;
+    }
+  }
+  p.signal = run(table, std::vector<std::size_t>(todo.begin() + static_cast<std::ptrdiff_t>(first), todo.end()), job,
+                 done, gate);
   return p;
 }
 

@@ -40,6 +40,7 @@ struct SweepOptions {
   std::optional<Shard> shard;      // --shard i/N
   bool resume = false;             // --resume
   bool merge_only = false;         // --merge
+  bool canary = false;             // run the first job alone first (a new sweep)
 };
 
 class SweepDirectory {
@@ -60,6 +61,11 @@ class SweepDirectory {
   // Empties the folder of a job about to run (what an unfinished earlier attempt left there
   // is that attempt's, not a result) and creates it.
   void prepare_job_dir(std::size_t job) const;
+  // Whether this process created DIR (a new sweep).
+  bool created() const;
+  // A new sweep that ran nothing useful (its first job failed with bad input): releases DIR
+  // and removes it with everything this sweep put there.
+  void remove_created() noexcept;
 
  private:
   std::filesystem::path dir_;
@@ -78,6 +84,7 @@ struct SweepProgress {
   std::size_t failed = 0;      // of those, failed or interrupted
   std::size_t elsewhere = 0;   // skipped: another process held the job's lock
   int signal = 0;              // SIGINT/SIGTERM that stopped it, or 0
+  bool canary_failed = false;  // options.canary: the first job failed with bad input, no other ran
 };
 
 // Called in the parent when a job has ended: the record's extra fields (e.g. a summary read
@@ -86,11 +93,12 @@ using JobSummary = std::function<nlohmann::ordered_json(const Job& job, const Jo
 
 // Runs every job of this process's share that is not finished, on options.workers children
 // (harness/job_pool.hpp), and commits each one's record as it ends. A progress line on a
-// terminal shows jobs done, not finished (failed or interrupted) and the ETA.
+// terminal shows jobs done, not finished (failed or interrupted) and the ETA. With
+// options.canary the first job runs alone first; if it fails with bad input nothing else runs.
 // How the jobs run: run_job_pool on this machine (the default, options.workers at a time) or
 // the MPI scheduler (harness/mpi_jobs.hpp). Returns the signal that stopped it, or 0.
 using JobExecutor = std::function<int(const JobTable& table, const std::vector<std::size_t>& todo,
-                                      const JobFunction& job, const JobDone& done)>;
+                                      const JobFunction& job, const JobDone& done, const JobGate& before_start)>;
 SweepProgress run_sweep_jobs(const SweepDirectory& dir, const JobTable& table, const SweepOptions& options,
                              const JobFunction& job, const JobSummary& summary, const JobExecutor& executor = {});
 

@@ -10,9 +10,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Larger files are not summarised (a CSV of every parameter at every step can be huge; its
-// last row is still found by reading it whole).
-constexpr std::uintmax_t kMaxSummaryFileBytes = std::uintmax_t{4} << 30;
+// Larger status files are not summarised (a CSV is, from its first and last lines only).
+constexpr std::uintmax_t kMaxSummaryFileBytes = std::uintmax_t{64} << 20;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -89,6 +88,33 @@ SummaryFields final_csv_row(const std::string& text) {
   return fields;
 }
 
+namespace {
+
+// The header and the last record of a CSV file, without reading the rows between: the first
+// line, and the file's tail from the last line break that is not inside a quoted cell (a
+// record of the tail with an even number of quotes before it is whole). A file whose last
+// record is longer than the tail read is read whole.
+std::string csv_header_and_last_row(const fs::path& path) {
+  constexpr std::uintmax_t kTail = 1 << 20;
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec || size <= 2 * kTail) return read_file(path);
+  std::ifstream in(path, std::ios::binary);
+  std::string header;
+  std::getline(in, header);
+  std::string tail(kTail, '\0');
+  in.seekg(static_cast<std::streamoff>(size - kTail));
+  in.read(tail.data(), static_cast<std::streamsize>(kTail));
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
+  const std::size_t cut = tail.rfind('\n');
+  if (cut == std::string::npos || std::count(tail.begin() + static_cast<std::ptrdiff_t>(cut), tail.end(), '"') % 2 != 0 ||
+      std::count(header.begin(), header.end(), '"') % 2 != 0)
+    return read_file(path);  // a quoted line break near the end: parse everything
+  return header + "\n" + tail.substr(cut + 1) + "\n";
+}
+
+}  // namespace
+
 SummaryFields summarize_job_folder(const fs::path& folder) {
   std::vector<fs::path> status_files, csv_files;
   std::error_code ec;
@@ -96,21 +122,23 @@ SummaryFields summarize_job_folder(const fs::path& folder) {
        it.increment(ec)) {
     if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
     const std::string name = it->path().filename().string();
-    if (is_own_file(name) || fs::file_size(it->path(), ec) > kMaxSummaryFileBytes) continue;
-    if (name.ends_with(".status.json")) status_files.push_back(it->path());
+    if (is_own_file(name)) continue;
+    if (name.ends_with(".status.json") && fs::file_size(it->path(), ec) <= kMaxSummaryFileBytes)
+      status_files.push_back(it->path());
     else if (name.ends_with(".csv")) csv_files.push_back(it->path());
   }
   std::sort(status_files.begin(), status_files.end());
   std::sort(csv_files.begin(), csv_files.end());
   SummaryFields fields;
-  const auto add = [&](const std::vector<fs::path>& files, SummaryFields (*read)(const std::string&)) {
+  // Each file's fields, prefixed with its path when its kind comes in more than one file.
+  const auto add = [&](const std::vector<fs::path>& files, const auto& read) {
     for (const fs::path& file : files) {
       const std::string prefix = files.size() > 1 ? fs::relative(file, folder).string() + ":" : "";
-      for (auto& [key, value] : read(read_file(file))) fields.emplace_back(prefix + key, std::move(value));
+      for (auto& [key, value] : read(file)) fields.emplace_back(prefix + key, std::move(value));
     }
   };
-  add(status_files, status_fields);
-  add(csv_files, final_csv_row);
+  add(status_files, [](const fs::path& f) { return status_fields(read_file(f)); });
+  add(csv_files, [](const fs::path& f) { return final_csv_row(csv_header_and_last_row(f)); });
   return fields;
 }
 

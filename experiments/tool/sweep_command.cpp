@@ -106,6 +106,41 @@ SweepRequest read_request(const po::variables_map& vm) {
   return r;
 }
 
+// What {dir} becomes while the command lines are checked (no real folder has this name).
+const std::string kDirMarker = "\x01DIR\x01";
+
+bool writes_to_stdout(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i)
+    if (args[i] == "--out=-" || (args[i] == "--out" && i + 1 < args.size() && args[i + 1] == "-")) return true;
+  return false;
+}
+
+// A job's command (after substitution) is an optdyn command that runs and writes inside its
+// own folder: not sweep or help, no --help, and every --out either standard output or a path
+// strictly inside {dir} (no '..' out of it) that is none of the sweep's own files there.
+void check_job_command(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "sweep" || args[0] == "help" || args[0].starts_with("-"))
+    throw InputError("'" + (args.empty() ? std::string() : args[0]) +
+                     "' cannot be swept (give an optdyn command: run, flow, eval, ...)");
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") throw InputError("'" + args[i] + "' runs nothing");
+    std::string out;
+    if (args[i] == "--out" && i + 1 < args.size())
+      out = args[i + 1];
+    else if (args[i].starts_with("--out="))
+      out = args[i].substr(6);
+    else
+      continue;
+    if (out == "-") continue;
+    const fs::path inside = fs::path(out).lexically_normal().lexically_relative(kDirMarker);
+    if (!out.starts_with(kDirMarker) || inside.empty() || inside == "." || *inside.begin() == "..")
+      throw InputError("--out '" + out + "': a job writes inside its own folder: give a path under {dir}, e.g. {dir}/run.csv");
+    const std::string name = inside.generic_string();
+    if (name == "job.json" || name == "stdout.txt" || name == "stderr.txt")
+      throw InputError("--out '{dir}/" + name + "': the sweep keeps its own " + name + " there (choose another name)");
+  }
+}
+
 // Every placeholder is defined, every axis is used, the jobs write under {dir} (or to
 // standard output, which lands in {dir}/stdout.txt), and every job's command line parses.
 void check_template(const SweepRequest& r, const harness::JobTable& table) {
@@ -124,16 +159,17 @@ void check_template(const SweepRequest& r, const harness::JobTable& table) {
   if (r.axes.replicates() > 1 && !used.count("seed") && !used.count("replicate_seed") && !used.count("replicate"))
     throw InputError("sweep: --seeds " + std::to_string(r.axes.replicates()) +
                      " but the command uses none of {seed}, {replicate_seed}, {replicate}: every replicate would be the same run");
-  bool to_stdout = false;
-  for (std::size_t i = 0; i < r.command.size(); ++i)
-    to_stdout = to_stdout || r.command[i] == "--out=-" || (r.command[i] == "--out" && i + 1 < r.command.size() && r.command[i + 1] == "-");
-  if (!used.count("dir") && !to_stdout)
+  if (!used.count("dir") && !writes_to_stdout(r.command))
     throw InputError("sweep: the command must write into its job's folder: use {dir} in its output, e.g. --out {dir}/run.csv");
   for (const harness::Job& job : table.jobs()) {
+    const std::vector<std::string> args = substituted(r.command, job, kDirMarker);
     try {
-      check_command_line(substituted(r.command, job, "DIR"));
+      check_job_command(args);
+      check_command_line(args);
     } catch (const InputError& e) {
-      throw InputError("sweep: job " + std::to_string(job.index) + describe(job) + ": " + e.what());
+      std::string message = e.what();  // as the user wrote it: {dir}, not the marker
+      for (std::size_t at; (at = message.find(kDirMarker)) != std::string::npos;) message.replace(at, kDirMarker.size(), "{dir}");
+      throw InputError("sweep: job " + std::to_string(job.index) + describe(job) + ": " + message);
     }
   }
 }
@@ -159,9 +195,10 @@ ordered_json definition(const SweepRequest& r, const harness::JobTable& table) {
   return d;
 }
 
-// Points `fd` at `path` (created, truncated; never through a link).
-void redirect(int fd, const fs::path& path) {
-  const int file = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+// Points `fd` at a new file in the job's folder `folder` (a descriptor): created
+// exclusively, never through a link, so nothing planted there is written through.
+void redirect(int fd, int folder, const fs::path& path) {
+  const int file = ::openat(folder, path.filename().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (file < 0 || ::dup2(file, fd) < 0) throw InputError("cannot write '" + path.string() + "'");
   ::close(file);
 }
@@ -177,8 +214,11 @@ std::string last_line(const fs::path& path) {
 // In the job's own process: `optdyn COMMAND ARGS` with the job's values, as main() runs it.
 int run_job(const SweepRequest& r, const harness::Job& job, harness::JobOutcome& outcome) {
   const fs::path folder = harness::sweep_job_dir(r.options.out, job.index);
-  redirect(STDOUT_FILENO, folder / "stdout.txt");
-  redirect(STDERR_FILENO, folder / "stderr.txt");
+  const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dir_fd < 0) throw InputError("cannot open the job's folder '" + folder.string() + "'");
+  redirect(STDOUT_FILENO, dir_fd, folder / "stdout.txt");
+  redirect(STDERR_FILENO, dir_fd, folder / "stderr.txt");
+  ::close(dir_fd);
   const int status = harness::run_guarded([&] { return dispatch(substituted(r.command, job, folder.string())); });
   std::fflush(stderr);
   if (status != kExitOk) {  // the command's one-line error, without its "error: "
@@ -240,7 +280,8 @@ MergeCounts merge(const SweepRequest& r, const harness::SweepDirectory& dir, con
     row.push_back(rec ? static_cast<long long>(exit) : harness::CsvCell(std::string()));
     row.push_back(reason);
     for (const std::string& key : summary_keys)
-      row.push_back(rec && (*rec)["summary"].contains(key) ? cell((*rec)["summary"][key]) : std::string());
+      row.push_back(rec && rec->contains("summary") && rec->at("summary").contains(key) ? cell(rec->at("summary").at(key))
+                                                                                       : std::string());
     results.row(row);
     if (status == "ok") ++counts.ok;
     else if (status == "diverged") ++counts.diverged;
@@ -282,11 +323,21 @@ int run_sweep_here(const SweepRequest& r, const harness::JobTable& table, const 
     throw;
   }
   claimed(true);
-  const harness::SweepDirectory& dir = *claim;
+  harness::SweepDirectory& dir = *claim;
+  // The merged files are replaced by renames: a link, pipe or device there is refused now,
+  // before any job runs.
+  harness::check_replaceable(dir.path() / "results.csv");
+  harness::check_replaceable(dir.path() / "manifest.json");
   if (!r.options.merge_only) {
     const harness::SweepProgress p = harness::run_sweep_jobs(
         dir, table, r.options, [&](const harness::Job& job, harness::JobOutcome& o) { return run_job(r, job, o); },
         [&](const harness::Job& job, const harness::JobOutcome&) { return job_summary(dir, job); }, executor);
+    if (p.canary_failed) {  // the first job met bad input: the command is wrong for every job
+      const auto rec = dir.record(table[0].index);
+      const std::string reason = rec ? (*rec)["reason"].get<std::string>() : "bad input";
+      dir.remove_created();
+      throw InputError("sweep: job 0" + describe(table[0]) + ": " + reason + " (the first job ran alone; nothing else was run)");
+    }
     if (p.signal != 0) {
       harness::print_error("sweep interrupted: " + std::to_string(p.already + p.ran - p.failed) + " of " +
                            std::to_string(p.total) + " jobs finished; continue with the same command and --resume");
@@ -303,6 +354,11 @@ int run_sweep_here(const SweepRequest& r, const harness::JobTable& table, const 
       return kExitOk;
     }
   }
+  if (r.options.merge_only)  // a merge of a sweep that is not complete: refused, nothing written
+    for (const harness::Job& job : table.jobs())
+      if (!dir.record(job.index))
+        throw InputError("--merge: job " + std::to_string(job.index) + describe(job) +
+                         " has no record yet (run the missing shards, or --resume)");
   const MergeCounts counts = merge(r, dir, table, sweep_definition);
   std::fprintf(stderr, "sweep: %zu jobs: %zu ok, %zu diverged, %zu failed or interrupted, %zu missing; %s/results.csv\n",
                table.size(), counts.ok, counts.diverged, counts.unfinished, counts.missing, dir.path().c_str());
@@ -353,7 +409,9 @@ int run_sweep(const po::variables_map& vm) {
   const SweepRequest r = read_request(vm);
   const harness::JobTable table(r.axes, r.seed);
   check_template(r, table);
-  return run_sweep_here(r, table, definition(r, table), {}, [](bool) {});
+  SweepRequest local = r;
+  local.options.canary = !r.options.resume && !r.options.merge_only && !r.options.shard;
+  return run_sweep_here(local, table, definition(r, table), {}, [](bool) {});
 }
 
 }  // namespace
