@@ -200,12 +200,11 @@ void archive_memory(StateArchive&, Controlled&, const Vec&) {}
 // odeint's bulirsch_stoer (Boost 1.74) carries four private members from one step to the
 // next, with no accessor: whether it has stepped since its last reset (m_first), whether its
 // last trial was rejected (m_last_step_rejected), the step it proposed (m_dt_last; a trial of
-// another size resets it) and the extrapolation order it tries next (m_current_k_opt); and
-// its resizer (m_resizer) resets all four at its first step. C++ does not check access in the
-// arguments of an explicit instantiation ([temp.spec.general]/6), so PrivateMember<Tag,
-// &T::m_member> may name them and hands out the pointer-to-member through member(Tag{}). A
-// member renamed by another Boost version is a compile error here; the checkpoint test
-// checks that a restored stepper continues bit for bit.
+// another size resets it) and the extrapolation order it tries next (m_current_k_opt). C++
+// does not check access in the arguments of an explicit instantiation ([temp.spec.general]/6),
+// so PrivateMember<Tag, &T::m_member> may name them and hands out the pointer-to-member
+// through member(Tag{}). A member renamed by another Boost version is a compile error here;
+// tests/integration_checkpoint_test.cpp checks that a restored stepper continues bit for bit.
 using BsStepper = odeint::bulirsch_stoer<Vec>;
 
 template <class Tag, typename Tag::type Pointer>
@@ -228,15 +227,10 @@ struct BsOrder {
   using type = std::size_t BsStepper::*;
   friend type member(BsOrder);
 };
-struct BsResizer {
-  using type = odeint::initially_resizer BsStepper::*;
-  friend type member(BsResizer);
-};
 template struct PrivateMember<BsFirst, &BsStepper::m_first>;
 template struct PrivateMember<BsLastRejected, &BsStepper::m_last_step_rejected>;
 template struct PrivateMember<BsLastStep, &BsStepper::m_dt_last>;
 template struct PrivateMember<BsOrder, &BsStepper::m_current_k_opt>;
-template struct PrivateMember<BsResizer, &BsStepper::m_resizer>;
 
 // m_dt_last is left uninitialised by odeint's constructor (its first step resets the stepper
 // whatever it holds); 0 makes it a defined value to archive, with the same first step.
@@ -250,8 +244,8 @@ void archive_memory(StateArchive& a, BsStepper& stepper, const Vec& z) {
   a.field("order", order, 1, static_cast<std::int64_t>(BsStepper::m_k_max) - 1);
   if (!a.loading()) return;
   stepper.*member(BsOrder{}) = static_cast<std::size_t>(order);
-  stepper.adjust_size(z);                          // what its first step would resize …
-  (stepper.*member(BsResizer{})).m_initialized = true;  // … without the reset that comes with it
+  // Sized now, so that its first step finds nothing to resize: a resize resets the memory.
+  stepper.adjust_size(z);
 }
 
 // A trial for AdaptiveIntegration over an odeint controlled stepper without dense output
