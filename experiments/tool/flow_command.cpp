@@ -41,7 +41,7 @@
 //
 // Checkpoints (README, "Checkpoints and resume"; tool/checkpoints.hpp, tool/flow_checkpoint.hpp):
 // while a flow into a file runs, FILE.checkpoint.csv holds its rows so far. SIGINT/SIGTERM
-// stop it at the next boundary of the integration — the end of the next accepted step
+// stop it at the next boundary of the integration — the end of the step in progress
 // (integrators/integrator.hpp) — with FILE.checkpoint.json: the command, the build, the rows
 // it covers (with their sha256), the integration's whole state (t, z, the record times
 // observed, the next trial step, the statistics and the method's memory: FSAL derivative,
@@ -204,8 +204,8 @@ int run_flow(const po::variables_map& vm) {
     return true;
   };
 
-  // At every boundary of the integration (integrators/integrator.hpp: after each accepted
-  // step): SIGINT/SIGTERM pause it there, to be checkpointed below; --checkpoint-every K
+  // At every boundary of the integration (integrators/integrator.hpp: between two steps):
+  // SIGINT/SIGTERM pause it there, to be checkpointed below; --checkpoint-every K
   // writes a checkpoint when the rows written pass a multiple of K. A signal after the last
   // boundary waits until the flow's files are committed (it is then complete).
   std::optional<harness::GracefulStop> stop;
@@ -285,7 +285,7 @@ Command flow_command() {
       "jacobian_products/jacobians/newton_iterations/linear_iterations, and the integration's\n"
       "gradient and HVP evaluations (recording excluded).\n\n"
       "Checkpoints: while it runs, FILE.checkpoint.csv holds the rows so far; SIGINT or SIGTERM stops\n"
-      "the flow at the end of the next accepted step with FILE.checkpoint.json (the integrator's whole\n"
+      "the flow at the end of the step in progress with FILE.checkpoint.json (the integrator's whole\n"
       "state: t, z, next step, statistics, FSAL derivative, controller memory, Adams history, noise\n"
       "stream), leaves FILE as it was and exits 130/143; --checkpoint-every K also writes one whenever\n"
       "the rows written pass a multiple of K (for SIGKILL or a crash). The same command with --resume\n"

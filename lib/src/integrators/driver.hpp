@@ -15,8 +15,9 @@
 //
 // Both check the state after every accepted step (non-finite ⇒ diverged), stop with
 // solver_failed when the field throws FlowEvaluationError, and call the observer at each
-// record time. Both reach a boundary (integrator.hpp, "Checkpoint and resume") after the start
-// and after every accepted step while record times remain, and archive there, in this order:
+// record time. Both reach a boundary (integrator.hpp, "Checkpoint and resume") between any
+// two steps (adaptive: trial steps, accepted or rejected) while record times remain, and
+// archive there, in this order:
 //   "t" (the time of the state), "next" (record times observed), "stats" (IntegrationStats);
 //   fixed step: "segment_start", "segment_steps" (where the steps towards the next record time
 //   stand), "z", "method" (Step::archive); adaptive: "dt" (the next trial step), "method"
@@ -215,8 +216,8 @@ AdaptiveControl adaptive_control(const AdaptiveStepParams& params);
 //                                          a smaller one
 //   const Vec& state() const;              the current (last accepted) state
 //   void interpolate(double t, Vec& out);  dense only: the state at t in the last step
-//   void archive(StateArchive& a, Index dim);  after an accepted step (or the start): the
-//                                          state and what the method carries to the next step
+//   void archive(StateArchive& a, Index dim);  between two trials (or after the start): the
+//                                          state and what the method carries to the next trial
 template <class Trial>
 class AdaptiveIntegration final : public Integration {
  public:
@@ -232,8 +233,9 @@ class AdaptiveIntegration final : public Integration {
     result_.message.clear();
     bool going = started_ || start(observe);
     started_ = true;
-    // A boundary before every accepted step: after the start, after each step's observations.
-    while (going && next_ < times_.size() && !pause_requested(at_boundary, result_)) going = accepted_step(observe);
+    // A boundary before every trial: after the start, after each rejection, after each
+    // accepted step's observations.
+    while (going && next_ < times_.size() && !pause_requested(at_boundary, result_)) going = trial(observe);
     if (result_.status != IntegrationStatus::stopped_by_observer) z_ = trial_.state();
     return result_;
   }
@@ -260,10 +262,10 @@ class AdaptiveIntegration final : public Integration {
     return observe_passed(t_, observe);
   }
 
-  // Trials from (t, dt) until one is accepted, then the record times it passed; false when
-  // the integration stops. Dense methods aim at the last record time, the others clip the
-  // step to the next one.
-  bool accepted_step(const IntegrationObserver& observe) {
+  // One trial step from (t, dt): accepted, the record times it passed are observed; rejected,
+  // dt shrinks. False when the integration stops. Dense methods aim at the last record time,
+  // the others clip the step to the next one.
+  bool trial(const IntegrationObserver& observe) {
     const double target = Trial::dense ? times_.back() : times_[next_];
     if (result_.stats.steps >= control_.max_steps) {
       result_.status = IntegrationStatus::max_steps;
@@ -271,27 +273,24 @@ class AdaptiveIntegration final : public Integration {
                         format_number(target, 6);
       return false;
     }
-    for (;;) {
-      const bool clipped = dt_ >= target - t_;
-      double trial_dt = clipped ? target - t_ : dt_;
-      const double t_previous = t_;
-      bool accepted = false;
-      try {
-        accepted = trial_.try_step(t_, trial_dt);
-      } catch (const FlowEvaluationError& e) {
-        field_failed(e);
-        return false;
-      }
-      if (accepted) return accept(clipped, trial_dt, target) && observe_passed(t_previous, observe);
-      ++result_.stats.rejected;
-      dt_ = trial_dt;
-      const double floor = control_.min_step > 0 ? control_.min_step : 1e-12 * std::max(1.0, std::abs(t_));
-      if (!(dt_ >= floor)) {
-        result_.status = IntegrationStatus::step_size_underflow;
-        result_.message = "step size " + format_number(dt_, 6) + " below min_step at t = " + format_number(t_, 6);
-        return false;
-      }
+    const bool clipped = dt_ >= target - t_;
+    double trial_dt = clipped ? target - t_ : dt_;
+    const double t_previous = t_;
+    bool accepted = false;
+    try {
+      accepted = trial_.try_step(t_, trial_dt);
+    } catch (const FlowEvaluationError& e) {
+      field_failed(e);
+      return false;
     }
+    if (accepted) return accept(clipped, trial_dt, target) && observe_passed(t_previous, observe);
+    ++result_.stats.rejected;
+    dt_ = trial_dt;
+    const double floor = control_.min_step > 0 ? control_.min_step : 1e-12 * std::max(1.0, std::abs(t_));
+    if (dt_ >= floor) return true;
+    result_.status = IntegrationStatus::step_size_underflow;
+    result_.message = "step size " + format_number(dt_, 6) + " below min_step at t = " + format_number(t_, 6);
+    return false;
   }
 
   // After an accepted step: the next trial step and the time; false when the state is not

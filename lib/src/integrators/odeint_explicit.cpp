@@ -191,9 +191,9 @@ class AdamsBashforthMoulton final : public Integrator {
 
 // ------------------------------------------------------------------ adaptive ----------
 
-// What a controlled stepper carries from one step to the next, archived after an accepted
-// step: nothing for odeint's controlled_runge_kutta (its step adjuster only scales the step
-// it is given); bulirsch_stoer's memory below.
+// What a controlled stepper carries from one trial to the next: nothing for odeint's
+// controlled_runge_kutta (its step adjuster only scales the step it is given);
+// bulirsch_stoer's memory below.
 template <class Controlled>
 void archive_memory(StateArchive&, Controlled&, const Vec&) {}
 
@@ -251,8 +251,9 @@ void archive_memory(StateArchive& a, BsStepper& stepper, const Vec& z) {
 // A trial for AdaptiveIntegration over an odeint controlled stepper without dense output
 // (cash_karp54, fehlberg78, bulirsch_stoer). F at the start of a step is computed once and
 // reused by the trials that follow a rejection: evaluations = stages·accepted +
-// (stages − 1)·rejected for the Runge–Kutta pairs. After an accepted step F at the new
-// state is not computed yet, so a boundary holds z and the stepper's memory only.
+// (stages − 1)·rejected for the Runge–Kutta pairs. A boundary holds z, F(z) when a rejected
+// trial has computed it (the next trial reuses it: archived, never evaluated again) and the
+// stepper's memory.
 template <class Controlled>
 class ControlledTrial {
  public:
@@ -283,8 +284,9 @@ class ControlledTrial {
   void interpolate(double, Vec&) {}
   void archive(StateArchive& a, Index dim) {
     a.field("z", z_, dim);
+    a.field("have_dzdt", have_dzdt_);
+    if (have_dzdt_) a.field("dzdt", dzdt_, dim);
     archive_memory(a, controlled_, z_);
-    have_dzdt_ = false;
   }
 
  private:
@@ -298,7 +300,8 @@ class ControlledTrial {
 // accepted step is F at the start of the next; evaluations = 1 + 6·(accepted + rejected).
 // Record times inside a step come from the stepper's continuous extension (calc_state),
 // which uses the stages of the last accepted step. A boundary holds z and F(z, t): the
-// first stage of the next step, archived rather than evaluated again.
+// first stage of the next trial, archived rather than evaluated again (every record time
+// inside the last accepted step has been observed by then: its stages are not needed).
 class Dopri5Trial {
  public:
   using Stepper = odeint::runge_kutta_dopri5<Vec>;

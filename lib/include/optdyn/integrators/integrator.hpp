@@ -34,19 +34,21 @@
 //   // later, in another process, from the same specs:
 //   auto again = integ->start(*flow, z, t0, times);  again->archive(loaded);  again->run(observe);
 //
-//  * A boundary is a moment after the observer calls of one step (or of the start), with
-//    record times left to observe: every record time up to the current time t has been
-//    observed, none after it. Fixed-step methods reach one at every record time; clipping
-//    adaptive methods at every step that lands on a record time; dense-output methods
-//    (dopri5, rosenbrock4) at the end of every accepted step that passed a record time —
-//    after interpolating it, so that no interpolation is ever pending at a boundary.
+//  * A boundary is any moment between two steps while record times remain to be observed:
+//    fixed-step methods reach one after every step and after every observation; adaptive
+//    methods before every trial step — after the start, after a rejected trial, after an
+//    accepted step and the observations of the record times it passed (dense-output methods,
+//    dopri5 and rosenbrock4, interpolate those first, so no interpolation is ever pending).
+//    A signal handled at the next boundary therefore waits for one step at most.
 //  * The state at a boundary is everything the next steps depend on: t, z, the record times
-//    observed, the statistics, the next trial step dt (adaptive), and what the method carries
-//    from step to step — the FSAL derivative F(z, t) of dopri5, the step-size memory of the
-//    Rosenbrock and Bulirsch–Stoer controllers (and the latter's extrapolation order), the
-//    derivative history of Adams–Bashforth–Moulton, the Rng of Euler–Maruyama. Nothing is
-//    recomputed on restore, so the resumed integration takes the same steps, produces the
-//    same bits and the same statistics as the uninterrupted one (tests/integration_checkpoint_test.cpp).
+//    observed, the statistics, where the steps towards the next record time stand (fixed
+//    step) or the next trial step dt (adaptive), and what the method carries from step to
+//    step — the FSAL derivative F(z, t) of dopri5 (and F(z) that a rejected trial of the
+//    other Runge–Kutta pairs computed), the step-size memory of the Rosenbrock and
+//    Bulirsch–Stoer controllers (and the latter's extrapolation order), the derivative
+//    history of Adams–Bashforth–Moulton, the Rng of Euler–Maruyama. Nothing is recomputed on
+//    restore, so the resumed integration takes the same steps, produces the same bits and
+//    the same statistics as the uninterrupted one (tests/integration_checkpoint_test.cpp).
 #include <cstdint>
 #include <functional>
 #include <memory>
