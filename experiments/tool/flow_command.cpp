@@ -44,9 +44,10 @@
 // stop it at the next boundary of the integration — the end of the step in progress
 // (integrators/integrator.hpp) — with FILE.checkpoint.json: the command, the build, the rows
 // it covers (with their sha256), the integration's whole state (t, z, the record times
-// observed, the next trial step, the statistics and the method's memory: FSAL derivative,
-// controller memory, Adams history, noise stream), the objective's evaluations so far and the
-// recorder's counters; FILE is left as it was and the exit status is 130/143.
+// observed, the fixed-step position or the next trial step, the statistics and the method's
+// memory: FSAL derivative, controller memory, Adams history, noise stream), the objective's
+// evaluations so far and the recorder's counters; FILE is left as it was and the exit status
+// is 130/143. An output written in place (standard output, a device, a pipe) has none.
 // --checkpoint-every K also writes one whenever the rows written pass a multiple of K. The
 // same command with --resume continues to a CSV and status file byte-identical to those of
 // the uninterrupted flow, for every integrator; a checkpoint of another command or build is
