@@ -120,7 +120,9 @@ class FixedStepIntegration final : public Integration {
     a.field("segment_steps", segment_steps_, 0, static_cast<std::int64_t>(kMaxFixedSteps));
     a.field("z", z_);
     a.scope("method", [&] { step_.archive(a, z_.size()); });
-    if (a.loading()) moved_ = true;  // a boundary is after a move
+    if (!a.loading()) return;
+    moved_ = true;  // a boundary is after a move
+    planned_ = false;
   }
 
  private:
@@ -130,16 +132,18 @@ class FixedStepIntegration final : public Integration {
   // the integration stops.
   bool move(const IntegrationObserver& observe) {
     const double target = times_[next_];
-    const Segment s = segment(segment_start_, target, h_);
-    if (segment_steps_ < s.whole) {
+    if (!planned_) plan_ = segment(segment_start_, target, h_);
+    planned_ = true;
+    if (segment_steps_ < plan_.whole) {
       const double from = segment_start_ + static_cast<double>(segment_steps_) * h_;
       ++segment_steps_;
       return advance(from, h_);
     }
-    const double last = segment_start_ + static_cast<double>(s.whole) * h_;
-    if (s.shortened && target > last && !advance(last, target - last)) return false;
+    const double last = segment_start_ + static_cast<double>(plan_.whole) * h_;
+    if (plan_.shortened && target > last && !advance(last, target - last)) return false;
     segment_start_ = target;
     segment_steps_ = 0;
+    planned_ = false;
     ++next_;
     result_.t_reached = target;
     if (observe(target, z_)) return true;
@@ -176,6 +180,8 @@ class FixedStepIntegration final : public Integration {
   std::size_t next_ = 0;            // record times observed
   double segment_start_;            // the last record time observed (t0 before the first)
   std::int64_t segment_steps_ = 0;  // whole steps taken since segment_start_
+  Segment plan_;                    // the steps from segment_start_ to times_[next_] …
+  bool planned_ = false;            // … once computed (not archived: a function of the above)
   bool moved_ = false;
   Step step_;
 };
