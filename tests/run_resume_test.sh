@@ -4,9 +4,10 @@
 # (then resumed from its last periodic checkpoint), continues with --resume to a CSV and a
 # status file byte-identical to those of the uninterrupted run — for optimizers whose state
 # goes beyond θ (Adam's moments with a minibatch sampler, L-BFGS's history and line search,
-# K-FAC's factors, SGD with a Polyak average and the curvature monitor). A checkpoint of
-# another command, a tampered journal, --resume without a checkpoint, or a new run over an
-# interrupted one are refused with exit 2 and one line, touching nothing.
+# K-FAC's factors, SGD with a Polyak average and the curvature monitor), also after two
+# interrupts between the same two rows. A checkpoint of another command, a tampered journal,
+# --resume without a checkpoint, or a new run over an interrupted one are refused with exit 2
+# and one line, touching nothing.
 # Usage: bash run_resume_test.sh BIN_DIR SOURCE_DIR
 set -u
 BIN_DIR=$(cd "${1:?usage: run_resume_test.sh BIN_DIR SOURCE_DIR}" && pwd)
@@ -125,6 +126,33 @@ PY
     fail "$name: output after SIGKILLs and --resume differs from the uninterrupted run"
   fi
 done
+
+# --- two interrupts between the same two rows (rows 40000 steps apart) ----------------------------
+# A checkpoint written before a resumed run's first new row must still count the rows before.
+args=(--objective rosenbrock:dim=200 --optimizer lbfgs:m=4 --steps 100000 --x0 init:gaussian,seed=3 --record-every 40000)
+dir="$WORK/sparse"
+mkdir -p "$dir"
+start=$(date +%s%N)
+"$OPTDYN" run "${args[@]}" --out "$dir/ref.csv" 2>"$dir/err" || fail "sparse: reference run: $(cat "$dir/err")"
+seconds=$(awk -v ns=$(($(date +%s%N) - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')
+out="$dir/s.csv"
+for share in 0.4 0.05 0.05; do
+  resume=()
+  [ -e "$out.checkpoint.json" ] && resume=(--resume)
+  "$OPTDYN" run "${args[@]}" "${resume[@]}" --out "$out" 2>"$dir/err" &
+  pid=$!
+  sleep "$(awk -v f=$share -v s="$seconds" 'BEGIN { printf "%.3f", f * s }')"
+  kill -TERM "$pid"
+  wait "$pid"
+done
+resume=()
+[ -e "$out.checkpoint.json" ] && resume=(--resume)
+"$OPTDYN" run "${args[@]}" "${resume[@]}" --out "$out" 2>"$dir/err" || fail "sparse: final run: $(cat "$dir/err")"
+if cmp -s "$dir/ref.csv" "$out" && cmp -s "$dir/ref.csv.status.json" "$out.status.json"; then
+  pass "sparse rows: three interrupts, --resume: byte-identical"
+else
+  fail "sparse rows: resumed output differs from the uninterrupted run"
+fi
 
 # --- refusals: exit 2, one line, nothing touched --------------------------------------------------
 args=(--objective rosenbrock:dim=200 --optimizer lbfgs:m=4 --steps 100000 --x0 init:gaussian,seed=3)

@@ -3,7 +3,7 @@
 //
 //   optdyn flow --objective SPEC --flow SPEC --integrator SPEC --t-end T [--record-dt D]
 //               [--x0 SPEC] [--record-params] [--monitor curvature:every=K[,...]]
-//               [--diverge-above X] --out FILE.csv
+//               [--diverge-above X] [--checkpoint-every K] [--resume] --out FILE.csv
 //
 // CSV columns: t,loss,grad_norm (+ the curvature monitor columns of `optdyn run` with
 // --monitor) (+ x0…x{D−1} with --record-params); the same rows as `optdyn run` (the shared
@@ -35,13 +35,34 @@
 //    "newton_iterations", "linear_iterations": the integrator's statistics,
 //    "gradients", "hvps": the objective evaluations of the integration (recording excluded)
 //    [, "monitor", "monitor_hvps", "monitor_measurements"]}
+// Both files are staged in temporaries and renamed into place together when the flow ends;
+// FILE is locked for the run (FILE.lock). --out - writes the CSV to standard output and no
+// status file.
+//
+// Checkpoints (README, "Checkpoints and resume"; tool/checkpoints.hpp, tool/flow_checkpoint.hpp):
+// while a flow into a file runs, FILE.checkpoint.csv holds its rows so far. SIGINT/SIGTERM
+// stop it at the next boundary of the integration — the end of the step in progress
+// (integrators/integrator.hpp) — with FILE.checkpoint.json: the command, the build, the rows
+// it covers (with their sha256), the integration's whole state (t, z, the record times
+// observed, the fixed-step position or the next trial step, the statistics and the method's
+// memory: FSAL derivative, controller memory, Adams history, noise stream), the objective's
+// evaluations so far and the recorder's counters; FILE is left as it was and the exit status
+// is 130/143. An output written in place (standard output, a device, a pipe) has none.
+// --checkpoint-every K also writes one whenever the rows written pass a multiple of K. The
+// same command with --resume continues to a CSV and status file byte-identical to those of
+// the uninterrupted flow, for every integrator; a checkpoint of another command or build is
+// refused (exit 2, naming the field). Both files are removed when the flow ends.
 #include <cmath>
+#include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "harness/command_line.hpp"
+#include "harness/csv_writer.hpp"
+#include "harness/signal_cleanup.hpp"
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/text.hpp"
@@ -49,7 +70,9 @@
 #include "optdyn/integrators/registry.hpp"
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
+#include "tool/checkpoints.hpp"
 #include "tool/command.hpp"
+#include "tool/flow_checkpoint.hpp"
 #include "tool/shared_fields.hpp"
 #include "tool/trajectory_recorder.hpp"
 
@@ -75,6 +98,31 @@ std::string status_name(IntegrationStatus status) {
   return status == IntegrationStatus::stopped_by_observer ? "diverged" : to_string(status);
 }
 
+// The status file's object (see the header comment).
+nlohmann::ordered_json flow_status(const std::string& status, const std::string& reason, double t0, double t_end,
+                                   double dt, const IntegrationResult& result, std::size_t rows, const Objective& f,
+                                   const Flow& flow, const Integrator& integrator, const std::string& x0_spec,
+                                   const EvaluationCounts& spent) {
+  nlohmann::ordered_json j;
+  j["status"] = status;
+  j["reason"] = reason;
+  j["t_start"] = t0;
+  j["t_end"] = t_end;
+  j["t_reached"] = result.t_reached;
+  j["record_dt"] = dt;
+  j["rows"] = rows;
+  j["objective"] = f.spec();
+  j["flow"] = flow.spec();
+  j["integrator"] = integrator.spec();
+  j["x0"] = x0_spec;
+  j["dim"] = f.dim();
+  j["state_dim"] = flow.state_dim();
+  j["noise_dim"] = flow.noise_dim();
+  add_integration_statistics(j, result.stats);
+  add_evaluation_counts(j, spent, {"gradients", "hvps"});
+  return j;
+}
+
 int run_flow(const po::variables_map& vm) {
   const std::string objective_spec = vm["objective"].as<std::string>();
   const std::string flow_spec = vm["flow"].as<std::string>();
@@ -87,6 +135,7 @@ int run_flow(const po::variables_map& vm) {
   if (out.empty()) throw InputError("--out: empty path");
   if (!std::isfinite(t_end)) throw InputError("--t-end: must be finite");
   const std::optional<double> bound = finite_option(vm, "diverge-above");
+  const CheckpointOptions checkpointing = checkpoint_options(vm, out);
 
   ObjectivePtr f = make_objective(objective_spec);
   FlowPtr flow = make_flow(flow_spec, *f);
@@ -111,11 +160,32 @@ int run_flow(const po::variables_map& vm) {
   recorder.check_budget(rows, "--t-end/--record-dt", "raise --record-dt, lower --t-end, or drop --record-params");
   const std::vector<double> times = t_end > t0 ? record_times(t0, t_end, dt, rows) : std::vector<double>{t0};
 
-  Vec z = flow->start_state(theta0);
+  const std::unique_ptr<Integration> integration = integrator->start(*flow, flow->start_state(theta0), t0, times);
+
+  // Checkpoints (tool/checkpoints.hpp, tool/flow_checkpoint.hpp): FILE is locked by the
+  // recorder, so no other run touches FILE.checkpoint.* either. A resumed flow restores the
+  // integration, its rows so far and the evaluations counted before the interruption.
+  FlowProgress progress;
+  std::optional<Checkpoints> checkpoints;
+  if (checkpointing.enabled) {
+    const FlowIdentity identity{objective_spec,         flow_spec,
+                                integrator_spec,        x0_spec,
+                                harness::format_double(t_end), harness::format_double(dt),
+                                monitor_spec,           bound ? harness::format_double(*bound) : std::string(),
+                                record_params};
+    checkpoints.emplace(out, progress.journal, [&, identity](StateArchive& a) {
+      archive_flow_checkpoint(a, identity, static_cast<std::int64_t>(times.size()), progress, *integration, recorder);
+    });
+    checkpoints->begin(checkpointing.resume, recorder);
+  }
+  // The objective's evaluations since the start: those before this process, then ours.
+  const EvaluationCounts carried = progress.evaluations;
   const EvaluationCounts start = f->counters();
+  auto evaluations = [&] { return carried + (f->counters() - start); };
+
   std::string reason;
-  long row_index = 0;
-  IntegrationResult result = integrator->integrate(*flow, z, t0, times, [&](double t, const Vec& state) {
+  long row_index = static_cast<long>(progress.journal.rows);  // 0, or the rows a resumed flow has
+  auto observe = [&](double t, const Vec& state) {
     const Vec theta = flow->parameters(state);
     double loss = 0.0;
     try {  // a non-finite recorded number or monitor product (core/error.hpp): stop, diverged
@@ -133,32 +203,53 @@ int run_flow(const po::variables_map& vm) {
       }
     }
     return true;
-  });
+  };
+
+  // At every boundary of the integration (integrators/integrator.hpp: between two steps):
+  // SIGINT/SIGTERM pause it there, to be checkpointed below; --checkpoint-every K
+  // writes a checkpoint when the rows written pass a multiple of K. A signal after the last
+  // boundary waits until the flow's files are committed (it is then complete).
+  std::optional<harness::GracefulStop> stop;
+  int interrupted_by = 0;
+  std::int64_t rows_checkpointed = progress.journal.rows;
+  auto save_checkpoint = [&](std::string why) {
+    progress.evaluations = evaluations();
+    checkpoints->save(std::move(why), recorder);
+    rows_checkpointed = progress.journal.rows;
+  };
+  BoundaryHook at_boundary;
+  if (checkpointing.enabled) {
+    stop.emplace();
+    at_boundary = [&] {
+      interrupted_by = stop->signal();
+      if (interrupted_by != 0) return false;
+      const auto written = static_cast<std::int64_t>(recorder.rows());
+      if (checkpointing.every > 0 && written / checkpointing.every > rows_checkpointed / checkpointing.every)
+        save_checkpoint("running");
+      return true;
+    };
+  }
+  const IntegrationResult result = integration->run(observe, at_boundary);
+  if (result.status == IntegrationStatus::paused) {
+    // The final names keep what they held; the recorder discards its temporary. The caller
+    // (main) ends the process by the same signal once every file is closed.
+    save_checkpoint("interrupted by " + signal_name(interrupted_by) + " at t = " +
+                    harness::format_double(result.t_reached));
+    harness::print_error("flow interrupted at t = " + format_number(result.t_reached) + "; checkpoint '" +
+                         checkpoints->checkpoint_path().string() + "' (continue with the same command and --resume)");
+    return 128 + interrupted_by;
+  }
   const std::size_t written = recorder.close();
   // The integration's own evaluations: everything since the start minus what the rows used.
-  const EvaluationCounts spent = f->counters() - start - recorder.recording_counters();
+  const EvaluationCounts spent = evaluations() - recorder.recording_counters();
 
   const std::string status = status_name(result.status);
   if (reason.empty()) reason = result.message;
-  nlohmann::ordered_json j;
-  j["status"] = status;
-  j["reason"] = reason;
-  j["t_start"] = t0;
-  j["t_end"] = t_end;
-  j["t_reached"] = result.t_reached;
-  j["record_dt"] = dt;
-  j["rows"] = written;
-  j["objective"] = f->spec();
-  j["flow"] = flow->spec();
-  j["integrator"] = integrator->spec();
-  j["x0"] = x0_spec;
-  j["dim"] = f->dim();
-  j["state_dim"] = flow->state_dim();
-  j["noise_dim"] = flow->noise_dim();
-  add_integration_statistics(j, result.stats);
-  add_evaluation_counts(j, spent, {"gradients", "hvps"});
+  nlohmann::ordered_json j =
+      flow_status(status, reason, t0, t_end, dt, result, written, *f, *flow, *integrator, x0_spec, spent);
   recorder.add_monitor_status(j);
   recorder.commit(j);
+  if (checkpoints) checkpoints->remove();  // the result is in place: the checkpoint has done its work
   if (status != "ok") {
     harness::print_error("flow stopped at t = " + format_number(result.t_reached) + " (" + status +
                          (reason.empty() ? "" : ": " + reason) + "); " + std::to_string(written) + " rows kept in " +
@@ -176,7 +267,8 @@ Command flow_command() {
   c.summary = "integrate a continuous flow (ODE/SDE) of an objective; one CSV row per record time";
   c.synopsis =
       "optdyn flow --objective SPEC --flow SPEC --integrator SPEC --t-end T [--record-dt D] [--x0 SPEC]\n"
-      "            [--record-params] [--monitor curvature:every=K[,...]] [--diverge-above X] --out FILE.csv";
+      "            [--record-params] [--monitor curvature:every=K[,...]] [--diverge-above X]\n"
+      "            [--checkpoint-every K] [--resume] --out FILE.csv";
   c.details =
       "Columns: t,loss,grad_norm (+ the curvature columns of optdyn run with --monitor, + x0..x{D-1}\n"
       "with --record-params). Rows at t0, t0+D, t0+2D, ... and exactly T last, where t0 is the flow's\n"
@@ -192,7 +284,15 @@ Command flow_command() {
       "written so far and exits with status 3. Every run writes FILE.csv.status.json: status, reason,\n"
       "t_start, t_end, t_reached, rows, resolved specs, the integrator's steps/rejected/rhs_evaluations/\n"
       "jacobian_products/jacobians/newton_iterations/linear_iterations, and the integration's\n"
-      "gradient and HVP evaluations (recording excluded).";
+      "gradient and HVP evaluations (recording excluded).\n\n"
+      "Checkpoints: while it runs, FILE.checkpoint.csv holds the rows so far; SIGINT or SIGTERM stops\n"
+      "the flow at the end of the step in progress with FILE.checkpoint.json (the integrator's whole\n"
+      "state: t, z, next step, statistics, FSAL derivative, controller memory, Adams history, noise\n"
+      "stream), leaves FILE as it was and exits 130/143; --checkpoint-every K also writes one whenever\n"
+      "the rows written pass a multiple of K (for SIGKILL or a crash). The same command with --resume\n"
+      "continues: FILE and its status file are byte-identical to those of an uninterrupted flow, with\n"
+      "every integrator. A checkpoint of another command or build is refused (exit 2). Both files are\n"
+      "removed when the flow ends.";
   c.declare = [](po::options_description& visible, po::options_description&, po::positional_options_description&) {
     visible.add_options()
         ("objective", po::value<std::string>()->value_name("SPEC")->required(), "objective spec")
@@ -204,6 +304,9 @@ Command flow_command() {
         ("record-params", "also write the parameters x0..x{D-1}")
         ("monitor", po::value<std::string>()->value_name("SPEC"), "curvature:every=K[,...]: curvature columns every K-th row")
         ("diverge-above", po::value<double>()->value_name("X"), "stop when a recorded loss exceeds X")
+        ("checkpoint-every", po::value<long>()->value_name("K")->default_value(0),
+         "also write a checkpoint every K recorded rows (0: only when interrupted)")
+        ("resume", "continue the interrupted flow of this same command from FILE.checkpoint.json")
         ("out", po::value<std::string>()->value_name("FILE")->required(), "output CSV file ('-' for stdout, no status file)");
   };
   c.run = run_flow;

@@ -1,25 +1,20 @@
 #pragma once
-// Checkpoints of `optdyn run` (README, "Checkpoints and resume").
-//
-// Beside the output FILE a resumable run keeps two files while it runs:
-//   FILE.checkpoint.csv   the journal: every CSV byte written so far (harness/run_journal.hpp)
-//   FILE.checkpoint.json  the last checkpoint: the command that defines the run, the build,
-//                         the step reached, how many journal bytes (and rows) it covers with
-//                         their sha256, and the complete state — optimizer with modifiers,
-//                         oracle with its sampler and RNG, θ (optimizers/checkpoint.hpp) and
-//                         the recorder's counters.
-// A checkpoint is written every --checkpoint-every steps and when SIGINT/SIGTERM stops the
-// run; `--resume` restores it and continues: the CSV and status file are byte-identical to
-// those of the uninterrupted run. Both files are removed when the run ends (ok or diverged).
+// The checkpoint document of `optdyn run` (README, "Checkpoints and resume"; the files around
+// it: tool/checkpoints.hpp):
+//   {"format": "optdyn-run-checkpoint", "version", "build",
+//    "command": the options that define the run's numbers,
+//    "step": the steps taken, "status", "rows", "csv_bytes", "csv_sha256",
+//    "run": the optimizer with its modifiers, the oracle with its sampler and RNG, and θ
+//           (optimizers/checkpoint.hpp),
+//    "recorder": the recorder's counters (its own evaluations, the monitor's totals)}
 #include <cstdint>
-#include <filesystem>
-#include <optional>
 #include <string>
 
-#include "harness/run_journal.hpp"
+#include "optdyn/core/state_archive.hpp"
 #include "optdyn/core/types.hpp"
 #include "optdyn/optimizers/optimizer.hpp"
 #include "optdyn/optimizers/oracle.hpp"
+#include "tool/checkpoints.hpp"
 #include "tool/trajectory_recorder.hpp"
 
 namespace optdyn::tool {
@@ -35,35 +30,14 @@ struct RunIdentity {
 
 // Where a run stands at a checkpoint.
 struct RunProgress {
-  std::int64_t step = 0;         // steps taken
-  std::int64_t rows = 0;         // CSV rows written (journal)
-  std::uint64_t csv_bytes = 0;   // journal bytes covered, header included
-  std::string csv_sha256;        // of those bytes
-  std::string status = "running";  // or "interrupted by SIGINT/SIGTERM at step k"
+  std::int64_t step = 0;  // steps taken
+  CheckpointProgress journal;
 };
 
-class RunCheckpoints {
- public:
-  RunCheckpoints(const std::filesystem::path& out, RunIdentity identity);
-
-  const std::filesystem::path& checkpoint_path() const { return checkpoint_; }
-  const std::filesystem::path& journal_path() const { return journal_; }
-  bool exists() const;
-
-  // Restores the last checkpoint into freshly built parts (optimizer reset to the
-  // objective's dimension); returns where it stood and the CSV bytes it covers (verified
-  // against their sha256). InputError "--resume: FILE: ..." naming the mismatch otherwise.
-  RunProgress restore(Optimizer& optimizer, Oracle& oracle, Vec& theta, TrajectoryRecorder& recorder,
-                      std::string& csv_prefix) const;
-  // Syncs the journal and writes the checkpoint atomically (harness/output_file.hpp).
-  void save(RunProgress progress, harness::RunJournal& journal, Optimizer& optimizer, Oracle& oracle,
-            const Vec& theta, TrajectoryRecorder& recorder) const;
-  // Removes the checkpoint (after the run's outputs were committed).
-  void remove() const;
-
- private:
-  std::filesystem::path checkpoint_, journal_;
-  RunIdentity identity_;
-};
+// The one function that writes and reads a run checkpoint: every field in order (saving
+// reads the arguments, loading checks the constants and overwrites the rest). The optimizer
+// must have been reset to the objective's dimension.
+void archive_run_checkpoint(StateArchive& a, const RunIdentity& id, RunProgress& progress, Optimizer& optimizer,
+                            Oracle& oracle, Vec& theta, TrajectoryRecorder& recorder);
 
 }  // namespace optdyn::tool

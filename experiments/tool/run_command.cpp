@@ -46,7 +46,6 @@
 // Both files are staged in temporaries and renamed into place together when the run ends;
 // FILE is locked for the run (FILE.lock), so a second run into the same FILE is refused
 // (exit 2). --out - writes the CSV to standard output and no status file.
-#include <csignal>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -55,7 +54,6 @@
 
 #include "harness/output_file.hpp"
 #include "harness/output_lock.hpp"
-#include "harness/run_journal.hpp"
 #include "harness/signal_cleanup.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
@@ -67,6 +65,7 @@
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/registry.hpp"
 #include "tool/command.hpp"
+#include "tool/checkpoints.hpp"
 #include "tool/run_checkpoint.hpp"
 #include "tool/shared_fields.hpp"
 #include "tool/trajectory_recorder.hpp"
@@ -117,14 +116,8 @@ int run_run(const po::variables_map& vm) {
                      gib_of_doubles(static_cast<double>(batch)) + ", more than the budget of " +
                      gib_of_doubles(kMaxDataDoubles));
   const std::string monitor_spec = vm.count("monitor") ? vm["monitor"].as<std::string>() : std::string();
-  const long checkpoint_every = vm["checkpoint-every"].as<long>();
-  const bool resume = vm.count("resume") > 0;
-  if (checkpoint_every < 0) throw InputError("--checkpoint-every: must be >= 0 (0 = only when interrupted), got " +
-                                             std::to_string(checkpoint_every));
   // Standard output cannot be taken back: such a run is not resumable.
-  const bool resumable = !harness::is_stdout(out);
-  if (!resumable && (resume || checkpoint_every > 0))
-    throw InputError(std::string(resume ? "--resume" : "--checkpoint-every") + ": needs --out FILE, not standard output");
+  const CheckpointOptions checkpointing = checkpoint_options(vm, out);
 
   ObjectivePtr f = make_objective(objective_spec);
   OptimizerPtr optimizer = make_optimizer(optimizer_spec);
@@ -164,39 +157,27 @@ int run_run(const po::variables_map& vm) {
     recorder.row(std::move(leading), theta, measure, averaged ? TrajectoryRecorder::ExtraCells(average_cells) : nullptr);
   };
 
-  // Checkpoints (tool/run_checkpoint.hpp): FILE is locked by the recorder, so no other run
-  // touches FILE.checkpoint.* either. A run that was interrupted is continued, never
-  // silently restarted over its checkpoint.
-  std::optional<RunCheckpoints> checkpoints;
-  std::optional<harness::RunJournal> journal;
+  // Checkpoints (tool/checkpoints.hpp, tool/run_checkpoint.hpp): FILE is locked by the
+  // recorder, so no other run touches FILE.checkpoint.* either.
   RunProgress progress;
-  if (resumable) {
-    checkpoints.emplace(out, RunIdentity{objective_spec, optimizer_spec, x0_spec, sampling_text, monitor_spec,
-                                         bound ? harness::format_double(*bound) : std::string(), steps, batch, every,
-                                         seed, record_params});
-    if (!resume && checkpoints->exists())
-      throw InputError("--out: '" + checkpoints->checkpoint_path().string() +
-                       "' holds an interrupted run: continue it with --resume, or remove that file");
-    if (resume) {
-      if (!checkpoints->exists())
-        throw InputError("--resume: no checkpoint '" + checkpoints->checkpoint_path().string() + "' to resume");
-      std::string rows_so_far;
-      progress = checkpoints->restore(*optimizer, oracle, theta, recorder, rows_so_far);
-      recorder.resume_from(std::move(rows_so_far), static_cast<std::size_t>(progress.rows));
-    }
-    journal.emplace(checkpoints->journal_path(), resume ? progress.csv_bytes : 0);
-    recorder.journal_to([&journal](std::string_view line) { journal->append(line); });
+  std::optional<Checkpoints> checkpoints;
+  if (checkpointing.enabled) {
+    const RunIdentity identity{objective_spec, optimizer_spec, x0_spec, sampling_text, monitor_spec,
+                               bound ? harness::format_double(*bound) : std::string(), steps, batch, every,
+                               seed, record_params};
+    checkpoints.emplace(out, progress.journal, [&, identity](StateArchive& a) {
+      archive_run_checkpoint(a, identity, progress, *optimizer, oracle, theta, recorder);
+    });
+    checkpoints->begin(checkpointing.resume, recorder);
   }
   auto save_checkpoint_at = [&](long step, std::string why) {
     progress.step = step;
-    progress.rows = static_cast<std::int64_t>(recorder.rows());
-    progress.status = std::move(why);
-    checkpoints->save(progress, *journal, *optimizer, oracle, theta, recorder);
+    checkpoints->save(std::move(why), recorder);
   };
 
   std::string status = "ok", reason;
   int interrupted_by = 0;
-  long k = resume ? static_cast<long>(progress.step) : 0;  // the step being run (or just run)
+  long k = static_cast<long>(progress.step);  // the step being run (or just run): 0, or where a resumed run stood
   // Non-finite numbers anywhere (the step's loss or gradient, θ, a line search, a linear
   // solve, the recorded row, the monitor) throw DivergenceError where they are met; this is
   // the one place that turns it into status `diverged`, keeping the rows written before.
@@ -204,9 +185,9 @@ int run_run(const po::variables_map& vm) {
   // arrives after the last step waits until the run's files are committed (the run is then
   // complete, and ends normally).
   std::optional<harness::GracefulStop> stop;
-  if (resumable) stop.emplace();
+  if (checkpointing.enabled) stop.emplace();
   try {
-    if (!resume) record(0);  // a resumed run has its rows so far, row 0 included
+    if (!checkpointing.resume) record(0);  // a resumed run has its rows so far, row 0 included
     while (k < steps) {
       ++k;
       optimizer->step(theta, oracle);
@@ -222,11 +203,10 @@ int run_run(const po::variables_map& vm) {
       if (status != "ok" || k == steps) break;
       if (stop && stop->signal() != 0) {
         interrupted_by = stop->signal();
-        const char* name = interrupted_by == SIGINT ? "SIGINT" : interrupted_by == SIGHUP ? "SIGHUP" : "SIGTERM";
-        save_checkpoint_at(k, std::string("interrupted by ") + name + " at step " + std::to_string(k));
+        save_checkpoint_at(k, "interrupted by " + signal_name(interrupted_by) + " at step " + std::to_string(k));
         break;
       }
-      if (checkpoint_every > 0 && k % checkpoint_every == 0) save_checkpoint_at(k, "running");
+      if (checkpointing.every > 0 && k % checkpointing.every == 0) save_checkpoint_at(k, "running");
     }
   } catch (const DivergenceError& e) {
     status = "diverged";
@@ -263,10 +243,7 @@ int run_run(const po::variables_map& vm) {
                          "fisher_products", "layer_statistics"});
   recorder.add_monitor_status(j);
   recorder.commit(j);
-  if (checkpoints) {  // the result is in place: the checkpoint has done its work
-    journal->remove();
-    checkpoints->remove();
-  }
+  if (checkpoints) checkpoints->remove();  // the result is in place: the checkpoint has done its work
   if (status != "ok") {
     harness::print_error("run diverged at step " + std::to_string(k) + " (" + reason + "); " + std::to_string(rows) +
                          " rows kept in " + out);

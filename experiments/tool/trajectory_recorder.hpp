@@ -65,7 +65,8 @@ class TrajectoryRecorder {
   std::size_t close();
   // Writes FILE.status.json (not for stdout) and renames both files into place.
   void commit(const nlohmann::ordered_json& status);
-  std::size_t rows() const { return csv_ ? csv_->rows_written() : 0; }
+  // Rows written so far, a resumed run's earlier rows included (also before its first new row).
+  std::size_t rows() const { return csv_ ? csv_->rows_written() : resume_rows_.value_or(0); }
 
   // Resumable runs (README, "Checkpoints and resume"), before the first row: every CSV line
   // is also handed to `sink` (the run's journal, harness/run_journal.hpp); and/or the CSV

@@ -1,4 +1,5 @@
-// Input checks and shared keys of the integrators (driver.hpp, adaptive_keys.hpp).
+// Input checks, the record-time rule, the archived position and the shared keys of the
+// integrators (driver.hpp, adaptive_keys.hpp); Integrator::integrate.
 #include "driver.hpp"
 
 #include <cmath>
@@ -31,6 +32,46 @@ void check_inputs(const std::string& integrator_spec, bool stochastic, const Flo
   }
 }
 
+void check_fixed_step_count(double t0, std::span<const double> record_times, double h) {
+  if (record_times.empty()) return;
+  const double total = (record_times.back() - t0) / h;
+  if (!(total <= kMaxFixedSteps))
+    throw InputError("integrator: key 'h': (t_end - t0)/h = " + format_number(total, 4) + " steps, more than " +
+                     format_number(kMaxFixedSteps, 4) + " (raise h or shorten the run)");
+}
+
+Segment segment(double from, double to, double h) {
+  const double ratio = (to - from) / h;
+  const double nearest = std::round(ratio);
+  // nearest ≥ 1: a step h far longer than the segment (ratio ≈ 0) is one shortened step, not
+  // "zero whole steps" (which would leave the state where it was).
+  const bool whole = nearest >= 1.0 && std::abs(ratio - nearest) <= kIntegerStepTolerance;
+  return {static_cast<std::int64_t>(whole ? nearest : std::floor(ratio)), !whole};
+}
+
+void archive_position(StateArchive& a, double& t, std::size_t& next, std::size_t record_count,
+                      IntegrationStats& stats) {
+  a.field("t", t);
+  auto observed = static_cast<std::int64_t>(next);
+  a.field("next", observed, 0, static_cast<std::int64_t>(record_count));
+  next = static_cast<std::size_t>(observed);
+  a.scope("stats", [&] {
+    a.field("steps", stats.steps);
+    a.field("rejected", stats.rejected);
+    a.field("rhs_evaluations", stats.rhs_evaluations);
+    a.field("jacobian_products", stats.jacobian_products);
+    a.field("jacobians", stats.jacobians);
+    a.field("newton_iterations", stats.newton_iterations);
+    a.field("linear_iterations", stats.linear_iterations);
+  });
+}
+
+bool pause_requested(const BoundaryHook& at_boundary, IntegrationResult& result) {
+  if (!at_boundary || at_boundary()) return false;
+  result.status = IntegrationStatus::paused;
+  return true;
+}
+
 AdaptiveControl adaptive_control(const AdaptiveStepParams& p) {
   AdaptiveControl c;
   c.h0 = p.h0;
@@ -42,6 +83,14 @@ AdaptiveControl adaptive_control(const AdaptiveStepParams& p) {
 }  // namespace optdyn::integrators
 
 namespace optdyn {
+
+IntegrationResult Integrator::integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
+                                        const IntegrationObserver& observe) {
+  const std::unique_ptr<Integration> integration = start(flow, z, t0, record_times);
+  IntegrationResult result = integration->run(observe);
+  z = integration->state();
+  return result;
+}
 
 const ParamTable<AdaptiveStepParams>& AdaptiveStepParams::table() {
   using P = AdaptiveStepParams;

@@ -19,6 +19,25 @@ namespace {
 // Stream id of the noise increments under the user's seed ("EM" in ASCII).
 constexpr std::uint64_t kNoiseStream = 0x454d;
 
+// One step Z ← Z + h F(Z, t) + √h G(Z, t) ξ; what it carries from step to step is the
+// position of the noise stream (the integrator's Rng).
+struct NoiseStep {
+  const Flow* flow;
+  IntegrationStats* stats;
+  Rng* rng;
+  Vec drift, kick;
+  IntegrationStatus operator()(Vec& state, double t, double h, std::string&) {
+    const Index noise_dim = flow->noise_dim();
+    flow->derivative(state, drift, t);
+    ++stats->rhs_evaluations;
+    if (noise_dim > 0) flow->diffusion_times(state, t, rng->normal_vector(noise_dim), kick);
+    state.noalias() += h * drift;
+    if (noise_dim > 0) state.noalias() += std::sqrt(h) * kick;
+    return IntegrationStatus::ok;
+  }
+  void archive(StateArchive& a, Index) { a.field("rng", *rng); }
+};
+
 class EulerMaruyama final : public Integrator {
  public:
   EulerMaruyama(const EulerMaruyamaParams& p, std::string spec)
@@ -26,22 +45,12 @@ class EulerMaruyama final : public Integrator {
   std::string spec() const override { return spec_; }
   bool stochastic() const override { return true; }
 
-  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
-                              const IntegrationObserver& observe) override {
+  std::unique_ptr<Integration> start(const Flow& flow, const Vec& z, double t0,
+                                     std::span<const double> record_times) override {
     integrators::check_inputs(spec_, true, flow, z, t0, record_times);
-    IntegrationResult result;
-    const Index noise_dim = flow.noise_dim();
-    Vec drift, kick;
-    integrators::run_fixed_steps(z, t0, record_times, h_, observe, result,
-                                 [&](Vec& state, double t, double h, std::string&) {
-                                   flow.derivative(state, drift, t);
-                                   ++result.stats.rhs_evaluations;
-                                   if (noise_dim > 0) flow.diffusion_times(state, t, rng_.normal_vector(noise_dim), kick);
-                                   state.noalias() += h * drift;
-                                   if (noise_dim > 0) state.noalias() += std::sqrt(h) * kick;
-                                   return IntegrationStatus::ok;
-                                 });
-    return result;
+    return integrators::fixed_step_integration(z, t0, record_times, h_, [this, &flow](IntegrationStats& stats) {
+      return NoiseStep{&flow, &stats, &rng_, {}, {}};
+    });
   }
 
  private:

@@ -155,6 +155,28 @@ IntegrationStatus newton_krylov(const Flow& flow, const Vec& z, double t, double
   }
 }
 
+// One implicit step by Newton–Krylov (the file comment); nothing is carried from one step to
+// the next (each Newton solve starts afresh from z_n).
+struct NewtonStep {
+  const Flow* flow;
+  NewtonOptions options;
+  LinearSolver solver;
+  bool midpoint;
+  IntegrationStats* stats;
+  Vec u;
+  IntegrationStatus operator()(Vec& state, double t, double h, std::string& message) {
+    const double c = midpoint ? 0.5 : 1.0;
+    const IntegrationStatus status = newton_krylov(*flow, state, t, t + c * h, c * h, solver, options, u, *stats, message);
+    if (status != IntegrationStatus::ok) return status;
+    if (midpoint)
+      state = 2.0 * u - state;
+    else
+      state.swap(u);
+    return IntegrationStatus::ok;
+  }
+  void archive(StateArchive&, Index) {}
+};
+
 class NewtonKrylovIntegrator : public Integrator {
  public:
   // midpoint = false: implicit Euler; true: implicit midpoint.
@@ -169,25 +191,13 @@ class NewtonKrylovIntegrator : public Integrator {
   }
   std::string spec() const override { return spec_; }
 
-  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
-                              const IntegrationObserver& observe) override {
+  std::unique_ptr<Integration> start(const Flow& flow, const Vec& z, double t0,
+                                     std::span<const double> record_times) override {
     integrators::check_inputs(spec_, false, flow, z, t0, record_times);
     const LinearSolver solver = resolve_solver(flow);
-    const double c = midpoint_ ? 0.5 : 1.0;
-    IntegrationResult result;
-    Vec u;
-    integrators::run_fixed_steps(z, t0, record_times, h_, observe, result,
-                                 [&](Vec& state, double t, double h, std::string& message) {
-                                   const IntegrationStatus status = newton_krylov(
-                                       flow, state, t, t + c * h, c * h, solver, options_, u, result.stats, message);
-                                   if (status != IntegrationStatus::ok) return status;
-                                   if (midpoint_)
-                                     state = 2.0 * u - state;
-                                   else
-                                     state.swap(u);
-                                   return IntegrationStatus::ok;
-                                 });
-    return result;
+    return integrators::fixed_step_integration(z, t0, record_times, h_, [&](IntegrationStats& stats) {
+      return NewtonStep{&flow, options_, solver, midpoint_, &stats, {}};
+    });
   }
 
  private:

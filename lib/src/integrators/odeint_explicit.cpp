@@ -18,7 +18,10 @@
 // h = η takes exactly the steps of gradient descent on the gradient flow.
 #include <boost/numeric/odeint.hpp>
 #include <boost/numeric/odeint/external/eigen/eigen.hpp>
+#include <algorithm>
 #include <limits>
+#include <stdexcept>
+#include <vector>
 
 #include "driver.hpp"
 #include "optdyn/core/error.hpp"
@@ -33,25 +36,31 @@ using integrators::CountingSystem;
 
 // ---------------------------------------------------------------- fixed step ----------
 
-// euler and rk4: one odeint do_step per step (P: EulerParams or Rk4Params).
+// euler and rk4: one odeint do_step per step; nothing is carried from one step to the next.
+template <class Stepper>
+struct OdeintStep {
+  CountingSystem system;
+  Stepper stepper;
+  IntegrationStatus operator()(Vec& z, double t, double h, std::string&) {
+    stepper.do_step(system, z, t, h);
+    return IntegrationStatus::ok;
+  }
+  void archive(StateArchive&, Index) {}
+};
+
+// P: EulerParams or Rk4Params.
 template <class Stepper, class P>
 class OdeintFixedStep final : public Integrator {
  public:
   OdeintFixedStep(const P& p, std::string spec) : spec_(std::move(spec)), h_(p.h) {}
   std::string spec() const override { return spec_; }
 
-  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
-                              const IntegrationObserver& observe) override {
+  std::unique_ptr<Integration> start(const Flow& flow, const Vec& z, double t0,
+                                     std::span<const double> record_times) override {
     integrators::check_inputs(spec_, false, flow, z, t0, record_times);
-    IntegrationResult result;
-    const CountingSystem system{&flow, &result.stats.rhs_evaluations};
-    Stepper stepper;
-    integrators::run_fixed_steps(z, t0, record_times, h_, observe, result,
-                                 [&](Vec& state, double t, double h, std::string&) {
-                                   stepper.do_step(system, state, t, h);
-                                   return IntegrationStatus::ok;
-                                 });
-    return result;
+    return integrators::fixed_step_integration(z, t0, record_times, h_, [&flow](IntegrationStats& stats) {
+      return OdeintStep<Stepper>{{&flow, &stats.rhs_evaluations}, {}};
+    });
   }
 
  private:
@@ -59,26 +68,98 @@ class OdeintFixedStep final : public Integrator {
   double h_;
 };
 
-// Adams–Bashforth–Moulton with `Order` steps. Its history assumes equal steps: a step of
-// another length (the shortened step before a record time) restarts it, and odeint then
-// takes Order − 1 rk4 steps before the multistep formula resumes.
+// The start-up stepper of the Adams predictor: odeint's rk4 (as in adams_bashforth_moulton),
+// or — while an archived history is replayed into the predictor — a step that leaves the
+// state where it is.
+struct StartStepper {
+  odeint::runge_kutta4<Vec> rk4;
+  bool replaying = false;
+  template <class System, class StateIn, class DerivIn, class StateOut>
+  void do_step_dxdt_impl(System system, const StateIn& in, const DerivIn& dxdt, double t, StateOut& out, double dt) {
+    if (!replaying) rk4.do_step_dxdt_impl(system, in, dxdt, t, out, dt);
+  }
+};
+
+// A system that only hands back a recorded derivative (the history replay).
+struct RecordedDerivative {
+  const Vec* derivative;
+  void operator()(const Vec&, Vec& dzdt, double) const { dzdt = *derivative; }
+};
+
+// Adams–Bashforth–Moulton PECE with `Order` steps: odeint's adams_bashforth_moulton::do_step
+// (Boost 1.74) written out from its two halves, the predictor adams_bashforth — which keeps
+// the history F_n, F_{n−1}, …, F_{n−Order+1} and builds it with Order − 1 rk4 steps — and the
+// corrector adams_moulton, so that the history can be archived. Its history assumes equal
+// steps: a step of another length (the shortened step before a record time) restarts it.
+//
+// The checkpoint holds the derivatives the next step uses (the predictor's step_storage()[i],
+// i < the steps taken since the restart, at most Order − 1, newest first). The predictor's
+// count of start-up steps is private; restoring replays the derivatives, oldest first,
+// through its own start-up steps with a StartStepper that does not move the state, which
+// leaves history and count exactly as the steps that made them.
 template <std::size_t Order>
-IntegrationResult integrate_abm(double h_fixed, const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
-                                const IntegrationObserver& observe) {
-  IntegrationResult result;
-  const CountingSystem system{&flow, &result.stats.rhs_evaluations};
-  odeint::adams_bashforth_moulton<Order, Vec> stepper;
-  double h_history = 0.0;
-  integrators::run_fixed_steps(z, t0, record_times, h_fixed, observe, result,
-                               [&](Vec& state, double t, double h, std::string&) {
-                                 if (h != h_history) {
-                                   stepper.reset();
-                                   h_history = h;
-                                 }
-                                 stepper.do_step(system, state, t, h);
-                                 return IntegrationStatus::ok;
-                               });
-  return result;
+class AdamsStep {
+ public:
+  using Predictor = odeint::adams_bashforth<Order, Vec, double, Vec, double, odeint::runge_kutta4<Vec>::algebra_type,
+                                            odeint::runge_kutta4<Vec>::operations_type, odeint::initially_resizer,
+                                            StartStepper>;
+  using Corrector = odeint::adams_moulton<Order, Vec>;
+
+  AdamsStep(const Flow& flow, IntegrationStats& stats) : system_{&flow, &stats.rhs_evaluations} {}
+
+  IntegrationStatus operator()(Vec& z, double t, double h, std::string&) {
+    if (h != h_) restart(h);
+    if (predictor_.is_initialized()) {
+      predicted_.resize(z.size());
+      predictor_.do_step(system_, z, t, predicted_, h);
+      corrector_.do_step(system_, z, predicted_, t + h, z, h, predictor_.step_storage());
+    } else {
+      predictor_.do_step(system_, z, t, h);
+    }
+    history_ = std::min(history_ + 1, Order - 1);
+    return IntegrationStatus::ok;
+  }
+
+  void archive(StateArchive& a, Index dim) {
+    a.field("h", h_);
+    std::vector<Vec> derivatives;
+    for (std::size_t i = 0; i < history_; ++i) derivatives.push_back(predictor_.step_storage()[i].m_v);
+    a.sequence("derivatives", derivatives, dim, Order - 1);
+    if (a.loading()) replay(derivatives, dim);
+  }
+
+ private:
+  void restart(double h) {
+    predictor_.reset();
+    history_ = 0;
+    h_ = h;
+  }
+
+  // The predictor as the steps that left `derivatives` (newest first) in its history.
+  void replay(const std::vector<Vec>& derivatives, Index dim) {
+    restart(h_);
+    const Vec unused = Vec::Zero(dim);
+    Vec out(dim);
+    predictor_.initializing_stepper().replaying = true;
+    for (auto d = derivatives.rbegin(); d != derivatives.rend(); ++d)
+      predictor_.do_step(RecordedDerivative{&*d}, unused, 0.0, out, h_);
+    predictor_.initializing_stepper().replaying = false;
+    history_ = derivatives.size();
+  }
+
+  CountingSystem system_;
+  Predictor predictor_;
+  Corrector corrector_;
+  Vec predicted_;
+  double h_ = 0.0;            // the step the history was built with (0: none yet)
+  std::size_t history_ = 0;   // derivatives in the history, ≤ Order − 1
+};
+
+template <std::size_t Order>
+std::unique_ptr<Integration> start_abm(double h, const Flow& flow, const Vec& z, double t0,
+                                       std::span<const double> record_times) {
+  return integrators::fixed_step_integration(
+      z, t0, record_times, h, [&flow](IntegrationStats& stats) { return AdamsStep<Order>(flow, stats); });
 }
 
 class AdamsBashforthMoulton final : public Integrator {
@@ -87,18 +168,18 @@ class AdamsBashforthMoulton final : public Integrator {
       : spec_(std::move(spec)), h_(p.h), order_(p.order) {}
   std::string spec() const override { return spec_; }
 
-  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
-                              const IntegrationObserver& observe) override {
+  std::unique_ptr<Integration> start(const Flow& flow, const Vec& z, double t0,
+                                     std::span<const double> record_times) override {
     integrators::check_inputs(spec_, false, flow, z, t0, record_times);
     switch (order_) {
-      case 1: return integrate_abm<1>(h_, flow, z, t0, record_times, observe);
-      case 2: return integrate_abm<2>(h_, flow, z, t0, record_times, observe);
-      case 3: return integrate_abm<3>(h_, flow, z, t0, record_times, observe);
-      case 4: return integrate_abm<4>(h_, flow, z, t0, record_times, observe);
-      case 5: return integrate_abm<5>(h_, flow, z, t0, record_times, observe);
-      case 6: return integrate_abm<6>(h_, flow, z, t0, record_times, observe);
-      case 7: return integrate_abm<7>(h_, flow, z, t0, record_times, observe);
-      default: return integrate_abm<8>(h_, flow, z, t0, record_times, observe);
+      case 1: return start_abm<1>(h_, flow, z, t0, record_times);
+      case 2: return start_abm<2>(h_, flow, z, t0, record_times);
+      case 3: return start_abm<3>(h_, flow, z, t0, record_times);
+      case 4: return start_abm<4>(h_, flow, z, t0, record_times);
+      case 5: return start_abm<5>(h_, flow, z, t0, record_times);
+      case 6: return start_abm<6>(h_, flow, z, t0, record_times);
+      case 7: return start_abm<7>(h_, flow, z, t0, record_times);
+      default: return start_abm<8>(h_, flow, z, t0, record_times);
     }
   }
 
@@ -110,10 +191,69 @@ class AdamsBashforthMoulton final : public Integrator {
 
 // ------------------------------------------------------------------ adaptive ----------
 
-// A trial for run_adaptive over an odeint controlled stepper without dense output
+// What a controlled stepper carries from one trial to the next: nothing for odeint's
+// controlled_runge_kutta (its step adjuster only scales the step it is given);
+// bulirsch_stoer's memory below.
+template <class Controlled>
+void archive_memory(StateArchive&, Controlled&, const Vec&) {}
+
+// odeint's bulirsch_stoer (Boost 1.74) carries four private members from one step to the
+// next, with no accessor: whether it has stepped since its last reset (m_first), whether its
+// last trial was rejected (m_last_step_rejected), the step it proposed (m_dt_last; a trial of
+// another size resets it) and the extrapolation order it tries next (m_current_k_opt). C++
+// does not check access in the arguments of an explicit instantiation ([temp.spec.general]/6),
+// so PrivateMember<Tag, &T::m_member> may name them and hands out the pointer-to-member
+// through member(Tag{}). A member renamed by another Boost version is a compile error here;
+// tests/integration_checkpoint_test.cpp checks that a restored stepper continues bit for bit.
+using BsStepper = odeint::bulirsch_stoer<Vec>;
+
+template <class Tag, typename Tag::type Pointer>
+struct PrivateMember {
+  friend typename Tag::type member(Tag) { return Pointer; }
+};
+struct BsFirst {
+  using type = bool BsStepper::*;
+  friend type member(BsFirst);
+};
+struct BsLastRejected {
+  using type = bool BsStepper::*;
+  friend type member(BsLastRejected);
+};
+struct BsLastStep {
+  using type = double BsStepper::*;
+  friend type member(BsLastStep);
+};
+struct BsOrder {
+  using type = std::size_t BsStepper::*;
+  friend type member(BsOrder);
+};
+template struct PrivateMember<BsFirst, &BsStepper::m_first>;
+template struct PrivateMember<BsLastRejected, &BsStepper::m_last_step_rejected>;
+template struct PrivateMember<BsLastStep, &BsStepper::m_dt_last>;
+template struct PrivateMember<BsOrder, &BsStepper::m_current_k_opt>;
+
+// m_dt_last is left uninitialised by odeint's constructor (its first step resets the stepper
+// whatever it holds); 0 makes it a defined value to archive, with the same first step.
+void define_last_step(BsStepper& stepper) { stepper.*member(BsLastStep{}) = 0.0; }
+
+void archive_memory(StateArchive& a, BsStepper& stepper, const Vec& z) {
+  a.field("first", stepper.*member(BsFirst{}));
+  a.field("last_step_rejected", stepper.*member(BsLastRejected{}));
+  a.field("last_step", stepper.*member(BsLastStep{}));
+  auto order = static_cast<std::int64_t>(stepper.*member(BsOrder{}));
+  a.field("order", order, 1, static_cast<std::int64_t>(BsStepper::m_k_max) - 1);
+  if (!a.loading()) return;
+  stepper.*member(BsOrder{}) = static_cast<std::size_t>(order);
+  // Sized now, so that its first step finds nothing to resize: a resize resets the memory.
+  stepper.adjust_size(z);
+}
+
+// A trial for AdaptiveIntegration over an odeint controlled stepper without dense output
 // (cash_karp54, fehlberg78, bulirsch_stoer). F at the start of a step is computed once and
 // reused by the trials that follow a rejection: evaluations = stages·accepted +
-// (stages − 1)·rejected for the Runge–Kutta pairs.
+// (stages − 1)·rejected for the Runge–Kutta pairs. A boundary holds z, F(z) when a rejected
+// trial has computed it (the next trial reuses it: archived, never evaluated again) and the
+// stepper's memory.
 template <class Controlled>
 class ControlledTrial {
  public:
@@ -142,6 +282,12 @@ class ControlledTrial {
   }
   const Vec& state() const { return z_; }
   void interpolate(double, Vec&) {}
+  void archive(StateArchive& a, Index dim) {
+    a.field("z", z_, dim);
+    a.field("have_dzdt", have_dzdt_);
+    if (have_dzdt_) a.field("dzdt", dzdt_, dim);
+    archive_memory(a, controlled_, z_);
+  }
 
  private:
   Controlled controlled_;
@@ -153,7 +299,9 @@ class ControlledTrial {
 // dopri5 driven trial by trial (so that rejections are counted), FSAL: F at the end of an
 // accepted step is F at the start of the next; evaluations = 1 + 6·(accepted + rejected).
 // Record times inside a step come from the stepper's continuous extension (calc_state),
-// which uses the stages of the last accepted step.
+// which uses the stages of the last accepted step. A boundary holds z and F(z, t): the
+// first stage of the next trial, archived rather than evaluated again (every record time
+// inside the last accepted step has been observed by then: its stages are not needed).
 class Dopri5Trial {
  public:
   using Stepper = odeint::runge_kutta_dopri5<Vec>;
@@ -188,6 +336,10 @@ class Dopri5Trial {
     out.resize(z_.size());
     controlled_.stepper().calc_state(t, out, z_next_, dzdt_next_, t_old_, z_, dzdt_, t_);
   }
+  void archive(StateArchive& a, Index dim) {
+    a.field("z", z_, dim);
+    a.field("dzdt", dzdt_, dim);
+  }
 
  private:
   Controlled controlled_;
@@ -206,6 +358,12 @@ ControlledTrial<odeint::controlled_runge_kutta<RungeKutta>> runge_kutta_trial(do
   return {odeint::controlled_runge_kutta<RungeKutta>(Checker(atol, rtol)), system};
 }
 
+ControlledTrial<BsStepper> bulirsch_stoer_trial(double atol, double rtol, CountingSystem system) {
+  BsStepper stepper(atol, rtol);
+  define_last_step(stepper);
+  return {std::move(stepper), system};
+}
+
 class OdeintAdaptive : public Integrator {
  public:
   OdeintAdaptive(const AdaptiveStepParams& p, std::string spec, AdaptiveMethod method)
@@ -216,25 +374,26 @@ class OdeintAdaptive : public Integrator {
         control_(integrators::adaptive_control(p)) {}
   std::string spec() const override { return spec_; }
 
-  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
-                              const IntegrationObserver& observe) override {
+  std::unique_ptr<Integration> start(const Flow& flow, const Vec& z, double t0,
+                                     std::span<const double> record_times) override {
     integrators::check_inputs(spec_, false, flow, z, t0, record_times);
-    IntegrationResult result;
-    const CountingSystem system{&flow, &result.stats.rhs_evaluations};
-    auto run = [&](auto trial) { integrators::run_adaptive(trial, z, t0, record_times, control_, observe, result); };
+    // The integration of the trial that make_trial(system) returns.
+    auto with = [&](auto make_trial) {
+      return integrators::adaptive_integration(z, t0, record_times, control_, [&](IntegrationStats& stats) {
+        return make_trial(CountingSystem{&flow, &stats.rhs_evaluations});
+      });
+    };
+    const double atol = atol_, rtol = rtol_;
     switch (method_) {
-      case AdaptiveMethod::dopri5: run(Dopri5Trial(atol_, rtol_, system)); break;
+      case AdaptiveMethod::dopri5: return with([=](CountingSystem s) { return Dopri5Trial(atol, rtol, s); });
       case AdaptiveMethod::cash_karp54:
-        run(runge_kutta_trial<odeint::runge_kutta_cash_karp54<Vec>>(atol_, rtol_, system));
-        break;
+        return with([=](CountingSystem s) { return runge_kutta_trial<odeint::runge_kutta_cash_karp54<Vec>>(atol, rtol, s); });
       case AdaptiveMethod::fehlberg78:
-        run(runge_kutta_trial<odeint::runge_kutta_fehlberg78<Vec>>(atol_, rtol_, system));
-        break;
+        return with([=](CountingSystem s) { return runge_kutta_trial<odeint::runge_kutta_fehlberg78<Vec>>(atol, rtol, s); });
       case AdaptiveMethod::bulirsch_stoer:
-        run(ControlledTrial<odeint::bulirsch_stoer<Vec>>(odeint::bulirsch_stoer<Vec>(atol_, rtol_), system));
-        break;
+        return with([=](CountingSystem s) { return bulirsch_stoer_trial(atol, rtol, s); });
     }
-    return result;
+    throw std::logic_error("OdeintAdaptive: unknown method");
   }
 
  private:

@@ -34,6 +34,7 @@ const char* to_string(IntegrationStatus status) {
     case IntegrationStatus::step_size_underflow: return "step_size_underflow";
     case IntegrationStatus::max_steps: return "max_steps";
     case IntegrationStatus::solver_failed: return "solver_failed";
+    case IntegrationStatus::paused: return "paused";
   }
   return "unknown";
 }

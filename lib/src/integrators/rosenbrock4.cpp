@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "driver.hpp"
@@ -84,13 +85,31 @@ struct RosenbrockCoefficients : odeint::default_rosenbrock_coefficients<double> 
 };
 using RosenbrockStepper = odeint::rosenbrock4<double, RosenbrockCoefficients>;
 
-// A trial for run_adaptive: rosenbrock4_controller's try_step, then the continuous extension
-// of the accepted step (prepare_dense_output + calc_state, as odeint's rosenbrock4_dense_output).
+// rosenbrock4_controller with its step-size memory archived: the predictive (Gustafsson)
+// control of an accepted step uses the previous accepted step and its error, and after a
+// rejection the next step may not grow; the members are protected, so a subclass reaches them.
+class RosenbrockController : public odeint::rosenbrock4_controller<RosenbrockStepper> {
+ public:
+  using rosenbrock4_controller::rosenbrock4_controller;
+  void archive(StateArchive& a) {
+    a.field("first_step", m_first_step);
+    a.field("error_old", m_err_old);
+    a.field("dt_old", m_dt_old);
+    a.field("last_rejected", m_last_rejected);
+  }
+};
+
+// A trial for AdaptiveIntegration: rosenbrock4_controller's try_step, then the continuous
+// extension of the accepted step (prepare_dense_output + calc_state, as odeint's
+// rosenbrock4_dense_output). A boundary holds z and the controller's memory: the stages of
+// the last step serve only record times inside it, all observed by then.
 class RosenbrockTrial {
  public:
   static constexpr bool dense = true;
-  RosenbrockTrial(double atol, double rtol, UblasSystem system, UblasJacobian jacobian)
-      : controller_(atol, rtol), system_(system, jacobian) {}
+  RosenbrockTrial(double atol, double rtol, const Flow& flow, IntegrationStats& stats)
+      : controller_(atol, rtol),
+        system_(UblasSystem{&flow, &stats.rhs_evaluations, scratch_.get()},
+                UblasJacobian{&flow, &stats.jacobians, scratch_.get()}) {}
 
   void start(const Vec& z, double t) {
     to_ublas(z, x_);
@@ -119,9 +138,17 @@ class RosenbrockTrial {
     controller_.stepper().calc_state(t, x, x_next_, t_old_, x_, t_);
     to_eigen(x, out);
   }
+  void archive(StateArchive& a, Index dim) {
+    a.field("z", state_, dim);
+    a.scope("controller", [&] { controller_.archive(a); });
+    if (!a.loading()) return;
+    to_ublas(state_, x_);
+    x_next_.resize(x_.size(), false);
+  }
 
  private:
-  odeint::rosenbrock4_controller<RosenbrockStepper> controller_;
+  std::unique_ptr<Scratch> scratch_ = std::make_unique<Scratch>();  // before system_, which points to it
+  RosenbrockController controller_;
   std::pair<UblasSystem, UblasJacobian> system_;
   UVec x_, x_next_;
   Vec state_;
@@ -138,19 +165,16 @@ class Rosenbrock4 final : public Integrator {
         control_(integrators::adaptive_control(p.control)) {}
   std::string spec() const override { return spec_; }
 
-  IntegrationResult integrate(const Flow& flow, Vec& z, double t0, std::span<const double> record_times,
-                              const IntegrationObserver& observe) override {
+  std::unique_ptr<Integration> start(const Flow& flow, const Vec& z, double t0,
+                                     std::span<const double> record_times) override {
     integrators::check_inputs(spec_, false, flow, z, t0, record_times);
     if (flow.state_dim() > max_dim_)
       throw InputError("integrator '" + spec_ + "': key 'max_dim': state dimension " +
                        std::to_string(flow.state_dim()) + " exceeds " + std::to_string(max_dim_) +
                        " (dense Jacobian and LU per step); use implicit_euler or implicit_midpoint");
-    IntegrationResult result;
-    Scratch scratch;
-    RosenbrockTrial trial(atol_, rtol_, UblasSystem{&flow, &result.stats.rhs_evaluations, &scratch},
-                          UblasJacobian{&flow, &result.stats.jacobians, &scratch});
-    integrators::run_adaptive(trial, z, t0, record_times, control_, observe, result);
-    return result;
+    return integrators::adaptive_integration(z, t0, record_times, control_, [this, &flow](IntegrationStats& stats) {
+      return RosenbrockTrial(atol_, rtol_, flow, stats);
+    });
   }
 
  private:
