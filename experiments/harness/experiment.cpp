@@ -20,6 +20,7 @@
 #include "harness/sha256.hpp"
 #include "harness/signal_block.hpp"
 #include "optdyn/core/blas.hpp"
+#include "optdyn/core/threads.hpp"
 #include "optdyn/core/error.hpp"
 
 namespace optdyn::harness {
@@ -48,6 +49,8 @@ po::options_description harness_options() {
       ("set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE")->composing(),
        "override one parameter (repeatable)")
       ("force", "write into a non-empty --out directory (existing files are overwritten)")
+      ("threads", po::value<std::string>()->value_name("N"),
+       "threads for sums over samples (default: OPTDYN_THREADS, else 1); the files are byte-identical for every N")
       ("help,h", "print this help and the parameter table");
   return options;
 }
@@ -82,7 +85,8 @@ Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
   if (vm.count("help")) {
     help_ = true;
     std::ostringstream out;
-    out << "usage: " << info_.name << " --out DIR [--seed S] [--scale quick|full] [--set KEY=VALUE]... [--force]\n"
+    out << "usage: " << info_.name
+        << " --out DIR [--seed S] [--scale quick|full] [--set KEY=VALUE]... [--force] [--threads N]\n"
         << info_.description << "\n\n"
         << options << "\nParameters (quick default / full default):\n";
     for (const auto& p : info_.params)
@@ -93,6 +97,7 @@ Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
 
   if (!vm.count("out")) throw InputError(info_.name + ": the option '--out' is required but missing");
   seed_ = parse_uint64(vm["seed"].as<std::string>(), "--seed");
+  if (vm.count("threads")) set_threads(parse_threads(vm["threads"].as<std::string>(), "--threads"));
   scale_ = vm["scale"].as<std::string>();
   if (scale_ != "quick" && scale_ != "full")
     throw InputError("--scale: '" + scale_ + "' is not one of quick|full");
