@@ -24,6 +24,28 @@ namespace {
 std::atomic<Index> g_block_samples{kDefaultBlockSamples};
 
 class ThreadBlockBackend final : public BlockBackend {
+  // The partial buffers of a sum, kept between sums (most sums at a point are the same
+  // length: one HVP after another) unless they are large; a concurrent sum gets its own.
+  static constexpr Index kKeptDoubles = Index{1} << 24;  // 128 MiB
+  mutable std::mutex cache_mutex_;
+  mutable std::vector<Vec> cache_;
+  struct Buffers {
+    Buffers(const ThreadBlockBackend& backend, Index count) : lock(backend.cache_mutex_, std::try_to_lock) {
+      if (lock.owns_lock()) slots.swap(backend.cache_);
+      slots.resize(static_cast<std::size_t>(count));
+      owner = &backend;
+    }
+    ~Buffers() {
+      if (!lock.owns_lock()) return;
+      Index doubles = 0;
+      for (const Vec& v : slots) doubles += v.size();
+      if (doubles <= kKeptDoubles) slots.swap(owner->cache_);
+    }
+    std::unique_lock<std::mutex> lock;
+    std::vector<Vec> slots;
+    const ThreadBlockBackend* owner = nullptr;
+  };
+
  public:
   std::string name() const override { return "threads"; }
   bool local(Index, Index) const override { return true; }
@@ -43,18 +65,24 @@ class ThreadBlockBackend final : public BlockBackend {
       return;
     }
     const Index width = std::min<Index>(threads(), blocks);
-    if (width <= 1 || in_parallel_region()) {
+    const bool serial = width <= 1 || in_parallel_region();
+    if (serial && blocks == 1) {
       fill(0, out);
-      if (blocks == 1) return;
-      Vec partial(m);
+      return;
+    }
+    const Index window = serial ? 1 : 2 * width;
+    Buffers buffers(*this, window);
+    std::vector<Vec>& slots = buffers.slots;
+    if (serial) {
+      fill(0, out);
+      Vec& partial = slots[0];
+      if (partial.size() != m) partial.resize(m);
       for (Index b = 1; b < blocks; ++b) {
         fill(b, partial.data());
         Eigen::Map<Vec>(out, m) += partial;
       }
       return;
     }
-    const Index window = 2 * width;
-    std::vector<Vec> slots(static_cast<std::size_t>(window));
     std::vector<char> ready(static_cast<std::size_t>(window), 0);
     std::mutex mutex;
     std::condition_variable advanced;

@@ -102,9 +102,14 @@ class Pool {
       std::lock_guard lock(mutex_);
       generation = generation_;
     }
-    while (static_cast<int>(workers_.size()) < count) {
-      const int index = static_cast<int>(workers_.size());
-      workers_.emplace_back([this, index, generation] { loop(index, generation); });
+    try {
+      while (static_cast<int>(workers_.size()) < count) {
+        const int index = static_cast<int>(workers_.size());
+        workers_.emplace_back([this, index, generation] { loop(index, generation); });
+      }
+    } catch (...) {  // std::system_error: no more threads
+      ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+      throw;
     }
     ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
   }

@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
@@ -52,29 +53,33 @@ SampleBlocks LeastSquares::sample_blocks(Batch batch) const {
   return {batch.empty() ? a_.rows() : static_cast<Index>(batch.size()), block_size_};
 }
 
-// F_B = (1/2|B|) ‖A_B θ − b_B‖², ∇F_B = A_Bᵀ(A_B θ − b_B)/|B|: per block the partial
-// [A_bᵀ r_b / |B|, ½‖r_b‖² / |B|].
+// F_B = (1/2|B|) ‖A_B θ − b_B‖², ∇F_B = A_Bᵀ(A_B θ − b_B)/|B|: per block the partials
+// A_bᵀ r_b / |B| and ½‖r_b‖² / |B|.
 double LeastSquares::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
   const SampleBlocks blocks = sample_blocks(batch);
   const double m = static_cast<double>(blocks.n);
-  const Index d = gradient ? dim() : 0;  // the value sits after the gradient
-  Vec total(d + 1);
-  sum_over_blocks(blocks.count(), d + 1, [&](Index blk, double* partial) {
+  std::vector<double> values(static_cast<std::size_t>(blocks.count()));
+  auto block = [&](Index blk, double* partial_gradient) {
     const Index begin = blocks.begin(blk), length = blocks.length(blk);
     Vec r;
     if (batch.empty()) {
       const auto ab = a_.middleRows(begin, length);
       r = ab * theta - b_.segment(begin, length);
-      if (gradient) Eigen::Map<Vec>(partial, d) = ab.transpose() * r / m;
+      if (gradient) Eigen::Map<Vec>(partial_gradient, dim()) = ab.transpose() * r / m;
     } else {
       const Mat ab = rows_of(a_, batch.subspan(begin, length));
       r = ab * theta - entries_of(b_, batch.subspan(begin, length));
-      if (gradient) Eigen::Map<Vec>(partial, d) = ab.transpose() * r / m;
+      if (gradient) Eigen::Map<Vec>(partial_gradient, dim()) = ab.transpose() * r / m;
     }
-    partial[d] = 0.5 * r.squaredNorm() / m;
-  }, total.data());
-  if (gradient) *gradient = total.head(d);
-  return total[d];
+    values[static_cast<std::size_t>(blk)] = 0.5 * r.squaredNorm() / m;
+  };
+  if (gradient) {
+    gradient->resize(dim());
+    sum_over_blocks(blocks.count(), dim(), block, gradient->data());
+  } else {
+    for_each_block(blocks.count(), [&](Index blk) { block(blk, nullptr); });
+  }
+  return sum_over_blocks(blocks.count(), [&](Index blk) { return values[static_cast<std::size_t>(blk)]; });
 }
 
 // ∇²F_B v = A_Bᵀ A_B v / |B|.

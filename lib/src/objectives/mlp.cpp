@@ -337,28 +337,30 @@ Mat Mlp::predict(const Vec& theta, const Mat& inputs) const {
 
 // --- value and gradient --------------------------------------------------------------------
 
-// Per block b (core/sample_blocks.hpp) the partial [∇ of (1/B) Σ_{i∈b} ℓ_i, (1/B) Σ_{i∈b} ℓ_i]
-// (B the samples of the batch), added in block order; then the l2 term, once.
+// Per block b (core/sample_blocks.hpp) the partials ∇ of (1/B) Σ_{i∈b} ℓ_i and (1/B) Σ_{i∈b} ℓ_i
+// (B the samples of the batch), each added in block order; then the l2 term, once.
 double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
   const SampleBlocks blocks = prepare_blocks(batch);
   const double inv_b = 1.0 / static_cast<double>(blocks.n);
-  const Index d = gradient ? dim() : 0;  // the value sits after the gradient
-  Vec total(d + 1);
-  sum_over_blocks(blocks.count(), d + 1, [&](Index b, double* partial) {
+  std::vector<double> values(static_cast<std::size_t>(blocks.count()));
+  auto block = [&](Index b, double* partial_gradient) {
     Samples s;
     select_block(data_.inputs, targets_, batch, blocks, b, s);
     ForwardPass fp;
     forward(arch_, layout_, theta, s.x(), fp, sparse_input(batch, b));
     Mat g;
-    partial[d] = output_loss(arch_.loss, fp.output, s.y(), inv_b, gradient ? &g : nullptr, nullptr);
-    if (gradient) backward(arch_, layout_, theta, fp, std::move(g), partial);
-  }, total.data());
-  double value = total[d];
-  if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
+    values[static_cast<std::size_t>(b)] = output_loss(arch_.loss, fp.output, s.y(), inv_b, gradient ? &g : nullptr, nullptr);
+    if (gradient) backward(arch_, layout_, theta, fp, std::move(g), partial_gradient);
+  };
   if (gradient) {
-    *gradient = total.head(d);
-    if (arch_.l2 != 0.0) *gradient += arch_.l2 * theta;  // ∇(l2/2)‖θ‖² = l2 θ
+    gradient->resize(dim());
+    sum_over_blocks(blocks.count(), dim(), block, gradient->data());
+  } else {
+    for_each_block(blocks.count(), [&](Index b) { block(b, nullptr); });
   }
+  double value = sum_over_blocks(blocks.count(), [&](Index b) { return values[static_cast<std::size_t>(b)]; });
+  if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
+  if (gradient && arch_.l2 != 0.0) *gradient += arch_.l2 * theta;  // ∇(l2/2)‖θ‖² = l2 θ
   return value;
 }
 
