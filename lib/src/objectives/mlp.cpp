@@ -19,11 +19,16 @@
 //          class-index or probability targets, mean reduction)
 //     bce  L = log(1 + e^f) − y f  (one output)   ∂L/∂f = s − y           ∂²L/∂f² = s(1 − s)
 //          with s = logistic(f), y ∈ {0, 1} (PyTorch's BCEWithLogitsLoss, mean reduction)
-//   Every product below is one Eigen GEMM over the whole batch; per-sample loops appear only
-//   in the probabilistic view (drawing labels, explicit per-sample gradients). The data are
-//   used in place for the full batch; a minibatch gathers its columns once. With the full
-//   batch, the first layer's products with X (W_0 X, V_0 X, δ_1 Xᵀ: most of the flops) skip
-//   the zeros of X when it has enough of them (Mlp::sparse_input(), sparse_input.hpp).
+//   The batch is cut into sample blocks of samples_per_block() (core/sample_blocks.hpp,
+//   doc/design.md "Sample blocks and threads"): every pass below runs on one block's columns,
+//   every sum over samples is the blocks' partials (each with the whole batch's 1/B) added in
+//   block order, so results are bit-identical for any thread count; a batch of one block is
+//   the unblocked computation. Every product is one Eigen GEMM over a block; per-sample loops
+//   appear only in the probabilistic view (drawing labels, explicit per-sample gradients).
+//   The data are used in place for the full batch; a minibatch gathers its columns once. With
+//   the full batch, the first layer's products with X (W_0 X, V_0 X, δ_1 Xᵀ: most of the
+//   flops) skip the zeros of X when it has enough of them (Mlp::sparse_input(), one
+//   compressed input per block, sparse_input.hpp).
 #include "optdyn/objectives/mlp.hpp"
 
 #include <cmath>
