@@ -27,6 +27,7 @@
 #include "harness/sha256.hpp"
 #include "harness/signal_block.hpp"
 #include "optdyn/core/blas.hpp"
+#include "optdyn/core/threads.hpp"
 #include "optdyn/core/error.hpp"
 
 namespace optdyn::harness {
@@ -57,6 +58,8 @@ po::options_description harness_options() {
       ("force", "write into a non-empty --out directory (existing files are overwritten)")
       ("jobs", po::value<int>()->value_name("N"), "worker processes for the experiment's runs (default: every core)")
       ("resume", "continue an interrupted run in --out: its finished jobs are kept, the others run")
+      ("threads", po::value<std::string>()->value_name("N"),
+       "threads for sums over samples (default: OPTDYN_THREADS, else 1); the files are byte-identical for every N")
       ("help,h", "print this help and the parameter table");
   return options;
 }
@@ -93,7 +96,8 @@ Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
   if (vm.count("help")) {
     help_ = true;
     std::ostringstream out;
-    out << "usage: " << info_.name << " --out DIR [--seed S] [--scale quick|full] [--set KEY=VALUE]... [--force] [--jobs N] [--resume]\n"
+    out << "usage: " << info_.name
+        << " --out DIR [--seed S] [--scale quick|full] [--set KEY=VALUE]... [--force] [--jobs N] [--threads N] [--resume]\n"
         << info_.description << "\n\n"
         << options << "\nParameters (quick default / full default):\n";
     for (const auto& p : info_.params)
@@ -106,6 +110,7 @@ Experiment::Experiment(ExperimentInfo info, int argc, char** argv)
   workers_ = vm.count("jobs") ? vm["jobs"].as<int>() : available_cores();
   if (workers_ < 1) throw InputError("--jobs: must be >= 1, got " + std::to_string(workers_));
   seed_ = parse_uint64(vm["seed"].as<std::string>(), "--seed");
+  if (vm.count("threads")) set_threads(parse_threads(vm["threads"].as<std::string>(), "--threads"));
   scale_ = vm["scale"].as<std::string>();
   if (scale_ != "quick" && scale_ != "full")
     throw InputError("--scale: '" + scale_ + "' is not one of quick|full");

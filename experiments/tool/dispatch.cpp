@@ -8,6 +8,7 @@
 
 #include "harness/command_line.hpp"
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/threads.hpp"
 #include "tool/command.hpp"
 
 namespace optdyn::tool {
@@ -65,6 +66,10 @@ struct Declared {
 Declared declare(const Command& c) {
   Declared d;
   if (c.declare) c.declare(d.visible, d.hidden, d.positional);
+  if (c.name != "list")
+    d.visible.add_options()("threads", po::value<std::string>()->value_name("N"),
+                            "threads for sums over samples (default: OPTDYN_THREADS, else 1); the output "
+                            "is byte-identical for every N (README, \"Guarantees\")");
   d.visible.add_options()("help,h", "print this help");
   d.all.add(d.visible).add(d.hidden);
   return d;
@@ -107,6 +112,7 @@ int dispatch(const std::vector<std::string>& args) {
     return kExitOk;
   }
   harness::notify_options(vm, context);
+  if (vm.count("threads")) set_threads(parse_threads(vm["threads"].as<std::string>(), "--threads"));
   return command.run(vm);
 }
 
@@ -117,6 +123,7 @@ void check_command_line(const std::vector<std::string>& args) {
   const std::string context = "optdyn " + command.name;
   po::variables_map vm = harness::parse_options({args.begin() + 1, args.end()}, d.all, context, &d.positional);
   harness::notify_options(vm, context);
+  if (vm.count("threads")) parse_threads(vm["threads"].as<std::string>(), "--threads");
 }
 
 }  // namespace optdyn::tool

@@ -4,11 +4,13 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/core/sample_blocks.hpp"
 #include "optdyn/objectives/quadratic.hpp"
 #include "optdyn/objectives/registry.hpp"
 
@@ -32,7 +34,11 @@ Vec entries_of(const Vec& b, Batch batch) {
 }  // namespace
 
 LeastSquares::LeastSquares(Mat a, Vec b, Vec theta_true, std::string spec)
-    : a_(std::move(a)), b_(std::move(b)), theta_true_(std::move(theta_true)), spec_(std::move(spec)) {
+    : a_(std::move(a)),
+      b_(std::move(b)),
+      theta_true_(std::move(theta_true)),
+      spec_(std::move(spec)),
+      block_size_(block_samples()) {
   if (b_.size() != a_.rows())
     throw InputError("objective '" + spec_ + "': b has " + std::to_string(b_.size()) +
                      " entries, A has " + std::to_string(a_.rows()) + " rows");
@@ -40,51 +46,104 @@ LeastSquares::LeastSquares(Mat a, Vec b, Vec theta_true, std::string spec)
 
 Vec LeastSquares::solution() const { return a_.completeOrthogonalDecomposition().solve(b_); }
 
-// F_B = (1/2|B|) ‖A_B θ − b_B‖², ∇F_B = A_Bᵀ(A_B θ − b_B)/|B|.
+// By sample blocks (core/sample_blocks.hpp): the rows of A (all n, or the batch's rows
+// gathered) in blocks of samples_per_block(); every sum over rows is the blocks' partials
+// added in block order, every per-row quantity block by block.
+SampleBlocks LeastSquares::sample_blocks(Batch batch) const {
+  return {batch.empty() ? a_.rows() : static_cast<Index>(batch.size()), block_size_};
+}
+
+// F_B = (1/2|B|) ‖A_B θ − b_B‖², ∇F_B = A_Bᵀ(A_B θ − b_B)/|B|: per block the partials
+// A_bᵀ r_b / |B| and ½‖r_b‖² / |B|.
 double LeastSquares::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
-  Vec r;
-  double m = 0.0;
-  if (batch.empty()) {
-    r = a_ * theta - b_;
-    m = static_cast<double>(a_.rows());
-    if (gradient) *gradient = a_.transpose() * r / m;
+  const SampleBlocks blocks = sample_blocks(batch);
+  const double m = static_cast<double>(blocks.n);
+  std::vector<double> values(static_cast<std::size_t>(blocks.count()));
+  auto block = [&](Index blk, double* partial_gradient) {
+    const Index begin = blocks.begin(blk), length = blocks.length(blk);
+    Vec r;
+    if (batch.empty()) {
+      const auto ab = a_.middleRows(begin, length);
+      r = ab * theta - b_.segment(begin, length);
+      if (gradient) Eigen::Map<Vec>(partial_gradient, dim()) = ab.transpose() * r / m;
+    } else {
+      const Mat ab = rows_of(a_, batch.subspan(begin, length));
+      r = ab * theta - entries_of(b_, batch.subspan(begin, length));
+      if (gradient) Eigen::Map<Vec>(partial_gradient, dim()) = ab.transpose() * r / m;
+    }
+    values[static_cast<std::size_t>(blk)] = 0.5 * r.squaredNorm() / m;
+  };
+  if (gradient) {
+    gradient->resize(dim());
+    sum_over_blocks(blocks.count(), dim(), block, gradient->data());
   } else {
-    const Mat ab = rows_of(a_, batch);
-    r = ab * theta - entries_of(b_, batch);
-    m = static_cast<double>(batch.size());
-    if (gradient) *gradient = ab.transpose() * r / m;
+    for_each_block(blocks.count(), [&](Index blk) { block(blk, nullptr); });
   }
-  return 0.5 * r.squaredNorm() / m;
+  return sum_over_blocks(blocks.count(), [&](Index blk) { return values[static_cast<std::size_t>(blk)]; });
 }
 
 // ∇²F_B v = A_Bᵀ A_B v / |B|.
 void LeastSquares::evaluate_hvp(const Vec&, Batch batch, const Vec& v, Vec& out) const {
-  if (batch.empty()) {
-    out = a_.transpose() * (a_ * v) / static_cast<double>(a_.rows());
-  } else {
-    const Mat ab = rows_of(a_, batch);
-    out = ab.transpose() * (ab * v) / static_cast<double>(batch.size());
-  }
+  const SampleBlocks blocks = sample_blocks(batch);
+  const double m = static_cast<double>(blocks.n);
+  out.resize(dim());
+  sum_over_blocks(blocks.count(), dim(), [&](Index blk, double* partial) {
+    const Index begin = blocks.begin(blk), length = blocks.length(blk);
+    if (batch.empty()) {
+      const auto ab = a_.middleRows(begin, length);
+      Eigen::Map<Vec>(partial, dim()) = ab.transpose() * (ab * v) / m;
+    } else {
+      const Mat ab = rows_of(a_, batch.subspan(begin, length));
+      Eigen::Map<Vec>(partial, dim()) = ab.transpose() * (ab * v) / m;
+    }
+  }, out.data());
 }
 
 Mat LeastSquares::evaluate_hessian(const Vec&) const {
-  Mat h = a_.transpose() * a_ / static_cast<double>(a_.rows());
+  const SampleBlocks blocks = sample_blocks({});
+  const Index d = dim();
+  Mat h(d, d);
+  sum_over_blocks(blocks.count(), d * d, [&](Index blk, double* partial) {
+    const auto ab = a_.middleRows(blocks.begin(blk), blocks.length(blk));
+    Eigen::Map<Mat>(partial, d, d) = ab.transpose() * ab / static_cast<double>(a_.rows());
+  }, h.data());
   return 0.5 * (h + h.transpose());
 }
 
 Vec LeastSquares::residuals(const Vec& theta) const {
   if (theta.size() != dim()) throw InputError("objective '" + spec_ + "': θ has the wrong length");
-  return (a_ * theta - b_) / std::sqrt(static_cast<double>(a_.rows()));
+  const SampleBlocks blocks = sample_blocks({});
+  const double root_n = std::sqrt(static_cast<double>(a_.rows()));
+  Vec out(a_.rows());
+  block_backend().gather(blocks.count(), blocks.offsets(1), [&](Index blk, double* piece) {
+    const Index begin = blocks.begin(blk), length = blocks.length(blk);
+    Eigen::Map<Vec>(piece, length) = (a_.middleRows(begin, length) * theta - b_.segment(begin, length)) / root_n;
+  }, out.data());
+  return out;
 }
 
 Vec LeastSquares::jacobian_vector(const Vec&, const Vec& v) const {
   if (v.size() != dim()) throw InputError("objective '" + spec_ + "': v has the wrong length");
-  return a_ * v / std::sqrt(static_cast<double>(a_.rows()));
+  const SampleBlocks blocks = sample_blocks({});
+  const double root_n = std::sqrt(static_cast<double>(a_.rows()));
+  Vec out(a_.rows());
+  block_backend().gather(blocks.count(), blocks.offsets(1), [&](Index blk, double* piece) {
+    const Index begin = blocks.begin(blk), length = blocks.length(blk);
+    Eigen::Map<Vec>(piece, length) = a_.middleRows(begin, length) * v / root_n;
+  }, out.data());
+  return out;
 }
 
 Vec LeastSquares::jacobian_transpose_vector(const Vec&, const Vec& u) const {
   if (u.size() != a_.rows()) throw InputError("objective '" + spec_ + "': u has the wrong length");
-  return a_.transpose() * u / std::sqrt(static_cast<double>(a_.rows()));
+  const SampleBlocks blocks = sample_blocks({});
+  const double root_n = std::sqrt(static_cast<double>(a_.rows()));
+  Vec out(dim());
+  sum_over_blocks(blocks.count(), dim(), [&](Index blk, double* partial) {
+    const Index begin = blocks.begin(blk), length = blocks.length(blk);
+    Eigen::Map<Vec>(partial, dim()) = a_.middleRows(begin, length).transpose() * u.segment(begin, length) / root_n;
+  }, out.data());
+  return out;
 }
 
 namespace {

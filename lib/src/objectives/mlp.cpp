@@ -19,11 +19,16 @@
 //          class-index or probability targets, mean reduction)
 //     bce  L = log(1 + e^f) − y f  (one output)   ∂L/∂f = s − y           ∂²L/∂f² = s(1 − s)
 //          with s = logistic(f), y ∈ {0, 1} (PyTorch's BCEWithLogitsLoss, mean reduction)
-//   Every product below is one Eigen GEMM over the whole batch; per-sample loops appear only
-//   in the probabilistic view (drawing labels, explicit per-sample gradients). The data are
-//   used in place for the full batch; a minibatch gathers its columns once. With the full
-//   batch, the first layer's products with X (W_0 X, V_0 X, δ_1 Xᵀ: most of the flops) skip
-//   the zeros of X when it has enough of them (Mlp::sparse_input(), sparse_input.hpp).
+//   The batch is cut into sample blocks of samples_per_block() (core/sample_blocks.hpp,
+//   doc/design.md "Sample blocks and threads"): every pass below runs on one block's columns,
+//   every sum over samples is the blocks' partials (each with the whole batch's 1/B) added in
+//   block order, so results are bit-identical for any thread count; a batch of one block is
+//   the unblocked computation. Every product is one Eigen GEMM over a block; per-sample loops
+//   appear only in the probabilistic view (drawing labels, explicit per-sample gradients).
+//   The data are used in place for the full batch; a minibatch gathers its columns once. With
+//   the full batch, the first layer's products with X (W_0 X, V_0 X, δ_1 Xᵀ: most of the
+//   flops) skip the zeros of X when it has enough of them (Mlp::sparse_input(), one
+//   compressed input per block, sparse_input.hpp).
 #include "optdyn/objectives/mlp.hpp"
 
 #include <cmath>
@@ -33,33 +38,38 @@
 
 #include "mlp_passes.hpp"
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/sample_blocks.hpp"
 #include "sparse_input.hpp"
 
 namespace optdyn {
 
 namespace mlp_detail {
 
-void select_samples(const Mat& inputs, const Mat& targets, Batch batch, Samples& s) {
+void select_block(const Mat& inputs, const Mat& targets, Batch batch, const SampleBlocks& blocks, Index b,
+                  Samples& s) {
+  const Index begin = blocks.begin(b), length = blocks.length(b);
+  s.d = inputs.rows();
+  s.k = targets.rows();
+  s.cols = length;
   if (batch.empty()) {
-    s.x = &inputs;
-    s.y = &targets;
+    s.x_data = inputs.data() + begin * s.d;
+    s.y_data = targets.data() + begin * s.k;
     return;
   }
-  const Index b = static_cast<Index>(batch.size());
-  s.x_gathered.resize(inputs.rows(), b);
-  s.y_gathered.resize(targets.rows(), b);
-  for (Index j = 0; j < b; ++j) {
-    s.x_gathered.col(j) = inputs.col(batch[j]);
-    s.y_gathered.col(j) = targets.col(batch[j]);
+  s.x_gathered.resize(s.d, length);
+  s.y_gathered.resize(s.k, length);
+  for (Index j = 0; j < length; ++j) {
+    s.x_gathered.col(j) = inputs.col(batch[begin + j]);
+    s.y_gathered.col(j) = targets.col(batch[begin + j]);
   }
-  s.x = &s.x_gathered;
-  s.y = &s.y_gathered;
+  s.x_data = s.x_gathered.data();
+  s.y_data = s.y_gathered.data();
 }
 
 // out = M a_l for a weight-shaped M (W_l or V_l): through the compressed input for l = 0.
 void times_activation(const ForwardPass& fp, Index l, const Eigen::Map<const RowMat>& m, Mat& out) {
   if (l == 0 && fp.sparse)
-    fp.sparse->times_left(m, out);
+    fp.sparse->times_left(m, out);  // threads: row blocks when not inside a sample block's task
   else
     out.noalias() = m * fp.a(l);
 }
@@ -73,11 +83,13 @@ void times_activation_transpose(const ForwardPass& fp, Index l, const Mat& d, Ei
 }
 
 // z_{l+1} = W_l a_l + b_l 1ᵀ;  a_{l+1} = σ(z_{l+1}) for hidden layers; f = z_L.
-// `sparse`: X compressed (only when x is the full data set), or null.
-void forward(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& theta, const Mat& x,
+// `sparse`: x compressed, or null.
+void forward(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& theta, const MatView& x,
              ForwardPass& fp, const SparseInput* sparse) {
   const Index layers = layout.num_layers();
-  fp.input = &x;
+  fp.input = x.data();
+  fp.input_rows = x.rows();
+  fp.input_cols = x.cols();
   fp.sparse = sparse;
   fp.act.resize(layers);
   for (Index l = 0; l < layers; ++l) {
@@ -115,10 +127,10 @@ void tangent(const MlpArchitecture& arch, const MlpLayout& layout, const Vec& th
   }
 }
 
-// Mean loss over the B columns of f. Optionally G = ∂F/∂f (k × B, includes the 1/B of the
-// mean) and the OutputCurvature that output_hessian() applies.
-double output_loss(MlpLoss loss, const Mat& f, const Mat& y, Mat* grad, OutputCurvature* curv) {
-  const double inv_b = 1.0 / static_cast<double>(f.cols());
+// inv_b · Σ_columns L: the block's share of the mean over B = 1/inv_b samples. Optionally
+// G = ∂/∂f of that (k × cols, includes inv_b) and the OutputCurvature that output_hessian()
+// applies.
+double output_loss(MlpLoss loss, const Mat& f, const MatView& y, double inv_b, Mat* grad, OutputCurvature* curv) {
   if (curv) curv->inv_b = inv_b;
   switch (loss) {
     case MlpLoss::mse: {
@@ -159,7 +171,7 @@ double output_loss(MlpLoss loss, const Mat& f, const Mat& y, Mat* grad, OutputCu
   throw std::logic_error("output_loss: unknown loss");
 }
 
-// R{G} = (1/B) ∂²L/∂f² R{f}, column by column, from the OutputCurvature of output_loss:
+// R{G} = inv_b ∂²L/∂f² R{f}, column by column, from the OutputCurvature of output_loss:
 //   mse  ∂²L/∂f² = I;   ce  w (diag p − p pᵀ);   bce  s(1 − s).
 void output_hessian(MlpLoss loss, const OutputCurvature& c, const Mat& rf, Mat& rgrad) {
   switch (loss) {
@@ -228,7 +240,8 @@ Mlp::Mlp(MlpArchitecture architecture, Dataset data, std::string spec)
       layout_(arch_.widths, arch_.bias),
       data_(std::move(data)),
       spec_(std::move(spec)),
-      sparse_(std::make_shared<LazySparseInput>()) {
+      sparse_(std::make_shared<LazySparseInput>()),
+      block_size_(block_samples()) {
   const Index d = arch_.widths.front(), k = arch_.widths.back(), n = data_.size();
   if (!(arch_.l2 >= 0.0) || !std::isfinite(arch_.l2)) throw InputError("key 'l2': must be finite and ≥ 0");
   if (n < 1) throw InputError("key 'n': the data set is empty");
@@ -282,21 +295,32 @@ Mlp::Mlp(MlpArchitecture architecture, Dataset data, std::string spec)
 
 // Built once, on the first full-batch evaluation, and only when it pays: the zero fraction
 // and the first hidden width decide (SparseInput's measured break-even), counted first so
-// that dense data never pay for the compression.
+// that dense data never pay for the compression. One SparseInput per sample block of the
+// full batch (the blocks' columns of X), built in parallel, for the blocks this process
+// computes (BlockBackend::local).
 struct Mlp::LazySparseInput {
   std::once_flag once;
-  std::unique_ptr<SparseInput> input;
+  std::vector<std::unique_ptr<SparseInput>> blocks;
 };
 
-const SparseInput* Mlp::sparse_input(Batch batch) const {
+SampleBlocks Mlp::sample_blocks(Batch batch) const {
+  return {batch.empty() ? data_.size() : static_cast<Index>(batch.size()), block_size_};
+}
+
+const SparseInput* Mlp::sparse_input(Batch batch, Index block) const {
   if (!batch.empty() || !arch_.sparse_input) return nullptr;
   std::call_once(sparse_->once, [this] {
     const Mat& x = data_.inputs;
     const double zeros = static_cast<double>((x.array() == 0.0).count()) / static_cast<double>(x.size());
-    if (zeros >= SparseInput::kMinZeroFraction && arch_.widths[1] >= SparseInput::kMinRows)
-      sparse_->input = std::make_unique<SparseInput>(x);
+    if (zeros < SparseInput::kMinZeroFraction || arch_.widths[1] < SparseInput::kMinRows) return;
+    const SampleBlocks blocks = sample_blocks({});
+    sparse_->blocks.resize(static_cast<std::size_t>(blocks.count()));
+    for_each_block(blocks.count(), [&](Index b) {
+      sparse_->blocks[static_cast<std::size_t>(b)] =
+          std::make_unique<SparseInput>(x.middleCols(blocks.begin(b), blocks.length(b)));
+    });
   });
-  return sparse_->input.get();
+  return sparse_->blocks.empty() ? nullptr : sparse_->blocks[static_cast<std::size_t>(block)].get();
 }
 
 const LeastSquaresAccess* Mlp::least_squares() const {
@@ -312,26 +336,42 @@ Mat Mlp::predict(const Vec& theta, const Mat& inputs) const {
     throw InputError("Mlp::predict: inputs have " + std::to_string(inputs.rows()) + " rows, expected " +
                      std::to_string(arch_.widths.front()));
   ForwardPass fp;
-  forward(arch_, layout_, theta, inputs, fp);
+  forward(arch_, layout_, theta, MatView(inputs.data(), inputs.rows(), inputs.cols()), fp);
   return std::move(fp.output);
 }
 
 // --- value and gradient --------------------------------------------------------------------
 
+// Per block b (core/sample_blocks.hpp) the partials ∇ of (1/B) Σ_{i∈b} ℓ_i and (1/B) Σ_{i∈b} ℓ_i
+// (B the samples of the batch), each added in block order; then the l2 term, once.
 double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
-  Samples s;
-  select_samples(data_.inputs, targets_, batch, s);
-  ForwardPass fp;
-  forward(arch_, layout_, theta, *s.x, fp, sparse_input(batch));
-  Mat g;
-  double value = output_loss(arch_.loss, fp.output, *s.y, gradient ? &g : nullptr, nullptr);
-  if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
+  const SampleBlocks blocks = prepare_blocks(batch);
+  const double inv_b = 1.0 / static_cast<double>(blocks.n);
+  std::vector<double> values(static_cast<std::size_t>(blocks.count()));
+  auto block = [&](Index b, double* partial_gradient) {
+    Samples s;
+    select_block(data_.inputs, targets_, batch, blocks, b, s);
+    ForwardPass fp;
+    forward(arch_, layout_, theta, s.x(), fp, sparse_input(batch, b));
+    Mat g;
+    values[static_cast<std::size_t>(b)] = output_loss(arch_.loss, fp.output, s.y(), inv_b, gradient ? &g : nullptr, nullptr);
+    if (gradient) backward(arch_, layout_, theta, fp, std::move(g), partial_gradient);
+  };
   if (gradient) {
     gradient->resize(dim());
-    backward(arch_, layout_, theta, fp, std::move(g), gradient->data());
-    if (arch_.l2 != 0.0) *gradient += arch_.l2 * theta;  // ∇(l2/2)‖θ‖² = l2 θ
+    sum_over_blocks(blocks.count(), dim(), block, gradient->data());
+  } else {
+    for_each_block(blocks.count(), [&](Index b) { block(b, nullptr); });
   }
+  double value = sum_over_blocks(blocks.count(), [&](Index b) { return values[static_cast<std::size_t>(b)]; });
+  if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
+  if (gradient && arch_.l2 != 0.0) *gradient += arch_.l2 * theta;  // ∇(l2/2)‖θ‖² = l2 θ
   return value;
+}
+
+SampleBlocks Mlp::prepare_blocks(Batch batch) const {
+  sparse_input(batch, 0);  // builds the compressed blocks first, in parallel (not inside a block task)
+  return sample_blocks(batch);
 }
 
 void Mlp::check_point(const Vec& theta, Batch batch) const {

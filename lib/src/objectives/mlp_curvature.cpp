@@ -25,18 +25,30 @@ using namespace mlp_detail;
 // The gradient itself is never formed; δ is propagated only as far as the R{δ} recursion
 // needs it (δ_2..δ_L, p_1..p_{L−1}; nothing for a single layer).
 
+// Sums over samples go by sample blocks (core/sample_blocks.hpp): each block keeps its own
+// forward pass, output curvature, δ's and per-product scratch, and hvp() adds the blocks'
+// partial products (each with the 1/B of the whole batch) in block order.
+
 struct MlpCurvature::State {
+  struct Block {
+    Samples samples;
+    ForwardPass fp;
+    OutputCurvature out_curv;
+    double value = 0.0;
+    std::vector<Mat> delta;  // δ_l, l = 2..L (index l); δ_L = ∂F/∂f
+    std::vector<Mat> p;      // p_l = W_lᵀ δ_{l+1}, l = 1..L−1
+    // Per-product scratch (hvp() is const but not thread-safe on one object).
+    mutable TangentPass tp;
+    mutable Mat rdelta, q, pbuf;
+  };
   const Mlp* mlp = nullptr;
   Vec theta;
-  Samples samples;
-  ForwardPass fp;
-  OutputCurvature out_curv;
+  SampleBlocks blocks;
+  std::vector<Block> block;
   double value = 0.0;
-  std::vector<Mat> delta;  // δ_l, l = 2..L (index l); δ_L = ∂F/∂f
-  std::vector<Mat> p;      // p_l = W_lᵀ δ_{l+1}, l = 1..L−1
-  // Per-product scratch (hvp() is const but not thread-safe on one object).
-  mutable TangentPass tp;
-  mutable Mat rdelta, q, pbuf;
+
+  // Block b's partial of ∇²F v (without the l2 term): every entry of `out` (length D).
+  void block_hvp(Index b, const Vec& v, double* out) const;
 };
 
 MlpCurvature::MlpCurvature(const Mlp& mlp, const Vec& theta, Batch batch) : state_(std::make_unique<State>()) {
@@ -46,20 +58,28 @@ MlpCurvature::MlpCurvature(const Mlp& mlp, const Vec& theta, Batch batch) : stat
   s.theta = theta;
   const MlpArchitecture& arch = mlp.arch_;
   const MlpLayout& layout = mlp.layout_;
-  select_samples(mlp.data_.inputs, mlp.targets_, batch, s.samples);
-  forward(arch, layout, s.theta, *s.samples.x, s.fp, mlp.sparse_input(batch));
+  s.blocks = mlp.prepare_blocks(batch);
+  s.block.resize(static_cast<std::size_t>(s.blocks.count()));
+  const double inv_b = 1.0 / static_cast<double>(s.blocks.n);
   const Index layers = layout.num_layers();
-  s.delta.resize(layers + 1);
-  s.p.resize(layers);
-  s.value = output_loss(arch.loss, s.fp.output, *s.samples.y, layers > 1 ? &s.delta[layers] : nullptr, &s.out_curv);
-  if (arch.l2 != 0.0) s.value += 0.5 * arch.l2 * s.theta.squaredNorm();
-  for (Index l = layers - 1; l >= 1; --l) {
-    s.p[l].noalias() = layout.weight(s.theta, l).transpose() * s.delta[l + 1];
-    if (l >= 2) {
-      s.delta[l] = s.p[l];
-      activation_backprop(arch.activation, s.fp.act[l], s.delta[l]);
+  for_each_block(s.blocks.count(), [&](Index b) {
+    State::Block& k = s.block[static_cast<std::size_t>(b)];
+    select_block(mlp.data_.inputs, mlp.targets_, batch, s.blocks, b, k.samples);
+    forward(arch, layout, s.theta, k.samples.x(), k.fp, mlp.sparse_input(batch, b));
+    k.delta.resize(layers + 1);
+    k.p.resize(layers);
+    k.value = output_loss(arch.loss, k.fp.output, k.samples.y(), inv_b, layers > 1 ? &k.delta[layers] : nullptr,
+                          &k.out_curv);
+    for (Index l = layers - 1; l >= 1; --l) {
+      k.p[l].noalias() = layout.weight(s.theta, l).transpose() * k.delta[l + 1];
+      if (l >= 2) {
+        k.delta[l] = k.p[l];
+        activation_backprop(arch.activation, k.fp.act[l], k.delta[l]);
+      }
     }
-  }
+  });
+  s.value = sum_over_blocks(s.blocks.count(), [&](Index b) { return s.block[static_cast<std::size_t>(b)].value; });
+  if (arch.l2 != 0.0) s.value += 0.5 * arch.l2 * s.theta.squaredNorm();
 }
 
 MlpCurvature::~MlpCurvature() = default;
@@ -70,36 +90,41 @@ Index MlpCurvature::dim() const { return state_->mlp->dim(); }
 const Vec& MlpCurvature::point() const { return state_->theta; }
 double MlpCurvature::value() const { return state_->value; }
 
+void MlpCurvature::State::block_hvp(Index b, const Vec& v, double* out) const {
+  const Block& k = block[static_cast<std::size_t>(b)];
+  const MlpArchitecture& arch = mlp->arch_;
+  const MlpLayout& layout = mlp->layout_;
+  const Index layers = layout.num_layers();
+  const auto& w = arch.widths;
+  TangentPass& tp = k.tp;
+  tangent(arch, layout, theta, v, k.fp, /*keep_rz=*/true, tp);
+  Mat& rdelta = k.rdelta;
+  output_hessian(arch.loss, k.out_curv, tp.output, rdelta);
+  for (Index l = layers - 1; l >= 0; --l) {
+    Eigen::Map<RowMat> hw(out + layout.weight_offset(l), w[l + 1], w[l]);
+    times_activation_transpose(k.fp, l, rdelta, hw);
+    if (l > 0) hw.noalias() += k.delta[l + 1] * tp.ra[l].transpose();
+    if (layout.has_bias()) Eigen::Map<Vec>(out + layout.bias_offset(l), w[l + 1]) = rdelta.rowwise().sum();
+    if (l > 0) {
+      k.q.noalias() = layout.weight(theta, l).transpose() * rdelta;
+      k.q.noalias() += layout.weight(v, l).transpose() * k.delta[l + 1];
+      k.pbuf = k.p[l];
+      activation_r_backprop(arch.activation, k.fp.act[l], k.pbuf, k.q, tp.rz[l]);  // q → R{δ_l}
+      rdelta.swap(k.q);
+    }
+  }
+}
+
 void MlpCurvature::hvp(const Vec& v, Vec& out) const {
   const State& s = *state_;
   const Mlp& mlp = *s.mlp;
   if (v.size() != mlp.dim())
     throw InputError("MlpCurvature::hvp: direction has length " + std::to_string(v.size()) + ", expected " +
                      std::to_string(mlp.dim()));
-  const MlpArchitecture& arch = mlp.arch_;
-  const MlpLayout& layout = mlp.layout_;
-  const Index layers = layout.num_layers();
-  const auto& w = arch.widths;
-  TangentPass& tp = s.tp;
-  tangent(arch, layout, s.theta, v, s.fp, /*keep_rz=*/true, tp);
-  Mat& rdelta = s.rdelta;
-  output_hessian(arch.loss, s.out_curv, tp.output, rdelta);
-
   out.resize(mlp.dim());
-  for (Index l = layers - 1; l >= 0; --l) {
-    Eigen::Map<RowMat> hw(out.data() + layout.weight_offset(l), w[l + 1], w[l]);
-    times_activation_transpose(s.fp, l, rdelta, hw);
-    if (l > 0) hw.noalias() += s.delta[l + 1] * tp.ra[l].transpose();
-    if (layout.has_bias()) Eigen::Map<Vec>(out.data() + layout.bias_offset(l), w[l + 1]) = rdelta.rowwise().sum();
-    if (l > 0) {
-      s.q.noalias() = layout.weight(s.theta, l).transpose() * rdelta;
-      s.q.noalias() += layout.weight(v, l).transpose() * s.delta[l + 1];
-      s.pbuf = s.p[l];
-      activation_r_backprop(arch.activation, s.fp.act[l], s.pbuf, s.q, tp.rz[l]);  // q → R{δ_l}
-      rdelta.swap(s.q);
-    }
-  }
-  if (arch.l2 != 0.0) out += arch.l2 * v;
+  sum_over_blocks(s.blocks.count(), mlp.dim(), [&](Index b, double* partial) { s.block_hvp(b, v, partial); },
+                  out.data());
+  if (mlp.arch_.l2 != 0.0) out += mlp.arch_.l2 * v;
 }
 
 std::unique_ptr<const PointHessian> Mlp::bind_hessian(const Vec& theta, Batch batch) const {

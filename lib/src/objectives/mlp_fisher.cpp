@@ -44,11 +44,13 @@ std::vector<Mat> backward_deltas(const MlpArchitecture& arch, const MlpLayout& l
   return deltas;
 }
 
-// u_i = ∂ℓ_i/∂f at the data labels (kind empirical) or at labels drawn from p_θ (sampled).
-Mat label_cotangents(MlpLoss loss, const Mat& f, const Mat& y, FisherKind kind, Rng* rng) {
+// u_i = ∂ℓ_i/∂f at the data labels (kind empirical) or at labels drawn from p_θ (sampled), for
+// the columns of one block of an evaluation over `total` samples. Sampled labels are drawn
+// column by column: called for the blocks in order, the stream is that of one pass over all.
+Mat label_cotangents(MlpLoss loss, const Mat& f, const MatView& y, Index total, FisherKind kind, Rng* rng) {
   Mat u;
-  output_loss(loss, f, y, &u, nullptr);
-  u *= static_cast<double>(f.cols());  // per-sample gradient: undo the mean's 1/B
+  output_loss(loss, f, y, 1.0 / static_cast<double>(total), &u, nullptr);
+  u *= static_cast<double>(total);  // per-sample gradient: undo the mean's 1/B
   if (kind == FisherKind::empirical) return u;
   if (!rng) throw std::logic_error("Mlp: FisherKind::sampled needs an Rng");
   switch (loss) {
@@ -114,99 +116,144 @@ std::vector<Mat> output_fisher_factors(MlpLoss loss, const Mat& f) {
   throw std::logic_error("output_fisher_factors: unknown loss");
 }
 
-// A point and batch with its forward pass, shared by the bound Fisher products.
+// A point and batch with the forward pass of every block (core/sample_blocks.hpp), shared by
+// the bound Fisher products.
 struct BoundPoint {
   Vec theta;
-  Samples samples;
-  ForwardPass fp;
+  SampleBlocks blocks;
+  struct Block {
+    Samples samples;
+    ForwardPass fp;
+  };
+  std::vector<Block> block;
+  Block& operator[](Index b) { return block[static_cast<std::size_t>(b)]; }
+  const Block& operator[](Index b) const { return block[static_cast<std::size_t>(b)]; }
 };
 
-// `sparse`: the inputs compressed (only for the full batch), or null.
+// The forward pass of every block of an evaluation over `batch` at θ (in parallel);
+// sparse(b) is block b's compressed input or null.
+template <class Sparse>
 std::shared_ptr<BoundPoint> bind_point(const MlpArchitecture& arch, const MlpLayout& layout, const Mat& inputs,
-                                       const Mat& targets, const Vec& theta, Batch batch,
-                                       const SparseInput* sparse) {
+                                       const Mat& targets, const Vec& theta, Batch batch, const SampleBlocks& blocks,
+                                       Sparse&& sparse) {
   auto point = std::make_shared<BoundPoint>();
   point->theta = theta;
-  select_samples(inputs, targets, batch, point->samples);
-  forward(arch, layout, point->theta, *point->samples.x, point->fp, sparse);
+  point->blocks = blocks;
+  point->block.resize(static_cast<std::size_t>(blocks.count()));
+  for_each_block(blocks.count(), [&](Index b) {
+    BoundPoint::Block& k = (*point)[b];
+    select_block(inputs, targets, batch, blocks, b, k.samples);
+    forward(arch, layout, point->theta, k.samples.x(), k.fp, sparse(b));
+  });
   return point;
 }
 
 }  // namespace
 
-
 FunctionOperator Mlp::fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const {
   check_point(theta, batch);
-  std::shared_ptr<const BoundPoint> point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, sparse_input(batch));
-  const double inv_b = 1.0 / static_cast<double>(point->samples.count());
+  const SampleBlocks blocks = prepare_blocks(batch);
+  std::shared_ptr<const BoundPoint> point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, blocks,
+                                                       [&](Index b) { return sparse_input(batch, b); });
+  const double inv_b = 1.0 / static_cast<double>(blocks.n);
+  const Index count = blocks.count();
   if (kind == FisherKind::true_fisher) {
     // Output Fisher per column, as output_hessian applies it: the categorical Fisher without
     // the target weight w (scale 1/B), Bernoulli s(1 − s)/B, Gaussian I/B.
-    auto curvature = std::make_shared<OutputCurvature>();
-    output_loss(arch_.loss, point->fp.output, *point->samples.y, nullptr, curvature.get());
-    if (arch_.loss == MlpLoss::cross_entropy) curvature->scale = RowVec::Constant(point->samples.count(), inv_b);
+    auto curvature = std::make_shared<std::vector<OutputCurvature>>(static_cast<std::size_t>(count));
+    for_each_block(count, [&](Index b) {
+      OutputCurvature& c = (*curvature)[static_cast<std::size_t>(b)];
+      const BoundPoint::Block& k = (*point)[b];
+      output_loss(arch_.loss, k.fp.output, k.samples.y(), inv_b, nullptr, &c);
+      if (arch_.loss == MlpLoss::cross_entropy) c.scale = RowVec::Constant(k.samples.count(), inv_b);
+    });
     return FunctionOperator(dim(), [this, point, curvature](const Vec& v, Vec& out) {
-      TangentPass tp;
-      tangent(arch_, layout_, point->theta, v, point->fp, /*keep_rz=*/false, tp);  // J v
-      Mat hjv;
-      output_hessian(arch_.loss, *curvature, tp.output, hjv);  // (1/B) H J v
       out.resize(dim());
-      backward(arch_, layout_, point->theta, point->fp, std::move(hjv), out.data());  // Jᵀ(·)
+      sum_over_blocks(point->blocks.count(), dim(), [&](Index b, double* partial) {
+        const BoundPoint::Block& k = (*point)[b];
+        TangentPass tp;
+        tangent(arch_, layout_, point->theta, v, k.fp, /*keep_rz=*/false, tp);  // J v
+        Mat hjv;
+        output_hessian(arch_.loss, (*curvature)[static_cast<std::size_t>(b)], tp.output, hjv);  // (1/B) H J v
+        backward(arch_, layout_, point->theta, k.fp, std::move(hjv), partial);  // Jᵀ(·)
+      }, out.data());
     });
   }
-  auto deltas = std::make_shared<const std::vector<Mat>>(backward_deltas(
-      arch_, layout_, point->theta, point->fp,
-      label_cotangents(arch_.loss, point->fp.output, *point->samples.y, kind, rng)));
+  // Sampled labels are drawn block after block, in sample order (one Rng stream); the rest of
+  // each block's δ's in parallel.
+  std::vector<Mat> drawn(static_cast<std::size_t>(count));
+  if (kind == FisherKind::sampled)
+    for (Index b = 0; b < count; ++b)
+      drawn[static_cast<std::size_t>(b)] =
+          label_cotangents(arch_.loss, (*point)[b].fp.output, (*point)[b].samples.y(), blocks.n, kind, rng);
+  auto deltas = std::make_shared<std::vector<std::vector<Mat>>>(static_cast<std::size_t>(count));
+  for_each_block(count, [&](Index b) {
+    const BoundPoint::Block& k = (*point)[b];
+    Mat top = kind == FisherKind::sampled
+                  ? std::move(drawn[static_cast<std::size_t>(b)])
+                  : label_cotangents(arch_.loss, k.fp.output, k.samples.y(), blocks.n, kind, nullptr);
+    (*deltas)[static_cast<std::size_t>(b)] = backward_deltas(arch_, layout_, point->theta, k.fp, std::move(top));
+  });
   return FunctionOperator(dim(), [this, point, deltas, inv_b](const Vec& v, Vec& out) {
     const auto& w = arch_.widths;
     const Index layers = layout_.num_layers();
-    RowVec s = RowVec::Zero(point->samples.count());  // s_i = g_iᵀ v
-    for (Index l = 0; l < layers; ++l) {
-      Mat z;
-      times_activation(point->fp, l, layout_.weight(v, l), z);
-      if (layout_.has_bias()) z.colwise() += layout_.bias(v, l);
-      s += (*deltas)[l].cwiseProduct(z).colwise().sum();
-    }
-    s *= inv_b;
     out.resize(dim());
-    for (Index l = 0; l < layers; ++l) {
-      const Mat weighted = (*deltas)[l] * s.asDiagonal();
-      times_activation_transpose(point->fp, l, weighted,
-                                 Eigen::Map<RowMat>(out.data() + layout_.weight_offset(l), w[l + 1], w[l]));
-      if (layout_.has_bias()) Eigen::Map<Vec>(out.data() + layout_.bias_offset(l), w[l + 1]) = weighted.rowwise().sum();
-    }
+    sum_over_blocks(point->blocks.count(), dim(), [&](Index b, double* partial) {
+      const BoundPoint::Block& k = (*point)[b];
+      const std::vector<Mat>& delta = (*deltas)[static_cast<std::size_t>(b)];
+      RowVec s = RowVec::Zero(k.samples.count());  // s_i = g_iᵀ v
+      for (Index l = 0; l < layers; ++l) {
+        Mat z;
+        times_activation(k.fp, l, layout_.weight(v, l), z);
+        if (layout_.has_bias()) z.colwise() += layout_.bias(v, l);
+        s += delta[l].cwiseProduct(z).colwise().sum();
+      }
+      s *= inv_b;
+      for (Index l = 0; l < layers; ++l) {
+        const Mat weighted = delta[l] * s.asDiagonal();
+        times_activation_transpose(k.fp, l, weighted,
+                                   Eigen::Map<RowMat>(partial + layout_.weight_offset(l), w[l + 1], w[l]));
+        if (layout_.has_bias()) Eigen::Map<Vec>(partial + layout_.bias_offset(l), w[l + 1]) = weighted.rowwise().sum();
+      }
+    }, out.data());
   });
 }
 
 Mat Mlp::sample_gradients(const Vec& theta, Batch batch) const {
   check_point(theta, batch);
-  const auto point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, sparse_input(batch));
-  const std::vector<Mat> deltas =
-      backward_deltas(arch_, layout_, theta, point->fp,
-                      label_cotangents(arch_.loss, point->fp.output, *point->samples.y, FisherKind::empirical, nullptr));
+  const SampleBlocks blocks = prepare_blocks(batch);
+  const auto point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, blocks,
+                                [&](Index b) { return sparse_input(batch, b); });
   const auto& w = arch_.widths;
-  const Index b = point->samples.count();
-  Mat out(dim(), b);
-  for (Index i = 0; i < b; ++i)
-    for (Index l = 0; l < layout_.num_layers(); ++l) {
-      Eigen::Map<RowMat>(out.col(i).data() + layout_.weight_offset(l), w[l + 1], w[l]).noalias() =
-          deltas[l].col(i) * point->fp.a(l).col(i).transpose();
-      if (layout_.has_bias()) out.col(i).segment(layout_.bias_offset(l), w[l + 1]) = deltas[l].col(i);
+  const Index d = dim();
+  Mat out(d, blocks.n);
+  const std::vector<Index> offsets = blocks.offsets(d);
+  block_backend().gather(blocks.count(), offsets, [&](Index b, double* piece) {
+    const BoundPoint::Block& k = (*point)[b];
+    const std::vector<Mat> deltas =
+        backward_deltas(arch_, layout_, theta, k.fp,
+                        label_cotangents(arch_.loss, k.fp.output, k.samples.y(), blocks.n, FisherKind::empirical, nullptr));
+    for (Index i = 0; i < k.samples.count(); ++i) {
+      double* column = piece + i * d;
+      for (Index l = 0; l < layout_.num_layers(); ++l) {
+        Eigen::Map<RowMat>(column + layout_.weight_offset(l), w[l + 1], w[l]).noalias() =
+            deltas[l].col(i) * k.fp.a(l).col(i).transpose();
+        if (layout_.has_bias()) Eigen::Map<Vec>(column + layout_.bias_offset(l), w[l + 1]) = deltas[l].col(i);
+      }
     }
+  }, out.data());
   return out;
 }
 
 std::vector<DenseLayerStatistics> Mlp::dense_layer_statistics(const Vec& theta, Batch batch, FisherKind kind,
                                                               Rng* rng) const {
   check_point(theta, batch);
-  const auto point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, sparse_input(batch));
-  const Mat& f = point->fp.output;
-  std::vector<Mat> tops;
-  if (kind == FisherKind::true_fisher)
-    tops = output_fisher_factors(arch_.loss, f);
-  else
-    tops.push_back(label_cotangents(arch_.loss, f, *point->samples.y, kind, rng));
-  const Index layers = layout_.num_layers(), b = point->samples.count(), m = static_cast<Index>(tops.size());
+  const SampleBlocks blocks = prepare_blocks(batch);
+  const auto point = bind_point(arch_, layout_, data_.inputs, targets_, theta, batch, blocks,
+                                [&](Index b) { return sparse_input(batch, b); });
+  const Index layers = layout_.num_layers(), b_total = blocks.n, count = blocks.count();
+  // Columns of the output gradients per sample: the output Fisher's factors (true_fisher) or one label.
+  const Index m = kind != FisherKind::true_fisher || arch_.loss == MlpLoss::binary_cross_entropy ? 1 : arch_.widths.back();
   std::vector<DenseLayerStatistics> out(layers);
   for (Index l = 0; l < layers; ++l) {
     DenseLayerStatistics& s = out[l];
@@ -214,13 +261,31 @@ std::vector<DenseLayerStatistics> Mlp::dense_layer_statistics(const Vec& theta, 
     s.bias_offset = layout_.bias_offset(l);
     s.rows = arch_.widths[l + 1];
     s.cols = arch_.widths[l];
-    s.inputs = point->fp.a(l);
-    s.output_gradients.resize(s.rows, m * b);
+    s.inputs.resize(s.cols, b_total);
+    s.output_gradients.resize(s.rows, m * b_total);
   }
-  for (Index c = 0; c < m; ++c) {
-    const std::vector<Mat> deltas = backward_deltas(arch_, layout_, theta, point->fp, std::move(tops[c]));
-    for (Index l = 0; l < layers; ++l) out[l].output_gradients.middleCols(c * b, b) = deltas[l];
-  }
+  std::vector<Mat> drawn(static_cast<std::size_t>(count));  // sampled labels: in sample order, one stream
+  if (kind == FisherKind::sampled)
+    for (Index b = 0; b < count; ++b)
+      drawn[static_cast<std::size_t>(b)] =
+          label_cotangents(arch_.loss, (*point)[b].fp.output, (*point)[b].samples.y(), b_total, kind, rng);
+  // Blocks write disjoint columns (no sums: the statistics are per sample).
+  for_each_block(count, [&](Index b) {
+    const BoundPoint::Block& k = (*point)[b];
+    const Index begin = blocks.begin(b), length = blocks.length(b);
+    std::vector<Mat> tops;
+    if (kind == FisherKind::true_fisher)
+      tops = output_fisher_factors(arch_.loss, k.fp.output);
+    else if (kind == FisherKind::sampled)
+      tops.push_back(std::move(drawn[static_cast<std::size_t>(b)]));
+    else
+      tops.push_back(label_cotangents(arch_.loss, k.fp.output, k.samples.y(), b_total, kind, nullptr));
+    for (Index l = 0; l < layers; ++l) out[l].inputs.middleCols(begin, length) = k.fp.a(l);
+    for (Index c = 0; c < m; ++c) {
+      const std::vector<Mat> deltas = backward_deltas(arch_, layout_, theta, k.fp, std::move(tops[c]));
+      for (Index l = 0; l < layers; ++l) out[l].output_gradients.middleCols(c * b_total + begin, length) = deltas[l];
+    }
+  });
   return out;
 }
 

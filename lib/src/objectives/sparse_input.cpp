@@ -32,11 +32,10 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
-#include "optdyn/core/blas.hpp"
+#include "optdyn/core/threads.hpp"
 
 namespace optdyn {
 
@@ -152,25 +151,14 @@ void pack_panel(const Matrix& a, Index r0, Index rows, Index t0, Index count, In
   }
 }
 
-// Runs f(r0) for every row block r0 = 0, R, 2R, … < h on `threads` threads (0: as many as
-// the BLAS may use, blas_threads()), row blocks dealt round-robin. Each row block writes
-// only its own rows of the output and computes them exactly as on one thread, so the
-// result is bitwise the same for every thread count.
+// Runs f(r0) for every row block r0 = 0, R, 2R, … < h on `threads` threads (0: the process's
+// count, threads.hpp; inside a parallel region, e.g. one sample block of a sum, inline). Each
+// row block writes only its own rows of the output and computes them exactly as on one
+// thread, so the result is bitwise the same for every thread count.
 template <class F>
 void for_each_row_block(Index h, int threads, F&& f) {
   const Index blocks = (h + kRowBlock - 1) / kRowBlock;
-  const Index workers = std::min<Index>(threads > 0 ? threads : blas_threads(), blocks);
-  if (workers <= 1) {
-    for (Index b = 0; b < blocks; ++b) f(b * kRowBlock);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (Index w = 1; w < workers; ++w)
-    pool.emplace_back([&f, w, workers, blocks] {
-      for (Index b = w; b < blocks; b += workers) f(b * kRowBlock);
-    });
-  for (Index b = 0; b < blocks; b += workers) f(b * kRowBlock);
-  for (std::thread& t : pool) t.join();
+  parallel_for(blocks, [&f](Index b) { f(b * kRowBlock); }, threads);
 }
 
 }  // namespace

@@ -49,8 +49,9 @@ class SparseInput {
   bool worthwhile(Index h) const { return h >= kMinRows && zero_fraction() >= kMinZeroFraction; }
 
   // z = W X (z is resized to w.rows() × n). Throws std::invalid_argument if w.cols() ≠ d.
-  // threads: 0 = as many as the BLAS may use (blas_threads(): 1 unless OPTDYN_BLAS_THREADS);
-  // blocks of 64 rows are shared out, and the result is bitwise the same for any count.
+  // threads: 0 = the process's count (threads.hpp: OPTDYN_THREADS / --threads; inline inside
+  // a parallel region such as one sample block of a full-batch sum); blocks of 64 rows are
+  // shared out, and the result is bitwise the same for any count.
   void times_left(const Eigen::Ref<const RowMat>& w, Mat& z, int threads = 0) const;
   // g = Y Xᵀ (g must be y.rows() × d). Throws std::invalid_argument on a shape mismatch.
   // threads: as for times_left.

@@ -12,6 +12,9 @@
 //   OPTDYN_BLAS_THREADS=N  (a positive integer) runs it on N threads — faster on large
 //   products, reproducible only for the same N.
 // A value that is not a positive integer ends the program with exit status 2 (bad input).
+// Parallelism that keeps the bits comes from elsewhere: the sums over samples run by fixed
+// sample blocks on OPTDYN_THREADS threads (threads.hpp, sample_blocks.hpp), each block's
+// products on this one-thread BLAS.
 
 namespace optdyn {
 

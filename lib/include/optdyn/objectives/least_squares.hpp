@@ -21,6 +21,7 @@
 
 #include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
+#include "optdyn/core/sample_blocks.hpp"
 #include "optdyn/objectives/objective.hpp"
 
 namespace optdyn {
@@ -40,6 +41,8 @@ class LeastSquares : public Objective, public LeastSquaresAccess {
   const Vec& theta_true() const { return theta_true_; }
   // A minimiser of F (minimum-norm least-squares solution, complete orthogonal decomposition).
   Vec solution() const;
+  // Rows per block of every sum over rows (core/sample_blocks.hpp): block_samples() when built.
+  Index samples_per_block() const { return block_size_; }
 
   // LeastSquaresAccess
   Index num_residuals() const override { return a_.rows(); }
@@ -53,9 +56,12 @@ class LeastSquares : public Objective, public LeastSquaresAccess {
   Mat evaluate_hessian(const Vec& theta) const override;
 
  private:
+  SampleBlocks sample_blocks(Batch batch) const;
+
   Mat a_;
   Vec b_, theta_true_;
   std::string spec_;
+  Index block_size_;
 };
 
 struct LeastSquaresParams {

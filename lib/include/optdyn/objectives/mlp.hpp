@@ -11,6 +11,7 @@
 
 #include "optdyn/core/params.hpp"
 #include "optdyn/core/registry.hpp"
+#include "optdyn/core/sample_blocks.hpp"
 #include "optdyn/data/dataset.hpp"
 #include "optdyn/objectives/activation.hpp"
 #include "optdyn/objectives/objective.hpp"
@@ -125,7 +126,11 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
 
   // Whether full-batch evaluations take the first layer's products through the compressed
   // input (MlpArchitecture::sparse_input and enough zeros in X). Builds it on first call.
-  bool sparse_first_layer() const { return sparse_input({}) != nullptr; }
+  bool sparse_first_layer() const { return sparse_input({}, 0) != nullptr; }
+
+  // Samples per block of every sum over samples (core/sample_blocks.hpp): block_samples()
+  // when the Mlp was built.
+  Index samples_per_block() const { return block_size_; }
 
  protected:
   double evaluate(const Vec& theta, Batch batch, Vec* gradient) const override;
@@ -146,10 +151,15 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, Batch batch, FisherKind kind,
                                                            Rng* rng) const override;
   void check_point(const Vec& theta, Batch batch) const;
-  // The full-batch input compressed for the first layer (built on first use, ~3 products'
-  // time at n = 10,000); null for a minibatch, when arch_.sparse_input is off, or when X
-  // has too few zeros.
-  const SparseInput* sparse_input(Batch batch) const;
+  // The blocks of an evaluation over `batch` (all n samples when empty).
+  SampleBlocks sample_blocks(Batch batch) const;
+  // sample_blocks(batch), after building the compressed input if it is used (call it before
+  // entering block tasks).
+  SampleBlocks prepare_blocks(Batch batch) const;
+  // Block `block` of the full-batch input compressed for the first layer (all blocks built
+  // on first use, ~3 products' time at n = 10,000); null for a minibatch, when
+  // arch_.sparse_input is off, or when X has too few zeros.
+  const SparseInput* sparse_input(Batch batch, Index block) const;
 
   MlpArchitecture arch_;
   MlpLayout layout_;
@@ -158,6 +168,7 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   Mat targets_;  // prepared from data_ for the loss (see loss_targets())
   struct LazySparseInput;
   std::shared_ptr<LazySparseInput> sparse_;
+  Index block_size_;
 
   friend class MlpCurvature;
 };
