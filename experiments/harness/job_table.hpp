@@ -1,5 +1,5 @@
 #pragma once
-// A sweep's jobs (README, "Sweeps"; doc/design.md, "Sweeps"): the table of independent runs
+// A sweep's jobs (README, "Sweeps"; doc/design.md, "Jobs and sweeps"): the table of independent runs
 // an experiment or `optdyn sweep` executes: the Cartesian product of grid axes, one group of
 // zipped lists, and replicates, each job with its resolved values and its own seed.
 //

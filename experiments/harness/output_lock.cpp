@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "harness/output_file.hpp"
+#include "harness/signal_block.hpp"
 #include "harness/signal_cleanup.hpp"
 #include "optdyn/core/error.hpp"
 
@@ -49,6 +50,9 @@ bool same_file(int fd, const fs::path& path) {
 }  // namespace
 
 OutputLock::OutputLock(const fs::path& lock_file, const std::string& what) : path_(lock_file) {
+  // No interrupt between creating the lock file and registering it for removal (a SIGTERM
+  // there would leave the file behind); one sent meanwhile is delivered when this returns.
+  const SignalBlock block;
   if (path_.native().size() >= PATH_MAX)
     throw InputError("cannot write '" + what + "': its lock file name '" + path_.string() + "' is too long (PATH_MAX)");
   for (int attempt = 0;; ++attempt) {

@@ -312,17 +312,19 @@ MergeCounts merge(const SweepRequest& r, const harness::SweepDirectory& dir, con
 }
 
 // Claims DIR, runs the jobs with `executor` (local pool by default), merges: the whole sweep
-// in one process, or rank 0's part under MPI. `claimed` learns whether DIR was claimed.
+// in one process, or rank 0's part under MPI. `claimed` learns whether DIR was claimed (null)
+// or why not.
 int run_sweep_here(const SweepRequest& r, const harness::JobTable& table, const ordered_json& sweep_definition,
-                   const harness::JobExecutor& executor, const std::function<void(bool)>& claimed) {
+                   const harness::JobExecutor& executor, const std::function<void(const std::string*)>& claimed) {
   std::optional<harness::SweepDirectory> claim;
   try {
     claim.emplace(r.options, sweep_definition);
-  } catch (...) {
-    claimed(false);
+  } catch (const InputError& e) {
+    const std::string refusal = e.what();
+    claimed(&refusal);
     throw;
   }
-  claimed(true);
+  claimed(nullptr);
   harness::SweepDirectory& dir = *claim;
   // The merged files are replaced by renames: a link, pipe or device there is refused now,
   // before any job runs.
@@ -370,30 +372,38 @@ int run_sweep_here(const SweepRequest& r, const harness::JobTable& table, const 
 // Under mpirun (harness/mpi_jobs.hpp): every rank reads and checks the same request (only
 // rank 0 reports an error); rank 0 claims DIR, schedules and merges; the others run jobs.
 int run_sweep_mpi(const po::variables_map& vm, const harness::MpiWorld& world) {
-  if (vm.count("jobs")) throw InputError("--jobs: not used under mpirun (every rank runs one job at a time; use -np)");
-  if (world.rank != 0) {
-    try {
-      const SweepRequest r = read_request(vm);
-      const harness::JobTable table(r.axes, r.seed);
-      check_template(r, table);
-      if (!harness::mpi_agree(false)) return kExitBadInput;  // rank 0 refused the sweep; it says why
-      if (!r.options.merge_only) harness::run_mpi_jobs_as_worker(table, [&](const harness::Job& job, harness::JobOutcome& o) {
-        return run_job(r, job, o);
-      });
-      return kExitOk;
-    } catch (const InputError&) {
-      return kExitBadInput;  // the same error as rank 0's, reported once, by rank 0
-    }
+  // Every rank checks the same request. On bad input rank 0 prints the one line first and
+  // then every rank leaves together (a rank that left first would make mpirun end the job
+  // before rank 0 had said why).
+  std::optional<SweepRequest> request;
+  std::optional<harness::JobTable> table;
+  std::string error;
+  try {
+    if (vm.count("jobs")) throw InputError("--jobs: not used under mpirun (every rank runs one job at a time; use -np)");
+    request = read_request(vm);
+    table.emplace(request->axes, request->seed);
+    check_template(*request, *table);
+  } catch (const InputError& e) {
+    error = e.what();
   }
-  const SweepRequest r = read_request(vm);
-  const harness::JobTable table(r.axes, r.seed);
-  check_template(r, table);
+  if (world.rank == 0 && !error.empty()) harness::print_error(error);
+  if (!harness::mpi_agree(error.empty())) return kExitBadInput;
+  const SweepRequest& r = *request;
+  if (world.rank != 0) {
+    if (!harness::mpi_agree(false)) return kExitBadInput;  // rank 0 refused the directory; it says why
+    if (!r.options.merge_only)
+      harness::run_mpi_jobs_as_worker(*table, [&](const harness::Job& job, harness::JobOutcome& o) { return run_job(r, job, o); });
+    return kExitOk;
+  }
   bool agreed = false;
   try {
-    return run_sweep_here(r, table, definition(r, table), harness::run_mpi_jobs_as_scheduler,
-                          [&](bool go) { agreed = harness::mpi_agree(go); });
+    return run_sweep_here(r, *table, definition(r, *table), harness::run_mpi_jobs_as_scheduler,
+                          [&](const std::string* refusal) {
+                            if (refusal) harness::print_error(*refusal);  // before the others leave
+                            agreed = harness::mpi_agree(refusal == nullptr);
+                          });
   } catch (const std::exception& e) {
-    if (!agreed) throw;  // before any job: the workers were told to stop
+    if (!agreed) return kExitBadInput;  // the directory was refused: said above, the workers told
     harness::print_error(std::string("sweep: ") + e.what());
     harness::mpi_abort(1);  // the workers wait for rank 0: end them all
     throw;
@@ -411,7 +421,7 @@ int run_sweep(const po::variables_map& vm) {
   check_template(r, table);
   SweepRequest local = r;
   local.options.canary = !r.options.resume && !r.options.merge_only && !r.options.shard;
-  return run_sweep_here(local, table, definition(r, table), {}, [](bool) {});
+  return run_sweep_here(local, table, definition(r, table), {}, [](const std::string*) {});
 }
 
 }  // namespace
