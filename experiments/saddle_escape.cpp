@@ -29,21 +29,26 @@
 // counts 1 — a gradient, a value, an HVP — and a dense Hessian counts D (it is built from D
 // HVPs; the plateau's closed-form Hessian is charged the same for comparability). The
 // curvature measurements are outside the optimizer's oracle and not charged.
-// Wall time: the optimizer's own time per step (steady_clock, measurements excluded) is
-// written to wall_time.json — the only output that is not reproducible byte for byte; the
-// CSV is.
+// CPU time: the optimizer's own time per step, measured on the job's thread
+// (CLOCK_THREAD_CPUTIME_ID, measurements excluded: the work of the step, not the other jobs
+// running beside it under --jobs N), is written to cpu_time.json — the only output that is
+// not reproducible byte for byte; the CSV is.
+//
+// Jobs (harness/job_table.hpp): one per (problem, method), 2 × 10; the saddles are found
+// first, in the experiment's process, and shared by every job.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 #include <nlohmann/json.hpp>
 
 #include "harness/experiment.hpp"
-#include "harness/progress.hpp"
+#include "harness/job_table.hpp"
 #include "optdyn/analysis/curvature_monitor.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
@@ -58,9 +63,9 @@ namespace {
 
 using namespace optdyn;
 using harness::CsvCell;
-using harness::CsvWriter;
 using harness::Experiment;
 using harness::ExperimentParam;
+using harness::JobResult;
 
 const std::string kPrefix = "experiment 'saddle_escape': ";
 constexpr std::uint64_t kPerturbationStream = 7;
@@ -175,7 +180,7 @@ double cost(const Oracle& o, Index dim) {
   return static_cast<double>(c.gradients + c.values + c.hvps) + static_cast<double>(c.hessians) * static_cast<double>(dim);
 }
 
-void record(CsvWriter& csv, const Problem& pr, const Method& m, long step, const Oracle& o, const Vec& theta) {
+void record(JobResult& out, const Problem& pr, const Method& m, long step, const Oracle& o, const Vec& theta) {
   Vec g;
   const double loss = pr.objective->value_and_gradient(theta, g);
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -187,52 +192,66 @@ void record(CsvWriter& csv, const Problem& pr, const Method& m, long step, const
   row.insert(row.end(), {cost(o, theta.size()), finite ? loss : nan, finite ? g.norm() : nan, finite ? s.index : nan,
                          finite ? s.lambda_min : nan, finite ? s.lambda_max : nan,
                          finite ? (theta - pr.saddle).norm() : nan});
-  csv.row(row);
+  out.row("trajectories.csv", std::move(row));
 }
 
-void run_problem(Experiment& ex, CsvWriter& csv, nlohmann::json& wall, const Problem& pr, harness::Progress& progress) {
-  const Spec& p = ex.params();
+// CPU seconds of the calling thread (POSIX CLOCK_THREAD_CPUTIME_ID).
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// The name under which a job hands back the CPU time at a recorded step.
+std::string time_key(long step) { return "cpu_seconds_" + std::to_string(step); }
+
+// One method from the perturbed start: its rows, and its CPU time at each recorded step.
+void run_method(const Spec& p, const Problem& pr, const Method& m, const Vec& theta0, JobResult& out) {
   const long steps = p.integer("steps", 1, 1L << 30);
   const long every = p.integer("record_every", 1, 1L << 30);
-  Rng rng = Rng::derived(ex.seed(), kPerturbationStream);
+  OptimizerPtr opt = make_optimizer(m.spec);
+  opt->reset(theta0.size());
+  ObjectiveOracle oracle(*pr.objective);
+  Vec theta = theta0;
+  double seconds = 0.0;
+  record(out, pr, m, 0, oracle, theta);
+  out.set(time_key(0), 0.0);
+  // The clock is read once per record interval (a thread CPU clock is a system call, slower
+  // than the smallest steps), never around a measurement.
+  double start = thread_cpu_seconds();
+  for (long k = 1; k <= steps; ++k) {
+    // A method that blows up near the saddle is part of the comparison (data): its row at
+    // the diverging step holds nan, and the method stops there.
+    bool diverged = false;
+    try {
+      opt->step(theta, oracle);
+    } catch (const DivergenceError&) {
+      diverged = true;
+    }
+    if (k % every == 0 || k == steps || diverged) {
+      seconds += thread_cpu_seconds() - start;
+      record(out, pr, m, k, oracle, theta);
+      out.set(time_key(k), seconds);
+      start = thread_cpu_seconds();
+    }
+    if (diverged) break;
+  }
+}
+
+// The start of every method on a problem: θ₀ = θ_saddle + ρu.
+Vec perturbed_start(const Spec& p, const Problem& pr, std::uint64_t seed) {
+  Rng rng = Rng::derived(seed, kPerturbationStream);
   Vec u = rng.normal_vector(pr.saddle.size());
   u /= u.norm();
-  const Vec theta0 = pr.saddle + p.real_above("perturbation", 0.0, 1.0) * u;
+  return pr.saddle + p.real_above("perturbation", 0.0, 1.0) * u;
+}
+
+void note_problem(Experiment& ex, const Problem& pr) {
   ex.note(pr.name + "_spec", pr.spec);
   ex.note(pr.name + "_saddle_loss", format_number(pr.objective->value(pr.saddle), 17));
   ex.note(pr.name + "_saddle_index", format_number(pr.at_saddle.index, 6));
   ex.note(pr.name + "_saddle_lambda_min", format_number(pr.at_saddle.lambda_min, 6));
   ex.note(pr.name + "_saddle_lambda_max", format_number(pr.at_saddle.lambda_max, 6));
-  for (const Method& m : methods(p, pr)) {
-    ex.note(pr.name + "_" + m.label, m.spec);
-    OptimizerPtr opt = make_optimizer(m.spec);
-    opt->reset(theta0.size());
-    ObjectiveOracle oracle(*pr.objective);
-    Vec theta = theta0;
-    double seconds = 0.0;
-    nlohmann::json times = nlohmann::json::array();
-    record(csv, pr, m, 0, oracle, theta);
-    times.push_back({0, 0.0});
-    for (long k = 1; k <= steps; ++k) {
-      const auto start = std::chrono::steady_clock::now();
-      // A method that blows up near the saddle is part of the comparison (data): its row at
-      // the diverging step holds nan, and the method stops there.
-      bool diverged = false;
-      try {
-        opt->step(theta, oracle);
-      } catch (const DivergenceError&) {
-        diverged = true;
-      }
-      seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (k % every == 0 || k == steps || diverged) {
-        record(csv, pr, m, k, oracle, theta);
-        times.push_back({k, seconds});
-      }
-      if (diverged) break;
-    }
-    wall[pr.name][m.label] = times;
-    progress.advance();
-  }
 }
 
 // Every parameter the methods and runs read, checked before any output is opened (the
@@ -256,12 +275,36 @@ void body(Experiment& ex) {
   std::vector<Problem> problems;
   problems.push_back(plateau_saddle(p));
   problems.push_back(mlp_saddle(p, ex));
-  CsvWriter& csv = ex.csv("trajectories.csv", columns);
-  harness::Progress progress("saddle_escape", problems.size() * 9);
-  nlohmann::json wall = nlohmann::json::object();
-  for (const Problem& pr : problems) run_problem(ex, csv, wall, pr, progress);
-  progress.finish();
-  ex.write_file("wall_time.json", wall.dump(1) + "\n");
+  std::vector<std::vector<Method>> methods_of;
+  std::vector<Vec> starts;
+  for (const Problem& pr : problems) {
+    note_problem(ex, pr);
+    methods_of.push_back(methods(p, pr));
+    for (const Method& m : methods_of.back()) ex.note(pr.name + "_" + m.label, m.spec);
+    starts.push_back(perturbed_start(p, pr, ex.seed()));
+  }
+  ex.csv("trajectories.csv", columns);
+  harness::SweepAxes axes;
+  axes.add_grid("problem", "range:0:" + std::to_string(problems.size() - 1));
+  axes.add_grid("method", "range:0:" + std::to_string(methods_of.front().size() - 1));
+  const std::vector<JobResult> results =
+      ex.run_jobs(harness::JobTable(axes, ex.seed()), [&](const harness::Job& job, JobResult& out) {
+        const std::size_t i = std::stoul(job.value("problem")), j = std::stoul(job.value("method"));
+        run_method(p, problems[i], methods_of[i][j], starts[i], out);
+      });
+  ex.add_results(results);
+  // cpu_time.json: {problem: {method: [[step, seconds], …]}}, job (i, j) at index i·|methods| + j.
+  const long steps = p.integer("steps", 1, 1L << 30);
+  nlohmann::json times = nlohmann::json::object();
+  for (std::size_t i = 0; i < problems.size(); ++i)
+    for (std::size_t j = 0; j < methods_of[i].size(); ++j) {
+      const JobResult& r = results[i * methods_of[i].size() + j];
+      nlohmann::json series = nlohmann::json::array();
+      for (long k = 0; k <= steps; ++k)
+        if (const double t = r.get(time_key(k), -1.0); t >= 0.0) series.push_back({k, t});
+      times[problems[i].name][methods_of[i][j].label] = series;
+    }
+  ex.write_file("cpu_time.json", times.dump(1) + "\n");
 }
 
 }  // namespace

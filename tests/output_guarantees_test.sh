@@ -231,7 +231,7 @@ wait "$pid"
 expect "experiment whose output became a symlink during the run" 2 $? "$WORK/err" "trajectories.csv"
 rm -f "$WORK/mixed/trajectories.csv"
 [ "$(snapshot "$WORK/mixed" | grep -v trajectories.csv)" = "$(echo "$before" | grep -v trajectories.csv)" ] &&
-  [ -e "$WORK/mixed/manifest.json" ] && pass "the refused commit left manifest.json and wall_time.json byte-identical" ||
+  [ -e "$WORK/mixed/manifest.json" ] && pass "the refused commit left manifest.json and cpu_time.json byte-identical" ||
   fail "the refused commit changed the earlier result: $(ls -A "$WORK/mixed")"
 [ "$(cat "$WORK/target.txt")" = precious ] || fail "the link target was overwritten"
 

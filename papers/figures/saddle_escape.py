@@ -3,14 +3,14 @@
 
 Usage: python3 papers/figures/saddle_escape.py DATA_DIR [OUT_DIR]
 
-DATA_DIR is the experiment's --out directory (trajectories.csv, wall_time.json); OUT_DIR
+DATA_DIR is the experiment's --out directory (trajectories.csv, cpu_time.json); OUT_DIR
 (default papers/figures) receives saddle_escape.pdf and saddle_escape.png. Missing or
 malformed input: one line on stderr, exit status 2.
 
 Rows: (a) the plateau saddle, (b) the Newton-found saddle of a small MLP. Columns:
  loss F(theta) against cost (oracle queries: gradients + values + HVPs + D per dense
  Hessian; log axis, step 0 drawn at cost 1), the saddle index (fraction of Hessian
- eigenvalues < -tau, dense) against cost, and loss against the optimizer's wall time
+ eigenvalues < -tau, dense) against cost, and loss against the optimizer's CPU time
  (measurements excluded; not reproducible byte for byte). Dotted line: the saddle's loss;
  the loss axes are clipped at 35% of the saddle-to-best drop above the saddle (excursions of
  undamped Newton-type steps leave the frame).
@@ -61,7 +61,7 @@ def read(data_dir):
                 (int(r["step"]), number(r["cost"]), number(r["loss"]), number(r["index"])))
     if not rows:
         FIGURE.fail(f"{path}: no rows")
-    wall_path = os.path.join(data_dir, "wall_time.json")
+    wall_path = os.path.join(data_dir, "cpu_time.json")
     if not os.path.isfile(wall_path):
         FIGURE.fail(f"missing input file {wall_path}")
     try:
@@ -112,12 +112,12 @@ def main():
             ax.set_xscale("log")
             ax.set_xlabel("cost (gradients + values + HVPs + D per Hessian)")
         ax_wall.set_xscale("log")
-        ax_wall.set_xlabel("optimizer wall time [s]")
+        ax_wall.set_xlabel("optimizer CPU time [s]")
         ax_index.set_ylabel("saddle index (fraction λ < −τ)")
         ax_index.set_ylim(-0.03, max(0.6, ax_index.get_ylim()[1]))
         ax_loss.set_title(f"{TITLES.get(problem, problem)}: loss")
         ax_index.set_title(f"{TITLES.get(problem, problem)}: index")
-        ax_wall.set_title(f"{TITLES.get(problem, problem)}: loss vs wall time")
+        ax_wall.set_title(f"{TITLES.get(problem, problem)}: loss vs CPU time")
     axes[0][0].legend(fontsize=7, ncol=2)
     fig.tight_layout()
     for path in FIGURE.output_paths(out_dir):
