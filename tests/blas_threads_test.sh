@@ -15,14 +15,8 @@
 # whether OPTDYN_BLAS_THREADS=2 changes the bytes, i.e. whether the pin is needed.
 # Skipped (77) when the tool is not linked with OpenBLAS (OPTDYN_BLAS=OFF or not found).
 # Usage: bash blas_threads_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=${1:?usage: blas_threads_test.sh BIN_DIR SOURCE_DIR}
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 TOOL="$BIN_DIR/optdyn"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-blas-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 
 [ -x "$TOOL" ] || { echo "FAIL: $TOOL not found"; exit 1; }
 if ! ldd "$TOOL" 2>/dev/null | grep -q 'libopenblas'; then

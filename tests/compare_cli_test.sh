@@ -5,15 +5,8 @@
 # it), an explicit --flow, divergence (exit 3, rows kept), the output-directory rule (--force),
 # byte-identical reruns, bad input (exit 2, one line naming the option or key).
 # Usage: bash compare_cli_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=${1:?usage: compare_cli_test.sh BIN_DIR SOURCE_DIR}
-OPTDYN="$BIN_DIR/optdyn"
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 PYTHON=${PYTHON:-/usr/bin/python3}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-compare-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 
 # --- gd on F = ½(x₀² + 0.25x₁²), η = 0.3, from (1, 2): θ_k,i = (1 − ηλ_i)^k θ₀,i,

@@ -5,15 +5,8 @@
 # a one-line error, FILE.csv.status.json with "status": "diverged" and a non-empty reason, and
 # the CSV rows written before it kept (header + rows; every number in them finite).
 # Usage: bash divergence_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=${1:?usage: divergence_test.sh BIN_DIR SOURCE_DIR}
-OPTDYN="$BIN_DIR/optdyn"
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 PYTHON=${PYTHON:-/usr/bin/python3}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-divergence-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 
 # check NAME CSV MIN_ROWS RC ERRFILE: exit 3, one stderr line, status diverged with a reason,

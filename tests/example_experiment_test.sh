@@ -4,13 +4,9 @@
 # independent computation from the eigendecomposition) to 1e-9 relative, losses fall for
 # c < 1 and grow for c > 1 (η = c·2/L), and bad input is refused before any file is written.
 # Usage: bash example_experiment_test.sh BIN_DIR SOURCE_DIR
-set -u
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 BIN=${1:?usage: example_experiment_test.sh BIN_DIR SOURCE_DIR}
 PYTHON=${PYTHON:-/usr/bin/python3}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-example.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 "$BIN/example_gd_stability" --out "$WORK/run" --seed 3 --scale quick >/dev/null 2>"$WORK/err" ||
   { echo "FAIL: the example exited $?: $(cat "$WORK/err")"; exit 1; }

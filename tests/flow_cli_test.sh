@@ -5,15 +5,8 @@
 # (exit 3, rows kept), bad input (exit 2, one line naming the key, no file written), byte-identical
 # reruns (ODE and seeded SDE), `optdyn list flows|integrators`.
 # Usage: bash flow_cli_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=${1:?usage: flow_cli_test.sh BIN_DIR SOURCE_DIR}
-OPTDYN="$BIN_DIR/optdyn"
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 PYTHON=${PYTHON:-/usr/bin/python3}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-flow-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 
 # --- gradient flow on F = ½(x₀² + 0.5x₁²) from (1, 1): x(t) = (e^{−t}, e^{−t/2}) ----------------

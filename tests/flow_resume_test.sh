@@ -12,14 +12,7 @@
 # checkpoint, checkpoint options with standard output, or a new flow over an interrupted one
 # are refused with exit 2 and one line, touching nothing.
 # Usage: bash flow_resume_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=$(cd "${1:?usage: flow_resume_test.sh BIN_DIR SOURCE_DIR}" && pwd)
-OPTDYN="$BIN_DIR/optdyn"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-flow-resume-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 
 MLP="mlp:widths=6-12-3,act=tanh,loss=ce,data=gaussian,targets=labels,n=120,data_seed=2"
@@ -221,5 +214,4 @@ cp "$dir/checkpoint.bak" "$out.checkpoint.json"
 identical "$dir/ref.csv" "$out" && pass "after the refusals, --resume: byte-identical" ||
   fail "after the refusals, --resume: output differs from the uninterrupted flow"
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+finish

@@ -8,15 +8,9 @@
 #    stderr, and leaves the files untouched; with --force it runs;
 #  * a different seed changes at least one CSV.
 # Usage: bash reproducibility_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=${1:?usage: reproducibility_test.sh BIN_DIR SOURCE_DIR}
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 EXPERIMENT="$BIN_DIR/gradient_scaling"
 PYTHON=${PYTHON:-/usr/bin/python3}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-repro-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 
 [ -x "$EXPERIMENT" ] || { echo "FAIL: $EXPERIMENT not found"; exit 1; }
 

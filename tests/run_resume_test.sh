@@ -9,14 +9,7 @@
 # --resume without a checkpoint, or a new run over an interrupted one are refused with exit 2
 # and one line, touching nothing.
 # Usage: bash run_resume_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=$(cd "${1:?usage: run_resume_test.sh BIN_DIR SOURCE_DIR}" && pwd)
-OPTDYN="$BIN_DIR/optdyn"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-resume-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 
 MLP="mlp:widths=6-12-3,act=tanh,loss=ce,data=gaussian,targets=labels,n=120,data_seed=2"
@@ -198,5 +191,4 @@ ln -s "$dir/cut.json" "$out.checkpoint.json"
 snap=$(sha256sum "$out".checkpoint.*)
 expect_refusal "--resume through a symlinked checkpoint" "symbolic link" "${args[@]}" --resume --out "$out"
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+finish

@@ -4,15 +4,8 @@
 # status file), the curvature monitor columns (closed form), bad specs (exit 2, one line naming
 # the key), `optdyn list optimizers`.
 # Usage: bash run_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=${1:?usage: run_test.sh BIN_DIR SOURCE_DIR}
-OPTDYN="$BIN_DIR/optdyn"
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 PYTHON=${PYTHON:-/usr/bin/python3}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-run-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 
 # --- columns, row 0, values: GD on F = ½(x₀² + 0.5x₁²) from (1, 1), η = 0.5 ---------------

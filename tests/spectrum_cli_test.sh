@@ -3,16 +3,8 @@
 # prescribed spectrum (dense and Lanczos paths), the density/trace outputs, and every
 # bad-input path (exit 2, exactly one line on stderr naming the option).
 # Usage: bash spectrum_cli_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=${1:?usage: spectrum_cli_test.sh BIN_DIR SOURCE_DIR}
-OPTDYN="$BIN_DIR/optdyn"
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 PYTHON=${PYTHON:-/usr/bin/python3}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-spectrum-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 

@@ -12,16 +12,9 @@
 # always. Bad counts (OPTDYN_THREADS or --threads of 0, -1, 257, two, empty) are exit 2 with
 # one line naming the variable or option.
 # Usage: bash threads_test.sh BIN_DIR SOURCE_DIR
-set -u
-BIN_DIR=$(cd "${1:?usage: threads_test.sh BIN_DIR SOURCE_DIR}" && pwd)
-OPTDYN="$BIN_DIR/optdyn"
+source "$(dirname "$0")/support/shell_test.sh" "$@"
 PYTHON=${PYTHON:-/usr/bin/python3}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/optdyn-threads-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
 [ -x "$OPTDYN" ] || { echo "FAIL: $OPTDYN not found"; exit 1; }
 unset OPTDYN_THREADS
 
@@ -129,5 +122,4 @@ one_line "--threads x in a sweep's job" --threads "$OPTDYN" sweep --out bad_swee
   run --threads x --objective rosenbrock --optimizer 'gd:lr={lr}' --steps 1 --x0 zeros --out '{dir}/run.csv'
 [ -e bad.json ] || [ -e bad.csv ] || [ -e bad_dir ] && fail "a refused command left an output" || pass "refused commands leave no output"
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+finish
