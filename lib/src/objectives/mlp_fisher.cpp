@@ -158,15 +158,15 @@ std::shared_ptr<BoundPoint> bind_point(const MlpArchitecture& arch, const MlpLay
 // one process, an exchange of k doubles per sample over ranks) and every process draws all
 // B labels. The stream, and so every bit, is that of one pass over the samples for any
 // thread or rank count, and rng advances alike on every process.
-Mat draw_sampled_cotangents(MlpLoss loss, const BoundPoint& point, Rng* rng) {
+Mat draw_sampled_cotangents(const MlpArchitecture& arch, const BoundPoint& point, Rng* rng) {
   if (!rng) throw std::logic_error("Mlp: FisherKind::sampled needs an Rng");
   const SampleBlocks& blocks = point.blocks;
-  const Index k = point.block.empty() ? 0 : point[0].fp.output.rows();
+  const Index k = arch.widths.back();  // outputs per sample (this process may hold no block's)
   Mat f(k, blocks.n);
   block_backend().gather(blocks.count(), blocks.offsets(k), [&](Index b, double* piece) {
     Eigen::Map<Mat>(piece, k, blocks.length(b)) = point[b].fp.output;
   }, f.data());
-  return sampled_cotangents(loss, f, *rng);
+  return sampled_cotangents(arch.loss, f, *rng);
 }
 
 // After each process wrote the columns of its own blocks into [first, first + B) of m (one
@@ -210,7 +210,7 @@ FunctionOperator Mlp::fisher(const Vec& theta, Batch batch, FisherKind kind, Rng
   }
   // Sampled labels are drawn for all samples, in sample order (one Rng stream); the rest of
   // each block's δ's in parallel.
-  const Mat drawn = kind == FisherKind::sampled ? draw_sampled_cotangents(arch_.loss, *point, rng) : Mat();
+  const Mat drawn = kind == FisherKind::sampled ? draw_sampled_cotangents(arch_, *point, rng) : Mat();
   auto deltas = std::make_shared<std::vector<std::vector<Mat>>>(static_cast<std::size_t>(count));
   for_each_block(count, [&](Index b) {
     const BoundPoint::Block& k = (*point)[b];
@@ -288,7 +288,7 @@ std::vector<DenseLayerStatistics> Mlp::dense_layer_statistics(const Vec& theta, 
     s.output_gradients.resize(s.rows, m * b_total);
   }
   // Sampled labels: for all samples, in sample order, one stream.
-  const Mat drawn = kind == FisherKind::sampled ? draw_sampled_cotangents(arch_.loss, *point, rng) : Mat();
+  const Mat drawn = kind == FisherKind::sampled ? draw_sampled_cotangents(arch_, *point, rng) : Mat();
   // Blocks write disjoint columns (no sums: the statistics are per sample).
   for_each_block(count, [&](Index b) {
     const BoundPoint::Block& k = (*point)[b];
