@@ -58,6 +58,7 @@ std::vector<int> reports(int mine) {
 
 // Before an exchange: every rank still runs, or RankStopped naming the first that does not.
 void require_all_running() {
+  if (in_parallel_region()) throw std::logic_error("MpiBlockBackend: an exchange from inside a block task");
   const std::vector<int> all = reports(kRunning);
   for (std::size_t r = 0; r < all.size(); ++r)
     if (all[r] != kRunning) throw RankStopped(static_cast<int>(r), all[r]);
@@ -86,21 +87,34 @@ class MpiBlockBackend final : public BlockBackend {
       std::fill_n(out, m, 0.0);
       return;
     }
-    // p_b at b·stride of a buffer aligned to kAlignDoubles: each partial starts aligned as the
-    // in-process backend's own buffers do — Eigen's small products peel unaligned heads, and
-    // a peeled coefficient is added in another order, so alignment is part of the bits.
+    if (m > INT_MAX) throw std::length_error("MpiBlockBackend: a sum of " + std::to_string(m) + " doubles");
+    // This rank's partials p_b, b in [begin, end), at (b − begin)·stride of a buffer aligned to
+    // kAlignDoubles: each starts aligned as the in-process backend's own buffers do — Eigen's
+    // small products peel unaligned heads, and a peeled coefficient is added in another
+    // order, so alignment is part of the bits.
+    const Index begin = first(blocks, rank_), end = first(blocks, rank_ + 1);
     const Index stride = (m + kAlignDoubles - 1) / kAlignDoubles * kAlignDoubles;
     Vec buffer;  // that of the previous sum, kept (most sums at a point are alike)
     buffer.swap(kept_);
-    if (buffer.size() < blocks * stride + kAlignDoubles) buffer.resize(blocks * stride + kAlignDoubles);
+    if (buffer.size() < (end - begin) * stride + kAlignDoubles) buffer.resize((end - begin) * stride + kAlignDoubles);
     double* partials = aligned(buffer.data());
-    for_each(blocks, [&](Index b) { fill(b, partials + b * stride); });
-    std::vector<Index> offsets(static_cast<std::size_t>(blocks + 1));
-    for (Index b = 0; b <= blocks; ++b) offsets[static_cast<std::size_t>(b)] = b * stride;
-    exchange(blocks, offsets, partials);
-    Eigen::Map<Vec> sum(out, m);
-    sum = Eigen::Map<const Vec>(partials, m);
-    for (Index b = 1; b < blocks; ++b) sum += Eigen::Map<const Vec>(partials + b * stride, m);
+    for_each(blocks, [&](Index b) { fill(b, partials + (b - begin) * stride); });
+    require_all_running();
+    // The left fold passes from rank to rank in block order: the fold of the blocks below
+    // `begin` comes from the nearest lower rank that owns blocks, this rank adds its own, and
+    // hands the fold on; the last rank with blocks holds the sum and broadcasts it.
+    const int count = static_cast<int>(m);
+    if (end > begin) {
+      Eigen::Map<Vec> fold(out, m);
+      if (const int from = owner_below(blocks, rank_); from >= 0)
+        MPI_Recv(out, count, MPI_DOUBLE, from, 0, communicator(), MPI_STATUS_IGNORE);
+      else
+        fold = Eigen::Map<const Vec>(partials, m);  // p_0 is copied, not added to zero
+      for (Index b = begin + (owner_below(blocks, rank_) >= 0 ? 0 : 1); b < end; ++b)
+        fold += Eigen::Map<const Vec>(partials + (b - begin) * stride, m);
+      if (const int to = owner_above(blocks, rank_); to < size_) MPI_Send(out, count, MPI_DOUBLE, to, 0, communicator());
+    }
+    MPI_Bcast(out, count, MPI_DOUBLE, owner_below(blocks, size_), communicator());
     if (buffer.size() <= kKeptDoubles) buffer.swap(kept_);
   }
 
@@ -123,10 +137,21 @@ class MpiBlockBackend final : public BlockBackend {
 
   // The first block of rank r: ⌊r·B/P⌋ (rank P: B).
   Index first(Index blocks, int r) const { return blocks * r / size_; }
+  bool owns_blocks(Index blocks, int r) const { return first(blocks, r + 1) > first(blocks, r); }
+  // The nearest rank below r that owns blocks (−1: none), and above r (P: none).
+  int owner_below(Index blocks, int r) const {
+    for (int q = r - 1; q >= 0; --q)
+      if (owns_blocks(blocks, q)) return q;
+    return -1;
+  }
+  int owner_above(Index blocks, int r) const {
+    for (int q = r + 1; q < size_; ++q)
+      if (owns_blocks(blocks, q)) return q;
+    return size_;
+  }
 
   // Completes `data` on every rank: rank r contributes [offsets[first(r)], offsets[first(r+1)]).
   void exchange(Index blocks, std::span<const Index> offsets, double* data) const {
-    if (in_parallel_region()) throw std::logic_error("MpiBlockBackend: an exchange from inside a block task");
     require_all_running();
     const Index unit = std::accumulate(offsets.begin(), offsets.end(), Index{0},
                                        [](Index g, Index o) { return std::gcd(g, o); });

@@ -8,16 +8,20 @@
 //    [first(r), first(r + 1)) with first(r) = ⌊r·B/P⌋: the sizes differ by at most one, and
 //    with B < P some ranks own none. Inside a rank the blocks run on its thread pool
 //    (core/threads.hpp), so ranks compose with threads.
-//  * sum. Each rank writes its blocks' partials p_b (m doubles each) into slot b of a buffer
-//    of B·m doubles. The ranges are contiguous and in rank order, so one MPI_Allgatherv (in
-//    place) leaves p_0 … p_{B−1} in block order on every rank, and every rank folds
-//    out = ((p_0 + p_1) + p_2) + …, element by element, left to right: the in-process
-//    backend's order, so the same bits for any P. Never MPI_Allreduce(MPI_SUM), whose grouping
-//    depends on P and the MPI library. Memory: B·m doubles per sum.
+//  * sum. Each rank writes its own blocks' partials p_b (m doubles each) into slots aligned
+//    as the in-process backend's buffers are (alignment is part of Eigen's bits). The left
+//    fold out = ((p_0 + p_1) + p_2) + … then passes from rank to rank in block order: a rank
+//    receives the fold of the blocks below its range from the nearest lower rank that owns
+//    blocks (the first such rank copies its p_first instead), adds its own partials element by
+//    element, left to right, and sends the fold on (MPI_Send/MPI_Recv of m doubles); the last
+//    rank with blocks broadcasts the sum (MPI_Bcast). Every addition is the one the in-process
+//    backend makes, in its order, so the bits are the same for any P. Never
+//    MPI_Allreduce(MPI_SUM), whose grouping depends on P and the MPI library. Traffic: m doubles
+//    per hop and one broadcast of m, whatever B; memory: the rank's own partials.
 //  * gather. Each rank writes its blocks' pieces in place; one MPI_Allgatherv of the ranks'
 //    ranges [offsets[first(r)], offsets[first(r + 1)]) completes the array on every rank.
-//    The unit of the exchange is a run of g doubles, g the gcd of the offsets (m for a sum),
-//    so MPI's int counts limit the number of units, not of doubles.
+//    The unit of the exchange is a run of g doubles, g the gcd of the offsets, so MPI's int
+//    counts limit the number of runs, not of doubles.
 //  * Stopping together. Before each exchange every rank reports that it is still running
 //    (MPI_Allgather of one int). A rank whose command has ended — finished or failed, maybe
 //    alone: rank 0's output, a block that threw — reports its exit status instead
