@@ -9,6 +9,7 @@
 #include <new>
 #include <string>
 
+#include "harness/mpi_block_backend.hpp"
 #include "optdyn/core/error.hpp"
 
 namespace optdyn::harness {
@@ -113,6 +114,8 @@ int run_guarded(const std::function<int()>& body) {
   try {
     const int status = body();
     return flush_stdout() ? status : kExitBadInput;
+  } catch (const RankStopped&) {  // another rank ended the job and reports why (data_parallel.hpp)
+    return kStoppedByRank;
   } catch (const InputError& e) {
     print_error(e.what());
     return kExitBadInput;

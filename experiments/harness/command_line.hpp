@@ -39,8 +39,10 @@ inline constexpr const char* kOutOfMemoryMessage = "out of memory (input too lar
 bool flush_stdout();
 
 // Runs `body`; InputError → print_error, kExitBadInput; std::bad_alloc → print_error(
-// kOutOfMemoryMessage), kExitBadInput; other exceptions → print_error, exit 1; otherwise
-// returns body's status, or kExitBadInput when flush_stdout() fails.
+// kOutOfMemoryMessage), kExitBadInput; RankStopped (another rank of a data-parallel job
+// ended it: harness/data_parallel.hpp) → kStoppedByRank, printing nothing; other exceptions →
+// print_error, exit 1; otherwise returns body's status, or kExitBadInput when flush_stdout()
+// fails.
 int run_guarded(const std::function<int()>& body);
 
 }  // namespace optdyn::harness

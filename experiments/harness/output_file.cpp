@@ -48,7 +48,12 @@ fs::path temporary_name(const fs::path& path) {
   return path.parent_path() / (name + suffix);
 }
 
+bool g_discard_outputs = false;
+
 }  // namespace
+
+void discard_outputs() { g_discard_outputs = true; }
+bool outputs_discarded() { return g_discard_outputs; }
 
 bool is_stdout(const fs::path& path) { return path.native() == "-" || path.native() == "/dev/stdout"; }
 
@@ -58,6 +63,12 @@ OutputFile::OutputFile(fs::path path, bool allow_in_place)
     : path_(std::move(path)), staged_(path_), allow_in_place_(allow_in_place) {
   buffer_.reserve(kBufferBytes);
   if (path_.empty()) throw InputError("--out: empty path");
+  if (g_discard_outputs) {  // a rank > 0: its bytes go nowhere
+    fd_ = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) refuse(path_, std::string("/dev/null: ") + std::strerror(errno));
+    in_place_ = true;
+    return;
+  }
   if (is_stdout(path_)) {
     // A closed stdout (`>&-`): fd 1 may later be reused by an unrelated file; refuse now.
     // (prepare_process() put /dev/null there: still refused.)
@@ -249,7 +260,7 @@ void commit_all(const std::vector<OutputFile*>& files, const std::function<void(
   const SignalBlock block;
   for (OutputFile* f : files) f->finish();
   for (const OutputFile* f : files) f->check_final();
-  if (before_renames) before_renames();
+  if (before_renames && !g_discard_outputs) before_renames();
   for (OutputFile* f : files) f->commit();
 }
 

@@ -103,6 +103,13 @@ bool is_stdout(const std::filesystem::path& path);
 // The display name of an output in messages: the path, or "-" (standard output).
 std::string output_name(const std::filesystem::path& path);
 
+// A rank > 0 of a data-parallel job (harness/data_parallel.hpp) writes nothing: its rank 0
+// writes every output. After discard_outputs() every OutputFile writes to /dev/null (in place,
+// as a device: no temporary, no rename), commit_all skips its before_renames, and no output is
+// locked and no directory created (output_lock.hpp). The process takes the same decisions
+// (paths, in-place outputs, status files) as rank 0, it only leaves no trace.
+void discard_outputs();
+bool outputs_discarded();
 // Writes `content` through an OutputFile and commits it.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 

@@ -124,7 +124,10 @@ void OutputLock::release() noexcept {
   ::close(std::exchange(fd_, -1));
 }
 
-OutputLock lock_directory(const fs::path& dir) { return OutputLock(dir / kDirectoryLockName, dir.string()); }
+OutputLock lock_directory(const fs::path& dir) {
+  if (outputs_discarded()) return {};  // a rank > 0: rank 0 holds the lock
+  return OutputLock(dir / kDirectoryLockName, dir.string());
+}
 
 bool is_stale_temporary(const std::string& name) {
   // NAME.<pid>-<16 hex digits>.tmp (harness/output_file.cpp) of a process that no longer exists.
@@ -166,6 +169,10 @@ ClaimedDirectory claim_output_directory(const fs::path& dir, bool force) {
   std::error_code ec;
   if (dir.native() == "-")
     throw InputError("--out '-': an output directory cannot be standard output (give a directory name)");
+  if (outputs_discarded()) {  // a rank > 0: rank 0 claims DIR
+    claimed.started_empty = true;
+    return claimed;
+  }
   struct stat st{};
   if (::lstat(dir.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
     throw InputError("--out '" + dir.string() +
@@ -206,7 +213,8 @@ void ClaimedDirectory::abandon() noexcept {
 }
 
 OutputLock lock_output_file(const fs::path& file) {
-  if (written_in_place(file)) return {};  // stdout, a device or pipe: written in place
+  // stdout, a device or pipe (written in place), or a rank > 0 (rank 0 holds the lock).
+  if (written_in_place(file) || outputs_discarded()) return {};
   const std::string name = file.filename().string();
   if (name.ends_with(".lock"))
     throw InputError("cannot write '" + file.string() + "': names ending in .lock are optdyn's lock files");

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "harness/build_info.hpp"
+#include "harness/data_parallel.hpp"
 #include "harness/output_file.hpp"
 #include "harness/sha256.hpp"
 #include "optdyn/core/error.hpp"
@@ -40,6 +41,13 @@ CheckpointOptions checkpoint_options(const po::variables_map& vm, const std::str
   o.resume = vm.count("resume") > 0;
   if (o.every < 0)
     throw InputError("--checkpoint-every: must be >= 0 (0 = only when interrupted), got " + std::to_string(o.every));
+  // Under mpirun only rank 0 writes, and a journal is written as the run goes: no checkpoints.
+  if (harness::data_parallel_ranks() > 1) {
+    if (o.resume || o.every > 0)
+      throw InputError(std::string(o.resume ? "--resume" : "--checkpoint-every") +
+                       ": not available under mpirun (run without mpirun to checkpoint or resume)");
+    return o;
+  }
   o.enabled = !harness::written_in_place(out);
   if (!o.enabled && (o.resume || o.every > 0))
     throw InputError(std::string(o.resume ? "--resume" : "--checkpoint-every") +

@@ -44,26 +44,30 @@ std::vector<Mat> backward_deltas(const MlpArchitecture& arch, const MlpLayout& l
   return deltas;
 }
 
-// u_i = ∂ℓ_i/∂f at the data labels (kind empirical) or at labels drawn from p_θ (sampled), for
-// the columns of one block of an evaluation over `total` samples. Sampled labels are drawn
-// column by column: called for the blocks in order, the stream is that of one pass over all.
-Mat label_cotangents(MlpLoss loss, const Mat& f, const MatView& y, Index total, FisherKind kind, Rng* rng) {
+// u_i = ∂ℓ_i/∂f at the data labels y_i (the empirical Fisher's per-sample output gradients),
+// for the columns of one block of an evaluation over `total` samples.
+Mat data_cotangents(MlpLoss loss, const Mat& f, const MatView& y, Index total) {
   Mat u;
   output_loss(loss, f, y, 1.0 / static_cast<double>(total), &u, nullptr);
   u *= static_cast<double>(total);  // per-sample gradient: undo the mean's 1/B
-  if (kind == FisherKind::empirical) return u;
-  if (!rng) throw std::logic_error("Mlp: FisherKind::sampled needs an Rng");
+  return u;
+}
+
+// u_i = ∂ℓ_i/∂f at a label ŷ_i drawn from p_θ(· | x_i) (table above), column after column from
+// one Rng stream: for the columns of all samples in sample order, the stream of one pass.
+Mat sampled_cotangents(MlpLoss loss, const Mat& f, Rng& rng) {
+  Mat u(f.rows(), f.cols());
   switch (loss) {
     case MlpLoss::mse:
       for (Index i = 0; i < u.cols(); ++i)
-        for (Index r = 0; r < u.rows(); ++r) u(r, i) = -rng->normal();
+        for (Index r = 0; r < u.rows(); ++r) u(r, i) = -rng.normal();
       return u;
     case MlpLoss::cross_entropy: {
       // p = u + y for one-hot targets is not assumed: recompute p = softmax(f).
       for (Index i = 0; i < f.cols(); ++i) {
         const Vec p = (f.col(i).array() - f.col(i).maxCoeff()).exp().matrix();
         const Vec prob = p / p.sum();
-        const double x = rng->uniform();
+        const double x = rng.uniform();
         Index c = 0;
         double cumulative = prob[0];
         while (x >= cumulative && c + 1 < prob.size()) cumulative += prob[++c];
@@ -75,11 +79,11 @@ Mat label_cotangents(MlpLoss loss, const Mat& f, const MatView& y, Index total, 
     case MlpLoss::binary_cross_entropy:
       for (Index i = 0; i < f.cols(); ++i) {
         const double s = 1.0 / (1.0 + std::exp(-f(0, i)));
-        u(0, i) = s - (rng->uniform() < s ? 1.0 : 0.0);
+        u(0, i) = s - (rng.uniform() < s ? 1.0 : 0.0);
       }
       return u;
   }
-  throw std::logic_error("label_cotangents: unknown loss");
+  throw std::logic_error("sampled_cotangents: unknown loss");
 }
 
 // Columns s_c (k × B each) with Σ_c s_c s_cᵀ = H per sample: the exact expectation over y of
@@ -148,6 +152,31 @@ std::shared_ptr<BoundPoint> bind_point(const MlpArchitecture& arch, const MlpLay
   return point;
 }
 
+// The sampled labels' cotangents of all B samples of a bound point (k × B, sample order).
+// The labels are drawn in sample order from one stream (FisherKind::sampled), so the draw
+// needs every block's outputs f: they are gathered first (BlockBackend::gather — a copy in
+// one process, an exchange of k doubles per sample over ranks) and every process draws all
+// B labels. The stream, and so every bit, is that of one pass over the samples for any
+// thread or rank count, and rng advances alike on every process.
+Mat draw_sampled_cotangents(const MlpArchitecture& arch, const BoundPoint& point, Rng* rng) {
+  if (!rng) throw std::logic_error("Mlp: FisherKind::sampled needs an Rng");
+  const SampleBlocks& blocks = point.blocks;
+  const Index k = arch.widths.back();  // outputs per sample (this process may hold no block's)
+  Mat f(k, blocks.n);
+  block_backend().gather(blocks.count(), blocks.offsets(k), [&](Index b, double* piece) {
+    Eigen::Map<Mat>(piece, k, blocks.length(b)) = point[b].fp.output;
+  }, f.data());
+  return sampled_cotangents(arch.loss, f, *rng);
+}
+
+// After each process wrote the columns of its own blocks into [first, first + B) of m (one
+// column per sample), every process holds all of them (BlockBackend::gather of pieces that
+// are already in place; in one process, nothing to do).
+void share_block_columns(const SampleBlocks& blocks, Mat& m, Index first) {
+  block_backend().gather(blocks.count(), blocks.offsets(m.rows()), [](Index, double*) {},
+                         m.data() + first * m.rows());
+}
+
 }  // namespace
 
 FunctionOperator Mlp::fisher(const Vec& theta, Batch batch, FisherKind kind, Rng* rng) const {
@@ -179,19 +208,14 @@ FunctionOperator Mlp::fisher(const Vec& theta, Batch batch, FisherKind kind, Rng
       }, out.data());
     });
   }
-  // Sampled labels are drawn block after block, in sample order (one Rng stream); the rest of
+  // Sampled labels are drawn for all samples, in sample order (one Rng stream); the rest of
   // each block's δ's in parallel.
-  std::vector<Mat> drawn(static_cast<std::size_t>(count));
-  if (kind == FisherKind::sampled)
-    for (Index b = 0; b < count; ++b)
-      drawn[static_cast<std::size_t>(b)] =
-          label_cotangents(arch_.loss, (*point)[b].fp.output, (*point)[b].samples.y(), blocks.n, kind, rng);
+  const Mat drawn = kind == FisherKind::sampled ? draw_sampled_cotangents(arch_, *point, rng) : Mat();
   auto deltas = std::make_shared<std::vector<std::vector<Mat>>>(static_cast<std::size_t>(count));
   for_each_block(count, [&](Index b) {
     const BoundPoint::Block& k = (*point)[b];
-    Mat top = kind == FisherKind::sampled
-                  ? std::move(drawn[static_cast<std::size_t>(b)])
-                  : label_cotangents(arch_.loss, k.fp.output, k.samples.y(), blocks.n, kind, nullptr);
+    Mat top = kind == FisherKind::sampled ? Mat(drawn.middleCols(blocks.begin(b), blocks.length(b)))
+                                          : data_cotangents(arch_.loss, k.fp.output, k.samples.y(), blocks.n);
     (*deltas)[static_cast<std::size_t>(b)] = backward_deltas(arch_, layout_, point->theta, k.fp, std::move(top));
   });
   return FunctionOperator(dim(), [this, point, deltas, inv_b](const Vec& v, Vec& out) {
@@ -231,8 +255,7 @@ Mat Mlp::sample_gradients(const Vec& theta, Batch batch) const {
   block_backend().gather(blocks.count(), offsets, [&](Index b, double* piece) {
     const BoundPoint::Block& k = (*point)[b];
     const std::vector<Mat> deltas =
-        backward_deltas(arch_, layout_, theta, k.fp,
-                        label_cotangents(arch_.loss, k.fp.output, k.samples.y(), blocks.n, FisherKind::empirical, nullptr));
+        backward_deltas(arch_, layout_, theta, k.fp, data_cotangents(arch_.loss, k.fp.output, k.samples.y(), blocks.n));
     for (Index i = 0; i < k.samples.count(); ++i) {
       double* column = piece + i * d;
       for (Index l = 0; l < layout_.num_layers(); ++l) {
@@ -264,11 +287,8 @@ std::vector<DenseLayerStatistics> Mlp::dense_layer_statistics(const Vec& theta, 
     s.inputs.resize(s.cols, b_total);
     s.output_gradients.resize(s.rows, m * b_total);
   }
-  std::vector<Mat> drawn(static_cast<std::size_t>(count));  // sampled labels: in sample order, one stream
-  if (kind == FisherKind::sampled)
-    for (Index b = 0; b < count; ++b)
-      drawn[static_cast<std::size_t>(b)] =
-          label_cotangents(arch_.loss, (*point)[b].fp.output, (*point)[b].samples.y(), b_total, kind, rng);
+  // Sampled labels: for all samples, in sample order, one stream.
+  const Mat drawn = kind == FisherKind::sampled ? draw_sampled_cotangents(arch_, *point, rng) : Mat();
   // Blocks write disjoint columns (no sums: the statistics are per sample).
   for_each_block(count, [&](Index b) {
     const BoundPoint::Block& k = (*point)[b];
@@ -277,15 +297,20 @@ std::vector<DenseLayerStatistics> Mlp::dense_layer_statistics(const Vec& theta, 
     if (kind == FisherKind::true_fisher)
       tops = output_fisher_factors(arch_.loss, k.fp.output);
     else if (kind == FisherKind::sampled)
-      tops.push_back(std::move(drawn[static_cast<std::size_t>(b)]));
+      tops.push_back(drawn.middleCols(begin, length));
     else
-      tops.push_back(label_cotangents(arch_.loss, k.fp.output, k.samples.y(), b_total, kind, nullptr));
+      tops.push_back(data_cotangents(arch_.loss, k.fp.output, k.samples.y(), b_total));
     for (Index l = 0; l < layers; ++l) out[l].inputs.middleCols(begin, length) = k.fp.a(l);
     for (Index c = 0; c < m; ++c) {
       const std::vector<Mat> deltas = backward_deltas(arch_, layout_, theta, k.fp, std::move(tops[c]));
       for (Index l = 0; l < layers; ++l) out[l].output_gradients.middleCols(c * b_total + begin, length) = deltas[l];
     }
   });
+  // Each process wrote its own blocks' columns: exchange them (K-FAC multiplies all of them).
+  for (DenseLayerStatistics& s : out) {
+    share_block_columns(blocks, s.inputs, 0);
+    for (Index c = 0; c < m; ++c) share_block_columns(blocks, s.output_gradients, c * b_total);
+  }
   return out;
 }
 

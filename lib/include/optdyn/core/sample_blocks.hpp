@@ -16,9 +16,10 @@
 // The backend (BlockBackend) is the seam for distributed memory: it decides which blocks this
 // process computes (`local`), runs their tasks, and combines the partials into the block-order
 // sum. The in-process backend (the default) owns every block and runs them on the thread pool
-// (threads.hpp). A distributed backend would own the blocks of its rank, compute only those,
-// and exchange the partials so that every rank adds all of them in block order — the same
-// bits as one process (doc/design.md describes the contract it must keep).
+// (threads.hpp). The distributed backend (harness/mpi_block_backend.hpp, the optdyn tool
+// under mpirun) gives each rank a contiguous range of blocks, computes only those, and
+// exchanges the partials so that every rank adds all of them in block order — the same bits
+// as one process (doc/design.md, "The backend seam", states the contract).
 #include <algorithm>
 #include <functional>
 #include <memory>
@@ -79,7 +80,8 @@ class BlockBackend {
   virtual void sum(Index blocks, Index m, const BlockFill& fill, double* out) const = 0;
   // Pieces that are not summed (J v of a network, per-sample gradients): fill(b, out +
   // offsets[b]) writes block b's piece, [offsets[b], offsets[b+1]) of out, for the local
-  // blocks; afterwards every process holds all of out. offsets has blocks + 1 entries.
+  // blocks; afterwards every process holds all of out. offsets has blocks + 1 entries. A fill
+  // that does nothing shares pieces the local blocks already wrote in place.
   virtual void gather(Index blocks, std::span<const Index> offsets, const BlockFill& fill, double* out) const = 0;
 };
 
