@@ -43,7 +43,7 @@ check_json "$WORK/dense/summary.json" \
 [ -e "$WORK/dense/density.csv" ] && fail "density.csv written without --density"
 
 # --- Lanczos path with density ----------------------------------------------------------
-if "$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 2 --which largest --dense never --ncv 8 \
+if "$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 2 --which largest --dense never --ncv 8 --index slq \
      --density --probes 3 --lanczos-steps 12 --seed 5 --out "$WORK/lanczos" 2>"$WORK/lanczos.err"; then
   pass "spectrum (lanczos, density) exits 0"
 else
@@ -60,8 +60,33 @@ rows = list(csv.DictReader(open(sys.argv[1])))
 assert [int(r["rank"]) for r in rows] == [12, 11]
 assert abs(float(rows[0]["eigenvalue"]) - 4) < 1e-9 and abs(float(rows[1]["eigenvalue"]) - 3) < 1e-9
 PY
+# --- the saddle index: inertia (exact) and Chebyshev filters (intervals, resolution, status) ---
+"$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 1 --dense never --index inertia --out "$WORK/inertia" 2>/dev/null
+check_json "$WORK/inertia/summary.json" \
+  "j['index']['source']=='inertia' and j['index']['status']=='exact' and j['index']['negative']==2 and j['index']['near_zero']==1 and j['index']['positive']==9" \
+  "inertia index: 2 negative, 1 near zero, 9 positive (as the dense spectrum)"
+# The default on the Lanczos path is kpm: each interval covers the count of the prescribed
+# spectrum at the reported tolerance tau (>= the filter resolution), and the status is stated.
+"$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 1 --dense never --index-degree 400 --index-probes 10 \
+  --out "$WORK/kpm" 2>"$WORK/kpm.err"
+check_json "$WORK/kpm/summary.json" \
+  "(lambda i, l: i['source']=='kpm' and i['status'] in ('resolved','unresolved') and i['tolerance']>=i['tau_resolution']>0 and i['level']==0.95 and all(i[m]['low']<=sum(1 for x in l if f(x, i['tolerance']))<=i[m]['high'] for m, f in (('negative', lambda x, t: x < -t), ('near_zero', lambda x, t: abs(x) <= t), ('positive', lambda x, t: x > t))) and i['hvps']==j['hvps']-j['hvps_eigen'])(j['index'], [float(x) for x in '$EIGS'.split('/')])" \
+  "kpm index: intervals cover the prescribed counts at the reported tau, HVPs counted"
+# Too low a degree: the zero and the eigenvalue at -0.5 land in the transition bands; that is
+# an answer (exit 0, status unresolved with a message, one note on stderr), not an error.
+if "$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 1 --dense never --index kpm --index-degree 4 \
+     --out "$WORK/unresolved" 2>"$WORK/unresolved.err"; then
+  pass "unresolved index exits 0"
+else
+  fail "unresolved index exited $?"
+fi
+check_json "$WORK/unresolved/summary.json" \
+  "j['index']['status']=='unresolved' and 'unresolved' in j['index']['message'] and j['index']['negative']['low']<=2<=j['index']['negative']['high']" \
+  "unresolved index: status, message, and the interval still covers"
+grep -q "note: index .*unresolved" "$WORK/unresolved.err" && pass "unresolved note on stderr" || fail "no unresolved note: $(cat "$WORK/unresolved.err")"
+
 # Same seed, same files.
-"$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 2 --which largest --dense never --ncv 8 \
+"$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 2 --which largest --dense never --ncv 8 --index slq \
   --density --probes 3 --lanczos-steps 12 --seed 5 --out "$WORK/lanczos2" 2>/dev/null
 cmp -s "$WORK/lanczos/density.csv" "$WORK/lanczos2/density.csv" && cmp -s "$WORK/lanczos/eigen.csv" "$WORK/lanczos2/eigen.csv" \
   && pass "reproducible" || fail "same seed gave different files"
@@ -95,6 +120,13 @@ expect_bad "--k" --objective "$Q" --x0 zeros --k 13 --out "$WORK/b"
 expect_bad "--k" --objective "$Q" --x0 zeros --k 0 --out "$WORK/b"
 expect_bad "--k" --objective "$Q" --x0 zeros --k 12 --dense never --out "$WORK/b"
 expect_bad "--which" --objective "$Q" --x0 zeros --which top --out "$WORK/b"
+expect_bad "--index" --objective "$Q" --x0 zeros --index exact --out "$WORK/b"
+expect_bad "--index" --objective "$Q" --x0 zeros --index slq --out "$WORK/b"
+expect_bad "--index" --objective "$Q" --x0 zeros --index dense --dense never --out "$WORK/b"
+expect_bad "--index-probes" --objective "$Q" --x0 zeros --index-probes 1 --out "$WORK/b"
+expect_bad "--index-degree" --objective "$Q" --x0 zeros --index-degree 1 --out "$WORK/b"
+expect_bad "--index-level" --objective "$Q" --x0 zeros --index-level 1 --out "$WORK/b"
+expect_bad "--index-budget" --objective "$Q" --x0 zeros --index-budget -1 --out "$WORK/b"
 expect_bad "--dense" --objective "$Q" --x0 zeros --dense sometimes --out "$WORK/b"
 expect_bad "--ncv" --objective "$Q" --x0 zeros --k 3 --dense never --ncv 3 --out "$WORK/b"
 expect_bad "--tol" --objective "$Q" --x0 zeros --tol 0 --out "$WORK/b"

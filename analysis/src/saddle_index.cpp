@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "optdyn/linalg/inertia.hpp"
+
 namespace optdyn::analysis {
 
 SaddleIndex saddle_index(const Vec& eigenvalues, double tolerance) {
@@ -39,6 +41,22 @@ SaddleIndex saddle_index(const SpectralDensity& density, double tolerance) {
   s.near_zero = zero.value * d;
   s.near_zero_stderr = zero.stderr_ * d;
   s.positive = d - s.negative - s.near_zero;
+  return s;
+}
+
+SaddleIndex saddle_index_by_inertia(const Mat& h, double tolerance) {
+  if (!(tolerance >= 0.0)) throw std::invalid_argument("saddle_index: tolerance must be >= 0");
+  if (h.rows() == 0) throw std::invalid_argument("saddle_index: empty matrix");
+  SaddleIndex s;
+  s.dim = h.rows();
+  s.tolerance = tolerance;
+  s.negative = static_cast<double>(count_below(h, -tolerance));  // n(λ < −τ)
+  Mat shifted = h;
+  shifted.diagonal().array() -= tolerance;
+  const Inertia above = inertia(shifted);  // n(λ ≤ τ) = negative + zero of H − τI
+  s.near_zero = static_cast<double>(above.negative + above.zero) - s.negative;
+  s.positive = static_cast<double>(above.positive);
+  s.index = s.negative / static_cast<double>(s.dim);
   return s;
 }
 

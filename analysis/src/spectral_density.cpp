@@ -11,30 +11,6 @@
 
 namespace optdyn::analysis {
 
-namespace {
-
-Estimate mean_and_stderr(const std::vector<double>& x) {
-  Estimate e;
-  const double n = static_cast<double>(x.size());
-  if (x.empty()) return e;
-  for (double v : x) e.value += v;
-  e.value /= n;
-  if (x.size() > 1) {
-    double ss = 0.0;
-    for (double v : x) ss += (v - e.value) * (v - e.value);
-    e.stderr_ = std::sqrt(ss / (n - 1.0) / n);
-  }
-  return e;
-}
-
-Vec rademacher(Index d, Rng& rng) {
-  Vec z(d);
-  for (Index i = 0; i < d; ++i) z[i] = rng.rademacher_sign() ? 1.0 : -1.0;
-  return z;
-}
-
-}  // namespace
-
 // The one Lanczos of the project lives in lib/ (optdyn/linalg/lanczos.hpp).
 Index lanczos_tridiagonal(const SymmetricOperator& op, const Vec& v1, Index m, Vec& alpha, Vec& beta) {
   if (m < 1) throw std::invalid_argument("lanczos_tridiagonal: need at least one step");

@@ -1,7 +1,8 @@
 // `optdyn spectrum --objective SPEC --x0 SPEC --k K --which largest|smallest|both
 //   [--tol T] [--ncv N] [--max-iterations I] [--dense auto|always|never] [--dense-threshold D]
-//   [--zero-tol Z] [--density --probes P --lanczos-steps M --sigma2 S --grid G --seed S]
-//   --out DIR`
+//   [--zero-tol Z] [--index auto|none|dense|inertia|kpm|slq --index-degree N --index-probes P
+//   --index-level L --index-budget B --index-seed S]
+//   [--density --probes P --lanczos-steps M --sigma2 S --grid G --seed S] --out DIR`
 // Extreme Hessian eigenpairs, the saddle index and (optionally) the SLQ spectral density at
 // one point (analysis/hessian_eigen.hpp, saddle_index.hpp, spectral_density.hpp). Writes:
 //
@@ -10,6 +11,13 @@
 //                                                 ‖Hv − λv‖₂ recomputed with fresh HVPs)
 //   DIR/density.csv   lambda,density              (with --density; smoothed SLQ density)
 //   DIR/summary.json  see the help text below
+//
+// The saddle index (summary.json "index"): exact from the dense spectrum or by inertia
+// (saddle_index.hpp), or estimated by Chebyshev filters (eigenvalue_count.hpp: three masses
+// with intervals at a stated level, τ raised to what the degree resolves, status "resolved" or
+// "unresolved"), or by SLQ (kept for comparison: its error bar is the probe error only).
+// An unresolved index is an answer, not a failure: exit 0, "status": "unresolved" and the
+// message in summary.json, and one note on stderr.
 //
 // Non-convergence is not an error: exit 0, "converged": false in summary.json, only the
 // converged pairs in eigen.csv, and one warning line on stderr. Bad input: exit 2 with one
@@ -31,6 +39,7 @@
 #include "harness/output_lock.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
+#include "optdyn/analysis/eigenvalue_count.hpp"
 #include "optdyn/analysis/hessian_eigen.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
 #include "optdyn/analysis/saddle_index.hpp"
@@ -65,6 +74,75 @@ void check_option_doubles(double doubles, const std::string& option, const std::
 
 nlohmann::ordered_json number_or_null(double x) {
   return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
+}
+
+// Where the saddle index comes from (--index).
+enum class IndexChoice { automatic, none, dense, inertia, kpm, slq };
+
+IndexChoice parse_index_choice(const std::string& text) {
+  if (text == "auto") return IndexChoice::automatic;
+  if (text == "none") return IndexChoice::none;
+  if (text == "dense") return IndexChoice::dense;
+  if (text == "inertia") return IndexChoice::inertia;
+  if (text == "kpm") return IndexChoice::kpm;
+  if (text == "slq") return IndexChoice::slq;
+  throw InputError("--index: unknown method '" + text + "' (known: auto, none, dense, inertia, kpm, slq)");
+}
+
+// The exact (dense, inertia) or SLQ index: counts, τ and, for SLQ, the probe standard errors.
+nlohmann::ordered_json saddle_index_json(const SaddleIndex& s, IndexChoice source, double zero_tol, double scale) {
+  nlohmann::ordered_json index;
+  index["source"] = source == IndexChoice::dense ? "dense_spectrum" : source == IndexChoice::inertia ? "inertia" : "slq";
+  index["exact"] = s.exact;
+  index["status"] = s.exact ? "exact" : "probe_error_only";
+  index["index"] = s.index;
+  index["index_stderr"] = s.index_stderr;
+  index["negative"] = s.negative;
+  index["near_zero"] = s.near_zero;
+  index["near_zero_stderr"] = s.near_zero_stderr;
+  index["positive"] = s.positive;
+  index["zero_tol"] = zero_tol;
+  index["tolerance"] = s.tolerance;
+  index["scale"] = scale;
+  index["log_count"] = log_saddle_count(s.dim, s.index);
+  return index;
+}
+
+// The Chebyshev-filter estimate: each mass as a count (fraction × D) with its interval.
+nlohmann::ordered_json kpm_index_json(const IndexEstimate& e, double zero_tol, double scale, std::uint64_t seed,
+                                      std::uint64_t hvps) {
+  const double d = static_cast<double>(e.dim);
+  auto mass = [d](const MassInterval& m) {
+    return nlohmann::ordered_json{{"count", m.value * d},         {"low", m.low * d},
+                                  {"high", m.high * d},           {"stderr", m.stderr_ * d},
+                                  {"ambiguity", m.ambiguity * d}};
+  };
+  nlohmann::ordered_json index;
+  index["source"] = "kpm";
+  index["exact"] = false;
+  index["status"] = e.resolved ? "resolved" : "unresolved";
+  index["message"] = e.message;
+  index["index"] = e.negative.value;
+  index["index_low"] = e.negative.low;
+  index["index_high"] = e.negative.high;
+  index["index_stderr"] = e.negative.stderr_;
+  index["level"] = e.level;
+  index["negative"] = mass(e.negative);
+  index["near_zero"] = mass(e.near_zero);
+  index["positive"] = mass(e.positive);
+  index["zero_tol"] = zero_tol;
+  index["tolerance"] = e.tau;
+  index["tau_requested"] = e.tau_requested;
+  index["tau_resolution"] = e.tau_resolution;
+  index["scale"] = scale;
+  index["degree"] = e.degree;
+  index["probes"] = e.probes;
+  index["seed"] = seed;
+  index["filter_error"] = e.filter_error;
+  index["spectral_interval"] = {e.lambda_lower, e.lambda_upper};
+  index["hvps"] = hvps;
+  index["log_count"] = log_saddle_count(e.dim, std::clamp(e.negative.value, 0.0, 1.0));  // the central value may stray below 0
+  return index;
 }
 
 int run_spectrum(const po::variables_map& vm) {
@@ -113,6 +191,18 @@ int run_spectrum(const po::variables_map& vm) {
   so.sigma_squared = vm["sigma2"].as<double>();
   so.grid_points = vm["grid"].as<long>();
   const std::uint64_t seed = harness::parse_uint64(vm["seed"].as<std::string>(), "--seed");
+  const IndexChoice index_choice = parse_index_choice(vm["index"].as<std::string>());
+  IndexEstimateOptions io;
+  io.degree = vm["index-degree"].as<long>();
+  io.probes = vm["index-probes"].as<long>();
+  io.level = vm["index-level"].as<double>();
+  io.budget = vm["index-budget"].as<double>();
+  const std::uint64_t index_seed = harness::parse_uint64(vm["index-seed"].as<std::string>(), "--index-seed");
+  if (io.degree < 2) throw InputError("--index-degree: must be >= 2");
+  if (io.probes < 2) throw InputError("--index-probes: must be >= 2 (an interval needs a spread)");
+  if (!(io.level > 0.0 && io.level < 1.0)) throw InputError("--index-level: must lie in (0, 1)");
+  if (!(io.budget >= 0.0) || !std::isfinite(io.budget)) throw InputError("--index-budget: must be finite and >= 0");
+  if (index_choice == IndexChoice::slq && !want_density) throw InputError("--index: slq needs --density");
   if (so.probes < 1) throw InputError("--probes: must be >= 1");
   if (so.lanczos_steps < 1) throw InputError("--lanczos-steps: must be >= 1");
   if (!(so.sigma_squared > 0.0) || !std::isfinite(so.sigma_squared)) throw InputError("--sigma2: must be finite and > 0");
@@ -159,6 +249,18 @@ int run_spectrum(const po::variables_map& vm) {
       throw InputError("--grid: grid x probes x lanczos-steps = " +
                        format_number(static_cast<double>(so.grid_points) * probes * steps, 4) +
                        " exceeds the density work cap of " + format_number(kMaxDensityTerms, 4));
+  }
+  if (index_choice == IndexChoice::dense && !dense)
+    throw InputError("--index: dense needs the dense path (--dense always, or auto with D <= --dense-threshold)");
+  if (index_choice == IndexChoice::inertia && d > kMaxDenseDim)
+    throw InputError("--index: inertia needs the dense Hessian; dimension " + std::to_string(d) +
+                     " exceeds the dense limit " + std::to_string(kMaxDenseDim));
+  if (index_choice == IndexChoice::kpm || (index_choice == IndexChoice::automatic && !dense)) {
+    const double work = static_cast<double>(io.probes) * static_cast<double>((io.degree + 1) / 2) * static_cast<double>(d);
+    if (!(work <= kMaxSlqFlops))
+      throw InputError("--index-probes: index-probes x index-degree/2 x D = " + format_number(work, 4) +
+                       " exceeds the work cap of " + format_number(kMaxSlqFlops, 4) +
+                       " (lower --index-probes or --index-degree)");
   }
   const Vec x = initial_point(x0_spec, *f);  // after the budgets: x0 allocates D doubles
   // DIR is created if needed and locked for the run; existing files are replaced (no --force).
@@ -215,23 +317,23 @@ int run_spectrum(const po::variables_map& vm) {
   j["max_residual"] = r.residuals.size() > 0 ? number_or_null(r.residuals.maxCoeff()) : nlohmann::ordered_json(nullptr);
   j["cached_hvp"] = op.cached();
   j["hvps_eigen"] = r.products;
-  nlohmann::ordered_json index;
-  if (r.spectrum.size() > 0 || sd) {
-    const SaddleIndex s = r.spectrum.size() > 0 ? saddle_index(r.spectrum, abs_tol) : saddle_index(*sd, abs_tol);
-    index["source"] = s.exact ? "dense_spectrum" : "slq";
-    index["exact"] = s.exact;
-    index["index"] = s.index;
-    index["index_stderr"] = s.index_stderr;
-    index["negative"] = s.negative;
-    index["near_zero"] = s.near_zero;
-    index["near_zero_stderr"] = s.near_zero_stderr;
-    index["positive"] = s.positive;
-    index["zero_tol"] = zero_tol;
-    index["tolerance"] = abs_tol;
-    index["scale"] = scale;
-    index["log_count"] = log_saddle_count(d, s.index);
-  } else {
-    index = nullptr;  // neither the full spectrum nor a density: no index
+  const IndexChoice used = index_choice == IndexChoice::automatic
+                              ? (r.spectrum.size() > 0 ? IndexChoice::dense : IndexChoice::kpm)
+                              : index_choice;
+  nlohmann::ordered_json index = nullptr;  // --index none: no index
+  std::string index_note;
+  if (used == IndexChoice::kpm) {
+    io.tau = abs_tol;
+    Rng rng(index_seed);
+    const std::uint64_t before = op.products();
+    const IndexEstimate e = estimate_index(op, io, rng);
+    index = kpm_index_json(e, zero_tol, scale, index_seed, op.products() - before);
+    if (!e.resolved) index_note = e.message;
+  } else if (used != IndexChoice::none) {
+    const SaddleIndex s = used == IndexChoice::dense     ? saddle_index(r.spectrum, abs_tol)
+                          : used == IndexChoice::inertia ? saddle_index_by_inertia(symmetric_part(op.dense()), abs_tol)
+                                                         : saddle_index(*sd, abs_tol);
+    index = saddle_index_json(s, used, zero_tol, scale);
   }
   j["index"] = index;
   if (sd) {
@@ -258,6 +360,7 @@ int run_spectrum(const po::variables_map& vm) {
     if (!density_csv && fs::is_regular_file(fs::symlink_status(out / "density.csv"))) fs::remove(out / "density.csv");
   });
 
+  if (!index_note.empty()) std::cerr << "optdyn spectrum: note: index " << index_note << " (exit 0: an answer)\n";
   if (!r.converged)
     std::cerr << "optdyn spectrum: warning: " << r.eigenvalues.size() << " of "
               << (eo.which == SpectrumEnd::both ? 2 * k : k) << " eigenpairs converged within " << maxit
@@ -274,7 +377,9 @@ Command spectrum_command() {
   c.synopsis =
       "optdyn spectrum --objective SPEC --x0 SPEC --k K --which largest|smallest|both [--tol T]\n"
       "       [--solver krylov_schur|spectra] [--ncv N]\n"
-      "       [--dense auto|always|never] [--zero-tol Z] [--density [--probes P] [--lanczos-steps M] [--seed S]]\n"
+      "       [--dense auto|always|never] [--zero-tol Z] [--index auto|none|dense|inertia|kpm|slq]\n"
+      "       [--index-degree N] [--index-probes P] [--index-level L] [--index-budget B] [--index-seed S]\n"
+      "       [--density [--probes P] [--lanczos-steps M] [--seed S]]\n"
       "       --out DIR";
   c.details =
       "Writes DIR/eigen.csv (rank,eigenvalue,residual; rank = position in the ascending\n"
@@ -283,10 +388,20 @@ Command spectrum_command() {
       "Rademacher probes, full reorthogonalisation, Gaussian smoothing of variance\n"
       "sigma2*max(1, lambda_max - lambda_min)) and DIR/summary.json: method (dense|lanczos),\n"
       "solver, residual_source, converged, iterations (restarts), hvps (all Hessian-vector products),\n"
-      "hvps_eigen, seconds, index {index = negative/D, negative, near_zero, positive,\n"
-      "tolerance = zero_tol * max|lambda|, exact (dense spectrum) or SLQ estimate with\n"
-      "index_stderr over probes, log_count = log C(D, index*D)}, and with --density the\n"
-      "Hutchinson trace {value, stderr}. The index needs the dense path or --density.\n\n"
+      "hvps_eigen, seconds, index (below), and with --density the Hutchinson trace\n"
+      "{value, stderr}.\n\n"
+      "The saddle index (--index; auto: dense when the dense spectrum was computed, else\n"
+      "kpm): dense and inertia (Bunch-Kaufman LDL^T of H -+ tau I) are exact: {index =\n"
+      "negative/D, negative, near_zero, positive counts, tolerance = zero_tol * max|lambda|,\n"
+      "status exact}. kpm: Jackson-damped Chebyshev filters of degree --index-degree (N/2\n"
+      "HVPs per probe) with --index-probes Rademacher probes: negative (< -tau), near_zero\n"
+      "(|lambda| <= tau) and positive (> tau) as {count, low, high, stderr, ambiguity}, each\n"
+      "interval covering the truth at --index-level; tolerance = tau = max(zero_tol *\n"
+      "max|lambda|, tau_resolution), the smallest tau the degree resolves; status resolved, or\n"
+      "unresolved (with a message, and a note on stderr; exit 0) when the mass in a filter's\n"
+      "transition band exceeds --index-budget * D. slq: the SLQ density's index (needs\n"
+      "--density; its index_stderr is the probe error only, biased near lambda = 0).\n"
+      "log_count = log C(D, index*D).\n\n"
       "--which both gives the k largest and the k smallest. Lanczos is Krylov-Schur\n"
       "(thick restart, both ends in one Krylov space, residuals from the stored products;\n"
       "ncv = max(2w+1, 20) for w wanted pairs, capped at D, unless --ncv) or, with\n"
@@ -310,6 +425,14 @@ Command spectrum_command() {
         ("dense-threshold", po::value<long>()->value_name("D")->default_value(1500), "auto: dense when dim <= D")
         ("zero-tol", po::value<double>()->value_name("Z")->default_value(1e-8),
          "near-zero band |lambda| <= Z * max|lambda| for the index")
+        ("index", po::value<std::string>()->value_name("M")->default_value("auto"),
+         "saddle index: auto|none|dense|inertia|kpm|slq")
+        ("index-degree", po::value<long>()->value_name("N")->default_value(500), "kpm: Chebyshev degree")
+        ("index-probes", po::value<long>()->value_name("P")->default_value(20), "kpm: Rademacher probes (>= 2)")
+        ("index-level", po::value<double>()->value_name("L")->default_value(0.95), "kpm: confidence level of the intervals")
+        ("index-budget", po::value<double>()->value_name("B")->default_value(0.01),
+         "kpm: largest transition-band mass (fraction of D) still resolved")
+        ("index-seed", po::value<std::string>()->value_name("S")->default_value("0"), "kpm: probe seed (integer >= 0)")
         ("density", "also estimate the spectral density (SLQ) and the trace")
         ("probes", po::value<long>()->value_name("P")->default_value(10), "SLQ: Rademacher probes")
         ("lanczos-steps", po::value<long>()->value_name("M")->default_value(90), "SLQ: Lanczos steps per probe")

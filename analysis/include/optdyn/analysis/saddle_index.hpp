@@ -4,15 +4,24 @@
 // separately as near-zero (the seeds stress λ ≈ 0 plateaus): negative means λ < −tol,
 // positive λ > tol. α = negative / D.
 //
-// Exact: from all D eigenvalues (dense_eigenvalues: Householder tridiagonalisation + QL).
-// Why not the inertia of an LDLᵀ factorisation (Sylvester's law)? Eigen's LDLT pivots on
-// the diagonal only (1×1 pivots, no Bunch–Kaufman 2×2 blocks): for an indefinite matrix it
-// is not backward stable (e.g. [[0, 1], [1, 0]] has no usable 1×1 pivot), so the signs of D
-// are not reliable near λ ≈ 0 — exactly where the tolerance matters. The dense eigenvalues
-// give the inertia and the near-zero band reliably at O(D³) for moderate D (seconds at
-// D ≈ 2,000).
-// Estimated: for large D, from an SLQ spectral density (spectral_density.hpp): fractions
-// per probe, mean ± standard error over probes (the probe-sampling error only).
+// Exact, two ways:
+//  * from all D eigenvalues (dense_eigenvalues: Householder tridiagonalisation + QL), or
+//  * by inertia (Sylvester's law; linalg/inertia.hpp): n(λ < σ) = the number of negative
+//    pivots of a Bunch–Kaufman LDLᵀ of H − σI, so negative = n(λ < −τ) and
+//    near_zero = n(λ ≤ τ) − negative; D³/3 flops, about a third of the eigenvalue route.
+//    Eigen's LDLT cannot do this: it pivots on the diagonal only (1×1 pivots, no Bunch–Kaufman
+//    2×2 blocks), so for an indefinite matrix it is not backward stable ([[0, 1], [1, 0]] has no
+//    usable 1×1 pivot at all) and the signs of its D are not reliable; the 2×2 pivots of
+//    Bunch–Kaufman bound the growth and make the computed inertia that of a matrix within
+//    O(u·growth·‖H‖) of H − σI — exact for shifts σ = ±τ with τ far above rounding level.
+// Estimated, for large D:
+//  * by Chebyshev filters (eigenvalue_count.hpp: estimate_index), the default: the three masses
+//    at a τ the polynomial degree resolves, each with an interval that covers the truth at a
+//    stated level, and "unresolved" when too much mass sits in the filters' transition bands;
+//  * from an SLQ spectral density (spectral_density.hpp): fractions per probe, mean ± standard
+//    error over probes. That bar is the probe-sampling error only: with m ≪ D quadrature nodes
+//    a cluster at λ ≈ 0 falls on one side of −τ per probe, so the SLQ index can be biased far
+//    outside it (kept for comparison).
 //
 // The combinatorial count of seed 000: the number of sign patterns with αD negative
 // directions among D is C(D, αD) ≈ e^{D h(α)} (= 2^{D h₂(α)}), h the binary entropy in nats;
@@ -36,8 +45,10 @@ struct SaddleIndex {
 
 // From all D eigenvalues (any order). tolerance ≥ 0 (absolute).
 SaddleIndex saddle_index(const Vec& eigenvalues, double tolerance);
-// Estimated from an SLQ density.
+// Estimated from an SLQ density (probe standard error only, see above).
 SaddleIndex saddle_index(const SpectralDensity& density, double tolerance);
+// Exact by inertia of the symmetric matrix H − σI at σ = −tolerance and +tolerance.
+SaddleIndex saddle_index_by_inertia(const Mat& hessian, double tolerance);
 
 // log C(n, k) (natural log) via lgamma; k may be non-integer (the Gamma-function extension),
 // 0 ≤ k ≤ n.

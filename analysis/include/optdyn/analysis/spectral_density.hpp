@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "optdyn/analysis/hessian_operator.hpp"
+#include "optdyn/analysis/probe_statistics.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/types.hpp"
 
@@ -39,11 +40,6 @@ struct SlqOptions {
   Index lanczos_steps = 90;     // m (capped at D)
   double sigma_squared = 1e-5;  // smoothing variance before scaling by max(1, λmax − λmin)
   Index grid_points = 1000;
-};
-
-struct Estimate {
-  double value = 0.0;
-  double stderr_ = 0.0;  // standard error over probes (0 with one probe); `stderr` is a macro
 };
 
 struct SpectralDensity {
