@@ -29,6 +29,18 @@ CASES=(
   "cash_karp54_monitor_params|-|--objective $MLP --flow heavy_ball:mass=0.1,friction=1 --integrator cash_karp54:rtol=1e-9,atol=1e-11 --t-end 300 --record-dt 0.1 --x0 init:xavier,seed=1 --monitor curvature:every=50 --record-params"
 )
 
+# Under the sanitizer build (./lab sanitize sets OPTDYN_SANITIZED=1) an evaluation costs several
+# times more: every flow integrates a tenth of the time (and the two fixed studies below a
+# tenth of the dimension), still long enough to be interrupted mid-run; signals are timed
+# from each flow's measured duration.
+DIM=1000
+if [ -n "${OPTDYN_SANITIZED:-}" ]; then
+  DIM=100
+  for i in "${!CASES[@]}"; do
+    CASES[$i]=$(awk '{ for (i = 1; i < NF; ++i) if ($i == "--t-end") $(i + 1) = $(i + 1) / 10; print }' <<<"${CASES[$i]}")
+  done
+fi
+
 # The journal is written in 64 KiB blocks (harness/run_journal.hpp), so its size does not say
 # how far a flow is: signals are timed by the uninterrupted flow's duration instead.
 # Runs a flow into `out` and sets $seconds to its wall time.
@@ -125,7 +137,7 @@ PY
 done
 
 # --- two interrupts between the same two rows (rows 25 time units apart) ------------------------
-args=(--objective rosenbrock:dim=1000 --flow gradient --integrator dopri5:rtol=1e-10,atol=1e-12 --t-end 100
+args=(--objective rosenbrock:dim=$DIM --flow gradient --integrator dopri5:rtol=1e-10,atol=1e-12 --t-end 100
   --record-dt 25 --x0 init:gaussian,seed=3)
 dir="$WORK/sparse"
 mkdir -p "$dir"
@@ -147,7 +159,7 @@ identical "$dir/ref.csv" "$out" && pass "sparse rows: three interrupts, --resume
   fail "sparse rows: resumed output differs from the uninterrupted flow"
 
 # --- refusals: exit 2, one line, nothing touched --------------------------------------------------
-args=(--objective rosenbrock:dim=1000 --flow gradient --integrator dopri5:rtol=1e-10,atol=1e-12 --t-end 100
+args=(--objective rosenbrock:dim=$DIM --flow gradient --integrator dopri5:rtol=1e-10,atol=1e-12 --t-end 100
   --record-dt 0.01 --x0 init:gaussian,seed=3)
 dir="$WORK/refusals"
 mkdir -p "$dir"
