@@ -29,7 +29,8 @@ namespace optdyn::analysis {
 
 struct RiemannianNewtonParams {
   double lr = 1.0;          // η: the step along ξ before the retraction
-  double max_step = 1.0;    // ‖ξ‖ ≤ max_step·s; > 0
+  double max_step = 0.3;    // ‖ξ‖ ≤ max_step·s; > 0 (0.3: most points per second in
+                            // critical_points_bench, p-spin N = 100, against 0.1 and 1)
   Index dense_max = 1000;   // dense solve for D ≤ dense_max, else MINRES
   double tol = 1e-10;       // MINRES relative residual
   Index max_iterations = 0; // MINRES products per solve (0: 2·D)
