@@ -272,6 +272,38 @@ BOOST_AUTO_TEST_CASE(random_starts_find_only_closed_form_points) {
   BOOST_TEST(converged >= 6);
 }
 
+// Saddle-free Newton is repelled by the saddles: from a perturbed saddle it ends at a minimum
+// (index 0, S = the top p modes, the closed-form lowest loss).
+BOOST_AUTO_TEST_CASE(saddle_free_newton_escapes_to_the_minimum) {
+  const LinearNet n;
+  Rng rng(13);
+  const Vec start = perturbed_starts(n.point({1, 2}), 1e-2, 1, rng)[0];
+  const SolverRun run = find_critical_point(n.net, start, solver(CriticalPointMethod::saddle_free_newton, 1e-8, 500));
+  BOOST_TEST_REQUIRE(run.converged, run.stopped);
+  const CriticalPoint c = describe_critical_point(n.net, run, Geometry::euclidean, {});
+  BOOST_TEST(negatives(c) == 0);
+  BOOST_TEST(std::abs(c.loss - n.loss({0, 1})) < 1e-8);
+}
+
+// The estimated index (Chebyshev filters) brackets the exact count at the τ it used (raised to
+// its resolution, so above the smallest |λ| here: the exact count is taken at that τ).
+BOOST_AUTO_TEST_CASE(kpm_interval_covers_the_exact_index) {
+  const LinearNet n;
+  Rng rng(17);
+  CharacterisationOptions o;
+  o.method = IndexMethod::kpm;
+  o.kpm.degree = 200;
+  for (const auto& s : kSubsets) {
+    const CriticalPoint c = describe_critical_point(n.net, ended_at(n.point(s)), Geometry::euclidean, o, &rng);
+    BOOST_TEST(c.index_method == "kpm");
+    BOOST_TEST(c.index_products > 0u);
+    const CriticalPoint dense = describe_critical_point(n.net, ended_at(n.point(s)), Geometry::euclidean,
+                                                        {.method = IndexMethod::dense, .tau = c.tau, .relative_tau = 0});
+    const double exact = dense.index;
+    BOOST_TEST((c.index_low <= exact && exact <= c.index_high), exact << " outside [" << c.index_low << ", " << c.index_high << "]");
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // ---------------------------------------------------------------------------------------------
