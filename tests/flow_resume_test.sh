@@ -41,20 +41,13 @@ if [ -n "${OPTDYN_SANITIZED:-}" ]; then
   done
 fi
 
-# The journal is written in 64 KiB blocks (harness/run_journal.hpp), so its size does not say
-# how far a flow is: signals are timed by the uninterrupted flow's duration instead.
+source "$(dirname "$0")/support/interrupt.sh"
 # Runs a flow into `out` and sets $seconds to its wall time.
 timed_flow() {
-  local out=$1 log=$2 start
+  local out=$1 log=$2
   shift 2
-  start=$(date +%s%N)
-  "$OPTDYN" flow "$@" --out "$out" 2>"$log"
-  local rc=$?
-  seconds=$(awk -v ns=$(($(date +%s%N) - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')
-  return $rc
+  timed "$log" "$OPTDYN" flow "$@" --out "$out"
 }
-# $1 times $2 seconds, as a sleep argument.
-fraction() { awk -v f="$1" -v s="$2" 'BEGIN { printf "%.3f", f * s }'; }
 # Starts a flow in the background (pid in $run_pid) and waits `delay` seconds, so that a signal
 # lands mid-run.
 start_flow() {
@@ -64,7 +57,6 @@ start_flow() {
   run_pid=$!
   sleep "$delay"
 }
-leftovers() { find "$1" \( -name '*.tmp' -o -name '*.lock' -o -name '*.checkpoint.*' \) 2>/dev/null; }
 identical() { cmp -s "$1" "$2" && cmp -s "$1.status.json" "$2.status.json"; }
 
 for entry in "${CASES[@]}"; do

@@ -27,30 +27,27 @@ if [ -n "${OPTDYN_SANITIZED:-}" ]; then
   for i in "${!CASES[@]}"; do CASES[$i]=$(sed -E 's/--steps ([0-9]+)0 /--steps \1 /' <<<"${CASES[$i]}"); done
 fi
 
-# Starts a run in the background (pid in $run_pid) and waits until its journal has rows or
-# its first checkpoint exists, so that a signal lands mid-run.
+source "$(dirname "$0")/support/interrupt.sh"
+# Starts a run in the background (pid in $run_pid) and waits `delay` seconds, so that a signal
+# lands mid-run.
 start_run() {
-  local out=$1 log=$2
-  shift 2
+  local out=$1 log=$2 delay=$3
+  shift 3
   "$OPTDYN" run "$@" --out "$out" 2>"$log" &
   run_pid=$!
-  for _ in $(seq 1 400); do
-    if [ -s "$out.checkpoint.csv" ] && [ "$(wc -l <"$out.checkpoint.csv")" -ge 3 ]; then return 0; fi
-    sleep 0.01
-  done
+  sleep "$delay"
 }
-leftovers() { find "$1" \( -name '*.tmp' -o -name '*.lock' -o -name '*.checkpoint.*' \) 2>/dev/null; }
 
 for entry in "${CASES[@]}"; do
   name=${entry%%|*}
   read -r -a args <<<"${entry#*|}"
   dir="$WORK/$name"
   mkdir -p "$dir"
-  "$OPTDYN" run "${args[@]}" --out "$dir/ref.csv" 2>"$dir/err" || { fail "$name: reference run: $(cat "$dir/err")"; continue; }
+  timed "$dir/err" "$OPTDYN" run "${args[@]}" --out "$dir/ref.csv" || { fail "$name: reference run: $(cat "$dir/err")"; continue; }
 
   # --- SIGTERM, then SIGINT on the resumed run, then --resume to the end -------------------------
   out="$dir/term.csv"
-  start_run "$out" "$dir/err1" "${args[@]}"
+  start_run "$out" "$dir/err1" "$(fraction 0.3 "$seconds")" "${args[@]}"
   kill -TERM "$run_pid"
   wait "$run_pid"
   rc=$?
@@ -101,7 +98,7 @@ PY
     [ -e "$out.checkpoint.json" ] && resume=(--resume)
     "$OPTDYN" run "${args[@]}" --checkpoint-every 97 "${resume[@]}" --out "$out" 2>"$dir/errk" &
     pid=$!
-    sleep "0.$((RANDOM % 30 + 5))"
+    sleep "$(fraction "0.$((RANDOM % 40 + 10))" "$seconds")"
     if kill -KILL "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
     wait "$pid" 2>/dev/null
     rc=$?
@@ -125,16 +122,14 @@ done
 args=(--objective rosenbrock:dim=200 --optimizer lbfgs:m=4 --steps 100000 --x0 init:gaussian,seed=3 --record-every 40000)
 dir="$WORK/sparse"
 mkdir -p "$dir"
-start=$(date +%s%N)
-"$OPTDYN" run "${args[@]}" --out "$dir/ref.csv" 2>"$dir/err" || fail "sparse: reference run: $(cat "$dir/err")"
-seconds=$(awk -v ns=$(($(date +%s%N) - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')
+timed "$dir/err" "$OPTDYN" run "${args[@]}" --out "$dir/ref.csv" || fail "sparse: reference run: $(cat "$dir/err")"
 out="$dir/s.csv"
 for share in 0.4 0.05 0.05; do
   resume=()
   [ -e "$out.checkpoint.json" ] && resume=(--resume)
   "$OPTDYN" run "${args[@]}" "${resume[@]}" --out "$out" 2>"$dir/err" &
   pid=$!
-  sleep "$(awk -v f=$share -v s="$seconds" 'BEGIN { printf "%.3f", f * s }')"
+  sleep "$(fraction "$share" "$seconds")"
   kill -TERM "$pid"
   wait "$pid"
 done
@@ -152,7 +147,8 @@ args=(--objective rosenbrock:dim=200 --optimizer lbfgs:m=4 --steps 100000 --x0 i
 dir="$WORK/refusals"
 mkdir -p "$dir"
 out="$dir/r.csv"
-start_run "$out" "$dir/err" "${args[@]}"
+timed "$dir/err" "$OPTDYN" run "${args[@]}" --out "$dir/ref.csv" || fail "refusals: reference run: $(cat "$dir/err")"
+start_run "$out" "$dir/err" "$(fraction 0.3 "$seconds")" "${args[@]}"
 kill -TERM "$run_pid"
 wait "$run_pid"
 snap=$(sha256sum "$out".checkpoint.*)

@@ -65,9 +65,14 @@ PY
 check_json "$WORK/inertia/summary.json" \
   "j['index']['source']=='inertia' and j['index']['status']=='exact' and j['index']['negative']==2 and j['index']['near_zero']==1 and j['index']['positive']==9" \
   "inertia index: 2 negative, 1 near zero, 9 positive (as the dense spectrum)"
-# The default on the Lanczos path is kpm: each interval covers the count of the prescribed
-# spectrum at the reported tolerance tau (>= the filter resolution), and the status is stated.
-"$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 1 --dense never --index-degree 400 --index-probes 10 \
+# Extreme eigenpairs alone carry no index by default (auto: none without the dense spectrum or
+# a density: the estimate costs products).
+"$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 1 --dense never --out "$WORK/noindex" 2>/dev/null
+check_json "$WORK/noindex/summary.json" "j['index'] is None and j['hvps']==j['hvps_eigen']" \
+  "auto on the Lanczos path without --density: no index, no products spent on one"
+# kpm: each interval covers the count of the prescribed spectrum at the reported tolerance tau
+# (>= the filter resolution), and the status is stated.
+"$OPTDYN" spectrum --objective "$Q" --x0 zeros --k 1 --dense never --index kpm --index-degree 400 --index-probes 10 \
   --out "$WORK/kpm" 2>"$WORK/kpm.err"
 check_json "$WORK/kpm/summary.json" \
   "(lambda i, l: i['source']=='kpm' and i['status'] in ('resolved','unresolved') and i['tolerance']>=i['tau_resolution']>0 and i['level']==0.95 and all(i[m]['low']<=sum(1 for x in l if f(x, i['tolerance']))<=i[m]['high'] for m, f in (('negative', lambda x, t: x < -t), ('near_zero', lambda x, t: abs(x) <= t), ('positive', lambda x, t: x > t))) and i['hvps']==j['hvps']-j['hvps_eigen'])(j['index'], [float(x) for x in '$EIGS'.split('/')])" \

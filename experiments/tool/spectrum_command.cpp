@@ -255,7 +255,7 @@ int run_spectrum(const po::variables_map& vm) {
   if (index_choice == IndexChoice::inertia && d > kMaxDenseDim)
     throw InputError("--index: inertia needs the dense Hessian; dimension " + std::to_string(d) +
                      " exceeds the dense limit " + std::to_string(kMaxDenseDim));
-  if (index_choice == IndexChoice::kpm || (index_choice == IndexChoice::automatic && !dense)) {
+  if (index_choice == IndexChoice::kpm || (index_choice == IndexChoice::automatic && !dense && want_density)) {
     const double work = static_cast<double>(io.probes) * static_cast<double>((io.degree + 1) / 2) * static_cast<double>(d);
     if (!(work <= kMaxSlqFlops))
       throw InputError("--index-probes: index-probes x index-degree/2 x D = " + format_number(work, 4) +
@@ -317,9 +317,13 @@ int run_spectrum(const po::variables_map& vm) {
   j["max_residual"] = r.residuals.size() > 0 ? number_or_null(r.residuals.maxCoeff()) : nlohmann::ordered_json(nullptr);
   j["cached_hvp"] = op.cached();
   j["hvps_eigen"] = r.products;
-  const IndexChoice used = index_choice == IndexChoice::automatic
-                              ? (r.spectrum.size() > 0 ? IndexChoice::dense : IndexChoice::kpm)
-                              : index_choice;
+  // auto: the exact count when the dense spectrum is there; with a density (the spectrum's
+  // shape was asked for) the filter estimate; otherwise none: extreme eigenpairs alone do
+  // not pay for the ⌈N/2⌉·P products of the estimate.
+  const IndexChoice used = index_choice != IndexChoice::automatic ? index_choice
+                           : r.spectrum.size() > 0                ? IndexChoice::dense
+                           : want_density                         ? IndexChoice::kpm
+                                                                  : IndexChoice::none;
   nlohmann::ordered_json index = nullptr;  // --index none: no index
   std::string index_note;
   if (used == IndexChoice::kpm) {
@@ -390,8 +394,8 @@ Command spectrum_command() {
       "solver, residual_source, converged, iterations (restarts), hvps (all Hessian-vector products),\n"
       "hvps_eigen, seconds, index (below), and with --density the Hutchinson trace\n"
       "{value, stderr}.\n\n"
-      "The saddle index (--index; auto: dense when the dense spectrum was computed, else\n"
-      "kpm): dense and inertia (Bunch-Kaufman LDL^T of H -+ tau I) are exact: {index =\n"
+      "The saddle index (--index; auto: dense when the dense spectrum was computed, else kpm\n"
+      "with --density, else none: no index for extreme eigenpairs alone): dense and inertia (Bunch-Kaufman LDL^T of H -+ tau I) are exact: {index =\n"
       "negative/D, negative, near_zero, positive counts, tolerance = zero_tol * max|lambda|,\n"
       "status exact}. kpm: Jackson-damped Chebyshev filters of degree --index-degree (N/2\n"
       "HVPs per probe) with --index-probes Rademacher probes: negative (< -tau), near_zero\n"
