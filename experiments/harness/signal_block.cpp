@@ -46,6 +46,8 @@ void prepare_process() {
     }
   }
   ::signal(SIGPIPE, SIG_IGN);
+  // Before any output exists, and on this (the main) thread: signal_cleanup.hpp.
+  install_signal_cleanup();
 }
 
 }  // namespace optdyn::harness

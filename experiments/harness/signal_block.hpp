@@ -11,7 +11,8 @@
 //    file created would get fd 2 and progress lines or error messages would be written into
 //    it), and ignores SIGPIPE, so that writing to a closed pipe (`optdyn run --out - | head`)
 //    fails with EPIPE and is reported as an unwritable output (exit 2) instead of killing the
-//    process silently.
+//    process silently. It also installs the interrupt cleanup (signal_cleanup.hpp) on this,
+//    the main, thread.
 #include <signal.h>
 
 namespace optdyn::harness {

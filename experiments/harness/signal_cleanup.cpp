@@ -1,6 +1,7 @@
 #include "harness/signal_cleanup.hpp"
 
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ struct Slot {
 Slot g_slots[kMaxCleanupPaths];
 std::mutex g_mutex;  // serialises registrations (never taken by the handler)
 std::atomic<bool> g_installed{false};
+pthread_t g_main_thread;  // the thread that acts on signals (set before g_installed)
 std::atomic<bool> g_graceful{false};  // a GracefulStop is alive
 std::atomic<int> g_stop_signal{0};    // the signal it recorded
 
@@ -36,6 +38,12 @@ std::atomic<int> g_deferred{0};
 
 extern "C" void remove_registered_files(int sig) {
   const int saved = errno;
+  // Another thread: hand the signal to the main thread (signal_cleanup.hpp).
+  if (!pthread_equal(pthread_self(), g_main_thread)) {
+    ::pthread_kill(g_main_thread, sig);
+    errno = saved;
+    return;
+  }
   if (g_defer_depth.load() > 0) {
     g_deferred.store(sig);
     // Re-checked after the store: if the deferral ended meanwhile, act now (else the end of
@@ -59,8 +67,11 @@ extern "C" void remove_registered_files(int sig) {
   errno = saved;
 }
 
+// Called with g_mutex held.
 void install_handler() {
-  if (g_installed.exchange(true)) return;
+  if (g_installed.load()) return;
+  g_main_thread = ::pthread_self();
+  g_installed.store(true);
   struct sigaction action{};
   action.sa_handler = remove_registered_files;
   sigemptyset(&action.sa_mask);
@@ -80,6 +91,11 @@ void install_handler() {
 }
 
 }  // namespace
+
+void install_signal_cleanup() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  install_handler();
+}
 
 void begin_deferring_signals() { g_defer_depth.fetch_add(1); }
 
@@ -122,6 +138,7 @@ void die_of_recorded_signal() {
 }
 
 void forget_parent_cleanup_after_fork() {
+  g_main_thread = ::pthread_self();
   for (Slot& slot : g_slots) slot.active.store(false, std::memory_order_release);
   g_graceful.store(false);
   g_stop_signal.store(0);
