@@ -26,6 +26,7 @@
 #include "harness/data_parallel.hpp"
 #include "optdyn/analysis/hessian_eigen.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
+#include "top10_options.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/sample_blocks.hpp"
 #include "optdyn/objectives/initial_point.hpp"
@@ -50,13 +51,7 @@ double mean_seconds(int repeat, F&& f) {
 
 analysis::EigenResult top10(const Objective& net, const Vec& theta) {
   const analysis::HessianOperator op(net, theta);
-  analysis::EigenOptions o;
-  o.k = 10;
-  o.which = analysis::SpectrumEnd::largest;
-  o.tol = 1e-7;
-  o.ncv = 21;
-  o.method = analysis::EigenMethod::lanczos;
-  o.solver = analysis::KrylovSolver::krylov_schur;
+  const analysis::EigenOptions o = top10_eigen_options();
   return analysis::extreme_eigenpairs(op, o);
 }
 

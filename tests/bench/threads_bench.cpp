@@ -32,6 +32,7 @@
 
 #include "optdyn/analysis/hessian_eigen.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
+#include "top10_options.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/sample_blocks.hpp"
 #include "optdyn/core/threads.hpp"
@@ -113,13 +114,7 @@ void BM_ThreadsTop10(benchmark::State& state) {
   analysis::EigenResult r;
   for (auto _ : state) {
     const analysis::HessianOperator op(*s.net, s.theta);  // binding (one forward pass) is timed
-    analysis::EigenOptions o;
-    o.k = 10;
-    o.which = analysis::SpectrumEnd::largest;
-    o.tol = 1e-7;
-    o.ncv = 21;
-    o.method = analysis::EigenMethod::lanczos;
-    o.solver = analysis::KrylovSolver::krylov_schur;
+    const analysis::EigenOptions o = top10_eigen_options();
     r = analysis::extreme_eigenpairs(op, o);
   }
   if (!r.converged) return state.SkipWithError("Lanczos did not converge");
