@@ -40,6 +40,8 @@
 #include "optdyn/optimizers/momentum.hpp"
 #include "optdyn/optimizers/nadam.hpp"
 #include "optdyn/optimizers/natural_gradient.hpp"
+#include "optdyn/optimizers/path_sgd.hpp"
+#include "optdyn/optimizers/teleport.hpp"
 #include "optdyn/optimizers/nesterov.hpp"
 #include "optdyn/optimizers/newton.hpp"
 #include "optdyn/optimizers/nonlinear_cg.hpp"
@@ -63,6 +65,7 @@ namespace {
 const std::string kRosenbrock = "rosenbrock:dim=4";
 const std::string kQuadratic = "quadratic:dim=5,kappa=10,seed=2";
 const std::string kMlp = "mlp:widths=10-6-3,n=64,data=teacher-mlp,targets=labels,loss=ce,act=tanh";
+const std::string kReluMlp = "mlp:widths=10-6-3,n=64,data=teacher-mlp,targets=labels,loss=ce,act=relu";  // teleport
 
 // One registry entry, type-erased: its table's facts and typed factories.
 template <class Product>
@@ -100,7 +103,8 @@ Case<Product> make_case(Product (*make)(const P&), std::vector<P> nondefault, st
 using OptimizerCase = Case<OptimizerPtr>;
 using ModifierCase = Case<ModifierPtr>;
 
-OptimizerCase on(OptimizerCase c, const std::string& objective) {
+template <class Product>
+Case<Product> on(Case<Product> c, const std::string& objective) {
   c.objective = objective;
   return c;
 }
@@ -243,6 +247,7 @@ std::vector<OptimizerCase> optimizer_cases() {
                      .seed = 4}},
                    "decay", KfacParams{.decay = 1}),
          kMlp),
+      on(make_case(make_path_sgd, {{.lr = 0.05}}, "lr", PathSgdParams{.lr = 0}), kMlp),
       on(make_case(make_tonga, {{.lr = 0.1, .gamma = 0.9, .damping = 0.1, .rank = 3, .refresh = 2}}, "gamma",
                    TongaParams{.gamma = 1}),
          kMlp),
@@ -282,6 +287,7 @@ std::vector<ModifierCase> modifier_cases() {
       make_case(make_inverse_sqrt, {InverseSqrtParams{}}, "", InverseSqrtParams{}),
       make_case(make_warmup, {{.steps = 5}}, "steps", WarmupParams{.steps = 0}),
       make_case(make_average, {{.start = 3}}, "start", AverageParams{.start = -1}),
+      on(make_case(make_teleport, {{.every = 2, .steps = 2, .lr = 0.3}}, "lr", TeleportParams{.lr = 0}), kReluMlp),
   };
 }
 
@@ -409,7 +415,7 @@ BOOST_AUTO_TEST_CASE(typed_and_string_modifiers_agree) {
       typed->add_modifier(c.make_nondefault[i]());
       OptimizerPtr parsed = make_optimizer("gd:lr=1e-4|" + c.nondefault[i]);
       BOOST_TEST(typed->spec() == parsed->spec());
-      check_same_trajectory(*typed, *parsed, kRosenbrock, c.nondefault[i]);
+      check_same_trajectory(*typed, *parsed, c.objective, c.nondefault[i]);
     }
   }
   // A composed chain, typed against its string.

@@ -22,11 +22,6 @@ void check_hidden(const MlpLayout& layout, Index hidden) {
                      std::to_string(layout.num_layers() - 1) + ")");
 }
 
-// Writable views of W_l (rows × cols, row-major in θ) and b_l.
-Eigen::Map<RowMat> weight(const MlpLayout& layout, Vec& theta, Index layer) {
-  return {theta.data() + layout.weight_offset(layer), layout.widths()[layer + 1], layout.widths()[layer]};
-}
-
 // Unit j's incoming vector: row j of W_h, then b_h[j] when there are biases.
 Vec incoming(const MlpLayout& layout, const Vec& theta, Index hidden, Index unit) {
   const auto w = layout.weight(theta, hidden);
@@ -61,8 +56,8 @@ void permute_hidden_units(const MlpLayout& layout, Vec& theta, Index hidden, std
     throw InputError("mlp symmetry: the order of hidden layer " + std::to_string(hidden) +
                      " is not a permutation of its " + std::to_string(n) + " units");
   const Vec old = theta;
-  auto in = weight(layout, theta, hidden);
-  auto out = weight(layout, theta, hidden + 1);
+  auto in = layout.mutable_weight(theta, hidden);
+  auto out = layout.mutable_weight(theta, hidden + 1);
   const auto old_in = layout.weight(old, hidden);
   const auto old_out = layout.weight(old, hidden + 1);
   for (Index i = 0; i < n; ++i) {
@@ -78,8 +73,8 @@ void flip_hidden_unit(const MlpLayout& layout, Vec& theta, Index hidden, Index u
   if (unit < 0 || unit >= layout.widths()[hidden + 1])
     throw InputError("mlp symmetry: unit " + std::to_string(unit) + " out of range for hidden layer " +
                      std::to_string(hidden));
-  weight(layout, theta, hidden).row(unit) *= -1.0;
-  weight(layout, theta, hidden + 1).col(unit) *= -1.0;
+  layout.mutable_weight(theta, hidden).row(unit) *= -1.0;
+  layout.mutable_weight(theta, hidden + 1).col(unit) *= -1.0;
   if (layout.has_bias()) theta[layout.bias_offset(hidden) + unit] *= -1.0;
 }
 

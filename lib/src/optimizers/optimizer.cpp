@@ -21,6 +21,8 @@ void Optimizer::reset(Index dim) {
 
 void Optimizer::check_oracle(const Oracle& oracle) const {
   for (const OracleAccess a : required_access()) oracle.require(a, name());
+  for (const auto& m : modifiers_)
+    for (const OracleAccess a : m->required_access()) oracle.require(a, m->spec());
 }
 
 void Optimizer::step(Vec& theta, Oracle& oracle) {
@@ -31,6 +33,8 @@ void Optimizer::step(Vec& theta, Oracle& oracle) {
                      std::to_string(oracle.dim()));
   check_oracle(oracle);
   ++t_;
+  for (auto& m : modifiers_)
+    if (m->moves_iterate()) m->move_iterate(theta, oracle, t_);
   double factor = 1.0;
   for (const auto& m : modifiers_) factor *= m->lr_factor(t_);
   if (factor != 1.0 && !uses_step_size())

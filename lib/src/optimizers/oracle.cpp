@@ -24,6 +24,10 @@ std::string access_name(OracleAccess a) {
 
 // --- Oracle: counting front door ------------------------------------------------------------
 
+std::vector<ParameterBlock> Oracle::parameter_blocks() const {
+  return {{"theta", ParameterBlock::Kind::vector, 0, dim(), 1}};
+}
+
 void Oracle::require(OracleAccess access, std::string_view who) const {
   const std::string why = missing(access);
   if (!why.empty()) throw InputError("optimizer '" + std::string(who) + "' needs " + access_name(access) + ": " + why);

@@ -41,6 +41,11 @@ struct MlpArchitecture {
 class MlpLayout {
  public:
   MlpLayout(std::vector<Index> widths, bool bias);
+  // The layout whose blocks() are `blocks` (what an Oracle reports of an Mlp's θ: per layer a
+  // weight block, then optionally a bias block, chained by fan-in = previous fan-out). `who`
+  // names the caller in the InputError raised for anything else (e.g. a quadratic's one
+  // vector block): "optimizer 'path_sgd': needs an MLP's parameter blocks, got …".
+  static MlpLayout from_blocks(const std::vector<ParameterBlock>& blocks, std::string_view who);
   Index num_layers() const { return static_cast<Index>(widths_.size()) - 1; }
   Index size() const { return size_; }
   const std::vector<Index>& widths() const { return widths_; }
@@ -49,6 +54,9 @@ class MlpLayout {
   Index bias_offset(Index layer) const { return bias_offset_[layer]; }  // -1 without bias
   Eigen::Map<const RowMat> weight(const Vec& theta, Index layer) const;
   Eigen::Map<const Vec> bias(const Vec& theta, Index layer) const;
+  // Writable views of the same entries.
+  Eigen::Map<RowMat> mutable_weight(Vec& theta, Index layer) const;
+  Eigen::Map<Vec> mutable_bias(Vec& theta, Index layer) const;
   std::vector<ParameterBlock> blocks() const;
 
  private:

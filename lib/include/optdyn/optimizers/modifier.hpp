@@ -2,7 +2,9 @@
 // Modifier: a piece that composes with any optimizer (optax's gradient transformations and
 // schedules; doc/design.md "Style anchors"). An optimizer step is
 //
-//   t ← t + 1;  g ← oracle gradient at the optimizer's query point p (usually θ)
+//   t ← t + 1;  for each modifier that moves the iterate:  m.move_iterate(θ, oracle, t)
+//                                                          (teleportation along a symmetry orbit)
+//   g ← oracle gradient at the optimizer's query point p (usually θ)
 //   for each modifier, in spec order:  g ← m.transform_gradient(p, g, t)   (clipping, L2 decay)
 //   η_t = lr · Π_m m.lr_factor(t)                                         (schedules)
 //   core update: θ ← θ + Δ(g, η_t, state)
@@ -28,6 +30,7 @@
 #include "optdyn/core/registry.hpp"
 #include "optdyn/core/state_archive.hpp"
 #include "optdyn/core/types.hpp"
+#include "optdyn/optimizers/oracle.hpp"
 
 namespace optdyn {
 
@@ -48,6 +51,12 @@ class Modifier {
   // Multiplies the learning rate of step t (t counts from 1).
   virtual double lr_factor(std::uint64_t t) const { return 1.0; }
   virtual void after_step(const Vec& theta, std::uint64_t t) {}
+  // Moves θ before step t's gradient is taken (teleport.hpp), querying `oracle` as it needs;
+  // the optimizer's state is left as it is. Called only when moves_iterate().
+  virtual bool moves_iterate() const { return false; }
+  virtual void move_iterate(Vec& theta, Oracle& oracle, std::uint64_t t) {}
+  // What move_iterate asks of the oracle beyond gradients (Optimizer::check_oracle checks it).
+  virtual std::vector<OracleAccess> required_access() const { return {}; }
   virtual void collect_state(std::vector<StateView>& out) const {}
   // Saves or restores the modifier's state (Optimizer::archive); stateless modifiers
   // (clipping, weight decay, schedules — functions of t only) archive nothing.

@@ -86,6 +86,10 @@ class Oracle {
   // Per-layer inputs and output gradients of that function (K-FAC).
   std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, FisherKind kind, Rng* rng = nullptr);
 
+  // θ as named, shaped blocks (Objective::parameter_blocks): what layer-aware methods read the
+  // network's layout from (path_sgd, teleport; MlpLayout::from_blocks). Default: one vector.
+  virtual std::vector<ParameterBlock> parameter_blocks() const;
+
   // Whether `access` is available; when it is not, `require` throws an InputError that names
   // `who` (the optimizer) and says why.
   bool provides(OracleAccess access) const { return missing(access).empty(); }
@@ -145,6 +149,7 @@ class ObjectiveOracle : public Oracle {
   static constexpr std::uint64_t kSamplerStream = 0x5a4d504c4552ULL;  // "SAMPLER"-ish tag
 
   Index dim() const override { return f_.dim(); }
+  std::vector<ParameterBlock> parameter_blocks() const override { return f_.parameter_blocks(); }
   bool deterministic() const override { return !sampler_; }
   const MinibatchSampler* sampler() const { return sampler_ ? &*sampler_ : nullptr; }
   // The batch of the last gradient() call (empty = full batch).
