@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 #include "optdyn/analysis/convergence_rates.hpp"
@@ -36,25 +37,16 @@ PowerLawFit fit(std::span<const double> steps, const std::vector<double>& means,
   return fit_power_law(steps, errors);
 }
 
-}  // namespace
-
-std::vector<WeakErrorPoint> weak_errors(std::span<const double> steps, const std::vector<std::vector<double>>& samples,
-                                        std::span<const double> reference, double confidence) {
-  check_sizes(steps, samples);
-  std::vector<WeakErrorPoint> out;
-  for (std::size_t k = 0; k < steps.size(); ++k)
-    out.push_back({steps[k], estimate_difference(samples[k], reference, confidence)});
-  return out;
-}
-
-WeakOrderFit fit_weak_order(std::span<const double> steps, const std::vector<std::vector<double>>& samples,
-                            std::span<const double> reference, Rng& rng, Index resamples, double confidence) {
+// The fit and its bootstrap; `reference(resample)` is the reference's mean (resampled or not).
+WeakOrderFit bootstrap_order(std::span<const double> steps, const std::vector<std::vector<double>>& samples,
+                             const std::function<double(Rng*)>& reference, Rng& rng, Index resamples,
+                             double confidence) {
   check_sizes(steps, samples);
   if (steps.size() < 3) throw std::invalid_argument("weak order: needs at least three step sizes");
   if (resamples < 10) throw std::invalid_argument("weak order: needs at least ten bootstrap resamples");
   std::vector<double> means;
   for (const auto& s : samples) means.push_back(mean(s));
-  const PowerLawFit point = fit(steps, means, mean(reference));
+  const PowerLawFit point = fit(steps, means, reference(nullptr));
   if (std::isnan(point.exponent)) throw std::invalid_argument("weak order: an error of the means is exactly 0");
 
   WeakOrderFit out{.order = point.exponent, .prefactor = point.prefactor, .confidence = confidence,
@@ -63,7 +55,7 @@ WeakOrderFit fit_weak_order(std::span<const double> steps, const std::vector<std
   for (Index b = 0; b < resamples; ++b) {
     std::vector<double> m;
     for (const auto& s : samples) m.push_back(resampled_mean(s, rng));
-    const double p = fit(steps, m, resampled_mean(reference, rng)).exponent;
+    const double p = fit(steps, m, reference(&rng)).exponent;
     if (std::isnan(p))
       ++out.skipped;
     else
@@ -77,6 +69,30 @@ WeakOrderFit fit_weak_order(std::span<const double> steps, const std::vector<std
   out.low = quantile((1.0 - confidence) / 2.0);
   out.high = quantile((1.0 + confidence) / 2.0);
   return out;
+}
+
+}  // namespace
+
+std::vector<WeakErrorPoint> weak_errors(std::span<const double> steps, const std::vector<std::vector<double>>& samples,
+                                        std::span<const double> reference, double confidence) {
+  check_sizes(steps, samples);
+  std::vector<WeakErrorPoint> out;
+  for (std::size_t k = 0; k < steps.size(); ++k)
+    out.push_back({steps[k], estimate_difference(samples[k], reference, confidence)});
+  return out;
+}
+
+WeakOrderFit fit_weak_order(std::span<const double> steps, const std::vector<std::vector<double>>& samples,
+                            std::span<const double> reference, Rng& rng, Index resamples, double confidence) {
+  if (reference.size() < 2) throw std::invalid_argument("weak order: the reference needs at least two runs");
+  return bootstrap_order(
+      steps, samples, [&](Rng* r) { return r ? resampled_mean(reference, *r) : mean(reference); }, rng, resamples,
+      confidence);
+}
+
+WeakOrderFit fit_weak_order(std::span<const double> steps, const std::vector<std::vector<double>>& samples,
+                            double reference, Rng& rng, Index resamples, double confidence) {
+  return bootstrap_order(steps, samples, [reference](Rng*) { return reference; }, rng, resamples, confidence);
 }
 
 }  // namespace optdyn::analysis

@@ -48,5 +48,9 @@ std::vector<WeakErrorPoint> weak_errors(std::span<const double> steps, const std
 WeakOrderFit fit_weak_order(std::span<const double> steps, const std::vector<std::vector<double>>& samples,
                             std::span<const double> reference, Rng& rng, Index resamples = 1000,
                             double confidence = 0.95);
+// The same against a known reference value E φ(X_T) (a closed form): only the simulations are
+// resampled.
+WeakOrderFit fit_weak_order(std::span<const double> steps, const std::vector<std::vector<double>>& samples,
+                            double reference, Rng& rng, Index resamples = 1000, double confidence = 0.95);
 
 }  // namespace optdyn::analysis
