@@ -430,7 +430,7 @@ void body(Experiment& ex) {
 int main(int argc, char** argv) {
   const std::string teacher =
       "mlp:widths=5-10-1,act=tanh,loss=mse,data=teacher-mlp,teacher_widths=10,noise=0.5,n=100,data_seed=1";
-  const std::string fmnist = "mlp:widths=784-16-10,act=tanh,loss=ce,data=fashion-mnist,n=1000";
+  const std::string fmnist = "mlp:widths=784-8-10,act=tanh,loss=ce,data=fashion-mnist,n=500";
   const std::string quad = "noisy_quadratic:eigs=1/0.5,seed=3,n=50,noise=1";
   return optdyn::harness::run_experiment(
       argc, argv,
@@ -453,12 +453,12 @@ int main(int argc, char** argv) {
            {"mlp_batch", "4", "16", "batch B on mlp"},
            {"mlp_lsr_lr", "0.0625", "0.015625", "scaling-rule base η₀ on mlp (η₀/B₀ = η/B)"},
            {"mlp_lsr_batch", "1", "1", "scaling-rule base B₀ on mlp"},
-           {"mlp_T", "2", "4", "time T of the test functions on mlp"},
+           {"mlp_T", "2", "2", "time T of the test functions on mlp"},
            {"ls", "1/2/4/8/16", "1/2/4/8/16", "SVAG amplifications l ('/'-separated integers)"},
            {"kappas", "1/2/4/8/16", "1/2/4/8/16", "scaling factors κ of the linear scaling rule"},
-           {"em_ref_divisor", "2", "4", "reference EM step: η/(divisor·max l)"},
-           {"runs", "128", "2048", "runs per (problem, method, l)"},
-           {"runs_per_job", "32", "128", "runs per job"},
+           {"em_ref_divisor", "2", "2", "reference EM step: η/(divisor·max l)"},
+           {"runs", "128", "512", "runs per (problem, method, l)"},
+           {"runs_per_job", "32", "32", "runs per job"},
            {"bootstrap", "400", "2000", "bootstrap resamples of the order fit"},
        }},
       body);
