@@ -24,6 +24,7 @@
 #include "optdyn/objectives/least_squares.hpp"
 #include "optdyn/objectives/logistic_regression.hpp"
 #include "optdyn/objectives/mlp.hpp"
+#include "optdyn/objectives/noisy_quadratic.hpp"
 #include "optdyn/objectives/quadratic.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/objectives/rosenbrock.hpp"
@@ -125,6 +126,14 @@ BOOST_AUTO_TEST_CASE(analytic_objectives) {
   check_rejected(Q{.kappa = 0.5}, make_quadratic, "kappa");
   check_rejected(Q{.lmax = -1}, make_quadratic, "lmax");
   check_rejected(Q{.shift = -1}, make_quadratic, "shift");
+
+  using NQ = NoisyQuadraticParams;
+  check_objective(NQ{}, make_noisy_quadratic);
+  check_objective(NQ{.quadratic = {.eigs = {1, 0.5}, .rotate = false, .seed = 4, .shift = 2}, .n = 7, .noise = 0.3},
+                  make_noisy_quadratic);
+  check_rejected(NQ{.quadratic = {.dim = 0}}, make_noisy_quadratic, "dim");
+  check_rejected(NQ{.n = 0}, make_noisy_quadratic, "n");
+  check_rejected(NQ{.noise = -1}, make_noisy_quadratic, "noise");
 
   check_objective(RosenbrockParams{}, make_rosenbrock);
   check_objective(RosenbrockParams{.dim = 5, .a = 10}, make_rosenbrock);

@@ -14,6 +14,7 @@
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/objectives/least_squares.hpp"
+#include "optdyn/objectives/noisy_quadratic.hpp"
 #include "optdyn/objectives/quadratic.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/objectives/rosenbrock.hpp"
@@ -41,6 +42,8 @@ const std::vector<Case>& cases() {
       {"quadratic:dim=6,kappa=50,seed=3", 1.0},
       {"quadratic:dim=5,kappa=10,spacing=linear,rotate=false,shift=2,seed=1", 1.0},
       {"quadratic:eigs=2/-1/0.5/0,seed=4,shift=1", 1.0},
+      {"noisy_quadratic:dim=4,kappa=20,n=7,noise=0.5,seed=2,shift=1", 1.0},
+      {"noisy_quadratic:eigs=2/0.5/-0.25,rotate=false,n=3,seed=5", 1.0},
       {"rosenbrock:dim=2", 1.0},
       {"rosenbrock:dim=6,a=10", 1.0},
       {"saddle", 1.0},
@@ -330,6 +333,41 @@ BOOST_AUTO_TEST_CASE(quadratic_spectrum_and_gradient) {
   Vec predicted = e;
   for (int k = 0; k < 20; ++k) predicted = step * predicted;
   BOOST_TEST(relative_error(theta - q.minimizer(), predicted) <= 1e-12);
+}
+
+// The noisy quadratic model: each sample's gradient is A(θ − θ* − s_i), written out here
+// sample by sample from the shifts; their mean is A(θ − θ*) (centred shifts) and their
+// covariance A S A at every θ; F(θ*) = ½ mean s_iᵀAs_i.
+BOOST_AUTO_TEST_CASE(noisy_quadratic_closed_forms) {
+  const auto f = make_noisy_quadratic({.quadratic = {.dim = 4, .kappa = 20, .seed = 2, .shift = 1}, .n = 9, .noise = 0.7});
+  const Quadratic& q = f->quadratic();
+  const Mat& s = f->shifts();
+  const Mat a = q.matrix();
+  BOOST_TEST(s.rowwise().sum().norm() <= 1e-14);
+  for (std::uint64_t seed : {1u, 2u}) {
+    const Vec x = random_point(4, seed);
+    Mat cov = Mat::Zero(4, 4);
+    Vec mean = Vec::Zero(4);
+    for (Index i = 0; i < 9; ++i) {
+      const std::vector<Index> one{i};
+      Vec g;
+      const double v = f->batch_value_and_gradient(x, one, g);
+      const Vec d = x - q.minimizer() - s.col(i);
+      BOOST_TEST(relative_error(g, a * d) <= 1e-13);
+      BOOST_TEST(v == 0.5 * d.dot(a * d), boost::test_tools::tolerance(1e-12));
+      mean += g / 9.0;
+    }
+    for (Index i = 0; i < 9; ++i) {
+      const std::vector<Index> one{i};
+      Vec g;
+      f->batch_value_and_gradient(x, one, g);
+      const Vec c = g - mean;
+      cov += c * c.transpose() / 9.0;
+    }
+    BOOST_TEST(relative_error(mean, a * (x - q.minimizer())) <= 1e-12);
+    BOOST_TEST((cov - f->gradient_covariance()).norm() <= 1e-12 * cov.norm());
+  }
+  BOOST_TEST(f->value(q.minimizer()) == 0.5 * (s.transpose() * a * s).diagonal().mean(), boost::test_tools::tolerance(1e-13));
 }
 
 BOOST_AUTO_TEST_CASE(quadratic_variants) {

@@ -52,6 +52,7 @@
 #include "optdyn/optimizers/saddle_free_newton.hpp"
 #include "optdyn/optimizers/schedules.hpp"
 #include "optdyn/optimizers/sgd.hpp"
+#include "optdyn/optimizers/svag.hpp"
 #include "optdyn/optimizers/tonga.hpp"
 #include "optdyn/optimizers/trust_region.hpp"
 #include "optdyn/optimizers/weight_decay.hpp"
@@ -118,6 +119,7 @@ std::vector<OptimizerCase> optimizer_cases() {
                 {{.lr = 1e-4, .momentum = 0.5, .dampening = 0.1},
                  {.lr = 1e-4, .momentum = 0.9, .nesterov = true}},
                 "momentum", SgdParams{.momentum = 2}),
+      make_case(make_svag, {{.lr = 1e-4, .l = 4}, {.lr = 1e-4, .l = 2.5}}, "l", SvagParams{.l = 0.5}),
       make_case(make_momentum, {{.lr = 1e-4, .mu = 0.5, .convention = MomentumParams::Convention::ema}}, "mu",
                 MomentumParams{.mu = 1.5}),
       make_case(make_nesterov,

@@ -60,6 +60,9 @@
 //   step η for θ̇ = −(|∇²f| + λI)⁻¹∇f (Dauphin et al. 2014): flow saddle_free:damping=λ,
 //   Δt = η. mode=krylov (a k-dimensional subspace), the damping search and refresh > 1
 //   (a stale |H|) are refused.
+// svag:lr=η,l (stochastic_limit only, sampling=replacement): sgd_sde order 1 with lr = η and
+//   batch B, Δt = η/l (Li, Malladi & Arora 2021, Theorem 4.3: weak order 1 in 1/l; svag.cpp).
+//   Shuffled batches of one step are correlated (svag.cpp): refused.
 // Everything else (adagrad, adadelta, adamax, nadam, amsgrad, delta_bar_delta, sign,
 // normalized_gd, and any modifier except `constant`) has no limit here: InputError.
 #include "optdyn/limits/continuous_limit.hpp"
@@ -81,6 +84,7 @@
 #include "optdyn/optimizers/rmsprop.hpp"
 #include "optdyn/optimizers/saddle_free_newton.hpp"
 #include "optdyn/optimizers/sgd.hpp"
+#include "optdyn/optimizers/svag.hpp"
 
 namespace optdyn {
 namespace {
@@ -262,15 +266,25 @@ ContinuousLimit stochastic_limit(std::string_view optimizer_spec, Index batch, S
     const SgdParams p = SgdParams::table().from_spec(s);
     if (p.momentum == 0.0) lr = p.lr;
   }
-  if (!lr) refuse(s.name(), "no stochastic (SDE) limit is implemented (only gd and sgd without momentum)");
+  std::optional<SvagParams> svag;
+  if (s.name() == "svag") {
+    svag = SvagParams::table().from_spec(s);
+    lr = svag->lr;
+  }
+  if (!lr) refuse(s.name(), "no stochastic (SDE) limit is implemented (only gd, sgd without momentum and svag)");
   if (batch < 1) throw InputError("stochastic limit: batch must be >= 1 (got " + std::to_string(batch) + ")");
   if (sampling == Sampling::cyclic)
     throw InputError("stochastic limit: cyclic sampling is deterministic; it has no SDE limit");
+  if (svag && svag->l != 1.0 && sampling != Sampling::replacement)
+    refuse("svag", "its two batches of one step must be independent: the SDE limit needs sampling=replacement");
   using P = SgdSdeFlowParams;
   const P sde{.lr = *lr,
               .batch = static_cast<long>(batch),
               .noise = P::Noise::per_sample,
               .sampling = sampling == Sampling::replacement ? P::Sampling::replacement : P::Sampling::without};
+  if (svag)
+    return limit(chain.canonical(), sde, svag->lr / svag->l, std::nullopt,
+                 "Li–Malladi–Arora 2021 SVAG → SDE dX = −∇f dt + (lr·Σ/B)^{1/2} dW weakly as l → ∞, t = k·lr/l");
   P modified = sde;
   modified.order = P::Order::second;
   return limit(chain.canonical(), sde, sde.lr, modified,
