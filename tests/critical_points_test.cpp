@@ -111,6 +111,32 @@ BOOST_AUTO_TEST_CASE(monkey_saddle_converges_linearly) {
   BOOST_TEST(q.near_zero == 1.0);
 }
 
+// Newton's safeguard. plateau_saddle with one flat direction, g(x) = −x⁴/4 + x⁶/6:
+// g' = x³(x² − 1), g'' = x²(5x² − 3), critical points x ∈ {−1, 0, 1}. From x₀ = 0.78, just past
+// the inflection x² = 3/5, g'' = 0.0256 is nearly zero and Newton's step −g'/g'' ≈ +7.3 lands at
+// x ≈ 8, where |g'| ≈ 3·10⁴ ≫ |g'(x₀)| = 0.19: the step is undone and Levenberg–Marquardt on
+// ½g'² takes over (fell_back), which still ends at a critical point, x = 1 (g'' = 2: a minimum).
+// Without the safeguard the run would start from x ≈ 8 and spend its budget coming back.
+BOOST_AUTO_TEST_CASE(newton_falls_back_when_its_step_raises_the_gradient) {
+  const auto f = make_plateau_saddle({.dim = 1, .flat = 1, .eps = 0.0});
+  const Vec start = Vec::Constant(1, 0.78);
+  const double g0 = std::abs(f->gradient(start)[0]);
+  BOOST_TEST(std::abs(g0 - 0.78 * 0.78 * 0.78 * (1.0 - 0.78 * 0.78)) <= 1e-15);
+  const SolverRun run = find_critical_point(*f, start, solver(CriticalPointMethod::newton));
+  BOOST_TEST(run.fell_back);
+  BOOST_TEST(run.converged);
+  BOOST_TEST(run.gradient_norm <= 1e-10);
+  BOOST_TEST(std::abs(run.theta[0] - 1.0) <= 1e-9);
+  // The same start without a safeguard: one Newton step raises |g'| by five orders.
+  const double x1 = 0.78 - (0.78 * 0.78 * 0.78 * (0.78 * 0.78 - 1.0)) / (0.78 * 0.78 * (5.0 * 0.78 * 0.78 - 3.0));
+  BOOST_TEST(std::abs(f->gradient(Vec::Constant(1, x1))[0]) >= 1e4 * g0);
+  // A start where Newton's steps keep lowering |g'| never falls back (x₀ = 1.2 → 1).
+  const SolverRun direct = find_critical_point(*f, Vec::Constant(1, 1.2), solver(CriticalPointMethod::newton));
+  BOOST_TEST(direct.converged);
+  BOOST_TEST(!direct.fell_back);
+  BOOST_TEST(std::abs(direct.theta[0] - 1.0) <= 1e-9);
+}
+
 // G = ½‖∇F‖² exposes r = ∇F and J = H; its own HVP would need third derivatives.
 BOOST_AUTO_TEST_CASE(gradient_norm_objective_is_the_gauss_newton_view) {
   const auto f = make_monkey_saddle();

@@ -30,8 +30,8 @@ if len(rows) < 1 + min_rows:
     why.write(f"{len(rows) - 1} rows kept (want >= {min_rows}); reason {status['reason']!r}"); sys.exit(1)
 header = rows[0]
 # monitor cells are nan by design on rows where the monitor is not due
-skip = {"lambda_max", "lambda_min", "cond_pos", "rayleigh_g", "index", "index_stderr", "neg_count", "curv_hvps",
-        "curv_converged"}
+skip = {"lambda_max", "lambda_min", "cond_pos", "rayleigh_g", "index", "index_low", "index_high", "index_tau",
+        "neg_count", "curv_hvps", "curv_converged"}
 for r in rows[1:]:
     for name, cell in zip(header, r):
         if name not in skip and not math.isfinite(float(cell)):
@@ -60,7 +60,9 @@ scenario() {
     # it can only start where F overflows (row 0 is then not written).
     linear_cg) echo "quadratic:eigs=1/2,rotate=false|$1|1e200,1e200|0";;
     natural_gradient) echo "logistic_regression:dim=3,n=50|$1:lr=1e200|init:gaussian,seed=1|1";;
-    kfac) echo "mlp:widths=3-4-2,data=gaussian,targets=regression,loss=mse,n=20|$1:lr=1e200|init:xavier,seed=1|1";;
+    kfac|path_sgd) echo "mlp:widths=3-4-2,data=gaussian,targets=regression,loss=mse,n=20|$1:lr=1e200|init:xavier,seed=1|1";;
+    # SVAG's two minibatch gradients are the full gradient here (no --batch): GD at lr·(1/l)
+    svag) echo "quadratic:eigs=1/2,rotate=false|$1:lr=1e200|1,1|1";;
     tonga) echo "quadratic:eigs=1/2,rotate=false|$1:lr=1e200|1,1|1";;
     # parabola regression moves at most linearly away from maxima: from an overflowing start
     parabola_regression) echo "quadratic:eigs=1/2,rotate=false|$1|1e200,1e200|0";;

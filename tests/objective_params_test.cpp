@@ -417,13 +417,13 @@ BOOST_AUTO_TEST_CASE(curvature_monitor_params) {
             .dense = analysis::EigenMethod::lanczos,
             .dense_threshold = 40,
             .zero_tol = 1e-5,
-            .slq_probes = 4,
-            .slq_steps = 12,
-            .slq_seed = 9};
+            .index_probes = 4,
+            .index_degree = 120,
+            .index_seed = 9};
   const std::string text = t.to_spec(p);
   BOOST_TEST(text ==
              "curvature:every=7,k=3,tol=1e-6,solver=spectra,dense=never,dense_threshold=40,zero_tol=1e-5,"
-             "slq_probes=4,slq_steps=12,slq_seed=9");
+             "index_probes=4,index_degree=120,index_seed=9");
   BOOST_TEST(t.to_spec(t.from_spec(text)) == text);
   const CurvatureMonitor typed(p), named(text);
   BOOST_TEST(typed.spec() == named.spec());
@@ -435,9 +435,9 @@ BOOST_AUTO_TEST_CASE(curvature_monitor_params) {
   BOOST_TEST((o.method == analysis::EigenMethod::lanczos));
   BOOST_TEST(o.dense_threshold == 40);
   BOOST_TEST(o.zero_tol == 1e-5);
-  BOOST_TEST(o.slq_probes == 4);
-  BOOST_TEST(o.slq_steps == 12);
-  BOOST_TEST(o.slq_seed == 9u);
+  BOOST_TEST(o.index_probes == 4);
+  BOOST_TEST(o.index_degree == 120);
+  BOOST_TEST(o.index_seed == 9u);
   // The defaults are CurvatureOptions'.
   const analysis::CurvatureOptions d;
   const auto od = CurvatureMonitor("curvature:every=1").options();
@@ -445,7 +445,7 @@ BOOST_AUTO_TEST_CASE(curvature_monitor_params) {
   BOOST_TEST(od.tol == d.tol);
   BOOST_TEST(od.dense_threshold == d.dense_threshold);
   BOOST_TEST(od.zero_tol == d.zero_tol);
-  BOOST_TEST(od.slq_steps == d.slq_steps);
+  BOOST_TEST(od.index_degree == d.index_degree);
   BOOST_TEST(od.max_iterations == d.max_iterations);
 
   const std::string missing = "monitor 'curvature': key 'every': missing value";

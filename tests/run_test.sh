@@ -77,20 +77,20 @@ pass "average columns"
 
 # --- curvature monitor: GD (lr 0.1) on the diagonal F = ½(2x₀² − 0.5x₁² + 0.25x₂²) from (1, 1, 1):
 # x_k,i = (1 − 0.1λ_i)^k; H = diag(2, −0.5, 0.25) everywhere, so lambda_max = 2, lambda_min = −0.5,
-# cond_pos = 2/0.25 = 8, index = 1/3, neg_count = 1, rayleigh_g = Σλ³x²/Σλ²x². Measured at
+# cond_pos = 2/0.25 = 8, index = 1/3 (exact: its interval is the point; τ = 1e-8·2), neg_count = 1, rayleigh_g = Σλ³x²/Σλ²x². Measured at
 # steps 0, 2, 4 (every=2), nan at 1, 3, 5; 3 HVPs each (closed-form Hessian: 2 residual checks
 # + gᵀHg), not counted in evals; monitor_hvps = 9 in the status file.
 "$OPTDYN" run --objective "quadratic:eigs=2/-0.5/0.25,rotate=false" --optimizer "gd:lr=0.1" --steps 5 --x0 1,1,1 \
   --monitor "curvature:every=2" --out "$WORK/mon.csv" 2>"$WORK/mon.err" || fail "monitor run exited $?: $(cat "$WORK/mon.err")"
-[ "$(head -1 "$WORK/mon.csv")" = "step,evals,loss,grad_norm,lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_stderr,neg_count,curv_hvps,curv_converged" ] \
+[ "$(head -1 "$WORK/mon.csv")" = "step,evals,loss,grad_norm,lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_low,index_high,index_tau,neg_count,curv_hvps,curv_converged" ] \
   || fail "monitor header: $(head -1 "$WORK/mon.csv")"
 "$PYTHON" - "$WORK/mon.csv" <<'PY2' || fail "monitor values differ from the closed form"
 import csv, json, math, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert [int(r["step"]) for r in rows] == [0, 1, 2, 3, 4, 5], rows
 lam = (2.0, -0.5, 0.25)
-cols = ("lambda_max", "lambda_min", "cond_pos", "rayleigh_g", "index", "index_stderr", "neg_count", "curv_hvps",
-        "curv_converged")
+cols = ("lambda_max", "lambda_min", "cond_pos", "rayleigh_g", "index", "index_low", "index_high", "index_tau",
+        "neg_count", "curv_hvps", "curv_converged")
 for r in rows:
     k = int(r["step"])
     assert int(r["evals"]) == k, r
@@ -101,7 +101,7 @@ for r in rows:
     g = [l * xi for l, xi in zip(lam, x)]
     rq = sum(l * gi * gi for l, gi in zip(lam, g)) / sum(gi * gi for gi in g)
     want = {"lambda_max": 2.0, "lambda_min": -0.5, "cond_pos": 8.0, "rayleigh_g": rq, "index": 1 / 3,
-            "index_stderr": 0, "neg_count": 1, "curv_hvps": 3, "curv_converged": 1}
+            "index_low": 1 / 3, "index_high": 1 / 3, "index_tau": 2e-8, "neg_count": 1, "curv_hvps": 3, "curv_converged": 1}
     for c, w in want.items():
         assert abs(float(r[c]) - w) <= 1e-13 * max(1, abs(w)), (k, c, r[c], w)
 status = json.load(open(sys.argv[1] + ".status.json"))

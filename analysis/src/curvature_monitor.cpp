@@ -6,9 +6,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "optdyn/analysis/eigenvalue_count.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
 #include "optdyn/analysis/saddle_index.hpp"
-#include "optdyn/analysis/spectral_density.hpp"
 #include "optdyn/core/error.hpp"
 
 namespace optdyn::analysis {
@@ -68,8 +68,8 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
     const double tau = options.zero_tol * std::max(std::abs(s.lambda_max), std::abs(s.lambda_min));
     const SaddleIndex si = saddle_index(all, tau);
     s.negative_count = si.negative;
-    s.index = si.index;
-    s.index_stderr = 0.0;
+    s.index = s.index_low = s.index_high = si.index;
+    s.index_tau = tau;
     s.condition_positive = kNaN;
     for (Index i = 0; i < d; ++i)
       if (all[i] > tau) {  // the smallest eigenvalue above the band
@@ -83,21 +83,22 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
     s.lambda_min = r.eigenvalues[k];
     const double tau = options.zero_tol * std::max(std::abs(s.lambda_max), std::abs(s.lambda_min));
     s.condition_positive = s.lambda_min > tau ? s.lambda_max / s.lambda_min : kNaN;
-    s.index = kNaN;
-    s.index_stderr = kNaN;
+    s.index = s.index_low = s.index_high = s.index_tau = kNaN;
     s.negative_count = kNaN;
-    if (options.slq_probes > 0) {
-      // SLQ estimate of #λ < −τ: mean over probes of the quadrature mass below −τ (issue 5:
-      // "estimated from the spectral density for large D, with an error bar").
-      SlqOptions so;
-      so.probes = options.slq_probes;
-      so.lanczos_steps = std::min(options.slq_steps, d);
-      Rng rng = Rng::derived(options.slq_seed, kSlqStream);
-      const SpectralDensity density = spectral_density(op, so, rng);
-      const SaddleIndex si = saddle_index(density, tau);
-      s.index = si.index;
-      s.index_stderr = si.index_stderr;
-      s.negative_count = si.index * static_cast<double>(d);
+    if (options.index_probes > 0) {
+      // #λ < −τ by Chebyshev filters with an interval (eigenvalue_count.hpp; issue 5: "estimated
+      // from the spectral density for large D, with an error bar"); τ raised to its resolution.
+      IndexEstimateOptions io;
+      io.probes = options.index_probes;
+      io.degree = options.index_degree;
+      io.tau = tau;
+      Rng rng = Rng::derived(options.index_seed, kIndexStream);
+      const IndexEstimate e = estimate_index(op, io, rng);
+      s.index = e.negative.value;
+      s.index_low = e.negative.low;
+      s.index_high = e.negative.high;
+      s.index_tau = e.tau;
+      s.negative_count = e.negative.value * static_cast<double>(d);
     }
   }
 
@@ -136,12 +137,13 @@ const ParamTable<CurvatureMonitorParams>& CurvatureMonitorParams::table() {
           .integer("dense_threshold", &P::dense_threshold, 0, 100000, "auto: dense when dim <= this")
           .real("zero_tol", &P::zero_tol, Range::closed(0.0, 1.0),
                 "near-zero band |lambda| <= zero_tol * max(|lambda_max|, |lambda_min|)")
-          .integer("slq_probes", &P::slq_probes, 0, 10000,
-                   "Lanczos path: > 0 estimates the index by SLQ with this many probes")
-          .integer("slq_steps", &P::slq_steps, 2, 10000, "Lanczos steps per SLQ probe")
-          .seed("slq_seed", &P::slq_seed, "seed of the SLQ probes (the same probes at every measurement)")
+          .integer("index_probes", &P::index_probes, 0, 10000,
+                   "Lanczos path: >= 2 estimates the index by Chebyshev filters (KPM) with this many probes")
+          .integer("index_degree", &P::index_degree, 2, 100000, "Chebyshev degree of the KPM index filters")
+          .seed("index_seed", &P::index_seed, "seed of the KPM probes (the same probes at every measurement)")
           .rule([](const P& p, const Spec& s) {
             if (!p.every) s.reject("every", "missing value");
+            if (p.index_probes == 1) s.reject("index_probes", "must be 0 (no estimate) or >= 2 (a standard error needs two probes)");
           });
   return t;
 }
@@ -154,9 +156,9 @@ CurvatureOptions CurvatureMonitorParams::options() const {
   o.method = dense;
   o.dense_threshold = dense_threshold;
   o.zero_tol = zero_tol;
-  o.slq_probes = slq_probes;
-  o.slq_steps = slq_steps;
-  o.slq_seed = slq_seed;
+  o.index_probes = index_probes;
+  o.index_degree = index_degree;
+  o.index_seed = index_seed;
   return o;
 }
 
@@ -210,8 +212,9 @@ void CurvatureMonitor::check_dimension(Index dim) const {
 }
 
 const std::vector<std::string>& CurvatureMonitor::columns() {
-  static const std::vector<std::string> names = {"lambda_max", "lambda_min", "cond_pos",  "rayleigh_g",     "index",
-                                                 "index_stderr", "neg_count", "curv_hvps", "curv_converged"};
+  static const std::vector<std::string> names = {"lambda_max", "lambda_min", "cond_pos", "rayleigh_g",
+                                                 "index",      "index_low",  "index_high", "index_tau",
+                                                 "neg_count",  "curv_hvps",  "curv_converged"};
   return names;
 }
 
@@ -227,8 +230,9 @@ std::vector<double> CurvatureMonitor::cells(const Objective& objective, const Ve
   const CurvatureSnapshot s = measure_curvature(objective, theta, options_, gradient);
   hvps_ += s.hvps;
   ++measurements_;
-  return {s.lambda_max,     s.lambda_min,   s.condition_positive,        s.rayleigh_gradient,     s.index,
-          s.index_stderr, s.negative_count, static_cast<double>(s.hvps), s.converged ? 1.0 : 0.0};
+  return {s.lambda_max, s.lambda_min, s.condition_positive, s.rayleigh_gradient,
+          s.index,      s.index_low,  s.index_high,         s.index_tau,
+          s.negative_count, static_cast<double>(s.hvps), s.converged ? 1.0 : 0.0};
 }
 
 }  // namespace optdyn::analysis

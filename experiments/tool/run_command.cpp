@@ -8,7 +8,7 @@
 // CSV columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm when the optimizer
 // carries an `average` modifier: F and ‖∇F‖ at the Polyak–Ruppert average; row 0 uses θ₀)
 // (+ x0…x{D−1} with --record-params)
-// (+ lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_stderr,neg_count,curv_hvps,curv_converged with
+// (+ lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_low,index_high,index_tau,neg_count,curv_hvps,curv_converged with
 //  --monitor curvature:every=K[,...]; the keys are CurvatureMonitorParams (`optdyn help run` lists
 //  them), analysis/curvature_monitor.hpp defines each quantity).
 //  * Row 0 is the starting point; then every K-th step, and always the last step run.
@@ -278,12 +278,14 @@ Command run_command() {
       "FILE.csv.status.json with status ok|diverged, the reason, the resolved specs and the oracle's\n"
       "counters (evals, values, hvps, hessians, residual_evaluations, jacobian_products,\n"
       "fisher_products, layer_statistics).\n\n"
-      "--monitor curvature:every=K adds lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_stderr,neg_count,\n"
+      "--monitor curvature:every=K adds lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_low,index_high,\n"
+      "index_tau,neg_count,"
       "curv_hvps,curv_converged (before x0..): the Hessian's extreme eigenvalues, lambda_max over the\n"
       "smallest eigenvalue above the near-zero band |lambda| <= zero_tol*max|lambda| (nan if none),\n"
       "g'Hg/g'g, the saddle index negative/D and the negative count (exact from the dense spectrum\n"
-      "when D <= dense_threshold=1500 with dense=auto, index_stderr 0; on the Lanczos path nan unless\n"
-      "slq_probes=P estimates it by stochastic Lanczos quadrature with its standard error; there\n"
+      "when D <= dense_threshold=1500 with dense=auto, its interval the point; on the Lanczos path nan\n"
+      "unless index_probes=P estimates it by Chebyshev filters with a 95% interval and the tau it\n"
+      "resolves (index_degree=N, index_seed=S); there\n"
       "cond_pos is lambda_max/lambda_min if lambda_min is above the band), and the HVPs used. Measured at\n"
       "recorded steps that are multiples of K (and step 0); other rows hold nan. Monitor HVPs are\n"
       "not counted in evals; their total is monitor_hvps in the status file.\n\n"

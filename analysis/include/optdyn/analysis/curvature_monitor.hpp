@@ -20,15 +20,19 @@
 //   grad_norm           ‖g‖₂.
 //   index               the saddle index α = (#λ < −τ) / D (seed 004), exact from the dense
 //                       spectrum. On the Lanczos path only the ends are known: NaN, unless
-//                       slq_probes = P > 0, when it is the stochastic Lanczos quadrature
-//                       estimate (spectral_density.hpp: P Rademacher probes, slq_steps
-//                       Lanczos steps each, probes from Rng::derived(slq_seed, kSlqStream),
-//                       the same probes at every measurement) with its standard error.
-//   index_stderr        0 for the exact (dense) index; the SLQ standard error over probes
-//                       (probe-sampling error only, see spectral_density.hpp); NaN otherwise.
-//   negative_count      #λ < −τ (dense path); index·D on the SLQ path; NaN otherwise.
+//                       index_probes = P > 0, when it is the Chebyshev-filter (KPM) estimate of
+//                       eigenvalue_count.hpp (P Rademacher probes, degree index_degree, probes
+//                       from Rng::derived(index_seed, kIndexStream), the same at every
+//                       measurement), whose interval brackets the truth at 95% and whose τ is
+//                       raised to what the degree resolves (SLQ is not used: its quadrature
+//                       cannot place a cluster at λ ≈ 0 and is biased outside its error bar).
+//   index_low/high      the index's interval: equal to index on the dense path; the KPM
+//                       interval (95%, per mass) on the Lanczos path; NaN without an index.
+//   index_tau           the τ the index used: zero_tol · max(|λmax|, |λmin|), on the KPM path
+//                       raised to the estimator's resolution; NaN without an index.
+//   negative_count      #λ < −τ (dense path); index·D on the KPM path; NaN otherwise.
 //   hvps                Hessian-vector products this measurement used: solver products,
-//                       residual checks, SLQ products, the one product for gᵀHg, and for the dense path the
+//                       residual checks, KPM products, the one product for gᵀHg, and for the dense path the
 //                       D products that build H (0 for objectives with a closed-form Hessian,
 //                       e.g. the quadratic). Counted apart from any optimizer's evaluations.
 //   converged           the eigen solve converged (always true for the dense path).
@@ -67,12 +71,12 @@ struct CurvatureOptions {
   Index dense_threshold = 1500;  // automatic: dense when D ≤ this
   double zero_tol = 1e-8;       // τ = zero_tol · max(|λmax|, |λmin|)
   Index max_iterations = 1000;  // Lanczos restarts
-  Index slq_probes = 0;         // Lanczos path: > 0 estimates the index by SLQ
-  Index slq_steps = 30;         // Lanczos steps per SLQ probe (capped at D)
-  std::uint64_t slq_seed = 0;   // probes from Rng::derived(slq_seed, kSlqStream)
+  Index index_probes = 0;       // Lanczos path: > 0 (≥ 2) estimates the index by KPM
+  Index index_degree = 500;     // Chebyshev degree of the KPM filters (⌈N/2⌉ products per probe)
+  std::uint64_t index_seed = 0; // probes from Rng::derived(index_seed, kIndexStream)
 };
 
-inline constexpr std::uint64_t kSlqStream = 0x534c51ULL;  // "SLQ"
+inline constexpr std::uint64_t kIndexStream = 0x4b504dULL;  // "KPM"
 
 struct CurvatureSnapshot {
   double lambda_max = 0.0;
@@ -80,9 +84,10 @@ struct CurvatureSnapshot {
   double condition_positive = 0.0;  // NaN when undefined (see above)
   double rayleigh_gradient = 0.0;   // gᵀHg / gᵀg; NaN when gᵀg is 0 or not finite
   double grad_norm = 0.0;
-  double index = 0.0;           // negative / D; NaN on the Lanczos path without SLQ
-  double index_stderr = 0.0;    // 0 exact; SLQ standard error; NaN without an index
-  double negative_count = 0.0;  // NaN on the Lanczos path without SLQ
+  double index = 0.0;           // negative / D; NaN on the Lanczos path without KPM
+  double index_low = 0.0, index_high = 0.0;  // its interval (= index when exact)
+  double index_tau = 0.0;       // the τ of the count
+  double negative_count = 0.0;  // NaN on the Lanczos path without KPM
   std::uint64_t hvps = 0;
   bool converged = false;
   bool dense = false;  // which path was taken
@@ -105,9 +110,9 @@ struct CurvatureMonitorParams {
   EigenMethod dense = EigenMethod::automatic;
   long dense_threshold = 1500;
   double zero_tol = 1e-8;
-  long slq_probes = 0;
-  long slq_steps = 30;
-  std::uint64_t slq_seed = 0;
+  long index_probes = 0;
+  long index_degree = 500;
+  std::uint64_t index_seed = 0;
   static const ParamTable<CurvatureMonitorParams>& table();
   // The measurement options these keys give.
   CurvatureOptions options() const;
@@ -129,8 +134,8 @@ class CurvatureMonitor {
   // InputError (naming 'k') when the Lanczos path would be taken with k ≥ dim.
   void check_dimension(Index dim) const;
 
-  // lambda_max, lambda_min, cond_pos, rayleigh_g, index, index_stderr, neg_count, curv_hvps,
-  // curv_converged
+  // lambda_max, lambda_min, cond_pos, rayleigh_g, index, index_low, index_high, index_tau,
+  // neg_count, curv_hvps, curv_converged
   static const std::vector<std::string>& columns();
   bool due(long step) const { return step % every_ == 0; }
   // The cells of one row (columns() order): measured when `measure` and θ is finite, NaN
