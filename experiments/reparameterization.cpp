@@ -262,7 +262,8 @@ void check_parameters(const Spec& p) {
   p.integer("train_steps", 0, 1L << 30);
   for (const char* key : {"gd_lr", "path_sgd_lr", "teleport_gd_lr", "unbalance", "perturbation", "lanczos_tol"}) p.positive(key);
   for (const std::string& a : harness::parse_value_list("alphas", p.text("alphas")))
-    if (!(std::stod(a) > 0.0)) throw InputError(kPrefix + "key 'alphas': every α must be > 0, got " + a);
+    if (double alpha = 0.0; !parse_double(a, alpha) || !(alpha > 0.0) || !std::isfinite(alpha))
+      throw InputError(kPrefix + "key 'alphas': every α must be a finite number > 0, got '" + a + "'");
   make_optimizer("gd:lr=0.1|teleport:" + p.text("teleport"));
 }
 

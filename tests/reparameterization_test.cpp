@@ -62,8 +62,10 @@ BOOST_AUTO_TEST_CASE(path_sgd_is_equivariant_under_unbalancing_gd_is_not) {
   Rng rng(8);
   Vec s(num_hidden_units(f.layout()));
   for (Index u = 0; u < s.size(); ++u) s[u] = rng.uniform(-1.0, 1.0);
-  BOOST_TEST(mapped_gap(f, "path_sgd:lr=0.05", theta0, s, 20) <= 1e-10);
-  BOOST_TEST(mapped_gap(f, "gd:lr=0.05", theta0, s, 20) >= 0.1);
+  const double path = mapped_gap(f, "path_sgd:lr=0.05", theta0, s, 20), gd = mapped_gap(f, "gd:lr=0.05", theta0, s, 20);
+  BOOST_TEST_MESSAGE("mapped gap after 20 steps: Path-SGD " << path << ", GD " << gd);
+  BOOST_TEST(path <= 1e-10);
+  BOOST_TEST(gd >= 0.1);
 }
 
 BOOST_AUTO_TEST_CASE(rescaled_hessian_is_the_pulled_back_one_and_grows_like_alpha_squared) {
@@ -74,7 +76,6 @@ BOOST_AUTO_TEST_CASE(rescaled_hessian_is_the_pulled_back_one_and_grows_like_alph
   // Block of the outgoing weights W₁ (the entries scaled by 1/α).
   const Index w1 = layout.weight_offset(1), n1 = layout.widths()[2] * layout.widths()[1];
   const double outgoing_block = largest_eigenvalue(h.block(w1, w1, n1, n1));
-  double previous_ratio = 0.0;
   for (const double alpha : {0.1, 3.0, 10.0, 100.0, 1000.0}) {
     Vec t = Vec::Ones(f.dim());  // diag(T_α)
     const Vec s = Vec::Constant(num_hidden_units(layout), std::log(alpha));
@@ -93,10 +94,10 @@ BOOST_AUTO_TEST_CASE(rescaled_hessian_is_the_pulled_back_one_and_grows_like_alph
     const double lanczos = analysis::extreme_eigenpairs(f.bind(moved), o).eigenvalues[0];
     BOOST_TEST(std::abs(lanczos - dense) <= 1e-8 * dense);
     const double ratio = dense / (alpha * alpha);
+    BOOST_TEST_MESSAGE("α " << alpha << ": λ_max dense " << dense << ", Lanczos " << lanczos << ", /α² " << ratio
+                            << " (W₁ block " << outgoing_block << ")");
     BOOST_TEST(ratio >= outgoing_block * (1.0 - 1e-9));  // Rayleigh quotient on the W₁ block
     if (alpha >= 100.0) BOOST_TEST(std::abs(ratio / outgoing_block - 1.0) <= 1e-3);  // O(α⁻²) off-block terms
-    if (alpha > 1.0) BOOST_TEST(ratio <= previous_ratio * (1.0 + 1e-9) || previous_ratio == 0.0);
-    if (alpha > 1.0) previous_ratio = ratio;
   }
 }
 
@@ -109,6 +110,8 @@ BOOST_AUTO_TEST_CASE(gd_never_breaks_the_symmetry_of_identical_units) {
   BOOST_TEST(hidden_unit_spread(f.layout(), theta) == 0.0);
   const Vec tied_end = run(f, "gd:lr=0.1", theta, 100);
   BOOST_TEST((tied_end - theta).norm() >= 1e-3);  // it moved
+  BOOST_TEST_MESSAGE("unit spread after 100 GD steps: tied " << hidden_unit_spread(f.layout(), tied_end) << ", random "
+                                                           << hidden_unit_spread(f.layout(), random_end));
   BOOST_TEST(hidden_unit_spread(f.layout(), tied_end) <= 1e-12);
   BOOST_TEST(hidden_unit_spread(f.layout(), random_end) >= 0.5);
 }
