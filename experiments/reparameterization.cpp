@@ -306,11 +306,11 @@ void body(Experiment& ex) {
 
 int main(int argc, char** argv) {
   std::vector<ExperimentParam> params = {
-      {"widths", "784-8-10", "784-32-10", "widths of the relu MLP on Fashion-MNIST (ce)"},
-      {"n", "200", "1000", "training images (the first n of the train split)"},
+      {"widths", "784-8-10", "784-64-10", "widths of the relu MLP on Fashion-MNIST (ce)"},
+      {"n", "200", "2000", "training images (the first n of the train split)"},
       {"steps", "30", "300", "full-batch steps of every run in (b), (d), (e)"},
       {"record_every", "1", "5", "record every K steps (and step 0 and the last)"},
-      {"seeds", "3", "10", "seeds (replicates) per method in (b), (d), (e)"},
+      {"seeds", "3", "16", "seeds (replicates) per method in (b), (d), (e)"},
       {"gd_lr", "0.1", "0.1", "GD's step size in (b)–(e)"},
       {"path_sgd_lr", "0.1", "0.1", "Path-SGD's step size in (b)"},
       {"unbalance", "1", "1", "(b): log-scales s_u uniform in [−unbalance, unbalance]"},
