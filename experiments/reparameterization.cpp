@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/experiment.hpp"
@@ -66,16 +67,15 @@ const double kNan = std::numeric_limits<double>::quiet_NaN();
 // The network every panel but (a) trains, with its layout.
 struct Network {
   ObjectivePtr f;
-  MlpLayout layout{{1, 1}, true};
+  MlpLayout layout;
 };
 
 Network fashion_network(const Spec& p) {
-  Network net;
-  net.f = make_objective("mlp:widths=" + p.text("widths") + ",act=relu,loss=ce,data=fashion-mnist,n=" +
-                         std::to_string(p.integer("n", 1, 60000)));
-  net.layout = MlpLayout::from_blocks(net.f->parameter_blocks(), kPrefix + "key 'widths'");
-  if (net.layout.num_layers() < 2) throw InputError(kPrefix + "key 'widths': needs at least one hidden layer");
-  return net;
+  ObjectivePtr f = make_objective("mlp:widths=" + p.text("widths") + ",act=relu,loss=ce,data=fashion-mnist,n=" +
+                                  std::to_string(p.integer("n", 1, 60000)));
+  MlpLayout layout = MlpLayout::from_blocks(f->parameter_blocks(), kPrefix + "key 'widths'");
+  if (layout.num_layers() < 2) throw InputError(kPrefix + "key 'widths': needs at least one hidden layer");
+  return {std::move(f), std::move(layout)};
 }
 
 Vec he_init(const Network& net, std::uint64_t seed) {
