@@ -4,7 +4,8 @@
 // a rescaling, a linear reparameterisation and a sign flip), and the margins are wide:
 // equivariant rows ≤ 1e-6 (the tolerance: Newton's solves amplify rounding by cond(H)·cond(T)), the others ≥ 1e-4 of the motion. Also: Newton (tanh, mse:
 // nonsingular Hessian) under a generic linear map to 1e-7 (the natural gradient's one-step
-// version is natural_gradient_test's); the rows
+// version is natural_gradient_test's); the natural gradient under that map only with damping 0
+// and CG run to convergence (the 7.5% gap of issue 16 was the CG cap); the rows
 // that cannot run say why; the table is printed (--log_level=message).
 #define BOOST_TEST_MODULE invariance
 #include <boost/test/unit_test.hpp>
@@ -43,4 +44,20 @@ BOOST_AUTO_TEST_CASE(second_order_methods_are_equivariant_under_a_generic_linear
 BOOST_AUTO_TEST_CASE(bad_input) {
   expect_input_error([] { analysis::predicted_equivariance("bfgs", "permutation"); }, {"no prediction", "'bfgs'"});
   expect_input_error([] { analysis::predicted_equivariance("gd", "shear"); }, {"'shear'"});
+}
+
+// The open question of issue 16: the natural gradient's 7.5% gap under a dense linear map on a
+// tanh mse net (D = 26, Fisher nonsingular: eigenvalues 1.3e-5 … 2.2 at θ₀). Two causes, both
+// measured here: (i) CG capped at its default 2D products stops short of tol on AᵀFA (cond ≈ 1e5
+// before A) — damping 0 with the cap: 7.5% after one step, 29% after two; (ii) damping:
+// (AᵀFA + λI)⁻¹Aᵀg ≠ A⁻¹(F + λI)⁻¹g unless λ = 0 (λ = 1e-4 exceeds F's smallest eigenvalues:
+// 40% after two steps even with CG converged). Damping 0 and CG run to convergence: ≤ 1e-12.
+BOOST_AUTO_TEST_CASE(natural_gradient_is_equivariant_only_undamped_and_converged) {
+  const Mlp f = synthetic_mlp({.widths = {3, 4, 2}, .activation = Activation::tanh, .loss = MlpLoss::mse}, 30, 4);
+  const Vec theta0 = random_point(f.dim(), 5, 0.5);
+  const auto t = analysis::random_linear(f.dim(), 6);
+  const std::string converged = "natural_gradient:lr=0.5,tol=1e-14,max_iterations=5000,damping=";
+  BOOST_TEST(analysis::invariance_gap(f, converged + "0", theta0, t, 2) <= 1e-6);
+  BOOST_TEST(analysis::invariance_gap(f, converged + "1e-4", theta0, t, 2) >= 0.1);
+  BOOST_TEST(analysis::invariance_gap(f, "natural_gradient:lr=0.5,damping=0", theta0, t, 2) >= 0.1);  // capped CG
 }

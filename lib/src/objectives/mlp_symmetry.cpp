@@ -78,6 +78,38 @@ void flip_hidden_unit(const MlpLayout& layout, Vec& theta, Index hidden, Index u
   if (layout.has_bias()) theta[layout.bias_offset(hidden) + unit] *= -1.0;
 }
 
+void tie_hidden_units(const MlpLayout& layout, Vec& theta) {
+  check_point(layout, theta);
+  for (Index h = 0; h + 1 < layout.num_layers(); ++h) {
+    auto w_in = layout.mutable_weight(theta, h);
+    auto w_out = layout.mutable_weight(theta, h + 1);
+    for (Index j = 1; j < w_in.rows(); ++j) {
+      w_in.row(j) = w_in.row(0);
+      w_out.col(j) = w_out.col(0);
+      if (layout.has_bias()) theta[layout.bias_offset(h) + j] = theta[layout.bias_offset(h)];
+    }
+  }
+}
+
+double hidden_unit_spread(const MlpLayout& layout, const Vec& theta) {
+  check_point(layout, theta);
+  // Unit j's whole vector: incoming (row, bias), then its outgoing column.
+  const auto unit = [&](Index h, Index j) {
+    const Vec in = incoming(layout, theta, h, j);
+    const auto w_out = layout.weight(theta, h + 1);
+    Vec u(in.size() + w_out.rows());
+    u << in, w_out.col(j);
+    return u;
+  };
+  double spread = 0.0;
+  for (Index h = 0; h + 1 < layout.num_layers(); ++h) {
+    const Vec u0 = unit(h, 0);
+    const double scale = u0.norm() > 0.0 ? u0.norm() : 1.0;
+    for (Index j = 1; j < layout.widths()[h + 1]; ++j) spread = std::max(spread, (unit(h, j) - u0).norm() / scale);
+  }
+  return spread;
+}
+
 Vec canonical_mlp_parameters(const MlpLayout& layout, Activation activation, const Vec& theta) {
   check_point(layout, theta);
   Vec canonical = theta;

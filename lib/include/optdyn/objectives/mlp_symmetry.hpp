@@ -38,6 +38,18 @@ void permute_hidden_units(const MlpLayout& layout, Vec& theta, Index hidden, std
 // weights): f is unchanged only for an odd activation. InputError for bad indices.
 void flip_hidden_unit(const MlpLayout& layout, Vec& theta, Index hidden, Index unit);
 
+// θ with every unit of every hidden layer made a copy of that layer's unit 0 (row of W_h, b_h[j],
+// column of W_{h+1}; layer by layer, h = 0, 1, …). Not a symmetry: f changes. The point is a
+// fixed point of every hidden-unit permutation, so the gradient is one too (∇F(Pθ) = P∇F(θ)):
+// GD and any optimizer that commutes with permutations keep the units identical forever
+// (symmetric initialisation never breaks symmetry; seed 001). InputError for a wrong θ length.
+void tie_hidden_units(const MlpLayout& layout, Vec& theta);
+
+// max over hidden layers h and units j of ‖u_j − u_0‖ / ‖u_0‖, u_j = (row j of W_h, b_h[j],
+// column j of W_{h+1}): 0 exactly when every layer's units are identical (tie_hidden_units).
+// The ‖u_0‖ = 0 case divides by 1. InputError for a wrong θ length.
+double hidden_unit_spread(const MlpLayout& layout, const Vec& theta);
+
 // The canonical representative of θ's orbit under the group above (sign flips only when
 // has_sign_symmetry(activation)). InputError for a wrong θ length.
 Vec canonical_mlp_parameters(const MlpLayout& layout, Activation activation, const Vec& theta);
