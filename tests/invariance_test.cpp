@@ -61,3 +61,19 @@ BOOST_AUTO_TEST_CASE(natural_gradient_is_equivariant_only_undamped_and_converged
   BOOST_TEST(analysis::invariance_gap(f, converged + "1e-4", theta0, t, 2) >= 0.1);
   BOOST_TEST(analysis::invariance_gap(f, "natural_gradient:lr=0.5,damping=0", theta0, t, 2) >= 0.1);  // capped CG
 }
+
+// Seed 004: under θ̃ = sθ the ℓ₂ trust-region step −ε g/‖g‖ maps back to −ε g/(s‖g‖) (not
+// equivariant), while −ε g/‖g‖² maps back to itself (normalized_gd:power=2); a non-scalar
+// diagonal rescaling breaks both.
+BOOST_AUTO_TEST_CASE(squared_norm_step_is_equivariant_under_scalar_rescaling_only) {
+  const Mlp f = synthetic_mlp({.widths = {3, 4, 2}, .activation = Activation::tanh, .loss = MlpLoss::mse}, 30, 4);
+  const Vec theta0 = random_point(f.dim(), 5, 0.5);
+  const analysis::LinearTransformation scalar{"linear", 3.0 * Mat::Identity(f.dim(), f.dim()), false};
+  Vec diagonal(f.dim());
+  for (Index i = 0; i < f.dim(); ++i) diagonal[i] = 1.0 + 0.1 * static_cast<double>(i % 5);
+  const analysis::LinearTransformation unequal{"linear", Mat(diagonal.asDiagonal()), false};
+  const std::string squared = "normalized_gd:lr=0.05,power=2", plain = "normalized_gd:lr=0.05";
+  BOOST_TEST(analysis::invariance_gap(f, squared, theta0, scalar, 10) <= 1e-12);
+  BOOST_TEST(analysis::invariance_gap(f, plain, theta0, scalar, 10) >= 0.5);  // steps 1/s = 1/3 as long
+  BOOST_TEST(analysis::invariance_gap(f, squared, theta0, unequal, 10) >= 1e-3);
+}

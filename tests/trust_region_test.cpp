@@ -22,6 +22,11 @@ BOOST_AUTO_TEST_CASE(normalized_hand_values) {
   const auto th = trajectory("normalized_gd:lr=0.3", vec({0, 0}), 2, {vec({3, -4}), vec({0, 0})});
   BOOST_TEST(mixed_error(th[1], vec({-0.18, 0.24})) < 1e-15);
   BOOST_TEST(mixed_error(th[2], th[1]) == 0.0);  // g = 0: no step
+  // power 2 (seed 004's −ε J/‖J‖²): ‖g‖² = 25, Δ = −0.3·(3, −4)/25; power 0 is GD.
+  const auto p2 = trajectory("normalized_gd:lr=0.3,power=2", vec({0, 0}), 1, {vec({3, -4})});
+  BOOST_TEST(mixed_error(p2[1], vec({-0.036, 0.048})) < 1e-16);
+  const auto p0 = trajectory("normalized_gd:lr=0.3,power=0", vec({0, 0}), 1, {vec({3, -4})});
+  BOOST_TEST(mixed_error(p0[1], vec({-0.9, 1.2})) < 1e-15);
 }
 
 namespace {

@@ -12,9 +12,11 @@ struct SignParams {
   static const ParamTable<SignParams>& table();
 };
 
-// normalized_gd: θ −= lr·g/‖g‖ (ℓ₂ ball of radius lr).
+// normalized_gd: θ −= lr·g/‖g‖^power: power 1 is the ℓ₂ trust-region step (ball of radius lr);
+// power 2 is seed 004's step −ε J/‖J‖², equivariant under θ̃ = sθ; power 0 is GD.
 struct NormalizedGdParams {
   double lr = 0.01;
+  double power = 1.0;
   static const ParamTable<NormalizedGdParams>& table();
 };
 
