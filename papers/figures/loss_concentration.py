@@ -18,7 +18,8 @@ coupling tensor per run:
  (e) histograms of the final energy per spin H/N per N, with the ABC ground state -1.657 and the
      threshold -E_inf = -1.633 (Choromanska et al. 2015, Fig. 2 left);
  (f) variance of H/N against N with its fit; (g) mean, minimum and quantile band of H/N against
-     N with both levels; (h) test against train loss of every network run (one colour per H).
+     N with both levels, and the least-squares slope of ln(mean - threshold) on ln N in the
+     legend; (h) test against train loss of every network run (one colour per H).
 """
 import math
 import os
@@ -33,7 +34,7 @@ FILES = {
     "summary.csv": ["model", "quantity", "size", "mean", "mean_low", "mean_high", "variance", "var_boot_low",
                     "var_boot_high", "min", "q05", "q95"],
     "scaling.csv": ["model", "quantity", "exponent", "std_error", "prefactor"],
-    "pspin_levels.csv": ["size", "ground_state", "threshold"],
+    "pspin_levels.csv": ["size", "ground_state", "threshold", "mean_minus_threshold"],
 }
 FIGURE = figure_common.Figure("loss_concentration", FILES, text_columns={"model", "quantity"})
 QUANTITY_STYLE = {"train": ("C0", "o"), "test": ("C3", "s"), "energy": ("C2", "D")}
@@ -106,6 +107,18 @@ def level_panel(ax, summary, model, quantities, xlabel, ylabel):
     ax.set_ylabel(ylabel)
 
 
+def gap_exponent(levels):
+    """Least-squares slope of ln(mean - threshold) on ln N (None unless every gap is > 0 and
+    there are three sizes): how fast the mean GD energy approaches the threshold."""
+    points = [(math.log(r["size"]), math.log(r["mean_minus_threshold"])) for r in levels
+              if r["mean_minus_threshold"] > 0]
+    if len(points) < 3 or len(points) < len(levels):
+        return None
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
 def main():
     data_dir, out_dir = FIGURE.arguments(sys.argv, __doc__)
     figure_common.use_style()
@@ -144,6 +157,9 @@ def main():
     level_panel(axes[1][2], summary, "pspin", ("energy",), "spins N", "energy per spin H/N")
     for value, style, name in marks:
         axes[1][2].axhline(value, color="k", ls=style, lw=0.9, label=name)
+    gap = gap_exponent(levels)
+    if gap is not None:
+        axes[1][2].plot([], [], " ", label=f"mean − threshold ∝ N^{gap:.2f}")
     axes[1][2].set_title("(g) mean, minimum, 5–95% band")
     axes[1][2].legend(fontsize=6.5)
 
