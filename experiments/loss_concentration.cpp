@@ -14,8 +14,8 @@
 //         and the steps taken. References (Auffinger, Ben Arous & Černý 2013): ground state
 //         −E₀ ≈ −1.657 and threshold −E_∞ = −2√((p−1)/p) = −1.633 per spin for p = 3.
 //
-// Jobs: one per (system, seed), system = "mlp-H" or "pspin-N" (Experiment::run_jobs, so the files are the same bytes for
-// any --jobs); a job's seed drives everything random in its run.
+// Jobs: one per (system, seed), system = "mlp-H" or "pspin-N" (Experiment::run_jobs, so the
+// files are the same bytes for any --jobs); a job's seed drives everything random in its run.
 //
 // Outputs: runs.csv (every run), summary.csv (per model, quantity and size: mean with its
 // Student-t interval, sample variance with its chi-square and bootstrap intervals, minimum,
@@ -24,8 +24,8 @@
 // (energies per spin against the ground state and the threshold).
 #include <cmath>
 #include <map>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/experiment.hpp"
