@@ -169,6 +169,7 @@ PowerLawFit fit_power_law(std::span<const double> t, std::span<const double> y, 
   f.exponent = o.slope;
   f.exponent_low = o.slope - o.half_width;
   f.exponent_high = o.slope + o.half_width;
+  f.exponent_stderr = o.slope_stderr;
   f.prefactor = std::exp(o.intercept);
   f.r_squared = o.r_squared;
   f.confidence = confidence;

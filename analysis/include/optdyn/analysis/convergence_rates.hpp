@@ -106,6 +106,7 @@ LinearRateFit fit_linear_rate(std::span<const double> t, std::span<const double>
 
 struct PowerLawFit {
   double exponent = 0.0, exponent_low = 0.0, exponent_high = 0.0;  // b in y ≈ C t^b
+  double exponent_stderr = 0.0;  // OLS standard error of b: √(SSR/((n−2) Sxx)) in log–log
   double prefactor = 0.0;                                          // C
   double r_squared = 0.0;
   double confidence = 0.95;
