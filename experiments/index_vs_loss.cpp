@@ -18,15 +18,18 @@
 //      `trajectories` gradient-descent runs from gain-1 initialisations (lr `gd_lr`), every
 //      `trajectory_every`-th iterate up to `trajectory_steps` (Dauphin et al. §6 and
 //      Pennington & Bahri §4 start from random points and from training trajectories).
+//      Each set of starts is one search (origin "random" or "trajectory" in points.csv).
 //      Solver `method` (newton: H p = −∇F with the Gauss–Newton fallback, dense).
 //      Per family: the Pennington–Bahri fit α ≈ α₀|(ε − ε_c)/ε_c|^{3/2} on the points with
 //      index ≤ `fit_max_index` (bootstrap over points, `bootstrap` resamples, 95 %), and
 //      Spearman's ρ of (loss, index) over all points (Dauphin's monotone relation).
 //  (b) the spherical p-spin (p = 3, N in `pspin_dims`; ABC 2013 normalisation, energies per
 //      spin u = H/N in the loss column): Riemannian Newton from `pspin_starts` uniform points
-//      on the sphere (origin "random"), and from the end points of `pspin_gd_runs` gradient
-//      descent runs (`pspin_gd_steps` steps of lr `pspin_gd_lr` on the scale-invariant
-//      extension; origin "gd": GD's minima, polished to exact critical points). Predictions
+//      on the sphere (origin "random"), from the iterates of `pspin_gd_runs` gradient descent
+//      runs (`pspin_gd_steps` steps of lr `pspin_gd_lr` on the scale-invariant extension,
+//      every `pspin_gd_every`-th: origin "trajectory", critical points at intermediate
+//      energies) and from their end points (origin "gd": where GD stops, polished to exact
+//      critical points: the "minima found by gradient descent"). Predictions
 //      (analysis/pspin_complexity.hpp): E_k, E_∞ (abc_thresholds.csv), the semicircle index
 //      law α(u) (pspin_index_law.csv; RMS distance of the points to it in fits.csv), and the
 //      index-k bands [−E_k, −E_∞] (pspin_bands.csv). The dense coupling tensor caps N at 292
@@ -153,7 +156,7 @@ Family pspin(Index n) {
 }
 
 // --- starts ---------------------------------------------------------------------------------
-std::vector<Vec> network_starts(const Spec& p, const Objective& f, std::uint64_t seed) {
+std::vector<Vec> random_network_starts(const Spec& p, const Objective& f, std::uint64_t seed) {
   Rng rng = Rng::derived(seed, kStartStream);
   const std::vector<double> gains = p.real_list("gains", '/');
   const long count = p.integer("starts", 0, 1L << 24);
@@ -162,6 +165,11 @@ std::vector<Vec> network_starts(const Spec& p, const Objective& f, std::uint64_t
     const long share = count / static_cast<long>(gains.size()) + (static_cast<long>(g) < count % static_cast<long>(gains.size()));
     for (Vec& s : analysis::random_starts(f, {.gain = gains[g]}, share, rng)) starts.push_back(std::move(s));
   }
+  return starts;
+}
+
+std::vector<Vec> trajectory_network_starts(const Spec& p, const Objective& f, std::uint64_t seed) {
+  std::vector<Vec> starts;
   Rng trajectory_rng = Rng::derived(seed, kTrajectoryStream);
   const long runs = p.integer("trajectories", 0, 1L << 20);
   ObjectiveOracle oracle(f);
@@ -178,26 +186,33 @@ std::vector<Vec> network_starts(const Spec& p, const Objective& f, std::uint64_t
   return starts;
 }
 
-// Gradient descent on the p-spin's scale-invariant extension from uniform points on the sphere;
-// the end points (on the sphere) and their energies per spin, for pspin_gd.csv.
-std::vector<Vec> pspin_gd_ends(const Spec& p, const Family& f, std::uint64_t seed, JobResult& out) {
+// Gradient descent on the p-spin's scale-invariant extension from uniform points on the sphere:
+// its iterates every `pspin_gd_every` steps (trajectory starts, the end excluded) and its end
+// points (rescaled onto the sphere; energies per spin in pspin_gd.csv). pspin_gd_every divides
+// pspin_gd_steps, so the last kept iterate is the end.
+struct GdStarts {
+  std::vector<Vec> trajectory, ends;
+};
+
+GdStarts pspin_gd_starts(const Spec& p, const Family& f, std::uint64_t seed, JobResult& out) {
   Rng rng = Rng::derived(seed, kGdStream);
-  const long runs = p.integer("pspin_gd_runs", 0, 1L << 20), steps = p.integer("pspin_gd_steps", 0, 1L << 24);
+  const long runs = p.integer("pspin_gd_runs", 0, 1L << 20), steps = p.integer("pspin_gd_steps", 1, 1L << 24);
+  const long every = p.integer("pspin_gd_every", 1, 1L << 24);
   const auto& pspin = dynamic_cast<const SphericalPSpin&>(*f.objective);
-  std::vector<Vec> ends;
+  GdStarts starts;
   ObjectiveOracle oracle(*f.objective);
-  for (Vec theta : analysis::sphere_starts(f.n_spins, runs, rng)) {
+  for (const Vec& theta0 : analysis::sphere_starts(f.n_spins, runs, rng)) {
     OptimizerPtr gd = make_optimizer("gd:lr=" + harness::format_double(p.positive("pspin_gd_lr")));
-    gd->reset(theta.size());
-    for (long k = 0; k < steps; ++k) gd->step(theta, oracle);
-    theta = analysis::onto_sphere(theta);
-    const double n = static_cast<double>(f.n_spins);
-    out.row("pspin_gd.csv", {static_cast<long long>(f.n_spins), static_cast<long long>(ends.size()),
-                             static_cast<long long>(steps), pspin.energy(theta) / n,
-                             pspin.riemannian_gradient(theta).norm()});
-    ends.push_back(std::move(theta));
+    std::vector<Vec> path = analysis::trajectory_starts(*gd, oracle, theta0, steps, every);  // ends at step `steps`
+    Vec end = analysis::onto_sphere(path.back());
+    path.pop_back();
+    out.row("pspin_gd.csv", {static_cast<long long>(f.n_spins), static_cast<long long>(starts.ends.size()),
+                             static_cast<long long>(steps), pspin.energy(end) / static_cast<double>(f.n_spins),
+                             pspin.riemannian_gradient(end).norm()});
+    for (const Vec& theta : path) starts.trajectory.push_back(analysis::onto_sphere(theta));
+    starts.ends.push_back(std::move(end));
   }
-  return ends;
+  return starts;
 }
 
 // --- one search and its rows ----------------------------------------------------------------
@@ -348,24 +363,26 @@ void enumeration_rows(const Family& f, const std::map<std::string, Index>& class
 // --- one job --------------------------------------------------------------------------------
 void run_family(const Spec& p, const Family& f, std::uint64_t seed, JobResult& out) {
   std::map<std::string, Index> classes;
+  std::vector<std::pair<std::string, analysis::CriticalPointSearch>> searches;
   if (!f.sphere) {
-    const auto found = search(p, f, network_starts(p, *f.objective, seed), seed);
-    search_row(f, "random+trajectory", found, out);
-    point_rows(f, "random+trajectory", found, out, &classes);
-    fit_row(p, f, sample_of(f, {&found}), seed, out);
-    if (f.name == "deep_linear") enumeration_rows(f, classes, out);
-    return;
+    searches.emplace_back("random", search(p, f, random_network_starts(p, *f.objective, seed), seed));
+    searches.emplace_back("trajectory", search(p, f, trajectory_network_starts(p, *f.objective, seed), seed));
+  } else {
+    Rng rng = Rng::derived(seed, kStartStream);
+    searches.emplace_back("random", search(p, f, analysis::sphere_starts(f.n_spins, p.integer("pspin_starts", 0, 1L << 24), rng), seed));
+    GdStarts gd = pspin_gd_starts(p, f, seed, out);
+    searches.emplace_back("trajectory", search(p, f, gd.trajectory, seed));
+    searches.emplace_back("gd", search(p, f, gd.ends, seed));
   }
-  const long starts = p.integer("pspin_starts", 0, 1L << 24);
-  Rng rng = Rng::derived(seed, kStartStream);
-  const auto random = search(p, f, analysis::sphere_starts(f.n_spins, starts, rng), seed);
-  const auto gd = search(p, f, pspin_gd_ends(p, f, seed, out), seed);
-  for (const auto& [origin, s] : {std::pair{"random", &random}, std::pair{"gd", &gd}}) {
-    search_row(f, origin, *s, out);
-    point_rows(f, origin, *s, out, &classes);
+  std::vector<const analysis::CriticalPointSearch*> all;
+  for (const auto& [origin, s] : searches) {
+    search_row(f, origin, s, out);
+    point_rows(f, origin, s, out, &classes);
+    all.push_back(&s);
   }
-  fit_row(p, f, sample_of(f, {&random, &gd}), seed, out);
-  band_rows(f, {&random, &gd}, out);
+  fit_row(p, f, sample_of(f, all), seed, out);
+  if (f.name == "deep_linear") enumeration_rows(f, classes, out);
+  if (f.sphere) band_rows(f, all, out);
 }
 
 // --- the predictions (no randomness) --------------------------------------------------------
@@ -412,7 +429,9 @@ void check_parameters(const Spec& p) {
   p.integer("bootstrap", 2, 1L << 20);
   p.integer("pspin_starts", 0, 1L << 24);
   p.integer("pspin_gd_runs", 0, 1L << 20);
-  p.integer("pspin_gd_steps", 0, 1L << 24);
+  p.integer("pspin_gd_steps", 1, 1L << 24);
+  if (p.integer("pspin_gd_steps", 1, 1L << 24) % p.integer("pspin_gd_every", 1, 1L << 24) != 0)
+    throw InputError("experiment 'index_vs_loss': key 'pspin_gd_every': must divide pspin_gd_steps");
   p.positive("pspin_gd_lr");
 }
 
@@ -443,11 +462,11 @@ void body(Experiment& ex) {
 int main(int argc, char** argv) {
   std::vector<ExperimentParam> params = {
       {"method", "newton", "newton", "critical-point solver of the networks (gauss_newton|newton|saddle_free_newton)"},
-      {"tol", "1e-9", "1e-9", "‖∇F‖ (Riemannian on the sphere) at which a point counts as critical"},
-      {"max_steps", "100", "100", "solver steps per start"},
+      {"tol", "1e-7", "1e-7", "‖∇F‖ (Riemannian on the sphere) at which a point counts as critical"},
+      {"max_steps", "200", "200", "solver steps per start"},
       {"duplicate_tolerance", "1e-6", "1e-6", "RMS distance of canonical representatives below which points are one"},
       {"starts", "60", "2500", "random starts per network"},
-      {"gains", "0.5/1/2", "0.5/1/2", "gains of the gaussian random starts ('/'-separated, cycled)"},
+      {"gains", "0.1/0.3/1", "0.1/0.3/1", "gains of the gaussian random starts ('/'-separated, cycled)"},
       {"trajectories", "2", "20", "gradient-descent runs per network whose iterates are starts"},
       {"trajectory_steps", "200", "2000", "steps of each gradient-descent run"},
       {"trajectory_every", "50", "100", "keep every K-th iterate as a start"},
@@ -457,15 +476,16 @@ int main(int argc, char** argv) {
       {"teacher_widths", "4-3-1", "8-6-1", "widths of the student tanh MLP on teacher data"},
       {"teacher_hidden", "8", "16", "hidden widths of the tanh teacher generating the targets"},
       {"teacher_n", "40", "100", "samples of the teacher data"},
-      {"fashion_n", "60", "200", "Fashion-MNIST training images (the first n)"},
-      {"fashion_pca", "4", "8", "PCA-whitened input components"},
-      {"fashion_hidden", "3", "4", "hidden tanh units of the Fashion-MNIST MLP (10 outputs)"},
+      {"fashion_n", "60", "100", "Fashion-MNIST training images (the first n)"},
+      {"fashion_pca", "4", "4", "PCA-whitened input components"},
+      {"fashion_hidden", "3", "3", "hidden tanh units of the Fashion-MNIST MLP (10 outputs)"},
       {"linear_dim", "5", "8", "d: inputs (one-hot, X = I) and outputs of the deep linear net"},
       {"linear_hidden", "2", "4", "hidden units of the deep linear net"},
       {"pspin_dims", "20", "50-100-200", "N of the spherical 3-spin ('-'-separated, N ≤ 292)"},
-      {"pspin_starts", "20", "300", "uniform starts on the sphere per N (Riemannian Newton)"},
-      {"pspin_gd_runs", "4", "30", "gradient-descent runs per N whose end points are polished"},
-      {"pspin_gd_steps", "300", "2000", "steps of each p-spin gradient-descent run"},
+      {"pspin_starts", "20", "200", "uniform starts on the sphere per N (Riemannian Newton)"},
+      {"pspin_gd_runs", "3", "10", "gradient-descent runs per N whose end points are polished"},
+      {"pspin_gd_steps", "300", "1000", "steps of each p-spin gradient-descent run"},
+      {"pspin_gd_every", "30", "50", "p-spin gradient-descent iterates kept as starts every K steps"},
       {"pspin_gd_lr", "0.05", "0.05", "step of the p-spin gradient descent"},
   };
   return optdyn::harness::run_experiment(
