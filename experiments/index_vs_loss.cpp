@@ -395,7 +395,7 @@ void write_predictions(Experiment& ex) {
   CsvWriter& law = ex.csv("pspin_index_law.csv", {"p", "energy", "index"});
   constexpr int kGrid = 200;
   for (int i = 0; i <= kGrid; ++i) {
-    const double u = -1.8 + 1.8 * i / kGrid;  // [−1.8, 0]: from below −E_0 to the equator
+    const double u = -1.8 + 3.6 * i / kGrid;  // [−1.8, 1.8]: from below −E_0 to above E_0 (H(−σ) = −H(σ))
     law.row({static_cast<long long>(kPSpinP), u, analysis::pspin_index_fraction(kPSpinP, u)});
   }
 }
