@@ -324,7 +324,7 @@ void fit_row(const Spec& p, const Family& f, const Sample& all, std::uint64_t se
   out.row("fits.csv", {f.name, size_of(f), static_cast<long long>(all.loss.size()), static_cast<long long>(fit.points),
                        fit.alpha0, fit.alpha0_sd, fit.alpha0_low, fit.alpha0_high, fit.eps_c, fit.eps_c_sd,
                        fit.eps_c_low, fit.eps_c_high, fit.rss, static_cast<long long>(fit.resamples),
-                       analysis::spearman_rho(all.loss, all.index), all.loss.empty() ? kNan : *lo,
+                       static_cast<long long>(fit.at_bound ? 1 : 0), analysis::spearman_rho(all.loss, all.index), all.loss.empty() ? kNan : *lo,
                        all.loss.empty() ? kNan : *hi, semicircle_rms});
 }
 
@@ -407,7 +407,7 @@ void open_tables(Experiment& ex) {
   ex.csv("searches.csv", {"family", "size", "origin", "starts", "converged", "duplicates", "distinct", "not_converged",
                           "gradients", "hvps"});
   ex.csv("fits.csv", {"family", "size", "points", "fit_points", "alpha0", "alpha0_sd", "alpha0_low", "alpha0_high",
-                      "eps_c", "eps_c_sd", "eps_c_low", "eps_c_high", "rss", "resamples", "spearman_rho", "loss_min",
+                      "eps_c", "eps_c_sd", "eps_c_low", "eps_c_high", "rss", "resamples", "eps_c_at_bound", "spearman_rho", "loss_min",
                       "loss_max", "semicircle_rms"});
   ex.csv("pspin_bands.csv", {"size", "k", "count", "energy_min", "energy_mean", "energy_max", "abc_e_k", "abc_e_inf",
                              "fraction_above_e_k"});

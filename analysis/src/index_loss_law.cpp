@@ -121,6 +121,7 @@ IndexLossFit fit_index_loss_law(std::span<const double> loss, std::span<const do
   fit.eps_c = eps_c;
   fit.rss = t.rss;
   fit.points = static_cast<Index>(loss.size());
+  fit.at_bound = std::log(eps_c) <= lo + step || std::log(eps_c) >= hi - step;
   return fit;
 }
 

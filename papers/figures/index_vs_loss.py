@@ -75,8 +75,10 @@ def network_panel(ax, family, title, points, fits, enumeration):
         if not math.isnan(fit["alpha0"]) and rows:
             top = max(p["loss"] for p in rows)
             grid = [fit["eps_c"] + (top - fit["eps_c"]) * i / 100 for i in range(101)]
-            ax.plot(grid, [law(e, fit["alpha0"], fit["eps_c"]) for e in grid], "k--", lw=1,
-                    label=f"P-B fit: a0={fit['alpha0']:.3g}, eps_c={fit['eps_c']:.3g}")
+            collapsed = fit["eps_c_at_bound"] == 1  # no interior optimum: the law does not fit
+            ax.plot(grid, [law(e, fit["alpha0"], fit["eps_c"]) for e in grid], "k:" if collapsed else "k--", lw=1,
+                    label=("P-B fit COLLAPSED (eps_c at its bound)" if collapsed else
+                           f"P-B fit: a0={fit['alpha0']:.3g}, eps_c={fit['eps_c']:.3g}"))
     ax.set_title(title + subtitle)
     ax.set_xlabel("training loss eps")
     ax.set_ylabel("index alpha")
@@ -136,7 +138,7 @@ def main():
     data_dir, out_dir = FIGURE.arguments(sys.argv, __doc__)
     points = read(data_dir, "points.csv", ["family", "size", "origin", "loss", "index", "negatives"],
                   text=("family", "origin"))
-    fits = read(data_dir, "fits.csv", ["family", "alpha0", "eps_c", "spearman_rho"], text=("family",))
+    fits = read(data_dir, "fits.csv", ["family", "alpha0", "eps_c", "eps_c_at_bound", "spearman_rho"], text=("family",))
     enumeration = read(data_dir, "linear_enumeration.csv", ["modes", "loss", "index"], text=("modes",))
     gd = read(data_dir, "pspin_gd.csv", ["size", "energy"])
     thresholds = read(data_dir, "abc_thresholds.csv", ["k", "energy", "e_inf"])

@@ -26,6 +26,9 @@ struct IndexLossFit {
   double alpha0 = 0.0, eps_c = 0.0;
   double rss = 0.0;     // Σ (α_i − law(ε_i))²
   Index points = 0;
+  // ε_c ended within one grid step of an end of its search range: the law does not describe
+  // the points (no interior optimum), and α₀ is not meaningful.
+  bool at_bound = false;
   // Bootstrap (bootstrap_index_loss_law only): standard deviations and percentile intervals.
   double alpha0_sd = 0.0, eps_c_sd = 0.0;
   double alpha0_low = 0.0, alpha0_high = 0.0, eps_c_low = 0.0, eps_c_high = 0.0;
