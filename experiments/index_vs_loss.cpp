@@ -32,8 +32,8 @@
 //      critical points: the "minima found by gradient descent"). Predictions
 //      (analysis/pspin_complexity.hpp): E_k, E_∞ (abc_thresholds.csv), the semicircle index
 //      law α(u) (pspin_index_law.csv; RMS distance of the points to it in fits.csv), and the
-//      index-k bands [−E_k, −E_∞] (pspin_bands.csv). The dense coupling tensor caps N at 292
-//      for p = 3 (objectives/spherical_pspin.hpp: 2.5e7 entries, 200 MB).
+//      index-k bands [−E_k, −E_∞] (pspin_bands.csv). The dense coupling tensor caps N at 506
+//      for p = 3 (objectives/spherical_pspin.hpp: 1.3e8 entries, about 1 GB per job).
 //
 // Outputs: points.csv (one row per distinct critical point), searches.csv (per search: starts,
 // converged, duplicates, how the others stopped, oracle counts), fits.csv, pspin_bands.csv,
@@ -439,7 +439,7 @@ void body(Experiment& ex) {
   const Spec& p = ex.params();
   check_parameters(p);
   std::vector<Family> families;
-  for (long n : p.integer_list("pspin_dims", '-', 3, 292)) families.push_back(pspin(n));  // largest cost first
+  for (long n : p.integer_list("pspin_dims", '-', 3, 506)) families.push_back(pspin(n));  // largest cost first
   std::reverse(families.begin(), families.end());
   families.push_back(fashion_mlp(p));
   families.push_back(teacher_mlp(p));
@@ -481,7 +481,7 @@ int main(int argc, char** argv) {
       {"fashion_hidden", "3", "3", "hidden tanh units of the Fashion-MNIST MLP (10 outputs)"},
       {"linear_dim", "5", "8", "d: inputs (one-hot, X = I) and outputs of the deep linear net"},
       {"linear_hidden", "2", "4", "hidden units of the deep linear net"},
-      {"pspin_dims", "20", "50-100-200", "N of the spherical 3-spin ('-'-separated, N ≤ 292)"},
+      {"pspin_dims", "20", "50-100-200", "N of the spherical 3-spin ('-'-separated, N ≤ 506)"},
       {"pspin_starts", "20", "200", "uniform starts on the sphere per N (Riemannian Newton)"},
       {"pspin_gd_runs", "3", "10", "gradient-descent runs per N whose end points are polished"},
       {"pspin_gd_steps", "300", "1000", "steps of each p-spin gradient-descent run"},

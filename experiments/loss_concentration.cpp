@@ -183,7 +183,7 @@ std::pair<std::string, long> parse_system(const std::string& system) {
 void body(Experiment& ex) {
   const Spec& par = ex.params();
   const std::vector<long> widths = sizes(par, "mlp_widths", 1, 4096);
-  const std::vector<long> spins = sizes(par, "pspin_sizes", 2, 292);  // N³ ≤ 2.5e7 (dense tensor)
+  const std::vector<long> spins = sizes(par, "pspin_sizes", 2, 506);  // N³ ≤ 1.3e8 (dense tensor, about 1 GB)
   const long runs = par.integer("runs", 3, 100'000), resamples = par.integer("bootstrap", 10, 1'000'000);
 
   MlpSetup mlp;
@@ -263,7 +263,7 @@ int main(int argc, char** argv) {
            {"mlp_batch", "10", "10", "minibatch size (shuffled epochs)"},
            {"mlp_epochs", "2", "10", "passes over the training images"},
            {"mlp_init", "xavier", "xavier", "initialisation scheme (init:SCHEME,seed=<run seed>)"},
-           {"pspin_sizes", "10/20/40", "25/50/100/200", "numbers of spins N ('/'-separated, increasing, <= 292)"},
+           {"pspin_sizes", "10/20/40", "25/50/100/200", "numbers of spins N ('/'-separated, increasing, <= 506)"},
            {"pspin_optimizer", "gd:lr=0.15", "gd:lr=0.15", "optimizer of the p-spin runs (retracted to the sphere)"},
            {"pspin_steps", "300", "3000", "most steps of a p-spin run"},
            {"pspin_tol", "1e-5", "1e-5", "stop when ‖grad H‖/√N is below this"},

@@ -690,6 +690,8 @@ BOOST_AUTO_TEST_CASE(least_squares_size_budgets_name_the_key) {
 BOOST_AUTO_TEST_CASE(pspin_bad_keys_name_the_key) {
   BOOST_CHECK_EXCEPTION(make_objective("spherical_pspin:p=5"), InputError, names_key("p"));
   BOOST_CHECK_EXCEPTION(make_objective("spherical_pspin:dim=1"), InputError, names_key("dim"));
-  BOOST_CHECK_EXCEPTION(make_objective("spherical_pspin:dim=100,p=4"), InputError, names_key("dim"));
+  // The dense limit, 1.3e8 entries: N = 107 at p = 4 (1.31e8) and N = 507 at p = 3 are refused.
+  BOOST_CHECK_EXCEPTION(make_objective("spherical_pspin:dim=107,p=4"), InputError, names_key("dim"));
+  BOOST_CHECK_EXCEPTION(make_objective("spherical_pspin:dim=507,p=3"), InputError, names_key("dim"));
   BOOST_CHECK_EXCEPTION(make_objective("spherical_pspin:seed=x"), InputError, names_key("seed"));
 }

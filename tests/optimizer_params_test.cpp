@@ -162,7 +162,7 @@ std::vector<OptimizerCase> optimizer_cases() {
       make_case(make_delta_bar_delta, {{.lr = 1e-4, .kappa = 1e-6, .phi = 0.2, .theta = 0.5}}, "phi",
                 DeltaBarDeltaParams{.phi = 2}),
       make_case(make_sign, {{.lr = 1e-3}}, "lr", SignParams{.lr = 0}),
-      make_case(make_normalized_gd, {{.lr = 1e-3}}, "lr", NormalizedGdParams{.lr = 0}),
+      make_case(make_normalized_gd, {{.lr = 1e-3, .power = 2.0}}, "power", NormalizedGdParams{.power = 3.0}),
       make_case(make_newton,
                 {{.lr = 0.5,
                   .line_search = LS::backtracking,

@@ -11,7 +11,7 @@
 
 namespace optdyn {
 namespace {
-constexpr double kMaxEntries = 2.5e7;
+constexpr double kMaxEntries = 1.3e8;  // 1.04 GB of doubles: N = 506 for p = 3, 106 for p = 4
 
 double factorial(int k) {
   double f = 1;
@@ -28,7 +28,7 @@ SphericalPSpin::SphericalPSpin(Index n, int p, std::uint64_t seed, std::string s
   if (entries > kMaxEntries)
     throw InputError("objective 'spherical_pspin': key 'dim': dim^p = " +
                      std::to_string(static_cast<long long>(entries)) +
-                     " tensor entries exceed the dense limit 2.5e7");
+                     " tensor entries exceed the dense limit 1.3e8 (about 1 GB)");
   tensor_.setZero(static_cast<Index>(entries));
   const double scale = std::pow(static_cast<double>(n_), -0.5 * (p_ - 1));
   Rng rng = Rng::derived(seed, 1);
@@ -190,7 +190,7 @@ const ParamTable<SphericalPSpinParams>& SphericalPSpinParams::table() {
       ParamTable<P>("objective", "spherical_pspin",
                     "spherical p-spin glass H(σ) = N^{−(p−1)/2} Σ J σ…σ on ‖σ‖² = N, as the scale-invariant "
                     "F(θ) = H(√N θ/‖θ‖)")
-          .integer("dim", &P::dim, 2, 100000, "number of spins N (dense tensor: N^p <= 2.5e7)")
+          .integer("dim", &P::dim, 2, 100000, "number of spins N (dense tensor: N^p <= 1.3e8, about 1 GB)")
           .integer("p", &P::p, 2, 4, "interaction order p (2, 3 or 4)")
           .seed("seed", &P::seed, "seed of the couplings J");
   return t;

@@ -15,7 +15,7 @@
 // for each multiset t of indices with orbit size m(t) (number of distinct orderings), the
 // orbit sum of J is N(0, m), so T_t = g_t / √m(t) with one g_t ~ N(0, 1) per multiset —
 // equal in law to symmetrising iid J. T is stored densely (N^p entries; the constructor
-// refuses more than 2.5e7), pre-multiplied by N^{−(p−1)/2}, so that
+// refuses more than 1.3e8, about 1 GB: N ≤ 506 for p = 3), pre-multiplied by N^{−(p−1)/2}, so that
 //   H = Σ T σ…σ,  ∇H = p T[σ,…,σ,·],  ∇²H = p(p−1) T[σ,…,σ,·,·].
 //
 // As an unconstrained objective on R^N we use the scale-invariant extension
@@ -87,7 +87,7 @@ class SphericalPSpin : public Objective {
 };
 
 struct SphericalPSpinParams {
-  long dim = 50;  // N (dense tensor: N^p <= 2.5e7)
+  long dim = 50;  // N (dense tensor: N^p <= 1.3e8)
   long p = 3;     // 2, 3 or 4
   std::uint64_t seed = 0;
   static const ParamTable<SphericalPSpinParams>& table();
