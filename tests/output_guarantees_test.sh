@@ -451,6 +451,14 @@ expect "run --out - | head -c1" 2 "$rc" "$WORK/err" "standard output"
 "$OPTDYN" "${RUN[@]}" --out "$WORK/mode.csv" 2>/dev/null
 [ "$(stat -c %a "$WORK/mode.csv")" = 600 ] && pass "a replaced file keeps mode 600" || fail "mode became $(stat -c %a "$WORK/mode.csv")"
 
+# --- bad input met mid-run (teleport needs relu/linear units; found at its first move): exit 2, and
+# nothing beside the output that was never written (no journal, no checkpoint) ----------------------
+"$OPTDYN" run --objective "mlp:widths=4-3-2,n=20,data=teacher-mlp,loss=mse,act=tanh" --x0 init:xavier,seed=1 \
+  --optimizer "gd:lr=0.1|teleport:every=2" --steps 3 --out "$WORK/midrun.csv" 2>"$WORK/err"
+expect "run with bad input met mid-run" 2 $? "$WORK/err" "teleport"
+[ -z "$(cd "$WORK" && find . -maxdepth 1 -name 'midrun.csv*')" ] && pass "a run refused mid-run leaves no file" ||
+  fail "left: $(cd "$WORK" && find . -maxdepth 1 -name 'midrun.csv*' | tr '\n' ' ')"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1

@@ -94,11 +94,13 @@ CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta
       io.tau = tau;
       Rng rng = Rng::derived(options.index_seed, kIndexStream);
       const IndexEstimate e = estimate_index(op, io, rng);
-      s.index = e.negative.value;
+      // The central estimate is a mean over probes and can round outside its interval (which
+      // is clipped to [0, 1]): e.g. −1e-16 with low = 0. Reported inside it, so neg_count ≥ 0.
       s.index_low = e.negative.low;
       s.index_high = e.negative.high;
+      s.index = std::clamp(e.negative.value, s.index_low, s.index_high);
       s.index_tau = e.tau;
-      s.negative_count = e.negative.value * static_cast<double>(d);
+      s.negative_count = s.index * static_cast<double>(d);
     }
   }
 

@@ -78,6 +78,14 @@ Checkpoints::Checkpoints(const std::string& out, CheckpointProgress& progress, D
       progress_(progress),
       document_(std::move(document)) {}
 
+Checkpoints::~Checkpoints() {
+  if (!journal_) return;
+  std::error_code ec;  // a destructor reports nothing: at worst the journal stays
+  if (fs::symlink_status(checkpoint_, ec).type() != fs::file_type::not_found) return;  // (ec is ENOENT then)
+  journal_.reset();  // closes it
+  fs::remove(journal_path_, ec);
+}
+
 void Checkpoints::begin(bool resume, TrajectoryRecorder& recorder) {
   if (!resume && present(checkpoint_))
     throw InputError("--out: '" + checkpoint_.string() +

@@ -60,6 +60,12 @@ class Checkpoints {
   using Document = std::function<void(StateArchive&)>;
 
   Checkpoints(const std::string& out, CheckpointProgress& progress, Document document);
+  // A command that ends with its journal but no checkpoint (an error before the first one,
+  // e.g. bad input met mid-run) cannot be resumed: the journal is removed, so nothing is left
+  // beside an output that was never written. With a checkpoint both files stay (--resume).
+  ~Checkpoints();
+  Checkpoints(const Checkpoints&) = delete;
+  Checkpoints& operator=(const Checkpoints&) = delete;
 
   const std::filesystem::path& checkpoint_path() const { return checkpoint_; }
 
