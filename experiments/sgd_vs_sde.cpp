@@ -103,7 +103,7 @@ Run run_map(const Problem& p, const std::string& spec, long batch, double h, std
   opt->reset(p.f->dim());
   ObjectiveOracle oracle(*p.f, batch, Sampling::replacement, seed);
   Vec theta = p.x0;
-  const long n = steps_to(p.t, h, "T");
+  const long n = steps_to(p.t, h, p.name + "_T");
   for (long k = 0; k < n; ++k) opt->step(theta, oracle);
   Run r{tests(p, theta), {}};
   if (avg == 0) return r;
@@ -122,7 +122,7 @@ Run run_em(const Problem& p, double h, std::uint64_t seed, long burn, long avg) 
   const ContinuousLimit c = stochastic_limit("sgd:lr=" + num(p.lr), p.batch, Sampling::replacement);
   FlowPtr flow = c.make_flow(*p.f);
   IntegratorPtr em = make_euler_maruyama({.h = h, .seed = seed});
-  const long n = steps_to(p.t, h, "T");
+  const long n = steps_to(p.t, h, p.name + "_T");
   std::vector<double> times{static_cast<double>(n) * h};
   for (long k = n + burn + 1; avg > 0 && k <= n + burn + avg; ++k) times.push_back(static_cast<double>(k) * h);
   Run r;
@@ -176,7 +176,7 @@ std::vector<double> sde_values(const Problem& p, const QuadForms& q) {
 }
 std::vector<double> map_values(const Problem& p, const QuadForms& q, double h) {
   return test_values(analysis::linear_recursion_moments(q.a, h, h * p.lr * q.sigma_b, p.x0 - p.centre,
-                                                        steps_to(p.t, h, "T")),
+                                                        steps_to(p.t, h, p.name + "_T")),
                      q.a);
 }
 
@@ -245,6 +245,23 @@ std::vector<Method> methods(const std::vector<double>& ls, const std::vector<dou
   m.push_back({"em_ref", ref_l});
   for (double k : kappas) m.push_back({"lsr", k});
   return m;
+}
+
+// Every time of every (problem, method) must be a whole number of its steps h (h from
+// <problem>_lr, <problem>_lsr_lr, ls, kappas, em_ref_divisor): checked before any job runs, the
+// message naming the keys that set T and h (bad input: exit 2 in a second, not at job 48).
+void check_step_grid(const std::vector<Problem>& probs, const std::vector<Method>& ms, double burn, double avg) {
+  for (const Problem& p : probs)
+    for (const Method& m : ms) {
+      const bool stationary = p.name == "quad" && m.name != "lsr" && m.name != "em_ref";
+      try {
+        steps_to(p.t, m.h(p), p.name + "_T");
+        if (stationary) steps_to(burn, m.h(p), "quad_burn"), steps_to(avg, m.h(p), "quad_avg");
+      } catch (const InputError& e) {
+        throw InputError(std::string(e.what()) + " for " + m.name + " at l = " + num(m.l) + " (h = " + num(m.h(p)) +
+                         " from " + p.name + "_lr, " + p.name + "_lsr_lr, ls, kappas, em_ref_divisor)");
+      }
+    }
 }
 
 // The reference E φ of a problem: quad the SDE's closed form; mlp the em_ref runs.
@@ -360,6 +377,7 @@ void body(Experiment& ex) {
       throw InputError(kPrefix + "key '" + p.name + "_lsr_lr': η₀/B₀ must equal " + p.name + "_lr/" + p.name +
                        "_batch (the scaling rule is tested against the same SDE)");
   const std::vector<Method> ms = methods(ls, kappas, ref_l);
+  check_step_grid(probs, ms, burn, avg);
 
   harness::SweepAxes axes;
   axes.add_grid("problem", "quad,mlp");
