@@ -44,6 +44,11 @@ for sig in TERM KILL; do
   status=$?
   [ "$status" -eq 2 ] && grep -q "'seed'" err.txt && pass "SIG$sig: --resume with another seed: refused naming 'seed'" ||
     fail "SIG$sig: resume other seed: exit $status: $(cat err.txt)"
+  "$EXPERIMENT" --out "$out" --seed 3 --scale quick --set depths=1-2-4-8-16-32 --set gains=0.5/1 --resume >/dev/null 2>err.txt
+  status=$?
+  [ "$status" -eq 2 ] && grep -q "differs in 'gains': \"0.5/1.5\" then, \"0.5/1\" now" err.txt &&
+    pass "SIG$sig: --resume with another --set: refused naming the key, then and now" ||
+    fail "SIG$sig: resume other --set: exit $status: $(cat err.txt)"
   "$EXPERIMENT" --out "$out" "${ARGS[@]}" --jobs 2 --resume >/dev/null 2>err.txt
   status=$?
   [ "$status" -eq 0 ] && same_result "$out" && pass "SIG$sig then --resume: CSVs and results identical to the uninterrupted run" ||

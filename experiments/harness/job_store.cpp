@@ -45,10 +45,20 @@ void JobStore::check_resumable() const {
   const auto old = nlohmann::ordered_json::parse(text, nullptr, false);
   if (old.is_discarded() || !old.is_object())
     throw InputError("--resume: '" + (folder_ / "identity.json").string() + "' is not an identity file");
-  for (const auto& [key, value] : identity_.items())
-    if (!old.contains(key) || old[key] != value)
-      throw InputError("--resume: the interrupted run in '" + folder_.parent_path().string() + "' differs in '" + key +
-                       "' (same experiment, seed, scale, parameters and build needed)");
+  for (const auto& [key, value] : identity_.items()) {
+    if (old.contains(key) && old[key] == value) continue;
+    std::string where = key, detail;  // an object (the parameters): its first differing key, then and now
+    if (old.contains(key) && old[key].is_object() && value.is_object())
+      for (const auto& [name, now] : value.items())
+        if (!old[key].contains(name) || old[key][name] != now) {
+          where = name;
+          detail = ": " + (old[key].contains(name) ? old[key][name].dump() : std::string("unset")) + " then, " +
+                   now.dump() + " now";
+          break;
+        }
+    throw InputError("--resume: the interrupted run in '" + folder_.parent_path().string() + "' differs in '" + where +
+                     "'" + detail + " (same experiment, seed, scale, parameters and build needed)");
+  }
 }
 
 void JobStore::open() {
