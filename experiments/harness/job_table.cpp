@@ -31,7 +31,7 @@ double parse_real(const std::string& key, std::string_view text) {
   double x = 0.0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
   if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x))
-    bad_values(key, "'" + std::string(text) + "' is not a finite number");
+    bad_values(key, "'" + std::string(text) + "' is not a finite number in double range (0, or |x| in [2.2e-308, 1.8e308])");
   return x;
 }
 

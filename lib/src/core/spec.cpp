@@ -103,7 +103,7 @@ std::string Spec::text(std::string_view key) const { return require(key); }
 
 double Spec::real(std::string_view key) const {
   double x;
-  if (!parse_double(require(key), x)) fail(key, "'" + require(key) + "' is not a finite number");
+  if (!parse_double(require(key), x)) fail(key, "'" + require(key) + "' is not a finite number in double range (0, or |x| in [2.2e-308, 1.8e308])");
   return x;
 }
 
