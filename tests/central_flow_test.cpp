@@ -179,7 +179,7 @@ Vec integrate_flow(const Flow& flow, const Vec& z0, double t_end, const std::str
   Vec z = z0;
   const std::vector<double> times = {t_end};
   IntegrationResult res = make_integrator(integrator)->integrate(flow, z, 0.0, times, [](double, const Vec&) { return true; });
-  BOOST_TEST_REQUIRE(res.status == IntegrationStatus::ok, res.message);
+  BOOST_TEST_REQUIRE((res.status == IntegrationStatus::ok), res.message);
   return z;
 }
 
