@@ -40,7 +40,7 @@ struct CentralFlowParams {
   double relax = 1.0;       // relaxation time of the constraint, in GD steps: κ = 1/(relax·η)
   double eig_tol = 1e-10;   // Krylov–Schur relative residual tolerance
   double sdcp_tol = 1e-10;  // complementarity solver tolerance (psd_complementarity.hpp)
-  Index dense_max = 400;    // dense Hessian eigensolve up to this D
+  Index dense_max = 64;     // dense Hessian eigensolve up to this D (else Krylov–Schur)
   friend bool operator==(const CentralFlowParams&, const CentralFlowParams&) = default;
   static const ParamTable<CentralFlowParams>& table();
 };
