@@ -14,7 +14,7 @@
 // F(θ_cf) + ½⟨Σ, ∇²F⟩ and tr X, GD's time average over a centred window of `window` steps (its
 // iterate θ̄_k and its loss, NaN where the window does not fit), and the distances ‖θ̄_k − θ_gf(t_k)‖,
 // ‖θ̄_k − θ_cf(t_k)‖ (trajectories.csv). summary.csv: where each sharpness reaches 2/η (to 1e-3),
-// where GD's sharpness is back below 2/η after its overshoot ("settled"), the mean relative error
+// where GD's sharpness is back below 2/η after its overshoot ("settled"), the median relative error
 // against GD's time-averaged loss of gradient flow's loss and of the central flow's prediction,
 // from the crossing and from the settling (and of the central flow's plain F(θ_cf)), and the
 // largest and final distances. The paper's claim: the central flow predicts GD's time-averaged
@@ -109,18 +109,19 @@ double first_settled(const std::vector<double>& sharp, const std::vector<long>& 
   return kNan;
 }
 
-// Mean relative error |loss − GD's time-averaged loss| / GD's time-averaged loss over the records
-// from time `from` on where both are numbers (NaN if none).
-double mean_relative_error(const std::vector<double>& loss, const std::vector<double>& avg_loss,
-                           const std::vector<long>& steps, double lr, double from) {
-  double sum = 0.0;
-  long count = 0;
+// Median relative error |loss − GD's time-averaged loss| / GD's time-averaged loss over the records
+// from time `from` on where both are numbers (NaN if none). The median, because GD's catapults
+// (loss spikes of 2–3× within a window) would dominate a mean.
+double median_relative_error(const std::vector<double>& loss, const std::vector<double>& avg_loss,
+                             const std::vector<long>& steps, double lr, double from) {
+  std::vector<double> errors;
   for (std::size_t i = 0; i < steps.size(); ++i)
-    if (steps[i] * lr >= from && std::isfinite(loss[i]) && std::isfinite(avg_loss[i])) {
-      sum += std::abs(loss[i] - avg_loss[i]) / avg_loss[i];
-      ++count;
-    }
-  return count ? sum / count : kNan;
+    if (steps[i] * lr >= from && std::isfinite(loss[i]) && std::isfinite(avg_loss[i]))
+      errors.push_back(std::abs(loss[i] - avg_loss[i]) / avg_loss[i]);
+  if (errors.empty()) return kNan;
+  std::sort(errors.begin(), errors.end());
+  const std::size_t m = errors.size() / 2;
+  return errors.size() % 2 ? errors[m] : 0.5 * (errors[m - 1] + errors[m]);
 }
 
 void run(Experiment& ex) {
@@ -200,11 +201,11 @@ void run(Experiment& ex) {
   std::size_t last = steps.size();
   while (last > 0 && !std::isfinite(distance(cf, last - 1) + distance(gf, last - 1))) --last;
   // loss errors against GD's time-averaged loss: from GD's crossing, and from the end of its overshoot
-  const double err_gf = mean_relative_error(gf.loss, avg_loss, steps, lr, gd_cross);
-  const double err_cf = mean_relative_error(cf.predicted, avg_loss, steps, lr, gd_cross);
-  const double err_gf_settled = mean_relative_error(gf.loss, avg_loss, steps, lr, settled);
-  const double err_cf_settled = mean_relative_error(cf.predicted, avg_loss, steps, lr, settled);
-  const double err_cf_plain_settled = mean_relative_error(cf.loss, avg_loss, steps, lr, settled);
+  const double err_gf = median_relative_error(gf.loss, avg_loss, steps, lr, gd_cross);
+  const double err_cf = median_relative_error(cf.predicted, avg_loss, steps, lr, gd_cross);
+  const double err_gf_settled = median_relative_error(gf.loss, avg_loss, steps, lr, settled);
+  const double err_cf_settled = median_relative_error(cf.predicted, avg_loss, steps, lr, settled);
+  const double err_cf_plain_settled = median_relative_error(cf.loss, avg_loss, steps, lr, settled);
   ex.csv("summary.csv", {"lr", "two_over_lr", "steps", "dim", "gd_cross_t", "gf_cross_t", "cf_cross_t", "gd_settled_t",
                          "rel_loss_err_gf", "rel_loss_err_cf", "rel_loss_err_gf_settled", "rel_loss_err_cf_settled",
                          "rel_loss_err_cf_plain_settled", "max_dist_avg_gf", "max_dist_avg_cf", "final_dist_avg_gf",
