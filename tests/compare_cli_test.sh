@@ -111,6 +111,23 @@ assert abs(float(rows[-1]["gap"]) - math.dist(m, X)) < 1e-9, (rows[-1], math.dis
 PY
 pass "explicit --flow with --time-per-step"
 
+# --- the central flow (Cohen, Damian et al. 2025) through an explicit --flow: below the edge (λ ≤ 1 < 2/η)
+# and with ∇³F = 0 it is gradient flow, X_i(t) = e^{−λ_i t}θ₀,i at t = kη ------------------------------
+"$OPTDYN" compare --objective "quadratic:eigs=1/0.25,rotate=false" --optimizer "gd:lr=0.3" --steps 6 --x0 1,2 \
+  --flow "central:lr=0.3" --time-per-step 0.3 --integrator "dopri5:rtol=1e-12,atol=1e-14" --out "$WORK/central" \
+  2>"$WORK/central.err" || fail "central flow compare exited $?: $(cat "$WORK/central.err")"
+"$PYTHON" - "$WORK/central" <<'PY' || fail "central flow compare"
+import csv, json, math, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/gaps.csv")))
+s = json.load(open(sys.argv[1] + "/summary.json"))
+assert s["flow"].startswith("central:lr=0.3,k=2"), s["flow"]
+for r in rows:
+    k = int(r["step"]); t = 0.3 * k
+    m = [0.7 ** k, 2 * 0.925 ** k]; X = [math.exp(-t), 2 * math.exp(-0.25 * t)]
+    assert abs(float(r["gap"]) - math.dist(m, X)) < 1e-9, (r, math.dist(m, X))
+PY
+pass "compare --flow central"
+
 # --- divergence: GD with ηλ = 2.5 on F = ½x²: F_k = ½·2.25^k > 50 first at k = 6 ----------------------
 "$OPTDYN" compare --objective "quadratic:eigs=1" --optimizer "gd:lr=2.5" --steps 50 --record-every 2 --x0 1 \
   --diverge-above 50 --out "$WORK/div" 2>"$WORK/div.err"

@@ -173,7 +173,7 @@ pass "bad input"
 
 # --- list ------------------------------------------------------------------------------------------
 "$OPTDYN" list flows >"$WORK/flows.txt" || fail "list flows exited $?"
-for name in gradient modified_gd heavy_ball nag_sc_high_res nesterov_ode rmsprop_ode adam_ode newton saddle_free sgd_sde; do
+for name in gradient modified_gd central heavy_ball nag_sc_high_res nesterov_ode rmsprop_ode adam_ode newton saddle_free sgd_sde; do
   grep -q "^$name " "$WORK/flows.txt" || fail "list flows lacks '$name'"
 done
 "$OPTDYN" list integrators >"$WORK/integrators.txt" || fail "list integrators exited $?"

@@ -18,6 +18,7 @@
 #include "optdyn/flows/adaptive_moment_odes.hpp"
 #include "optdyn/flows/flow_params.hpp"
 #include "optdyn/flows/gradient_flow.hpp"
+#include "optdyn/flows/central_flow.hpp"
 #include "optdyn/flows/modified_gd.hpp"
 #include "optdyn/flows/momentum_flows.hpp"
 #include "optdyn/flows/natural_gradient_flow.hpp"
@@ -194,6 +195,13 @@ BOOST_AUTO_TEST_CASE(gradient_and_modified_gd) {
   check_flow<GradientFlowParams>(make_gradient_flow, {}, nullptr, "", *f, kStart, 0.5);
   const ModifiedGdFlowParams bad{.h = 0.0};
   check_flow<ModifiedGdFlowParams>(make_modified_gd_flow, {.h = 0.1 + 0.2}, &bad, "h", *f, kStart, 0.5);
+  // The central flow on a small quadratic (its top eigenvalue 2 is critical for lr ≥ 0.9); a short, cheap path.
+  ObjectivePtr q = make_objective("quadratic:dim=3,kappa=2,rotate=false");
+  const CentralFlowParams bad_central{.lr = -1.0};
+  check_flow<CentralFlowParams>(make_central_flow,
+                                {.lr = 0.95, .k = 1, .critical = 0.8, .relax = 2.0, .eig_tol = 1e-9, .sdcp_tol = 1e-11,
+                                 .dense_max = 2},
+                                &bad_central, "lr", *q, (Vec(3) << 0.5, -0.2, 0.1).finished(), 0.2);
 }
 
 BOOST_AUTO_TEST_CASE(momentum_flows) {
@@ -361,7 +369,7 @@ BOOST_AUTO_TEST_CASE(every_entry_is_covered) {
   for (const auto& e : integrator_registry().entries()) integrators.insert(e.name);
   BOOST_TEST((flows == tested_flows));
   BOOST_TEST((integrators == tested_integrators));
-  BOOST_TEST(flows.size() == 13u);
+  BOOST_TEST(flows.size() == 14u);
   BOOST_TEST(integrators.size() == 11u);
   BOOST_TEST(std::variant_size_v<FlowParams> == flows.size());
   BOOST_TEST(std::variant_size_v<IntegratorParams> == integrators.size());

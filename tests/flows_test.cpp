@@ -91,7 +91,7 @@ Vec rk4_geometric(const Flow& flow, const Vec& z, double t0, double t1, int step
 
 BOOST_AUTO_TEST_CASE(registry_lists_every_flow_and_rejects_bad_keys) {
   ObjectivePtr f = make_objective(kRosenbrock);
-  for (const char* name : {"gradient", "modified_gd", "heavy_ball", "hb_high_res", "nag_sc_high_res", "nag_c_high_res",
+  for (const char* name : {"gradient", "modified_gd", "central", "heavy_ball", "hb_high_res", "nag_sc_high_res", "nag_c_high_res",
                            "nesterov_ode", "rmsprop_ode", "adam_ode", "newton", "saddle_free", "sgd_sde"})
     BOOST_TEST(describe_flows().find(std::string(name) + "  —") != std::string::npos, name);
   BOOST_CHECK_THROW(make_flow("heavy_ball:mass=0", *f), InputError);

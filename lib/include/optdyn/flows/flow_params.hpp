@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "optdyn/flows/adaptive_moment_odes.hpp"
+#include "optdyn/flows/central_flow.hpp"
 #include "optdyn/flows/flow.hpp"
 #include "optdyn/flows/gradient_flow.hpp"
 #include "optdyn/flows/modified_gd.hpp"
@@ -22,7 +23,7 @@
 namespace optdyn {
 
 using FlowParams =
-    std::variant<GradientFlowParams, ModifiedGdFlowParams, HeavyBallFlowParams, HbHighResFlowParams,
+    std::variant<GradientFlowParams, ModifiedGdFlowParams, CentralFlowParams, HeavyBallFlowParams, HbHighResFlowParams,
                  NagScHighResFlowParams, NagCHighResFlowParams, NesterovOdeFlowParams, RmspropOdeFlowParams,
                  AdamOdeFlowParams, NewtonFlowParams, SaddleFreeFlowParams, NaturalGradientFlowParams, SgdSdeFlowParams>;
 

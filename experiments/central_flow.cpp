@@ -1,0 +1,256 @@
+// central_flow — gradient descent at the edge of stability against gradient flow and the central
+// flow (Cohen, Damian et al., ICLR 2025, "Understanding Optimization in Deep Learning with Central
+// Flows"; issue 18; doc/references.md, "Central flows").
+//
+// Full-batch GD with step η on `objective` (a tanh MLP regression, mse, as in Cohen et al. 2021's
+// edge-of-stability nets) from θ₀ = `x0`, n = ⌊T/η⌉ steps, time t = k·η. From the same θ₀:
+//  * gradient flow θ̇ = −∇F (`gf_integrator`): GD's limit as η → 0. It is also the paper's "stable
+//    flow" of GD (−P⁻¹∇F with preconditioner P = I/η, in steps), so the two are one curve here;
+//  * the central flow (flows/central_flow.hpp, `cf_integrator`): gradient flow plus the
+//    third-derivative term ½Σ X_ij ∇³F[u_i, u_j] that holds the top `k` Hessian eigenvalues at
+//    ≤ 2/η, X from the complementarity problem.
+// Every `record_every` steps (k ∈ {0, r, 2r, …, n}): the losses, the sharpness λmax(∇²F) (Lanczos)
+// of GD's iterate and of both flows, the central flow's prediction of GD's time-averaged loss
+// F(θ_cf) + ½⟨Σ, ∇²F⟩ and tr X, GD's time average over a centred window of `window` steps (its
+// iterate θ̄_k and its loss, NaN where the window does not fit), and the distances ‖θ̄_k − θ_gf(t_k)‖,
+// ‖θ̄_k − θ_cf(t_k)‖ (trajectories.csv). summary.csv: where each sharpness reaches 2/η (to 1e-3),
+// where GD's sharpness is back below 2/η after its overshoot ("settled"), the median relative error
+// against GD's time-averaged loss of gradient flow's loss and of the central flow's prediction,
+// from the crossing and from the settling (and of the central flow's plain F(θ_cf)), and the
+// largest and final distances. The paper's claim: the central flow predicts GD's time-averaged
+// loss and stays close to its time-averaged iterate where gradient flow does not.
+//
+// No randomness besides the objective's data seed and the init seed in the specs.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "harness/experiment.hpp"
+#include "optdyn/analysis/hessian_eigen.hpp"
+#include "optdyn/analysis/hessian_operator.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/text.hpp"
+#include "optdyn/flows/central_flow.hpp"
+#include "optdyn/flows/registry.hpp"
+#include "optdyn/integrators/registry.hpp"
+#include "optdyn/objectives/initial_point.hpp"
+#include "optdyn/objectives/registry.hpp"
+#include "optdyn/optimizers/oracle.hpp"
+#include "optdyn/optimizers/registry.hpp"
+
+namespace {
+
+using namespace optdyn;
+using harness::Experiment;
+
+const std::string kPrefix = "experiment 'central_flow': ";
+const double kNan = std::numeric_limits<double>::quiet_NaN();
+
+// λmax(∇²F(θ)) by Lanczos (k = 1, HVPs only), the same solver for GD and both flows.
+double sharpness(const Objective& f, const Vec& theta, double tol) {
+  analysis::EigenOptions o;
+  o.k = 1;
+  o.tol = tol;
+  o.method = analysis::EigenMethod::lanczos;
+  const analysis::EigenResult r = analysis::extreme_eigenpairs(analysis::HessianOperator(f, theta), o);
+  if (!r.converged) throw std::runtime_error(kPrefix + "Lanczos did not converge for λmax");
+  return r.eigenvalues[0];
+}
+
+// What is recorded of a trajectory at the record steps (NaN where it has not arrived).
+struct Track {
+  std::vector<Vec> theta;
+  std::vector<double> loss, sharp, predicted, trace_x;
+  explicit Track(std::size_t n) : theta(n), loss(n, kNan), sharp(n, kNan), predicted(n, kNan), trace_x(n, kNan) {}
+};
+
+// A flow from θ₀ recorded at t_k = k·η for the record steps; stops (keeping the records) on
+// divergence or a failed evaluation and returns the status message, empty when ok.
+std::string run_flow(const Flow& flow, const std::string& integrator, const Vec& theta0, const std::vector<long>& steps,
+                     double lr, double tol, Track& out) {
+  std::vector<double> times;
+  for (long k : steps) times.push_back(k * lr);
+  Vec z = flow.start_state(theta0);
+  std::size_t i = 0;
+  const auto* central = dynamic_cast<const CentralFlow*>(&flow);
+  const IntegrationResult r =
+      make_integrator(integrator)->integrate(flow, z, 0.0, times, [&](double, const Vec& state) {
+        const Vec theta = state.head(flow.dim());
+        out.theta[i] = theta;
+        out.loss[i] = flow.objective().value(theta);
+        out.sharp[i] = sharpness(flow.objective(), theta, tol);
+        if (central) {
+          const CentralFlowPoint p = central->evaluate(theta);
+          out.predicted[i] = p.predicted_loss;
+          out.trace_x[i] = p.x.size() ? p.x.trace() : 0.0;
+        }
+        ++i;
+        return true;
+      });
+  return r.status == IntegrationStatus::ok ? std::string() : std::string(to_string(r.status)) + ": " + r.message;
+}
+
+// First recorded time at which a sharpness series reaches 2/η, to a relative 1e-3 (the central
+// flow approaches the edge from below at the relaxation rate); NaN if never.
+double first_cross(const std::vector<double>& sharp, const std::vector<long>& steps, double lr) {
+  for (std::size_t i = 0; i < sharp.size(); ++i)
+    if (sharp[i] >= (1.0 - 1e-3) * 2.0 / lr) return steps[i] * lr;
+  return kNan;
+}
+
+// GD at the edge: the first record after `cross` where GD's sharpness is back below 2/η — the end
+// of the overshoot, during which the unstable mode grows from a tiny component and GD still follows
+// gradient flow (NaN if never).
+double first_settled(const std::vector<double>& sharp, const std::vector<long>& steps, double lr, double cross) {
+  for (std::size_t i = 0; i < sharp.size(); ++i)
+    if (steps[i] * lr > cross && sharp[i] < 2.0 / lr) return steps[i] * lr;
+  return kNan;
+}
+
+// Median relative error |loss − GD's time-averaged loss| / GD's time-averaged loss over the records
+// from time `from` on where both are numbers (NaN if none). The median, because GD's catapults
+// (loss spikes of 2–3× within a window) would dominate a mean.
+double median_relative_error(const std::vector<double>& loss, const std::vector<double>& avg_loss,
+                             const std::vector<long>& steps, double lr, double from) {
+  std::vector<double> errors;
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (steps[i] * lr >= from && std::isfinite(loss[i]) && std::isfinite(avg_loss[i]))
+      errors.push_back(std::abs(loss[i] - avg_loss[i]) / avg_loss[i]);
+  if (errors.empty()) return kNan;
+  std::sort(errors.begin(), errors.end());
+  const std::size_t m = errors.size() / 2;
+  return errors.size() % 2 ? errors[m] : 0.5 * (errors[m - 1] + errors[m]);
+}
+
+void run(Experiment& ex) {
+  const Spec& p = ex.params();
+  const double lr = p.positive("lr"), T = p.positive("T"), tol = p.real("lanczos_tol", 1e-14, 1e-2);
+  const long every = p.integer("record_every", 1, 1'000'000);
+  const long window = p.integer("window", 1, 1'000'001);
+  if (window % 2 == 0) throw InputError(kPrefix + "key 'window': " + std::to_string(window) + " is not odd");
+  if (T / lr > 1e6) throw InputError(kPrefix + "key 'T': T/lr = " + format_number(T / lr) + " steps exceeds 1e6");
+  ObjectivePtr f = make_objective(p.text("objective"));
+  const Vec theta0 = initial_point(p.text("x0"), *f);
+  const std::string cf_spec = "central:lr=" + format_number(lr) + ",k=" + p.text("k") + ",critical=" +
+                              p.text("critical") + ",relax=" + p.text("relax");
+  FlowPtr central = make_flow(cf_spec, *f);
+  FlowPtr gradient = make_flow("gradient", *f);
+  const std::string gf_integrator = p.text("gf_integrator"), cf_integrator = p.text("cf_integrator");
+  make_integrator(gf_integrator);
+  make_integrator(cf_integrator);  // both specs checked before anything is written
+  const long n = std::lround(T / lr);
+  std::vector<long> steps;
+  for (long k = 0; k <= n; k += every) steps.push_back(k);
+  if (steps.back() != n) steps.push_back(n);
+  ex.note("dim", std::to_string(f->dim()));
+  ex.note("central_flow", central->spec());
+
+  // GD: every iterate (for the centred time average), sharpness at the record steps.
+  OptimizerPtr gd = make_optimizer("gd:lr=" + format_number(lr));
+  gd->reset(f->dim());
+  ObjectiveOracle oracle(*f);
+  std::vector<Vec> iterates{theta0};
+  std::vector<double> gd_loss{f->value(theta0)};
+  Vec theta = theta0;
+  std::string gd_status;
+  for (long k = 1; k <= n && gd_status.empty(); ++k) {
+    gd->step(theta, oracle);
+    const double loss = f->value(theta);
+    if (!std::isfinite(loss) || !theta.allFinite()) gd_status = "diverged at step " + std::to_string(k);
+    iterates.push_back(theta);
+    gd_loss.push_back(loss);
+  }
+  Track gd_track(steps.size()), gf(steps.size()), cf(steps.size());
+  std::vector<Vec> avg(steps.size());
+  std::vector<double> avg_loss(steps.size(), kNan);
+  const long half = window / 2, reached = static_cast<long>(iterates.size()) - 1;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const long k = steps[i];
+    if (k > reached) break;
+    gd_track.loss[i] = gd_loss[k];
+    gd_track.sharp[i] = sharpness(*f, iterates[k], tol);
+    if (k - half < 0 || k + half > reached) continue;
+    // θ̄_k = (1/W) Σ_{|j−k|≤W/2} θ_j and the mean loss over the same window
+    Vec sum = Vec::Zero(f->dim());
+    double loss_sum = 0.0;
+    for (long j = k - half; j <= k + half; ++j) sum += iterates[j], loss_sum += gd_loss[j];
+    avg[i] = sum / static_cast<double>(window);
+    avg_loss[i] = loss_sum / static_cast<double>(window);
+  }
+  const std::string gf_status = run_flow(*gradient, gf_integrator, theta0, steps, lr, tol, gf);
+  const std::string cf_status = run_flow(*central, cf_integrator, theta0, steps, lr, tol, cf);
+
+  auto distance = [&](const Track& flow, std::size_t i) {
+    return avg[i].size() && flow.theta[i].size() ? (avg[i] - flow.theta[i]).norm() : kNan;
+  };
+  harness::CsvWriter& rows = ex.csv(
+      "trajectories.csv", {"step", "t", "loss_gd", "loss_gd_avg", "loss_gf", "loss_cf", "loss_cf_predicted", "sharp_gd",
+                           "sharp_gf", "sharp_cf", "trace_x", "dist_avg_gf", "dist_avg_cf"});
+  const double gd_cross = first_cross(gd_track.sharp, steps, lr);
+  const double settled = first_settled(gd_track.sharp, steps, lr, gd_cross);
+  double max_gf = 0.0, max_cf = 0.0;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const double d_gf = distance(gf, i), d_cf = distance(cf, i);
+    rows.row({static_cast<long long>(steps[i]), steps[i] * lr, gd_track.loss[i], avg_loss[i], gf.loss[i], cf.loss[i],
+              cf.predicted[i], gd_track.sharp[i], gf.sharp[i], cf.sharp[i], cf.trace_x[i], d_gf, d_cf});
+    if (std::isfinite(d_gf)) max_gf = std::max(max_gf, d_gf);
+    if (std::isfinite(d_cf)) max_cf = std::max(max_cf, d_cf);
+  }
+  std::size_t last = steps.size();
+  while (last > 0 && !std::isfinite(distance(cf, last - 1) + distance(gf, last - 1))) --last;
+  // loss errors against GD's time-averaged loss: from GD's crossing, and from the end of its overshoot
+  const double err_gf = median_relative_error(gf.loss, avg_loss, steps, lr, gd_cross);
+  const double err_cf = median_relative_error(cf.predicted, avg_loss, steps, lr, gd_cross);
+  const double err_gf_settled = median_relative_error(gf.loss, avg_loss, steps, lr, settled);
+  const double err_cf_settled = median_relative_error(cf.predicted, avg_loss, steps, lr, settled);
+  const double err_cf_plain_settled = median_relative_error(cf.loss, avg_loss, steps, lr, settled);
+  ex.csv("summary.csv", {"lr", "two_over_lr", "steps", "dim", "gd_cross_t", "gf_cross_t", "cf_cross_t", "gd_settled_t",
+                         "rel_loss_err_gf", "rel_loss_err_cf", "rel_loss_err_gf_settled", "rel_loss_err_cf_settled",
+                         "rel_loss_err_cf_plain_settled", "max_dist_avg_gf", "max_dist_avg_cf", "final_dist_avg_gf",
+                         "final_dist_avg_cf", "final_loss_gd", "final_loss_gf", "final_loss_cf", "final_sharp_gd",
+                         "final_sharp_gf", "final_sharp_cf"})
+      .row({lr, 2.0 / lr, static_cast<long long>(n), static_cast<long long>(f->dim()), gd_cross,
+            first_cross(gf.sharp, steps, lr), first_cross(cf.sharp, steps, lr), settled, err_gf, err_cf, err_gf_settled,
+            err_cf_settled, err_cf_plain_settled, max_gf, max_cf, last ? distance(gf, last - 1) : kNan,
+            last ? distance(cf, last - 1) : kNan, gd_track.loss.back(), gf.loss.back(), cf.loss.back(),
+            gd_track.sharp.back(), gf.sharp.back(), cf.sharp.back()});
+  ex.note("rel_loss_err_gf_settled", format_number(err_gf_settled, 4));
+  ex.note("rel_loss_err_cf_settled", format_number(err_cf_settled, 4));
+  ex.note("max_dist_avg_gf", format_number(max_gf, 4));
+  ex.note("max_dist_avg_cf", format_number(max_cf, 4));
+  if (!gd_status.empty()) throw DivergenceError(kPrefix + "gd " + gd_status);
+  if (!gf_status.empty()) throw DivergenceError(kPrefix + "gradient flow " + gf_status);
+  if (!cf_status.empty()) throw DivergenceError(kPrefix + "central flow " + cf_status);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string quick_net =
+      "mlp:widths=5-10-10-1,act=tanh,loss=mse,data=teacher-mlp,teacher_widths=20,noise=1,n=100,data_seed=1";
+  const std::string full_net =
+      "mlp:widths=5-20-20-1,act=tanh,loss=mse,data=teacher-mlp,teacher_widths=20,noise=1,n=200,data_seed=1";
+  return optdyn::harness::run_experiment(
+      argc, argv,
+      {"central_flow",
+       "GD at the edge of stability against gradient flow (= GD's stable flow) and the central flow "
+       "(Cohen, Damian et al. 2025): losses, sharpness, distance of GD's time average from each flow",
+       {
+           {"objective", quick_net, full_net, "objective (a tanh MLP regression, mse)"},
+           {"x0", "init:gaussian,seed=0", "init:gaussian,seed=0", "start point of GD and both flows"},
+           {"lr", "0.3", "0.2", "GD step size η (the edge is 2/η)"},
+           {"T", "60", "150", "time horizon (⌊T/η⌉ steps)"},
+           {"k", "2", "3", "top Hessian eigenvalues the central flow considers"},
+           {"critical", "0.9", "0.9", "central flow: an eigenvalue is critical when λ ≥ critical·2/η"},
+           {"relax", "1", "1", "central flow: constraint relaxation time in GD steps"},
+           {"cf_integrator", "rk4:h=0.3", "rk4:h=0.1", "integrator of the central flow"},
+           {"gf_integrator", "dopri5:rtol=1e-10,atol=1e-12", "dopri5:rtol=1e-10,atol=1e-12",
+            "integrator of the gradient flow"},
+           {"record_every", "2", "1", "record every this many GD steps"},
+           {"window", "9", "21", "GD's time average: centred window of this many steps (odd)"},
+           {"lanczos_tol", "1e-8", "1e-8", "relative tolerance of the λmax solves"},
+       }},
+      run);
+}

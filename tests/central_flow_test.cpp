@@ -1,0 +1,237 @@
+// The central flow of GD (flows/central_flow.hpp) and its two pieces: the third-derivative
+// contraction ∇³F[u, v] (objectives/third_derivative.hpp) against a closed form and against
+// central differences of HVPs along OTHER directions, the semidefinite complementarity solver
+// (flows/psd_complementarity.hpp) against a brute-force grid and the KKT conditions, and the flow on
+// a quadratic-plus-quartic objective whose central flow is known in closed form
+// (doc/references.md, "Central flows": the circle example).
+#define BOOST_TEST_MODULE central_flow
+#include <boost/test/unit_test.hpp>
+#include <cmath>
+#include <Eigen/Eigenvalues>
+#include <numbers>
+#include <vector>
+
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/rng.hpp"
+#include "optdyn/flows/central_flow.hpp"
+#include "optdyn/flows/flow_params.hpp"
+#include "optdyn/flows/psd_complementarity.hpp"
+#include "optdyn/flows/registry.hpp"
+#include "optdyn/integrators/registry.hpp"
+#include "optdyn/objectives/registry.hpp"
+#include "optdyn/objectives/third_derivative.hpp"
+#include "support/finite_differences.hpp"
+#include "support/input_errors.hpp"
+
+using namespace optdyn;
+using optdyn::testing::relative_error;
+
+namespace {
+
+// F(x, w) = ½(a + ‖w‖²)x² − bᵀw on θ = (x, w) ∈ R^{1+m}: a quadratic in x plus the quartic
+// ½‖w‖²x², and a linear pull −bᵀw. At x = 0 its Hessian is diag(a + ‖w‖², 0, …): the
+// sharpness S = a + ‖w‖² grows under gradient flow (ẇ = b), and the central flow with step η
+// slides on the circle ‖w‖ = r = √(2/η − a) towards b (see circle_angle).
+class CircleQuartic : public Objective {
+ public:
+  CircleQuartic(double a, Vec b) : a_(a), b_(std::move(b)) {}
+  Index dim() const override { return 1 + b_.size(); }
+  std::string spec() const override { return "circle_quartic"; }
+
+ protected:
+  double evaluate(const Vec& th, Batch, Vec* g) const override {
+    const double x = th(0);
+    const Vec w = th.tail(b_.size());
+    const double s = a_ + w.squaredNorm();
+    if (g) {
+      g->resize(dim());
+      (*g)(0) = s * x;                           // ∂F/∂x = (a + ‖w‖²)x
+      g->tail(b_.size()) = x * x * w - b_;       // ∂F/∂w = x²w − b
+    }
+    return 0.5 * s * x * x - b_.dot(w);
+  }
+  void evaluate_hvp(const Vec& th, Batch, const Vec& v, Vec& out) const override {
+    const double x = th(0), vx = v(0);
+    const Vec w = th.tail(b_.size()), vw = v.tail(b_.size());
+    out.resize(dim());
+    // H = [[a + ‖w‖², 2x wᵀ], [2x w, x² I]]
+    out(0) = (a_ + w.squaredNorm()) * vx + 2.0 * x * w.dot(vw);
+    out.tail(b_.size()) = 2.0 * x * vx * w + x * x * vw;
+  }
+
+ private:
+  double a_;
+  Vec b_;
+};
+
+// ∇³F[u, u] of CircleQuartic in closed form: F_xxw_i = 2w_i, F_xw_iw_j = 2xδ_ij, the rest 0, so
+// component x = 4u_x⟨w, u_w⟩ + 2x‖u_w‖² and component w_i = 2w_i u_x² + 4x u_x u_{w,i}.
+Vec circle_third(const Vec& th, const Vec& u) {
+  const Index m = th.size() - 1;
+  const double x = th(0), ux = u(0);
+  const Vec w = th.tail(m), uw = u.tail(m);
+  Vec out(th.size());
+  out(0) = 4.0 * ux * w.dot(uw) + 2.0 * x * uw.squaredNorm();
+  out.tail(m) = 2.0 * ux * ux * w + 4.0 * x * ux * uw;
+  return out;
+}
+
+Vec unit_random(Index d, Rng& rng) {
+  Vec v = rng.normal_vector(d);
+  return v / v.norm();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(third_derivative_matches_the_closed_form_of_a_quartic) {
+  const CircleQuartic f(0.7, Vec::LinSpaced(3, 0.5, -1.0));
+  Rng rng(11);
+  for (int trial = 0; trial < 5; ++trial) {
+    const Vec th = rng.normal_vector(4), u = unit_random(4, rng);
+    const Vec t = third_derivative(f, th, u, u);
+    BOOST_TEST(relative_error(t, circle_third(th, u)) < 1e-9, "trial " << trial);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(third_derivative_matches_central_differences_of_hvps_on_an_mlp) {
+  // Component c of ∇³F[u, v] is ∂/∂θ_c (uᵀ∇²F(θ)v): a central difference of uᵀHv along e_c,
+  // a different stencil (other directions) from the library's difference along v.
+  ObjectivePtr f = make_objective("mlp:data=gaussian,n=20,widths=4-5-2,act=tanh,loss=mse");
+  const Index d = f->dim();
+  Rng rng(5);
+  const Vec th = 0.7 * rng.normal_vector(d), u = unit_random(d, rng), v = unit_random(d, rng);
+  const Vec t = third_derivative(*f, th, u, v);
+  const double h = 1e-4;
+  Vec reference(d);
+  for (Index c = 0; c < d; ++c) {
+    Vec e = Vec::Zero(d);
+    e(c) = h;
+    reference(c) = (u.dot(f->hessian_vector(th + e, v)) - u.dot(f->hessian_vector(th - e, v))) / (2 * h);
+  }
+  BOOST_TEST(relative_error(t, reference) < 1e-6);
+  // symmetry ∇³F[u, v] = ∇³F[v, u]: two different difference directions
+  BOOST_TEST(relative_error(third_derivative(*f, th, v, u), t) < 1e-8);
+}
+
+BOOST_AUTO_TEST_CASE(complementarity_single_eigenvalue_closed_form) {
+  Mat c(1, 1), g(1, 1);
+  c << -3.0;
+  g << 1.5;
+  BOOST_TEST(solve_psd_complementarity(c, g).x(0, 0) == 2.0, boost::test_tools::tolerance(1e-15));
+  c << 0.5;
+  BOOST_TEST(solve_psd_complementarity(c, g).x(0, 0) == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(complementarity_matches_brute_force_and_kkt_for_k2) {
+  // 𝒢 = ½TᵀT from a random D×4 matrix with T_12 = T_21 (as the flow builds it); C chosen (a)
+  // indefinite (rank-one solution expected), (b) negative definite (full rank). Brute force:
+  // q(X) on a grid of PSD X = [[p, s], [s, r]] (|s| ≤ √(pr)), zoomed three times round the best.
+  Rng rng(3);
+  Mat t = rng.normal_matrix(6, 4);
+  t.col(2) = t.col(1);
+  const Mat g = 0.5 * t.transpose() * t;
+  std::vector<Mat> cs;
+  cs.push_back((Mat(2, 2) << -2.0, 0.3, 0.3, 1.5).finished());
+  cs.push_back((Mat(2, 2) << -2.0, 0.4, 0.4, -1.0).finished());
+  for (const Mat& c : cs) {
+    const PsdComplementarityResult r = solve_psd_complementarity(c, g);
+    BOOST_TEST_REQUIRE(r.converged);
+    // KKT: X ⪰ 0, R ⪰ 0, ⟨X, R⟩ = 0
+    const Mat res = complementarity_residual(c, g, r.x);
+    BOOST_TEST(Eigen::SelfAdjointEigenSolver<Mat>(r.x).eigenvalues().minCoeff() > -1e-12);
+    BOOST_TEST(Eigen::SelfAdjointEigenSolver<Mat>(res).eigenvalues().minCoeff() > -1e-9);
+    BOOST_TEST(std::abs((r.x.array() * res.array()).sum()) < 1e-9);
+    // brute force
+    double best = 1e300, lo_p = 0, hi_p = 10, lo_r = 0, hi_r = 10, bp = 0, br = 0, bs = 0;
+    const int n = 80;
+    for (int zoom = 0; zoom < 4; ++zoom) {
+      for (int i = 0; i <= n; ++i)
+        for (int j = 0; j <= n; ++j) {
+          const double p = lo_p + (hi_p - lo_p) * i / n, q = lo_r + (hi_r - lo_r) * j / n;
+          const double smax = std::sqrt(p * q);
+          for (int k = -n; k <= n; ++k) {
+            const double s = smax * k / n;
+            const Mat x = (Mat(2, 2) << p, s, s, q).finished();
+            const double val = complementarity_objective(c, g, x);
+            if (val < best) best = val, bp = p, br = q, bs = s;
+          }
+        }
+      const double wp = (hi_p - lo_p) / 8, wr = (hi_r - lo_r) / 8;
+      lo_p = std::max(0.0, bp - wp), hi_p = bp + wp, lo_r = std::max(0.0, br - wr), hi_r = br + wr;
+    }
+    const Mat xb = (Mat(2, 2) << bp, bs, bs, br).finished();
+    BOOST_TEST_MESSAGE("solver X " << r.x << "\ngrid X " << xb << "\nq " << complementarity_objective(c, g, r.x)
+                                   << " vs " << best);
+    BOOST_TEST(complementarity_objective(c, g, r.x) <= best + 1e-12);
+    BOOST_TEST((r.x - xb).norm() < 1e-2 * (1.0 + r.x.norm()));
+  }
+}
+
+namespace {
+
+// The exact central flow of CircleQuartic with b = (β, 0), x = 0, on the circle ‖w‖ = r: w = r(cos φ, sin φ)
+// with φ̇ = −(β/r) sin φ, i.e. tan(φ/2) = tan(φ₀/2)·e^{−βt/r} (doc/references.md, "Central flows").
+double circle_angle(double phi0, double beta, double r, double t) {
+  return 2.0 * std::atan(std::tan(0.5 * phi0) * std::exp(-beta * t / r));
+}
+
+Vec integrate_flow(const Flow& flow, const Vec& z0, double t_end, const std::string& integrator) {
+  Vec z = z0;
+  const std::vector<double> times = {t_end};
+  IntegrationResult res = make_integrator(integrator)->integrate(flow, z, 0.0, times, [](double, const Vec&) { return true; });
+  BOOST_TEST_REQUIRE((res.status == IntegrationStatus::ok), res.message);
+  return z;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sigma_squared_on_the_edge_is_the_projection_coefficient) {
+  // On the edge S = 2/η: σ² = −2⟨∇S, ∇F⟩/‖∇S‖² with ∇S = (0, 2w), ∇F = (0, −b): σ² = ⟨w, b⟩/r².
+  const double eta = 0.5, a = 1.0, r = std::sqrt(2.0 / eta - a), phi = 0.9;
+  const CircleQuartic f(a, (Vec(2) << 1.3, 0.0).finished());
+  CentralFlow flow(CentralFlowParams{.lr = eta}, "central", f);
+  const Vec th = (Vec(3) << 0.0, r * std::cos(phi), r * std::sin(phi)).finished();
+  const CentralFlowPoint q = flow.evaluate(th);
+  BOOST_TEST_REQUIRE(q.critical == 1);
+  BOOST_TEST(q.x(0, 0) == 1.3 * r * std::cos(phi) / (r * r), boost::test_tools::tolerance(1e-9));
+  // the field is tangent to the circle: ẇ = b − (⟨b, w⟩/r²)w
+  const Vec w = th.tail(2), b = (Vec(2) << 1.3, 0.0).finished();
+  BOOST_TEST(relative_error(q.field.tail(2), b - (b.dot(w) / (r * r)) * w) < 1e-9);
+  BOOST_TEST(std::abs(q.field(0)) < 1e-12);
+  BOOST_TEST(q.predicted_loss == q.loss + q.x(0, 0) / eta, boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(central_flow_on_the_circle_matches_the_closed_form) {
+  const double eta = 0.5, a = 1.0, beta = 1.0, r = std::sqrt(2.0 / eta - a);
+  const CircleQuartic f(a, (Vec(2) << beta, 0.0).finished());
+  FlowPtr flow = make_flow("central:lr=0.5,relax=0.01", f);
+  // (a) from a point on the edge: the κ term vanishes along the exact solution
+  const double phi0 = 1.2, T = 3.0;
+  const Vec z0 = (Vec(3) << 0.0, r * std::cos(phi0), r * std::sin(phi0)).finished();
+  const Vec z = integrate_flow(*flow, z0, T, "rk4:h=0.001");
+  const double phi = circle_angle(phi0, beta, r, T);
+  const Vec exact = (Vec(3) << 0.0, r * std::cos(phi), r * std::sin(phi)).finished();
+  BOOST_TEST(relative_error(z, exact) < 1e-8);
+  // (b) from inside: gradient flow w = (βt, w₂) until ‖w‖ = r at t* = √(r² − w₂²)/β, then the circle.
+  FlowPtr stiff = make_flow("central:lr=0.5,relax=0.001", f);
+  const double w2 = 0.5, tstar = std::sqrt(r * r - w2 * w2) / beta, T2 = tstar + 2.0;
+  const Vec zb = integrate_flow(*stiff, (Vec(3) << 0.0, 0.0, w2).finished(), T2, "rk4:h=0.0005");
+  const double phib = circle_angle(std::atan2(w2, beta * tstar), beta, r, T2 - tstar);
+  const Vec exact_b = (Vec(3) << 0.0, r * std::cos(phib), r * std::sin(phib)).finished();
+  BOOST_TEST_MESSAGE("switching case: error " << relative_error(zb, exact_b) << " (relaxation time 1/κ = 2.5e-4)");
+  BOOST_TEST(relative_error(zb, exact_b) < 2e-3);
+  BOOST_TEST(std::abs(a + zb.tail(2).squaredNorm() - 2.0 / eta) < 1e-6);  // on the edge at the end
+  // gradient flow leaves the edge: S = a + (βT)² + w₂² > 2/η
+  const Vec zg = integrate_flow(*make_flow("gradient", f), (Vec(3) << 0.0, 0.0, w2).finished(), T2, "rk4:h=0.01");
+  BOOST_TEST(a + zg.tail(2).squaredNorm() > 2.0 / eta + 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(registry_and_bad_keys) {
+  const CircleQuartic f(1.0, (Vec(2) << 1.0, 0.0).finished());
+  FlowPtr flow = make_flow("central:lr=0.25", f);
+  BOOST_TEST(flow->spec().find("central:lr=0.25") == 0u);
+  BOOST_TEST(flow_spec(parse_flow("central:lr=0.25,k=1")).find("k=1") != std::string::npos);
+  optdyn::testing::expect_input_error([&] { make_flow("central:lr=0.1,k=4", f); }, {"'k'"});
+  optdyn::testing::expect_input_error([&] { make_flow("central:lr=-1", f); }, {"lr"});
+  optdyn::testing::expect_input_error([&] { make_flow("central:lr=0.1,critical=1.5", f); }, {"critical"});
+}
