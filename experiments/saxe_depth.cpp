@@ -19,8 +19,9 @@
 // Learning time: GD iterations until E ≤ criterion·E(0), E(0) = ½‖c·C‖² the loss of the zero
 // map. Two step protocols, in Saxe's λ (step on the summed E; the gd step on the mean loss
 // is η = λP):
-//   grid:   the fewest iterations over λ = λ_scaled·2^{grid_top−j}, j < lr_grid (the paper's
-//           optimal learning rate per depth, searched around the scaled step below); walked from the largest rate down, stopped once a
+//   grid:   the fewest iterations over λ = λ_scaled·2^e, grid_top − lr_grid < e ≤ grid_top
+//           (the paper's optimal learning rate per depth, searched around the scaled step
+//           below: from it upwards while runs succeed, then downwards while they improve); walked from the largest rate down, stopped once a
 //           stable rate misses the cap or needs twice the best time;
 //   scaled: one run at λ = scaled_c/(L s_max^{2−2/L}), the inverse curvature of the loss at
 //           the solution along the balanced direction of the strongest mode
@@ -219,18 +220,29 @@ void depth_job(const Settings& s, const Mat& target_map, std::size_t i, std::siz
   const double scaled_lambda = s.scaled_c / (static_cast<double>(L) * std::pow(s_max, 2.0 - 2.0 / static_cast<double>(L)));
   long best_steps = -1;
   double best_lambda = std::numeric_limits<double>::quiet_NaN();
-  int misses = 0;
-  for (long k = 0; k < s.lr_grid; ++k) {
-    const double lambda = scaled_lambda * std::pow(2.0, static_cast<double>(s.grid_top - k));
+  // One grid point λ = λ_scaled·2^e; false when the walk in its direction should stop: the
+  // run diverged, or missed its cap (twice the best time once there is one; stable rates
+  // further out are slower still).
+  const auto try_rate = [&](long e) {
+    const double lambda = scaled_lambda * std::pow(2.0, static_cast<double>(e));
     const long cap = best_steps > 0 ? std::min(s.max_steps, 2 * best_steps) : s.max_steps;
     const CriterionRun r = gd_time_to_criterion(*f, theta0, lambda * P, target, cap);  // η = λP
     out.row(kScanCsv, {s_max, init, static_cast<long long>(L), lambda, static_cast<long long>(r.steps),
                        static_cast<long long>(r.diverged), r.final_loss * P});
-    if (r.steps > 0 && (best_steps < 0 || r.steps < best_steps)) best_steps = r.steps, best_lambda = lambda;
-    // Stable rates that miss the cap (twice the best time after a success; two in a row
-    // before one: the largest stable rate may oscillate): smaller rates are slower still.
-    misses = !r.diverged && r.steps < 0 ? misses + 1 : 0;
-    if (misses >= (best_steps > 0 ? 1 : 2)) break;
+    if (r.steps >= 0 && (best_steps < 0 || r.steps < best_steps)) best_steps = r.steps, best_lambda = lambda;
+    return r.steps >= 0;
+  };
+  // From the scaled rate up to 2^grid_top times it, then down: every miss after the first
+  // success costs at most twice the best time. Before a success, two misses in a row end
+  // the downward walk.
+  const long lowest = s.grid_top - s.lr_grid + 1, start = std::max(lowest, std::min(0L, s.grid_top));
+  int misses = 0;
+  for (long e = start; e >= lowest; --e) {
+    const bool ok = try_rate(e);
+    if (ok && e == start)
+      for (long up = e + 1; up <= s.grid_top && try_rate(up);) ++up;
+    misses = ok ? 0 : misses + 1;
+    if (misses >= (best_steps >= 0 ? 1 : 2)) break;
   }
   const CriterionRun scaled = gd_time_to_criterion(*f, theta0, scaled_lambda * P, target, s.max_steps);
   double analytic = std::numeric_limits<double>::quiet_NaN();
@@ -332,8 +344,8 @@ int main(int argc, char** argv) {
       {"hidden", "16", "32", "hidden width of the deep linear nets"},
       {"depths", "2-8-32", "2-3-4-6-8-12-16-24-32-48-64", "depths L (weight matrices; Saxe's N_l = L + 1)"},
       {"target_scales", "1-30", "1-30", "largest singular value of the target map (list a-b)"},
-      {"grid_top", "2", "3", "grid: λ = λ_scaled·2^(grid_top-j) (Saxe's step on the summed loss)"},
-      {"lr_grid", "6", "8", "grid: j = 0..lr_grid-1"},
+      {"grid_top", "2", "3", "grid: λ = λ_scaled·2^e, e ≤ grid_top (Saxe's step on the summed loss)"},
+      {"lr_grid", "6", "8", "grid: number of exponents e (grid_top-lr_grid < e <= grid_top)"},
       {"scaled_c", "1", "1", "scaled protocol: λ = scaled_c/(L s_max^(2-2/L))"},
       {"criterion", "1e-2", "1e-2", "learning time: iterations to E <= criterion·E(zero map)"},
       {"max_steps", "300", "5000", "iteration cap per run"},
