@@ -220,9 +220,7 @@ void depth_job(const Settings& s, const Mat& target_map, std::size_t i, std::siz
   const double scaled_lambda = s.scaled_c / (static_cast<double>(L) * std::pow(s_max, 2.0 - 2.0 / static_cast<double>(L)));
   long best_steps = -1;
   double best_lambda = std::numeric_limits<double>::quiet_NaN();
-  // One grid point λ = λ_scaled·2^e; false when the walk in its direction should stop: the
-  // run diverged, or missed its cap (twice the best time once there is one; stable rates
-  // further out are slower still).
+  // One grid point λ = λ_scaled·2^e: its run (rows into depth_lr_scan.csv, best updated).
   const auto try_rate = [&](long e) {
     const double lambda = scaled_lambda * std::pow(2.0, static_cast<double>(e));
     const long cap = best_steps > 0 ? std::min(s.max_steps, 2 * best_steps) : s.max_steps;
@@ -230,18 +228,19 @@ void depth_job(const Settings& s, const Mat& target_map, std::size_t i, std::siz
     out.row(kScanCsv, {s_max, init, static_cast<long long>(L), lambda, static_cast<long long>(r.steps),
                        static_cast<long long>(r.diverged), r.final_loss * P});
     if (r.steps >= 0 && (best_steps < 0 || r.steps < best_steps)) best_steps = r.steps, best_lambda = lambda;
-    return r.steps >= 0;
+    return r;
   };
-  // From the scaled rate up to 2^grid_top times it, then down: every miss after the first
-  // success costs at most twice the best time. Before a success, two misses in a row end
-  // the downward walk.
+  // From the scaled rate up to 2^grid_top times it while runs reach the criterion, then
+  // down. A miss is a stable run that did not reach the criterion within its cap (twice the
+  // best time once there is one: smaller rates are slower still, so one miss ends the walk;
+  // before a success two in a row do). Diverged runs are skipped over.
   const long lowest = s.grid_top - s.lr_grid + 1, start = std::max(lowest, std::min(0L, s.grid_top));
   int misses = 0;
   for (long e = start; e >= lowest; --e) {
-    const bool ok = try_rate(e);
-    if (ok && e == start)
-      for (long up = e + 1; up <= s.grid_top && try_rate(up);) ++up;
-    misses = ok ? 0 : misses + 1;
+    const CriterionRun r = try_rate(e);
+    if (r.steps >= 0 && e == start)
+      for (long up = e + 1; up <= s.grid_top && try_rate(up).steps >= 0;) ++up;
+    misses = r.steps < 0 && !r.diverged ? misses + 1 : 0;
     if (misses >= (best_steps >= 0 ? 1 : 2)) break;
   }
   const CriterionRun scaled = gd_time_to_criterion(*f, theta0, scaled_lambda * P, target, s.max_steps);
@@ -253,8 +252,7 @@ void depth_job(const Settings& s, const Mat& target_map, std::size_t i, std::siz
                      static_cast<long long>(scaled.diverged), f->value(theta0) * P, s.criterion * e_zero});
 }
 
-void part_one(Experiment& ex, const Settings& s) {
-  const Mat target_map = whitened_target_map(s);
+void part_one(Experiment& ex, const Settings& s, const Mat& target_map) {
   const Eigen::JacobiSVD<Mat> svd(target_map);
   const Vec sv = svd.singularValues();
   CsvWriter& spectrum = ex.csv("target_spectrum.csv", {"mode", "s_raw", "s_over_smax"});
@@ -331,8 +329,9 @@ void part_two(Experiment& ex, const Settings& s) {
 
 void body(Experiment& ex) {
   const Settings s = read_settings(ex.params());
+  const Mat target_map = whitened_target_map(s);  // reads the data before any file is written
   part_two(ex, s);
-  part_one(ex, s);
+  part_one(ex, s, target_map);
 }
 
 }  // namespace
