@@ -45,6 +45,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -220,11 +221,13 @@ void depth_job(const Settings& s, const Mat& target_map, std::size_t i, std::siz
   const double scaled_lambda = s.scaled_c / (static_cast<double>(L) * std::pow(s_max, 2.0 - 2.0 / static_cast<double>(L)));
   long best_steps = -1;
   double best_lambda = std::numeric_limits<double>::quiet_NaN();
+  std::optional<CriterionRun> scaled;  // the run at λ_scaled with the full cap
   // One grid point λ = λ_scaled·2^e: its run (rows into depth_lr_scan.csv, best updated).
   const auto try_rate = [&](long e) {
     const double lambda = scaled_lambda * std::pow(2.0, static_cast<double>(e));
     const long cap = best_steps > 0 ? std::min(s.max_steps, 2 * best_steps) : s.max_steps;
     const CriterionRun r = gd_time_to_criterion(*f, theta0, lambda * P, target, cap);  // η = λP
+    if (e == 0 && cap == s.max_steps) scaled = r;
     out.row(kScanCsv, {s_max, init, static_cast<long long>(L), lambda, static_cast<long long>(r.steps),
                        static_cast<long long>(r.diverged), r.final_loss * P});
     if (r.steps >= 0 && (best_steps < 0 || r.steps < best_steps)) best_steps = r.steps, best_lambda = lambda;
@@ -243,13 +246,13 @@ void depth_job(const Settings& s, const Mat& target_map, std::size_t i, std::siz
     misses = r.steps < 0 && !r.diverged ? misses + 1 : 0;
     if (misses >= (best_steps >= 0 ? 1 : 2)) break;
   }
-  const CriterionRun scaled = gd_time_to_criterion(*f, theta0, scaled_lambda * P, target, s.max_steps);
+  if (!scaled) scaled = gd_time_to_criterion(*f, theta0, scaled_lambda * P, target, s.max_steps);
   double analytic = std::numeric_limits<double>::quiet_NaN();
   if (init == "decoupled" && best_steps > 0)  // flow time t (τ = 1) in iterations of step λ: t/λ
     analytic = analytic_criterion_time(m, s.decoupled_u0, static_cast<int>(L), s.criterion * e_zero) / best_lambda;
   out.row(kBestCsv, {s_max, init, static_cast<long long>(L), best_lambda, static_cast<long long>(best_steps),
-                     analytic, scaled_lambda, static_cast<long long>(scaled.steps),
-                     static_cast<long long>(scaled.diverged), f->value(theta0) * P, s.criterion * e_zero});
+                     analytic, scaled_lambda, static_cast<long long>(scaled->steps),
+                     static_cast<long long>(scaled->diverged), f->value(theta0) * P, s.criterion * e_zero});
 }
 
 void part_one(Experiment& ex, const Settings& s, const Mat& target_map) {
