@@ -39,6 +39,7 @@
 #include "harness/command_line.hpp"
 #include "harness/experiment.hpp"
 #include "optdyn/analysis/saxe_modes.hpp"
+#include "optdyn/analysis/time_to_criterion.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/core/text.hpp"
@@ -233,44 +234,6 @@ void part_one(Experiment& ex, const Settings& s) {
 // --- part 2: learning time against depth ---------------------------------------------------------
 constexpr const char* kScanCsv = "depth_lr_scan.csv";
 constexpr const char* kBestCsv = "depth_learning_time.csv";
-struct RunResult {
-  long steps = -1;  // iterations to the criterion, −1 if not reached
-  bool diverged = false;
-  double final_loss = 0.0;
-};
-
-// GD until F ≤ target. The oracle records F at each query point, so step k reveals F(θ_{k−1})
-// without a second evaluation: the criterion is met at the first k − 1 with F(θ_{k−1}) ≤ target.
-RunResult train_to_criterion(const Objective& f, const Vec& theta0, double lr, double target, long max_steps) {
-  OptimizerPtr gd = make_gd({.lr = lr});
-  gd->reset(f.dim());
-  double loss = 0.0;
-  FunctionOracle oracle(f.dim(), [&](const Vec& theta, Vec& g) { return loss = f.value_and_gradient(theta, g); });
-  Vec theta = theta0;
-  RunResult r;
-  const double start = f.value(theta);
-  for (long k = 1; k <= max_steps + 1; ++k) {
-    // A diverging run is a point of the scan (data), not an error: the step throws on a
-    // non-finite loss or θ (core/error.hpp), long after the loss passed 1e3·start.
-    bool blew_up = false;
-    try {
-      gd->step(theta, oracle);  // loss = F(θ_{k−1})
-    } catch (const DivergenceError&) {
-      blew_up = true;
-    }
-    r.final_loss = loss;
-    if (blew_up || !std::isfinite(loss) || loss > 1e3 * start) {
-      r.diverged = true;
-      return r;
-    }
-    if (loss <= target) {
-      r.steps = k - 1;
-      return r;
-    }
-  }
-  return r;
-}
-
 // One job of the depth sweep: the learning-rate scan of (init, depth), its rows into `out`.
 void scan_depth(const Settings& s, const std::string& init, std::size_t i, std::size_t d, std::uint64_t experiment_seed,
                 JobResult& out) {
@@ -288,7 +251,7 @@ void scan_depth(const Settings& s, const std::string& init, std::size_t i, std::
   for (long j = 0; j < s.lr_grid; ++j) {
     const double lr = s.lr_max * std::pow(2.0, -static_cast<double>(j));
     const long cap = best_steps > 0 ? std::min(s.max_steps, 2 * best_steps) : s.max_steps;
-    const RunResult r = train_to_criterion(mlp, theta0, lr, target, cap);
+    const CriterionRun r = gd_time_to_criterion(mlp, theta0, lr, target, cap);
     out.row(kScanCsv, {init, static_cast<long long>(L), lr, static_cast<long long>(r.steps),
                        static_cast<long long>(r.diverged), r.final_loss});
     if (r.steps > 0 && (best_steps < 0 || r.steps < best_steps)) best_steps = r.steps, best_lr = lr;

@@ -98,7 +98,7 @@ expect "saddle_escape --force --set damping=-1 over a good result" 2 $? "$WORK/e
   fail "saddle_escape: the earlier result changed"
 declare -A BAD=(
   [convergence_rates]="dim=abc" [example_gd_stability]="dim=abc" [gradient_scaling]="width=abc"
-  [saxe_modes]="levels=abc" [saddle_escape]="damping=-1" [flow_departure]="eos_lrs=0"
+  [saxe_modes]="levels=abc" [saxe_depth]="target_scales=0" [saddle_escape]="damping=-1" [flow_departure]="eos_lrs=0"
   [loss_concentration]="runs=1" [sgd_vs_sde]="ls=0" [reparameterization]="alphas=abc" [index_vs_loss]="starts=abc"
   [central_flow]="window=4"
 )
