@@ -66,7 +66,10 @@ void EarlyStopping::archive(StateArchive& a) {
   a.field("since_best", since_best_);
   a.field("best_step", best_step_);
   a.field("best_value", best_value_);
-  a.field("best_theta", best_theta_);
+  // θ* is empty until the first improvement, then has the run's dimension.
+  std::int64_t length = best_theta_.size();
+  a.field("best_theta_length", length, 0, std::numeric_limits<std::int64_t>::max());
+  a.field("best_theta", best_theta_, static_cast<Index>(length));
   a.field("improved_last", improved_last_);
 }
 
