@@ -3,6 +3,7 @@
 // f = W x + b), its loss written out (ce: log Σ_k e^{f_k} − f_y; bce: log(1 + e^f) − y f;
 // mse: ½‖f − e_y‖²) and its predicted class found by a loop over the outputs; the means
 // compared with the metric. Non-classifiers (quadratic, regression targets) give nullopt.
+// held_out.hpp: the validation part is the last ⌈fraction·n⌉ samples of the data, column by column.
 #define BOOST_TEST_MODULE classification_metrics
 #include <boost/test/unit_test.hpp>
 
@@ -10,6 +11,8 @@
 #include <string>
 
 #include "optdyn/analysis/classification_metrics.hpp"
+#include "optdyn/analysis/held_out.hpp"
+#include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/objectives/mlp.hpp"
 #include "optdyn/objectives/registry.hpp"
@@ -126,4 +129,38 @@ BOOST_AUTO_TEST_CASE(non_classifiers_give_nullopt) {
   BOOST_TEST(!is_classifier(*quadratic));
   const ObjectivePtr regression = make_objective("mlp:widths=4-3-2,loss=mse,data=teacher-linear,n=50");
   BOOST_TEST(!classification_metrics(*regression, Vec::Zero(regression->dim())).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(validation_part_is_the_last_samples) {
+  // held_out.hpp: m = ⌈0.15 · 50⌉ = 8 validation samples, the last ones; training on the first 42.
+  const std::string spec = "softmax_regression:dim=5,classes=3,data=teacher-linear,targets=labels,n=50,data_seed=6";
+  const ObjectivePtr whole = make_objective(spec);
+  HeldOutParams p;
+  p.split = HeldOutParams::Split::validation;
+  p.fraction = 0.15;
+  const HeldOut split = make_held_out(*whole, p, "--eval");
+  BOOST_TEST(split.prefix == "val");
+  BOOST_REQUIRE(split.train != nullptr);
+  BOOST_TEST(split.train->num_samples() == 42);
+  BOOST_TEST(split.held_out->num_samples() == 8);
+  const auto& data = dynamic_cast<const Mlp&>(*whole).data();
+  const auto& val = dynamic_cast<const Mlp&>(*split.held_out).data();
+  const auto& train = dynamic_cast<const Mlp&>(*split.train).data();
+  for (Index i = 0; i < 8; ++i) {
+    BOOST_TEST(val.labels[static_cast<std::size_t>(i)] == data.labels[static_cast<std::size_t>(42 + i)]);
+    BOOST_TEST(val.inputs.col(i) == data.inputs.col(42 + i));
+  }
+  BOOST_TEST(train.inputs.col(41) == data.inputs.col(41));
+  // The metric on the validation part equals the explicit loop over those 8 samples.
+  Rng rng(3);
+  Vec theta(whole->dim());
+  for (Index j = 0; j < theta.size(); ++j) theta(j) = rng.normal();
+  const auto metrics = classification_metrics(*split.held_out, theta);
+  const Expected e = by_loop(dynamic_cast<const Mlp&>(*split.held_out), theta);
+  BOOST_TEST(std::abs(metrics->loss - e.loss) < 1e-12 * (1.0 + e.loss));
+  BOOST_TEST(std::abs(metrics->error - e.error) < 1e-15);
+  // Errors name the option: not a classifier; no test split on synthetic data.
+  const ObjectivePtr quadratic = make_objective("quadratic:dim=4");
+  BOOST_CHECK_THROW(make_held_out(*quadratic, p, "--eval"), InputError);
+  BOOST_CHECK_THROW(make_held_out(*whole, HeldOutParams{}, "--eval"), InputError);
 }
