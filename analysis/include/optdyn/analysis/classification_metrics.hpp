@@ -2,7 +2,7 @@
 // The mean loss and the 0-1 error of a classifier at θ: what a held-out evaluation (optdyn
 // run's eval keys, the generalization experiment) records beside the training loss.
 //
-// Conventions (doc/references.md, "Classification error")
+// Conventions (doc/references.md, "Generalization and early stopping")
 //  * A classifier is an Mlp (mlp, softmax_regression, logistic_regression, deep_linear) whose
 //    data carry class labels (Dataset::labels not empty); anything else (quadratic, Rosenbrock,
 //    regression targets) is not, and gets std::nullopt.
