@@ -315,7 +315,7 @@ int main(int argc, char** argv) {
            {"epochs", "12", "100", "epochs of panel (a)"},
            {"patience", "3", "10", "early stopping: epochs without a better validation loss"},
            {"noise_width", "8", "32", "hidden width of panels (b) and (c)"},
-           {"noise_draws", "200", "2000", "minibatches per batch size in the noise measurement"},
+           {"noise_draws", "200", "400", "minibatches per batch size in the noise measurement"},
            {"budget_batches", "1/10/50/200", "1/4/16/64/256/1200", "batch sizes of the sample-budget runs (<= training n)"},
            {"budget_epochs", "3", "20", "epochs (passes of sample gradients) of panels (b) and (c)"},
            {"sampling_modes", "shuffle/replacement/cyclic", "shuffle/replacement/cyclic", "sampling orders of panel (c)"},
