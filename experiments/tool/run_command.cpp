@@ -23,6 +23,15 @@
 //    (Lanczos: λmax/λmin when λmin is above the band), `nan` when undefined. curv_hvps = the
 //    Hessian-vector products of that measurement. The monitor's products and gradients are
 //    diagnostics: NOT counted in evals; their total is monitor_hvps in the status file.
+//  * Held-out evaluation (--eval heldout:split=test|validation[,fraction=F][,n=N][,every=K];
+//    analysis/held_out.hpp): + train_error,test_loss,test_error (or val_loss,val_error) after
+//    the average columns, at recorded rows whose step is a multiple of K (and row 0), `nan`
+//    elsewhere; analysis/classification_metrics.hpp defines them. split=validation trains on
+//    the first part of the data only. Not counted in evals (diagnostics, as the monitor's).
+//  * Early stopping (--early-stopping early_stopping:patience=P[,min_delta=D][,monitor=loss|error];
+//    harness/early_stopping.hpp) watches each held-out measurement; when it fires the run ends
+//    after that row with status ok, a reason saying why, and best_step, the best value and
+//    best_theta in the status file.
 //  * Deterministic: the minibatch sequence comes from Rng::derived(seed, sampler stream), so
 //    the same arguments and build give a byte-identical file.
 //
@@ -42,7 +51,9 @@
 //    "values", "hvps", "hessians", "residual_evaluations", "jacobian_products",
 //    "fisher_products", "layer_statistics": the oracle's
 //    other counters (line searches and second-order methods; 0 for first-order methods)
-//    [, "monitor": canonical monitor spec, "monitor_hvps": total, "monitor_measurements": m]}
+//    [, "monitor": canonical monitor spec, "monitor_hvps": total, "monitor_measurements": m]
+//    [, "eval": canonical held-out spec] [, "early_stopping": its spec, "stopped_early",
+//     "evaluations", "best_step", "best_<test|val>_<loss|error>", "best_theta"]}
 // Both files are staged in temporaries and renamed into place together when the run ends;
 // FILE is locked for the run (FILE.lock), so a second run into the same FILE is refused
 // (exit 2). --out - writes the CSV to standard output and no status file.
