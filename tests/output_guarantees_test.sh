@@ -101,6 +101,7 @@ declare -A BAD=(
   [saxe_modes]="levels=abc" [saxe_depth]="target_scales=0" [saddle_escape]="damping=-1" [flow_departure]="eos_lrs=0"
   [loss_concentration]="runs=1" [sgd_vs_sde]="ls=0" [reparameterization]="alphas=abc" [index_vs_loss]="starts=abc"
   [central_flow]="window=4"
+  [generalization]="patience=0"
 )
 for src in "${2:?SOURCE_DIR}"/experiments/*.cpp; do
   name=$(basename "$src" .cpp)

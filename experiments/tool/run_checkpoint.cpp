@@ -6,13 +6,15 @@ namespace optdyn::tool {
 
 namespace {
 
-// Bumped whenever the document changes shape (2: "status" after "step", as in flow's).
-constexpr std::int64_t kRunCheckpointVersion = 2;
+// Bumped whenever the document changes shape (2: "status" after "step", as in flow's; 3: the
+// eval and early-stopping specs, and the early-stopping state).
+constexpr std::int64_t kRunCheckpointVersion = 3;
 
 }  // namespace
 
 void archive_run_checkpoint(StateArchive& a, const RunIdentity& id, RunProgress& progress, Optimizer& optimizer,
-                            Oracle& oracle, Vec& theta, TrajectoryRecorder& recorder) {
+                            Oracle& oracle, Vec& theta, TrajectoryRecorder& recorder,
+                            harness::EarlyStopping* stopping) {
   archive_header(a, "optdyn-run-checkpoint", kRunCheckpointVersion);
   a.scope("command", [&] {
     a.constant("objective", id.objective);
@@ -26,11 +28,14 @@ void archive_run_checkpoint(StateArchive& a, const RunIdentity& id, RunProgress&
     a.constant("record_params", std::int64_t{id.record_params ? 1 : 0});
     a.constant("diverge_above", id.diverge_above);
     a.constant("monitor", id.monitor);
+    a.constant("eval", id.eval);
+    a.constant("early_stopping", id.early_stopping);
   });
   a.field("step", progress.step, 0, id.steps);
   progress.journal.archive(a, progress.step + 1);  // row 0, then at most one row per step
   a.scope("run", [&] { archive_run(a, optimizer, oracle, theta); });
   a.scope("recorder", [&] { recorder.archive(a); });
+  if (stopping) a.scope("early_stopping", [&] { stopping->archive(a); });
   a.finish();
 }
 

@@ -23,6 +23,15 @@
 //    (Lanczos: λmax/λmin when λmin is above the band), `nan` when undefined. curv_hvps = the
 //    Hessian-vector products of that measurement. The monitor's products and gradients are
 //    diagnostics: NOT counted in evals; their total is monitor_hvps in the status file.
+//  * Held-out evaluation (--eval heldout:split=test|validation[,fraction=F][,n=N][,every=K];
+//    analysis/held_out.hpp): + train_error,test_loss,test_error (or val_loss,val_error) after
+//    the average columns, at recorded rows whose step is a multiple of K (and row 0), `nan`
+//    elsewhere; analysis/classification_metrics.hpp defines them. split=validation trains on
+//    the first part of the data only. Not counted in evals (diagnostics, as the monitor's).
+//  * Early stopping (--early-stopping early_stopping:patience=P[,min_delta=D][,monitor=loss|error];
+//    harness/early_stopping.hpp) watches each held-out measurement; when it fires the run ends
+//    after that row with status ok, a reason saying why, and best_step, the best value and
+//    best_theta in the status file.
 //  * Deterministic: the minibatch sequence comes from Rng::derived(seed, sampler stream), so
 //    the same arguments and build give a byte-identical file.
 //
@@ -42,11 +51,14 @@
 //    "values", "hvps", "hessians", "residual_evaluations", "jacobian_products",
 //    "fisher_products", "layer_statistics": the oracle's
 //    other counters (line searches and second-order methods; 0 for first-order methods)
-//    [, "monitor": canonical monitor spec, "monitor_hvps": total, "monitor_measurements": m]}
+//    [, "monitor": canonical monitor spec, "monitor_hvps": total, "monitor_measurements": m]
+//    [, "eval": canonical held-out spec] [, "early_stopping": its spec, "stopped_early",
+//     "evaluations", "best_step", "best_<test|val>_<loss|error>", "best_theta"]}
 // Both files are staged in temporaries and renamed into place together when the run ends;
 // FILE is locked for the run (FILE.lock), so a second run into the same FILE is refused
 // (exit 2). --out - writes the CSV to standard output and no status file.
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -57,7 +69,10 @@
 #include "harness/signal_cleanup.hpp"
 #include "harness/command_line.hpp"
 #include "harness/csv_writer.hpp"
+#include "harness/early_stopping.hpp"
+#include "optdyn/analysis/classification_metrics.hpp"
 #include "optdyn/analysis/curvature_monitor.hpp"
+#include "optdyn/analysis/held_out.hpp"
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/text.hpp"
@@ -118,8 +133,23 @@ int run_run(const po::variables_map& vm) {
   const std::string monitor_spec = vm.count("monitor") ? vm["monitor"].as<std::string>() : std::string();
   // Standard output cannot be taken back: such a run is not resumable.
   const CheckpointOptions checkpointing = checkpoint_options(vm, out);
+  const std::string eval_spec = vm.count("eval") ? vm["eval"].as<std::string>() : std::string();
+  const std::string stopping_spec = vm.count("early-stopping") ? vm["early-stopping"].as<std::string>() : std::string();
+  if (!stopping_spec.empty() && eval_spec.empty())
+    throw InputError("--early-stopping: needs --eval (the held-out data it watches)");
+  std::optional<harness::EarlyStopping> stopping;
+  if (!stopping_spec.empty()) stopping.emplace(stopping_spec);
 
   ObjectivePtr f = make_objective(objective_spec);
+  // Held-out evaluation: split=validation trains on the first part of the data from here on.
+  std::optional<analysis::HeldOut> held_out;
+  long eval_every = 1;
+  if (!eval_spec.empty()) {
+    const analysis::HeldOutParams eval_params = analysis::HeldOutParams::table().from_spec(eval_spec);
+    eval_every = eval_params.every;
+    held_out = analysis::make_held_out(*f, eval_params, "--eval");
+    if (held_out->train) f = std::move(held_out->train);
+  }
   OptimizerPtr optimizer = make_optimizer(optimizer_spec);
   Vec theta = initial_point(x0_spec, *f);
   const Index dim = f->dim();
@@ -138,6 +168,10 @@ int run_run(const po::variables_map& vm) {
   for (const StateView& view : optimizer->state()) averaged = averaged || view.name == "average";
   std::vector<std::string> extra;
   if (averaged) extra = {"avg_loss", "avg_grad_norm"};
+  if (held_out) {
+    for (const std::string& column : {std::string("train_error"), held_out->prefix + "_loss", held_out->prefix + "_error"})
+      extra.push_back(column);
+  }
   TrajectoryRecorder recorder(*f, out, {"step", "evals"}, extra, monitor_spec, record_params);
   // Output budget: at most (steps/every + 2) rows × columns cells (a CSV of ~100 GB).
   recorder.check_budget(std::floor(static_cast<double>(steps) / static_cast<double>(every)) + 2.0,
@@ -145,16 +179,40 @@ int run_run(const po::variables_map& vm) {
                         "raise --record-every, lower --steps, or drop --record-params");
   if (static_cast<double>(steps) > kMaxSteps)
     throw InputError("--steps: " + std::to_string(steps) + " is more than the budget of " + format_number(kMaxSteps, 4));
+  // The held-out measurement of the last recorded row (empty when it was not due).
+  std::optional<analysis::ClassificationMetrics> last_eval;
   auto record = [&](long step) {
     std::vector<harness::CsvCell> leading = {static_cast<long long>(step), static_cast<long long>(oracle.calls())};
     const bool measure = recorder.monitor_due(step);
-    // F and ‖∇F‖ at the Polyak–Ruppert average (row 0: θ₀).
-    auto average_cells = [&](const Vec&, Vec& scratch) -> std::vector<harness::CsvCell> {
-      const Vec& average = step == 0 ? theta : optimizer->state("average");
-      const double loss = f->value_and_gradient(average, scratch);
-      return {loss, scratch.norm()};
+    last_eval.reset();
+    auto extra_cells = [&](const Vec&, Vec& scratch) -> std::vector<harness::CsvCell> {
+      std::vector<harness::CsvCell> cells;
+      if (averaged) {
+        // F and ‖∇F‖ at the Polyak–Ruppert average (row 0: θ₀).
+        const Vec& average = step == 0 ? theta : optimizer->state("average");
+        const double loss = f->value_and_gradient(average, scratch);
+        cells = {loss, scratch.norm()};
+      }
+      if (held_out) {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        double train_error = nan, loss = nan, error = nan;
+        if (step % eval_every == 0) {
+          train_error = analysis::classification_metrics(*f, theta)->error;
+          last_eval = analysis::classification_metrics(*held_out->held_out, theta);
+          loss = last_eval->loss;
+          error = last_eval->error;
+        }
+        for (double cell : {train_error, loss, error}) cells.emplace_back(cell);
+      }
+      return cells;
     };
-    recorder.row(std::move(leading), theta, measure, averaged ? TrajectoryRecorder::ExtraCells(average_cells) : nullptr);
+    recorder.row(std::move(leading), theta, measure,
+                 extra.empty() ? nullptr : TrajectoryRecorder::ExtraCells(extra_cells));
+    // Early stopping watches every held-out measurement (Goodfellow et al. 2016, Algorithm 7.1).
+    if (stopping && last_eval) {
+      const bool by_loss = stopping->params().monitor == harness::EarlyStoppingParams::Monitor::loss;
+      stopping->observe(step, by_loss ? last_eval->loss : last_eval->error, theta);
+    }
   };
 
   // Checkpoints (tool/checkpoints.hpp, tool/run_checkpoint.hpp): FILE is locked by the
@@ -163,10 +221,12 @@ int run_run(const po::variables_map& vm) {
   std::optional<Checkpoints> checkpoints;
   if (checkpointing.enabled) {
     const RunIdentity identity{objective_spec, optimizer_spec, x0_spec, sampling_text, monitor_spec,
-                               bound ? harness::format_double(*bound) : std::string(), steps, batch, every,
-                               seed, record_params};
+                               bound ? harness::format_double(*bound) : std::string(),
+                               held_out ? held_out->spec : std::string(), stopping ? stopping->spec() : std::string(),
+                               steps, batch, every, seed, record_params};
     checkpoints.emplace(out, progress.journal, [&, identity](StateArchive& a) {
-      archive_run_checkpoint(a, identity, progress, *optimizer, oracle, theta, recorder);
+      archive_run_checkpoint(a, identity, progress, *optimizer, oracle, theta, recorder,
+                             stopping ? &*stopping : nullptr);
     });
     checkpoints->begin(checkpointing.resume, recorder);
   }
@@ -188,7 +248,7 @@ int run_run(const po::variables_map& vm) {
   if (checkpointing.enabled) stop.emplace();
   try {
     if (!checkpointing.resume) record(0);  // a resumed run has its rows so far, row 0 included
-    while (k < steps) {
+    while (k < steps && !(stopping && stopping->stop())) {
       ++k;
       optimizer->step(theta, oracle);
       if (bound) {
@@ -200,7 +260,8 @@ int run_run(const po::variables_map& vm) {
         }
       }
       if (status != "ok" || k % every == 0 || k == steps) record(k);
-      if (status != "ok" || k == steps) break;
+      if (stopping && stopping->stop()) reason = stopping->reason();
+      if (status != "ok" || k == steps || !reason.empty()) break;
       if (stop && stop->signal() != 0) {
         interrupted_by = stop->signal();
         save_checkpoint_at(k, "interrupted by " + signal_name(interrupted_by) + " at step " + std::to_string(k));
@@ -242,6 +303,19 @@ int run_run(const po::variables_map& vm) {
                         {"samples", "values", "hvps", "hessians", "residual_evaluations", "jacobian_products",
                          "fisher_products", "layer_statistics"});
   recorder.add_monitor_status(j);
+  if (held_out) j["eval"] = held_out->spec;
+  if (stopping) {
+    // The run's result under early stopping: the best held-out point, not the last one.
+    j["early_stopping"] = stopping->spec();
+    j["stopped_early"] = stopping->stop();
+    j["evaluations"] = stopping->evaluations();
+    j["best_step"] = stopping->best_step();
+    j["best_" + held_out->prefix + "_" + harness::monitor_name(stopping->params().monitor)] =
+        stopping->best_step() < 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(stopping->best_value());
+    nlohmann::ordered_json best = nlohmann::ordered_json::array();
+    for (Index i = 0; i < stopping->best_theta().size(); ++i) best.push_back(stopping->best_theta()[i]);
+    j["best_theta"] = best;
+  }
   recorder.commit(j);
   if (checkpoints) checkpoints->remove();  // the result is in place: the checkpoint has done its work
   if (status != "ok") {
@@ -262,6 +336,8 @@ Command run_command() {
       "optdyn run --objective SPEC --optimizer SPEC --steps N [--batch B] [--sampling MODE] [--seed S]\n"
       "           [--x0 SPEC] [--record-every K] [--record-params] [--diverge-above X]\n"
       "           [--monitor " + wrapped(analysis::CurvatureMonitor::synopsis(), 78, 22) + "]\n"
+      "           [--eval heldout:split=test|validation[,fraction=F][,n=N][,every=K]]\n"
+      "           [--early-stopping early_stopping:patience=P[,min_delta=D][,monitor=loss|error]]\n"
       "           [--checkpoint-every N] [--resume] --out FILE.csv";
   c.details =
       "Columns: step,evals,loss,grad_norm (+ avg_loss,avg_grad_norm with an 'average' modifier,\n"
@@ -289,6 +365,15 @@ Command run_command() {
       "cond_pos is lambda_max/lambda_min if lambda_min is above the band), and the HVPs used. Measured at\n"
       "recorded steps that are multiples of K (and step 0); other rows hold nan. Monitor HVPs are\n"
       "not counted in evals; their total is monitor_hvps in the status file.\n\n"
+      "--eval heldout:split=test|validation (classifiers: mlp, softmax_regression, logistic_regression\n"
+      "with class labels) adds train_error,test_loss,test_error (split=test: the data's test split, n\n"
+      "samples, 0 = the training n) or train_error,val_loss,val_error (split=validation: the last\n"
+      "ceil(fraction*n) training samples are held out and the run trains on the others), measured at\n"
+      "recorded steps that are multiples of every=K (and step 0), nan elsewhere. Losses are mean\n"
+      "losses without the l2 penalty; errors are 0-1 errors of argmax(outputs).\n"
+      "--early-stopping early_stopping:patience=P stops when the held-out loss (monitor=loss) or\n"
+      "error has not dropped below its best by more than min_delta in P evaluations; the status\n"
+      "file's reason says so and best_step, the best value and best_theta are the run's result.\n\n"
       "Checkpoints: while it runs, FILE.checkpoint.csv holds the rows so far; SIGINT or SIGTERM stops\n"
       "the run at the next step with FILE.checkpoint.json (optimizer, oracle and sampler state, theta),\n"
       "leaves FILE as it was and exits 130/143; --checkpoint-every N also writes one every N steps\n"
@@ -308,6 +393,9 @@ Command run_command() {
         ("record-params", "also write the parameters x0..x{D-1}")
         ("diverge-above", po::value<double>()->value_name("X"), "stop when the loss exceeds X")
         ("monitor", po::value<std::string>()->value_name("SPEC"), "curvature:every=K[,...]: curvature columns")
+        ("eval", po::value<std::string>()->value_name("SPEC"), "heldout:split=test|validation[,...]: held-out columns")
+        ("early-stopping", po::value<std::string>()->value_name("SPEC"),
+         "early_stopping:patience=P[,...]: stop when the held-out measure stops improving (needs --eval)")
         ("checkpoint-every", po::value<long>()->value_name("N")->default_value(0),
          "also write a checkpoint every N steps (0: only when interrupted)")
         ("resume", "continue the interrupted run of this same command from FILE.checkpoint.json")

@@ -81,7 +81,7 @@ auto three_boundaries() {
 void try_run_checkpoint(const std::string& json) {
   static const ObjectivePtr f = make_objective("least_squares:n=20,dim=3");
   static tool::TrajectoryRecorder recorder(*f, scratch_path("run.csv"), {"step", "evals"}, {}, "", false);
-  const tool::RunIdentity id{"least_squares:n=20,dim=3", "sgd:lr=0.05", "zeros", "shuffle", "", "",
+  const tool::RunIdentity id{"least_squares:n=20,dim=3", "sgd:lr=0.05", "zeros", "shuffle", "", "", "", "",
                              100000000, 5, 1000, 0, false};
   OptimizerPtr optimizer = make_optimizer(id.optimizer);
   optimizer->reset(f->dim());

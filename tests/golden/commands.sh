@@ -50,7 +50,12 @@ $T compare --objective rosenbrock:a=10 --optimizer momentum:lr=0.002,mu=0.5 --st
 $T spectrum --objective "$MLP" --x0 init:xavier,seed=3 --k 4 --dense never --which both --out "$OUT/spectrum_ks"
 $T spectrum --objective "$MLP" --x0 init:xavier,seed=3 --k 4 --dense never --solver spectra --out "$OUT/spectrum_spectra"
 $T spectrum --objective quadratic:dim=60,kappa=20,seed=1 --x0 zeros --dense always --density --out "$OUT/spectrum_dense"
-for e in gradient_scaling saxe_modes saxe_depth convergence_rates saddle_escape flow_departure sgd_vs_sde reparameterization loss_concentration index_vs_loss \
-    central_flow; do
+$T run --objective "$MLP" --optimizer sgd:lr=0.1 --steps 40 --batch 20 --seed 5 --x0 init:xavier,seed=3 \
+    --record-every 5 --eval heldout:split=validation,fraction=0.25,every=10 --early-stopping early_stopping:patience=2 \
+    --out "$OUT/run_mlp_heldout.csv"
+$T run --objective "$MLP" --optimizer sgd:lr=0.1 --steps 20 --batch 20 --seed 5 --x0 init:xavier,seed=3 \
+    --record-every 5 --eval heldout:split=test,n=300,every=5 --out "$OUT/run_mlp_test_split.csv"
+for e in gradient_scaling saxe_modes saxe_depth convergence_rates saddle_escape flow_departure \
+    sgd_vs_sde reparameterization loss_concentration index_vs_loss central_flow generalization; do
   $BIN/$e --out "$OUT/experiment_$e" --seed 0 --scale quick >/dev/null
 done
