@@ -37,7 +37,12 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
   const double position = q * static_cast<double>(sorted.size() - 1);
   const auto below = static_cast<std::size_t>(std::floor(position));
   const std::size_t above = std::min(below + 1, sorted.size() - 1);
-  return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+  const double lo = sorted[below], hi = sorted[above], f = position - static_cast<double>(below);
+  // An infinite order statistic at or next to the position is the quantile (no ∞ − ∞ or 0·∞);
+  // for finite values this is the same number as the interpolation.
+  if (f == 0.0 || lo == hi || std::isinf(lo)) return lo;
+  if (std::isinf(hi)) return hi;
+  return lo + f * (hi - lo);
 }
 
 }  // namespace
