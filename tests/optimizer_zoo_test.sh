@@ -16,7 +16,7 @@
 source "$(dirname "$0")/support/shell_test.sh" "$@"
 PYTHON=${PYTHON:-/usr/bin/python3}
 ZOO="$BIN_DIR/optimizer_zoo"
-SMALL=(--scale quick --seed 7 --set optimizers=gd/momentum/adam/delta_bar_delta --set seeds=3)
+SMALL=(--scale quick --seed 7 --set optimizers=gd/momentum/adam/delta_bar_delta --set seeds=3 --set lrs=log:1e-2:1:3)
 
 "$ZOO" --out "$WORK/a" --jobs 1 "${SMALL[@]}" >/dev/null 2>"$WORK/err" || fail "optimizer_zoo exited $?: $(cat "$WORK/err")"
 "$ZOO" --out "$WORK/b" --jobs 2 "${SMALL[@]}" >/dev/null 2>"$WORK/err" || fail "optimizer_zoo --jobs 2 exited $?"
