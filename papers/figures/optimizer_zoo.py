@@ -16,6 +16,7 @@ Row 3: (i, j) test error against epochs on mlp and logreg (median and quartiles)
 (k) Dolan & Moré performance profile in gradient evaluations over the (problem, seed)
 instances, solved when F <= F_L + tol (F_0 - F_L); (l) the same profile in wall time (seconds
 inside Optimizer::step, from wall_time.json; not reproducible).
+Row 4: the median loss of row 1 against the median wall time at each record (wall_time.json).
 """
 import json
 import math
@@ -80,10 +81,29 @@ def sensitivity_panel(ax, sens, problem, look):
     ax.set_ylabel("final test error" if problem in ("mlp", "logreg") else "final loss")
 
 
+def wall_panel(ax, curves, runs, problem, look):
+    for o, (colour, ls) in look.items():
+        rows = sorted((r for r in curves if r["problem"] == problem and r["optimizer"] == o), key=lambda r: r["record"])
+        seeds = runs.get(problem, {}).get(o, [])
+        if not rows or not seeds:
+            continue
+        t = []
+        for k in range(len(rows)):
+            ts = sorted(s[k] for s in seeds if s[k] is not None)
+            t.append(ts[len(ts) // 2] if ts else float("nan"))
+        ax.plot(t, [finite(r["loss_median"]) for r in rows], color=colour, ls=ls, lw=1.2, label=o)
+    ax.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
+    ax.set_yscale("log")
+    ax.set_xlabel("wall time inside the optimizer (s, median over seeds)")
+    ax.set_ylabel("training loss F (median)")
+
+
 def profile_panel(ax, profile, look, xlabel, title):
+    top = max((t for pts in profile.values() for t, _ in pts), default=1.0)
     for o, (colour, ls) in look.items():
         pts = sorted((t, r) for t, r in profile.get(o, []))
         if pts:
+            pts.append((top * 2, pts[-1][1]))  # the solved share beyond the largest ratio
             ax.step([t for t, _ in pts], [r for _, r in pts], where="post", color=colour, ls=ls, lw=1.2, label=o)
     ax.set_xscale("log")
     ax.set_ylim(-0.02, 1.02)
@@ -106,11 +126,13 @@ def main():
     wall_path = FIGURE.input_file(data_dir, "wall_time.json")
     try:
         with open(wall_path) as handle:
-            wall = {o: [tuple(p) for p in pts] for o, pts in json.load(handle).get("profile", {}).items()}
+            timing = json.load(handle)
+        wall = {o: [tuple(p) for p in pts] for o, pts in timing.get("profile", {}).items()}
+        wall_runs = timing.get("runs", {})
     except (ValueError, TypeError) as err:
         FIGURE.fail(f"{wall_path}: {err}")
 
-    fig, axes = plt.subplots(3, 4, figsize=(18, 12))
+    fig, axes = plt.subplots(4, 4, figsize=(18, 16))
     letters = iter("abcdefgh")
     for j, p in enumerate(PROBLEMS):
         curve_panel(axes[0][j], curves, p, "loss", look, "training loss F", True)
@@ -123,6 +145,9 @@ def main():
         axes[2][j].set_title(f"({'ij'[j]}) {p}: test error")
     profile_panel(axes[2][2], profile, look, "τ (gradient evaluations / best)", "(k) performance profile, evaluations")
     profile_panel(axes[2][3], wall, look, "τ (wall time / best)", "(l) performance profile, wall time")
+    for j, p in enumerate(PROBLEMS):
+        wall_panel(axes[3][j], curves, wall_runs, p, look)
+        axes[3][j].set_title(f"({'mnop'[j]}) {p}: loss against wall time")
     axes[0][0].legend(fontsize=6.5, ncol=2)
     axes[2][2].legend(fontsize=6.5, ncol=2, loc="lower right")
     fig.tight_layout()
