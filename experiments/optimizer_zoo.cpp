@@ -39,9 +39,10 @@
 // (every final run at every record), curves.csv (per record: median and quartiles over the seeds
 // of loss, test loss and test error; a diverged run counts as +inf), summary.csv (final metric:
 // median, quartiles, mean ± standard error, diverged runs, rank), ratios.csv and profile.csv
-// (performance profile in gradient evaluations: instances are (problem, final seed), a run solves
-// an instance at its first record with F ≤ F_L + profile_tol·(F(θ₀) − F_L), F_L the least F any
-// optimizer recorded on it), wall_time.json (seconds at every record of every final run and the
+// (performance profiles in gradient evaluations, one per tolerance of `profile_tols`: instances
+// are (problem, final seed), a run solves an instance at its first record with
+// F ≤ F_L + tol·(F(θ₀) − F_L), F_L the least F any optimizer recorded on it; costs are resolved
+// to the record spacing, so optimizers that pass at the same record tie), wall_time.json (seconds at every record of every final run and the
 // profile in wall time: the only output that is not reproducible).
 #include <algorithm>
 #include <chrono>
@@ -181,7 +182,8 @@ double final_metric(const Problem& p, const Curve& c) {
 
 std::vector<Problem> make_problems(const Spec& par) {
   const long batch = par.integer("batch", 1, 1'000'000), epochs = par.integer("epochs", 1, 1'000'000);
-  const long steps = par.integer("steps", 1, 100'000'000), records = par.integer("records", 1, 10'000);
+  const long steps = par.integer("steps", 1, 100'000'000);
+  const long epoch_records = par.integer("epoch_records", 1, 10'000), step_records = par.integer("step_records", 1, 100'000);
   std::vector<Problem> out;
   for (const std::string& name : kProblems) {
     Problem p;
@@ -204,8 +206,9 @@ std::vector<Problem> make_problems(const Spec& par) {
     } else {
       p.units = steps;
     }
+    const long records = p.finite_sum ? epoch_records : step_records;
     if (p.units % records != 0)
-      throw InputError(kPrefix + "key 'records': must divide " + std::string(p.finite_sum ? "epochs" : "steps"));
+      throw InputError(kPrefix + (p.finite_sum ? "key 'epoch_records': must divide epochs" : "key 'step_records': must divide steps"));
     p.per_record = p.units / records;
     (void)initial_point(p.x0 + ",seed=0", *p.train);  // bad scheme: exit 2 before any job
     out.push_back(std::move(p));
@@ -432,6 +435,7 @@ void write_summary(Experiment& ex, const Problem& p, const std::vector<std::stri
 // Moré–Wild costs of every (problem, seed) instance × optimizer, in gradient evaluations and
 // seconds; F_L the least F recorded on the instance by any optimizer.
 struct Costs {
+  double tol = 0.0;
   std::vector<std::vector<double>> evals, seconds;
   std::vector<std::pair<std::string, long>> instances;
 };
@@ -439,6 +443,7 @@ struct Costs {
 Costs profile_costs(const std::vector<Problem>& probs, const std::vector<std::string>& opts, const Runs& runs,
                     long seeds, double tol) {
   Costs out;
+  out.tol = tol;
   for (const Problem& p : probs)
     for (long r = 0; r < seeds; ++r) {
       double best = kInf;
@@ -459,24 +464,27 @@ Costs profile_costs(const std::vector<Problem>& probs, const std::vector<std::st
   return out;
 }
 
-void write_profile(Experiment& ex, const std::vector<std::string>& opts, const Costs& costs, double tol) {
+void write_profile(Experiment& ex, const std::vector<std::string>& opts, const Costs& costs) {
   const std::vector<std::vector<double>> ratios = analysis::performance_ratios(costs.evals);
   for (std::size_t i = 0; i < ratios.size(); ++i)
     for (std::size_t s = 0; s < opts.size(); ++s)
-      ex.csv("ratios.csv").row({costs.instances[i].first, static_cast<long long>(costs.instances[i].second), opts[s],
+      ex.csv("ratios.csv").row({costs.tol, costs.instances[i].first, static_cast<long long>(costs.instances[i].second), opts[s],
                                 costs.evals[i][s], ratios[i][s]});
   const analysis::PerformanceProfile prof = analysis::performance_profile(costs.evals);
   for (std::size_t s = 0; s < opts.size(); ++s) {
-    for (std::size_t k = 0; k < prof.taus.size(); ++k) ex.csv("profile.csv").row({opts[s], prof.taus[k], prof.rho[s][k]});
-    ex.note("profile_rho1_" + opts[s], format_number(prof.rho[s][0], 4));
-    ex.note("profile_solved_" + opts[s], format_number(prof.rho[s].back(), 4));
+    for (std::size_t k = 0; k < prof.taus.size(); ++k)
+      ex.csv("profile.csv").row({costs.tol, opts[s], prof.taus[k], prof.rho[s][k]});
+    const std::string at = "profile_tol" + num(costs.tol) + "_";
+    ex.note(at + "rho1_" + opts[s], format_number(prof.rho[s][0], 4));
+    ex.note(at + "solved_" + opts[s], format_number(prof.rho[s].back(), 4));
   }
-  ex.note("profile_tol", num(tol));
 }
 
 // wall_time.json: {"runs": {problem: {optimizer: [[seconds at each record] per seed]}},
-// "profile": {optimizer: [[τ, ρ], …]}} — wall time is not reproducible, so it is kept apart.
-void write_wall_time(Experiment& ex, const std::vector<std::string>& opts, const Runs& runs, const Costs& costs) {
+// "profiles": [{"tol": tol, "profile": {optimizer: [[τ, ρ], …]}}, …]} — wall time is not
+// reproducible, so it is kept apart.
+void write_wall_time(Experiment& ex, const std::vector<std::string>& opts, const Runs& runs,
+                     const std::vector<Costs>& all) {
   nlohmann::ordered_json j;
   j["note"] = "seconds inside Optimizer::step (recording excluded); not reproducible";
   for (const auto& [id, curves] : runs)
@@ -485,10 +493,15 @@ void write_wall_time(Experiment& ex, const std::vector<std::string>& opts, const
       for (double s : c.seconds) secs.push_back(std::isnan(s) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s));
       j["runs"][id.first][id.second].push_back(std::move(secs));
     }
-  const analysis::PerformanceProfile prof = analysis::performance_profile(costs.seconds);
-  for (std::size_t s = 0; s < opts.size(); ++s)
-    for (std::size_t k = 0; k < prof.taus.size(); ++k)
-      j["profile"][opts[s]].push_back(nlohmann::ordered_json::array({prof.taus[k], prof.rho[s][k]}));
+  for (const Costs& costs : all) {
+    const analysis::PerformanceProfile prof = analysis::performance_profile(costs.seconds);
+    nlohmann::ordered_json one;
+    one["tol"] = costs.tol;
+    for (std::size_t s = 0; s < opts.size(); ++s)
+      for (std::size_t k = 0; k < prof.taus.size(); ++k)
+        one["profile"][opts[s]].push_back(nlohmann::ordered_json::array({prof.taus[k], prof.rho[s][k]}));
+    j["profiles"].push_back(std::move(one));
+  }
   ex.write_file("wall_time.json", j.dump(1) + "\n");
 }
 
@@ -499,7 +512,9 @@ void body(Experiment& ex) {
   const std::vector<double> lrs = learning_rates(par, lr_texts);
   const std::vector<std::string> opts = chosen_optimizers(par);
   const long tune_seeds = par.integer("tune_seeds", 1, 1000), seeds = par.integer("seeds", 2, 10'000);
-  const double tol = par.real("profile_tol", 0.0, 1.0);
+  const std::vector<double> tols = par.real_list("profile_tols", '/');
+  for (double t : tols)
+    if (!(t >= 0 && t <= 1)) throw InputError(kPrefix + "key 'profile_tols': " + num(t) + " is not in [0, 1]");
   ex.note("lr_grid", par.text("lrs"));
 
   const Tuned tuned = tune(ex, probs, opts, lrs, lr_texts, tune_seeds);
@@ -515,11 +530,14 @@ void body(Experiment& ex) {
       if (const auto it = runs.find({p.name, o}); it != runs.end()) write_curves(ex, p, o, tuned.lr.at({p.name, o}), it->second);
     write_summary(ex, p, opts, tuned, runs);
   }
-  ex.csv("ratios.csv", {"problem", "seed_index", "optimizer", "evals_to_target", "ratio"});
-  ex.csv("profile.csv", {"optimizer", "tau", "rho"});
-  const Costs costs = profile_costs(probs, opts, runs, seeds, tol);
-  write_profile(ex, opts, costs, tol);
-  write_wall_time(ex, opts, runs, costs);
+  ex.csv("ratios.csv", {"tol", "problem", "seed_index", "optimizer", "evals_to_target", "ratio"});
+  ex.csv("profile.csv", {"tol", "optimizer", "tau", "rho"});
+  std::vector<Costs> all;
+  for (double tol : tols) {
+    all.push_back(profile_costs(probs, opts, runs, seeds, tol));
+    write_profile(ex, opts, all.back());
+  }
+  write_wall_time(ex, opts, runs, all);
 }
 
 }  // namespace
@@ -555,10 +573,12 @@ int main(int argc, char** argv) {
            {"batch", "16", "64", "minibatch of every optimizer but gd on the finite sums"},
            {"epochs", "2", "20", "budget on the finite sums, in epochs (n per-sample gradients each)"},
            {"steps", "100", "2000", "budget on quadratic and rosenbrock, in gradient evaluations"},
-           {"records", "2", "20", "records per run (must divide epochs and steps)"},
+           {"epoch_records", "2", "20", "records per run on the finite sums (must divide epochs)"},
+           {"step_records", "5", "100", "records per run on quadratic and rosenbrock (must divide steps)"},
            {"tune_seeds", "1", "1", "seeds per grid value in the tuning phase (DeepOBS: 1)"},
            {"seeds", "3", "10", "seeds at the chosen learning rate"},
-           {"profile_tol", "0.01", "0.01", "Moré–Wild tolerance: solved when F ≤ F_L + tol·(F(θ₀) − F_L)"},
+           {"profile_tols", "0.1/0.001", "0.1/0.001",
+            "Moré–Wild tolerances ('/'-separated): solved when F ≤ F_L + tol·(F(θ₀) − F_L), one profile each"},
        }},
       body);
 }

@@ -67,32 +67,35 @@ for key, values in grid.items():
         bad(f"{key}: chose lr {got}, argmin is {expect}")
 
 # --- performance profile --------------------------------------------------------------------------
-tol = float(params["profile_tol"])
 curves = {}
 for r in runs:
     curves.setdefault((r["problem"], r["seed_index"]), {}).setdefault(r["optimizer"], []).append(
         (int(r["record"]), float(r["evals"]), float(r["loss"])))
 optimizers = list(dict.fromkeys(r["optimizer"] for r in read("chosen.csv")))
-ratios = []
-for inst, per_opt in curves.items():
-    fl = min(f for c in per_opt.values() for _, _, f in c if not math.isnan(f))
-    cost = {}
-    for o in optimizers:
-        c = sorted(per_opt.get(o, []))
-        cost[o] = math.inf
-        if c:
-            target = fl + tol * (c[0][2] - fl)
-            hit = [e for _, e, f in c if f <= target]
-            cost[o] = hit[0] if hit else math.inf
-    best = min(cost.values())
-    ratios.append({o: (cost[o] / best if math.isfinite(cost[o]) and best > 0 else (1.0 if cost[o] == 0 else math.inf))
-                   for o in optimizers})
 prof = read("profile.csv")
-worst = 0.0
-for r in prof:
-    tau, o = float(r["tau"]), r["optimizer"]
-    rho = sum(1 for x in ratios if x[o] <= tau * (1 + 1e-12)) / len(ratios)
-    worst = max(worst, abs(rho - float(r["rho"])))
+tols = [float(t) for t in params["profile_tols"].split("/")]
+if sorted({float(r["tol"]) for r in prof}) != sorted(tols): bad("profile.csv does not hold one profile per tolerance")
+worst, instances = 0.0, 0
+for tol in tols:
+    ratios = []
+    for inst, per_opt in curves.items():
+        fl = min(f for c in per_opt.values() for _, _, f in c if not math.isnan(f))
+        cost = {}
+        for o in optimizers:
+            c = sorted(per_opt.get(o, []))
+            cost[o] = math.inf
+            if c:
+                target = fl + tol * (c[0][2] - fl)
+                hit = [e for _, e, f in c if f <= target]
+                cost[o] = hit[0] if hit else math.inf
+        best = min(cost.values())
+        ratios.append({o: (cost[o] / best if math.isfinite(cost[o]) and best > 0 else (1.0 if cost[o] == 0 else math.inf))
+                       for o in optimizers})
+    instances = len(ratios)
+    for r in prof:
+        if float(r["tol"]) != tol: continue
+        rho = sum(1 for x in ratios if x[r["optimizer"]] <= float(r["tau"]) * (1 + 1e-12)) / len(ratios)
+        worst = max(worst, abs(rho - float(r["rho"])))
 if worst > 1e-12: bad(f"profile.csv differs from the recomputed profile by {worst}")
 if not prof: bad("profile.csv is empty")
 
@@ -113,12 +116,12 @@ for r in read("curves.csv"):
         else:
             gap = max(gap, abs(g - e) / max(abs(e), 1e-300))
 if gap > 1e-12: bad(f"curves.csv quartiles differ from numpy's by {gap:.3g} relative")
-print(f"ok: budgets equal, {len(grid)} tunings are argmins, profile over {len(ratios)} instances, bands to {gap:.1e}")
+print(f"ok: budgets equal, {len(grid)} tunings are argmins, profiles at {len(tols)} tolerances over {instances} instances, bands to {gap:.1e}")
 sys.exit(0 if ok else 1)
 PY
 
 # Bad input: exit 2, one line naming the key, nothing written.
-for bad in "lrs=log:1:1e-3:4" "records=3" "quadratic_x0=init:gaussian,seed=1" "optimizers=adam/adam" "batch=0"; do
+for bad in "lrs=log:1:1e-3:4" "step_records=3" "epoch_records=3" "profile_tols=0.1/2" "quadratic_x0=init:gaussian,seed=1" "optimizers=adam/adam" "batch=0"; do
   "$ZOO" --out "$WORK/bad" --set "$bad" >/dev/null 2>"$WORK/err"
   status=$?
   key=${bad%%=*}

@@ -13,10 +13,11 @@ Row 2: learning-rate sensitivity, the tuning metric at the end of the budget aga
 learning rate (final test error on the classifiers, final loss otherwise); the chosen value is
 circled, a diverged grid value is drawn as a cross at the top of the panel.
 Row 3: (i, j) test error against epochs on mlp and logreg (median and quartiles);
-(k) Dolan & Moré performance profile in gradient evaluations over the (problem, seed)
-instances, solved when F <= F_L + tol (F_0 - F_L); (l) the same profile in wall time (seconds
-inside Optimizer::step, from wall_time.json; not reproducible).
-Row 4: the median loss of row 1 against the median wall time at each record (wall_time.json).
+(k, l) Dolan & Moré performance profiles in gradient evaluations over the (problem, seed)
+instances, solved when F <= F_L + tol (F_0 - F_L), at the loosest and the tightest tolerance.
+Row 4: (m) the profile at the loosest tolerance in wall time (seconds inside Optimizer::step,
+from wall_time.json; not reproducible); (n-p) the median loss of row 1 against the median wall
+time at each record on mlp, logreg and rosenbrock.
 """
 import json
 import math
@@ -31,7 +32,7 @@ FILES = {
     "curves.csv": ["problem", "optimizer", "record", "evals", "loss_q25", "loss_median", "loss_q75",
                    "test_error_q25", "test_error_median", "test_error_q75"],
     "sensitivity.csv": ["problem", "optimizer", "lr", "metric", "diverged_runs", "chosen"],
-    "profile.csv": ["optimizer", "tau", "rho"],
+    "profile.csv": ["tol", "optimizer", "tau", "rho"],
 }
 FIGURE = figure_common.Figure("optimizer_zoo", FILES, text_columns={"problem", "optimizer", "chosen"})
 PROBLEMS = ["mlp", "logreg", "quadratic", "rosenbrock"]
@@ -120,14 +121,16 @@ def main():
     prof_rows = FIGURE.read_csv(data_dir, "profile.csv")
     optimizers = list(dict.fromkeys(r["optimizer"] for r in sens))
     look = style(optimizers)
-    profile = {}
+    profiles = {}
     for r in prof_rows:
-        profile.setdefault(r["optimizer"], []).append((r["tau"], r["rho"]))
+        profiles.setdefault(r["tol"], {}).setdefault(r["optimizer"], []).append((r["tau"], r["rho"]))
+    tols = sorted(profiles, reverse=True)
     wall_path = FIGURE.input_file(data_dir, "wall_time.json")
     try:
         with open(wall_path) as handle:
             timing = json.load(handle)
-        wall = {o: [tuple(p) for p in pts] for o, pts in timing.get("profile", {}).items()}
+        loose = [p for p in timing.get("profiles", []) if p.get("tol") == tols[0]]
+        wall = {o: [tuple(x) for x in pts] for o, pts in (loose[0]["profile"] if loose else {}).items()}
         wall_runs = timing.get("runs", {})
     except (ValueError, TypeError) as err:
         FIGURE.fail(f"{wall_path}: {err}")
@@ -143,11 +146,13 @@ def main():
     for j, p in enumerate(("mlp", "logreg")):
         curve_panel(axes[2][j], curves, p, "test_error", look, "test error", False)
         axes[2][j].set_title(f"({'ij'[j]}) {p}: test error")
-    profile_panel(axes[2][2], profile, look, "τ (gradient evaluations / best)", "(k) performance profile, evaluations")
-    profile_panel(axes[2][3], wall, look, "τ (wall time / best)", "(l) performance profile, wall time")
-    for j, p in enumerate(PROBLEMS):
-        wall_panel(axes[3][j], curves, wall_runs, p, look)
-        axes[3][j].set_title(f"({'mnop'[j]}) {p}: loss against wall time")
+    for j, (letter, tol) in enumerate((("k", tols[0]), ("l", tols[-1]))):
+        profile_panel(axes[2][2 + j], profiles[tol], look, "τ (gradient evaluations / best)",
+                      f"({letter}) performance profile, evaluations, tol = {tol:g}")
+    profile_panel(axes[3][0], wall, look, "τ (wall time / best)", f"(m) performance profile, wall time, tol = {tols[0]:g}")
+    for j, p in enumerate(("mlp", "logreg", "rosenbrock")):
+        wall_panel(axes[3][1 + j], curves, wall_runs, p, look)
+        axes[3][1 + j].set_title(f"({'nop'[j]}) {p}: loss against wall time")
     axes[0][0].legend(fontsize=6.5, ncol=2)
     axes[2][2].legend(fontsize=6.5, ncol=2, loc="lower right")
     fig.tight_layout()
