@@ -20,6 +20,9 @@
 // and rosenbrock it is one full gradient (the oracle's `evals`); there gd and sgd are the same
 // map. Every optimizer has the same budget, `epochs` or `steps`, checked against the counters
 // after every run. Wall time is the time spent inside Optimizer::step only (recording excluded).
+// Each run is recorded at the start and `epoch_records` (finite sums) or `step_records` times
+// evenly over its budget: F on the whole training set, and on the classifiers the test loss and
+// test error of analysis::classification_metrics on the held-out objective.
 //
 // Protocol. Phase 1 (tuning): every (problem, optimizer, lr of the `lrs` grid) is run with
 // `tune_seeds` seeds; the chosen lr has the best final metric, the mean over the tuning seeds
@@ -42,8 +45,11 @@
 // (performance profiles in gradient evaluations, one per tolerance of `profile_tols`: instances
 // are (problem, final seed), a run solves an instance at its first record with
 // F ≤ F_L + tol·(F(θ₀) − F_L), F_L the least F any optimizer recorded on it; costs are resolved
-// to the record spacing, so optimizers that pass at the same record tie), wall_time.json (seconds at every record of every final run and the
-// profile in wall time: the only output that is not reproducible).
+// to the record spacing, so optimizers that pass at the same record tie), wall_time.json
+// (seconds at every record of every final run and the profiles in wall time: the only output
+// that is not reproducible). The manifest notes each chosen lr (marked at a grid edge), each
+// problem's winner by median final metric and whether its quartile band is apart from the
+// runner-up's, and ρ(1) and ρ(∞) of every profile.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
