@@ -480,7 +480,7 @@ void write_profile(Experiment& ex, const std::vector<std::string>& opts, const C
   for (std::size_t s = 0; s < opts.size(); ++s) {
     for (std::size_t k = 0; k < prof.taus.size(); ++k)
       ex.csv("profile.csv").row({costs.tol, opts[s], prof.taus[k], prof.rho[s][k]});
-    const std::string at = "profile_tol" + num(costs.tol) + "_";
+    const std::string at = "profile_tol" + format_number(costs.tol, 6) + "_";  // short: a key
     ex.note(at + "rho1_" + opts[s], format_number(prof.rho[s][0], 4));
     ex.note(at + "solved_" + opts[s], format_number(prof.rho[s].back(), 4));
   }
