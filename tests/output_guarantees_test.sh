@@ -102,6 +102,7 @@ declare -A BAD=(
   [loss_concentration]="runs=1" [sgd_vs_sde]="ls=0" [reparameterization]="alphas=abc" [index_vs_loss]="starts=abc"
   [central_flow]="window=4"
   [generalization]="patience=0"
+  [optimizer_zoo]="lrs=abc"
 )
 for src in "${2:?SOURCE_DIR}"/experiments/*.cpp; do
   name=$(basename "$src" .cpp)

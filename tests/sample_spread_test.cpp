@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -38,6 +39,14 @@ BOOST_AUTO_TEST_CASE(quantiles_by_hand) {
   BOOST_TEST(std::abs(sample_quantile(x, 0.25) - 1.75) < 1e-15);
   BOOST_TEST(std::abs(sample_quantile(x, 1.0 / 3.0) - 2.0) < 1e-15);
   BOOST_CHECK_THROW(sample_quantile(std::vector<double>{}, 0.5), std::invalid_argument);
+  // Diverged runs as +inf (optimizer_zoo): positions that touch an infinite order statistic
+  // give +inf, the others interpolate the finite ones as before (by hand, positions (M−1)q).
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> y{inf, 2.0, 1.0, inf};  // sorted 1, 2, inf, inf
+  BOOST_TEST(std::abs(sample_quantile(y, 0.25) - 1.75) < 1e-15);  // position 0.75
+  BOOST_TEST(sample_quantile(y, 1.0 / 3.0) == 2.0);                // position 1
+  BOOST_TEST(sample_quantile(y, 0.5) == inf);                      // position 1.5, between 2 and inf
+  BOOST_TEST(sample_quantile(y, 1.0) == inf);                      // inf − inf would be NaN
   BOOST_CHECK_THROW(sample_quantile(x, 1.5), std::invalid_argument);
 }
 

@@ -77,6 +77,12 @@ double sample_quantile(std::span<const double> values, double q) {
   if (!(q >= 0.0 && q <= 1.0)) throw std::invalid_argument("sample quantile: q not in [0, 1]");
   std::vector<double> sorted(values.begin(), values.end());
   std::sort(sorted.begin(), sorted.end());
+  // An infinite order statistic at or next to the position (M−1)q is the quantile: no ∞ − ∞ or
+  // 0·∞ in the interpolation (a diverged run as +∞, optimizer_zoo).
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const double lo = sorted[below], hi = sorted[std::min(below + 1, sorted.size() - 1)];
+  if (std::isinf(lo) || std::isinf(hi)) return std::isinf(lo) || position == static_cast<double>(below) ? lo : hi;
   return sorted_quantile(sorted, q);
 }
 

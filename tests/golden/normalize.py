@@ -11,7 +11,7 @@ import re
 import sys
 
 VOLATILE = {"git_commit", "command_line", "start_time", "end_time", "wall_seconds", "seconds"}
-SKIP_FILES = {"cpu_time.json"}  # saddle_escape's CPU-time record
+SKIP_FILES = {"cpu_time.json", "wall_time.json"}  # saddle_escape's CPU time, optimizer_zoo's wall time
 NUMBER = re.compile(r"(?<=[=/])(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?=[,|/]|$)")
 SPEC = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*:")
 

@@ -13,7 +13,8 @@
 //    quantiles of s² over resamples of the runs with replacement. Needs no Gaussian assumption;
 //    for M in the hundreds its coverage is close to c.
 //  * Quantile Q(q) of a sample: linear interpolation between order statistics at position
-//    (M−1)q (Hyndman & Fan 1996, definition 7; numpy's default).
+//    (M−1)q (Hyndman & Fan 1996, definition 7; numpy's default). ±∞ values are allowed (a
+//    diverged run as +∞): an interpolation that touches an infinite order statistic gives it.
 //  * Pearson correlation r = Σ(x−x̄)(y−ȳ)/√(Σ(x−x̄)² Σ(y−ȳ)²).
 #include <span>
 
