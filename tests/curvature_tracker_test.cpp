@@ -213,10 +213,10 @@ BOOST_AUTO_TEST_CASE(fewer_products_than_a_cold_solve_on_a_slowly_varying_operat
   std::uint64_t warm = 0, cold = 0;
   const int measurements = 10;
   for (int i = 0; i <= measurements; ++i) {
-    const double t = 0.002 * i;
+    const double t = 1e-4 * i;
     const Mat id = Mat::Identity(d, d);
     const Mat rotation = (id - 0.5 * t * k).partialPivLu().solve(id + 0.5 * t * k);
-    lambda[d - 1] = 2.6 + 0.01 * i;
+    lambda[d - 1] = 2.6 + 1e-4 * i;
     const DenseSymmetricOperator h = with_spectrum(q0 * rotation, lambda);
     const TrackerMeasurement m = tracker.measure(h);
     BOOST_TEST(m.converged);

@@ -10,7 +10,9 @@
 // (+ x0…x{D−1} with --record-params)
 // (+ lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_low,index_high,index_tau,neg_count,curv_hvps,curv_converged with
 //  --monitor curvature:every=K[,...]; the keys are CurvatureMonitorParams (`optdyn help run` lists
-//  them), analysis/curvature_monitor.hpp defines each quantity).
+//  them), analysis/curvature_monitor.hpp defines each quantity; with tracker=on|only also
+//  track_lambda0…,track_count,track_hvps,track_grad_overlap,track_converged, the tracker's
+//  threshold defaulting to 1.5/lr of the optimizer).
 //  * Row 0 is the starting point; then every K-th step, and always the last step run.
 //  * evals = gradient evaluations the optimizer requested from its oracle so far (one per
 //    minibatch; Nesterov's look-ahead counts once per step). loss and grad_norm are the FULL
@@ -60,6 +62,7 @@
 #include "optdyn/analysis/curvature_monitor.hpp"
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/spec.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
@@ -138,7 +141,15 @@ int run_run(const po::variables_map& vm) {
   for (const StateView& view : optimizer->state()) averaged = averaged || view.name == "average";
   std::vector<std::string> extra;
   if (averaged) extra = {"avg_loss", "avg_grad_norm"};
-  TrajectoryRecorder recorder(*f, out, {"step", "evals"}, extra, monitor_spec, record_params);
+  // The optimizer's base step size (its `lr` key; schedules not applied), for the monitor's
+  // tracker_threshold=auto = 1.5/lr. Methods without `lr` (line searches, Newton) have none.
+  std::optional<double> step_size;
+  {
+    const std::string resolved = optimizer->spec();
+    const Spec core = Spec::parse(resolved.substr(0, resolved.find('|')), "optimizer");
+    if (core.has("lr")) step_size = core.real("lr");
+  }
+  TrajectoryRecorder recorder(*f, out, {"step", "evals"}, extra, monitor_spec, record_params, step_size);
   // Output budget: at most (steps/every + 2) rows × columns cells (a CSV of ~100 GB).
   recorder.check_budget(std::floor(static_cast<double>(steps) / static_cast<double>(every)) + 2.0,
                         "--steps/--record-every",
@@ -288,7 +299,12 @@ Command run_command() {
       "resolves (index_degree=N, index_seed=S); there\n"
       "cond_pos is lambda_max/lambda_min if lambda_min is above the band), and the HVPs used. Measured at\n"
       "recorded steps that are multiples of K (and step 0); other rows hold nan. Monitor HVPs are\n"
-      "not counted in evals; their total is monitor_hvps in the status file.\n\n"
+      "not counted in evals; their total is monitor_hvps in the status file.\n"
+      "tracker=on follows the top eigenpairs from one measurement to the next (warm-started LOBPCG) and\n"
+      "adds track_lambda0..(one column per tracked eigenvector, through crossings),track_count,\n"
+      "track_hvps,track_grad_overlap (|P_V g|/|g|),track_converged; it tracks the eigenvalues above\n"
+      "tracker_threshold (auto: 1.5/lr), at least 1 and at most tracker_pairs, to\n"
+      "|Hv - lambda v| <= tracker_tol*|lambda|; tracker=only skips the cold measurement (its cells nan).\n\n"
       "Checkpoints: while it runs, FILE.checkpoint.csv holds the rows so far; SIGINT or SIGTERM stops\n"
       "the run at the next step with FILE.checkpoint.json (optimizer, oracle and sampler state, theta),\n"
       "leaves FILE as it was and exits 130/143; --checkpoint-every N also writes one every N steps\n"
