@@ -3,14 +3,19 @@
 // constructed crossing H(t) = Q diag(λ(t)) Qᵀ whose eigenvectors are known (identity must
 // follow the eigenvector q₁, not the sort order); a spectrum moving across the threshold
 // (adds and drops counted against the known spectrum); and the product count of a cold
-// Krylov–Schur solve at the same tolerance on a slowly varying operator.
+// Krylov–Schur solve at the same tolerance on a slowly varying operator. The monitor keys
+// (tracker=on, tracker_threshold=auto → 1.5/η) and columns against a quadratic's closed form.
 #define BOOST_TEST_MODULE curvature_tracker
 #include <boost/test/unit_test.hpp>
 
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
+#include "optdyn/analysis/curvature_monitor.hpp"
 #include "optdyn/analysis/curvature_tracker.hpp"
+#include "optdyn/core/error.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/linalg/krylov_schur.hpp"
@@ -235,4 +240,50 @@ BOOST_AUTO_TEST_CASE(fewer_products_than_a_cold_solve_on_a_slowly_varying_operat
   BOOST_TEST_MESSAGE("products per measurement: warm " << double(warm) / measurements << ", cold "
                                                        << double(cold) / measurements);
   BOOST_TEST(2 * warm < cold);
+}
+
+BOOST_AUTO_TEST_CASE(monitor_keys_and_columns) {
+  // tracker_threshold=auto is 1.5/η with the optimizer's step size, an InputError naming the
+  // key without one (a flow); bad tracker keys name themselves.
+  auto names = [](const std::function<void()>& f, const std::string& key) {
+    try {
+      f();
+    } catch (const InputError& e) {
+      return std::string(e.what()).find("key '" + key + "'") != std::string::npos;
+    }
+    return false;
+  };
+  BOOST_TEST(names([] { CurvatureMonitor m("curvature:every=1,tracker=on"); }, "tracker_threshold"));
+  BOOST_TEST(names([] { CurvatureMonitor m("curvature:every=1,tracker=yes", 0.1); }, "tracker"));
+  BOOST_TEST(names([] { CurvatureMonitor m("curvature:every=1,tracker=on,tracker_tol=0", 0.1); }, "tracker_tol"));
+  BOOST_TEST(names([] { CurvatureMonitor m("curvature:every=1,tracker=on,tracker_pairs=0", 0.1); }, "tracker_pairs"));
+  BOOST_TEST(names([] { CurvatureMonitor m("curvature:every=1,tracker=on,tracker_threshold=x"); }, "tracker_threshold"));
+  const CurvatureMonitor with_eta("curvature:every=1,tracker=on", 0.5);
+  BOOST_TEST(with_eta.tracker()->options().threshold == 3.0);  // 1.5/0.5
+  BOOST_TEST(CurvatureMonitor("curvature:every=1").column_names().size() == CurvatureMonitor::columns().size());
+
+  // Cells on a quadratic with eigenvalues 4, 3, 2.5, 1, −0.5, threshold 2.2: three tracked,
+  // in slots 0..2, against the closed form; the cold columns agree on λmax.
+  ObjectivePtr f = make_objective("quadratic:eigs=4/3/2.5/1/-0.5,rotate=true,seed=3");
+  CurvatureMonitor m("curvature:every=1,tracker=on,tracker_threshold=2.2,tracker_pairs=3,tracker_tol=1e-10");
+  const std::vector<std::string> cols = m.column_names();
+  BOOST_REQUIRE(cols.size() == CurvatureMonitor::columns().size() + 3 + 4);
+  BOOST_TEST(cols[CurvatureMonitor::columns().size()] == "track_lambda0");
+  BOOST_TEST(cols.back() == "track_converged");
+  const Vec theta = Vec::Constant(5, 0.3);
+  const std::vector<double> c = m.cells(*f, theta, true);
+  const std::size_t base = CurvatureMonitor::columns().size();
+  std::vector<double> tracked(c.begin() + static_cast<long>(base), c.begin() + static_cast<long>(base) + 3);
+  std::sort(tracked.begin(), tracked.end());
+  BOOST_TEST(std::abs(tracked[0] - 2.5) <= 1e-9);
+  BOOST_TEST(std::abs(tracked[1] - 3.0) <= 1e-9);
+  BOOST_TEST(std::abs(tracked[2] - 4.0) <= 1e-9);
+  BOOST_TEST(c[base + 3] == 3.0);       // track_count
+  BOOST_TEST(c[base + 6] == 1.0);       // track_converged
+  BOOST_TEST(std::abs(c[0] - 4.0) <= 1e-9);  // the cold λmax
+  // tracker=only: the cold cells are NaN.
+  CurvatureMonitor only("curvature:every=1,tracker=only,tracker_threshold=2.2");
+  const std::vector<double> o = only.cells(*f, theta, true);
+  BOOST_TEST(std::isnan(o[0]));
+  BOOST_TEST(std::abs(o[base] - 4.0) <= 1e-7);
 }

@@ -262,13 +262,15 @@ TrackerMeasurement CurvatureTracker::measure(const SymmetricOperator& a, const V
   if (x_.cols() == 0 && !grow()) throw std::runtime_error("curvature tracker: no start vector");
   Pass pass = pass_with_identity();
   // Block size: the tracked pairs (λ > threshold, at least 1, at most max_pairs) plus one
-  // guard while fewer than max_pairs are tracked; never more than D − 1 columns.
+  // guard while fewer than max_pairs are tracked and all of them are above the threshold (when
+  // λmax itself is below, no other eigenvalue can cross first); never more than D − 1 columns.
   for (;;) {
     const Index m = x_.cols();
     Index above = 0;
     for (Index j = 0; j < m; ++j) above += values_[j] > options_.threshold ? 1 : 0;
     const Index tracked = std::clamp<Index>(above, 1, options_.max_pairs);
-    const Index want = std::min<Index>(tracked + (tracked < options_.max_pairs ? 1 : 0), d - 1);
+    const bool guard = tracked < options_.max_pairs && above >= tracked;
+    const Index want = std::min<Index>(tracked + (guard ? 1 : 0), d - 1);
     if (m < want) {
       if (!grow()) {
         keep_columns(std::min(m, tracked));

@@ -23,8 +23,9 @@
 // Threshold (e.g. 1.5/η for GD with step η: the modes that matter at the edge of stability):
 //  * tracked pairs are the block's Ritz pairs with λ > threshold, at least one (λmax is
 //    always tracked) and at most max_pairs;
-//  * while fewer than max_pairs are tracked the block carries one guard pair, the next
-//    eigenvalue below the threshold. When the guard rises above the threshold it becomes
+//  * while fewer than max_pairs are tracked, all above the threshold, the block carries one
+//    guard pair, the next eigenvalue below the threshold (none while λmax itself is below:
+//    then no other eigenvalue can cross first). When the guard rises above the threshold it becomes
 //    tracked (an added pair) and a new guard is found by a deflated cold start: Krylov–Schur
 //    for the largest eigenpair of (I − XXᵀ) A (I − XXᵀ), then one LOBPCG pass on the grown
 //    block. A tracked pair that falls below the threshold is dropped (it may stay as the
