@@ -215,7 +215,7 @@ void CurvatureMonitor::configure(const CurvatureMonitorParams& p, std::optional<
     to.threshold = *p.tracker_threshold;
   } else if (step_size && *step_size > 0.0 && std::isfinite(*step_size)) {
     // 1.5/η: the eigenvalues that matter near GD's stability limit 2/η (the central-flows
-    // code's threshold, Cohen, Damian et al. 2024; doc/references.md).
+    // code's threshold; doc/references.md, "Hessian spectra").
     to.threshold = 1.5 / *step_size;
   } else {
     throw InputError(

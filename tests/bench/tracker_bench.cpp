@@ -11,7 +11,11 @@
 // above GD's stability threshold 2/η and the run hovers around it (Cohen et al. 2021; the
 // counter sharpness_ratio = mean of η λmax / 2 over the measured steps shows it).
 //
-// BM_TrackLambdaMax/steps/−log10(tol): counters per measurement (step 0's cold start excluded
+// For contrast, the third argument sets η = 2 / (f λmax(θ₀)) with f = argument/100: 95 is the
+// edge of stability above; 200 is a stable run (λmax ≈ 1/η, half the threshold), where the
+// top eigenvector turns slowly.
+//
+// BM_TrackLambdaMax/steps/−log10(tol)/100f: counters per measurement (step 0's cold start excluded
 // from the warm mean: it is the one cold solve the tracker makes): warm_hvps, cold_hvps,
 // ratio = warm/cold (goal ≤ 0.2), max_rel_diff = max |λ_warm − λ_cold| / λ_cold,
 // sharpness_ratio; warm_s and cold_s: seconds in each.
@@ -68,10 +72,11 @@ void BM_TrackLambdaMax(benchmark::State& state) {
   const Setup& s = setup();
   const long steps = state.range(0);
   const double tol = std::pow(10.0, -static_cast<double>(state.range(1)));
+  const double factor = static_cast<double>(state.range(2)) / 100.0;
   for (auto _ : state) {
     Vec theta = s.theta0;
     const double lambda0 = cold_lambda_max(analysis::HessianOperator(*s.f, theta), tol, 0).eigenvalues[0];
-    const double eta = 2.0 / (0.95 * lambda0);
+    const double eta = 2.0 / (factor * lambda0);
     OptimizerPtr gd = make_optimizer("gd:lr=" + std::to_string(eta));
     gd->reset(s.f->dim());
     ObjectiveOracle oracle(*s.f);
@@ -108,7 +113,12 @@ void BM_TrackLambdaMax(benchmark::State& state) {
   }
   state.SetLabel(s.source);
 }
-BENCHMARK(BM_TrackLambdaMax)->Args({50, 6})->Args({50, 8})->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_TrackLambdaMax)
+    ->Args({50, 6, 95})
+    ->Args({50, 8, 95})
+    ->Args({50, 6, 200})
+    ->Args({50, 8, 200})
+   ->Iterations(1)->Unit(benchmark::kSecond);
 
 }  // namespace
 
