@@ -118,7 +118,7 @@ BENCHMARK(BM_TrackLambdaMax)
     ->Args({50, 8, 95})
     ->Args({50, 6, 200})
     ->Args({50, 8, 200})
-   ->Iterations(1)->Unit(benchmark::kSecond);
+    ->Iterations(1)->Unit(benchmark::kSecond);
 
 }  // namespace
 
