@@ -197,6 +197,19 @@ BOOST_AUTO_TEST_CASE(threshold_adds_and_drops_pairs) {
   flat.tail(7).setConstant(5.0);
   flat.tail(7) += Vec::LinSpaced(7, 0.0, 0.6);
   BOOST_TEST(grow.measure(with_spectrum(q, flat)).pairs.size() == 5u);  // capped
+
+  // A negative threshold: the deflated cold start must find negative eigenvalues too.
+  TrackerOptions neg = o;
+  neg.threshold = -2.5;
+  neg.max_pairs = 3;
+  CurvatureTracker below(neg);
+  Vec spectrum = Vec::LinSpaced(d, -6.0, -3.0);
+  spectrum.tail(3) << -2.0, -1.0, 3.0;
+  const TrackerMeasurement n = below.measure(with_spectrum(q, spectrum));
+  BOOST_REQUIRE(n.pairs.size() == 3u);
+  BOOST_TEST(std::abs(n.pairs[0].value - 3.0) <= 1e-9);
+  BOOST_TEST(std::abs(n.pairs[1].value + 1.0) <= 1e-9);
+  BOOST_TEST(std::abs(n.pairs[2].value + 2.0) <= 1e-9);
 }
 
 BOOST_AUTO_TEST_CASE(fewer_products_than_a_cold_solve_on_a_slowly_varying_operator) {

@@ -230,6 +230,8 @@ void CurvatureMonitor::configure(const CurvatureMonitorParams& p, std::optional<
 }
 
 void CurvatureMonitor::check_dimension(Index dim) const {
+  if (tracker_ && dim < 2)
+    throw InputError("monitor 'curvature': key 'tracker': needs dimension >= 2, the objective has " + std::to_string(dim));
   const bool lanczos = options_.method == EigenMethod::lanczos ||
                        (options_.method == EigenMethod::automatic && dim > options_.dense_threshold);
   if (!lanczos) return;

@@ -187,12 +187,21 @@ CurvatureTracker::Pass CurvatureTracker::lobpcg(const SymmetricOperator& a) {
 Vec CurvatureTracker::cold_start(const SymmetricOperator& a) {
   const Index d = a.rows();
   const Mat& x = x_;
-  // The largest eigenpair of (I − XXᵀ) A (I − XXᵀ): A restricted to the complement of the block.
-  FunctionOperator deflated(d, [&a, &x](const Vec& v, Vec& out) {
-    Vec pv = v;
-    if (x.cols() > 0) pv.noalias() -= x * (x.transpose() * v);
+  // The largest eigenpair of (I − XXᵀ) A (I − XXᵀ) − σXXᵀ: A restricted to the complement of
+  // the block, the block itself pushed to −σ (σ = 2 max|λ| + 1 over the block's Ritz values),
+  // so that a negative eigenvalue of the complement still beats the block's directions (when
+  // λmin < −σ it may not: the span check below then reports nothing new).
+  const double sigma = x.cols() > 0 ? 2.0 * values_.head(x.cols()).cwiseAbs().maxCoeff() + 1.0 : 0.0;
+  FunctionOperator deflated(d, [&a, &x, sigma](const Vec& v, Vec& out) {
+    if (x.cols() == 0) {
+      a.apply(v, out);
+      return;
+    }
+    const Vec c = x.transpose() * v;
+    const Vec pv = v - x * c;
     a.apply(pv, out);
-    if (x.cols() > 0) out.noalias() -= x * (x.transpose() * out);
+    out.noalias() -= x * (x.transpose() * out);
+    out.noalias() -= sigma * (x * c);
   });
   KrylovSchurOptions ko;
   ko.largest = 1;
@@ -261,6 +270,7 @@ TrackerMeasurement CurvatureTracker::measure(const SymmetricOperator& a, const V
 
   if (x_.cols() == 0 && !grow()) throw std::runtime_error("curvature tracker: no start vector");
   Pass pass = pass_with_identity();
+  bool exhausted = false;  // a deflated cold start found nothing new
   // Block size: the tracked pairs (λ > threshold, at least 1, at most max_pairs) plus one
   // guard while fewer than max_pairs are tracked and all of them are above the threshold (when
   // λmax itself is below, no other eigenvalue can cross first); never more than D − 1 columns.
@@ -271,15 +281,14 @@ TrackerMeasurement CurvatureTracker::measure(const SymmetricOperator& a, const V
     const Index tracked = std::clamp<Index>(above, 1, options_.max_pairs);
     const bool guard = tracked < options_.max_pairs && above >= tracked;
     const Index want = std::min<Index>(tracked + (guard ? 1 : 0), d - 1);
-    if (m < want) {
-      if (!grow()) {
-        keep_columns(std::min(m, tracked));
-        break;
+    if (m < want && !exhausted) {
+      if (grow()) {
+        pass = pass_with_identity();
+        continue;
       }
-      pass = pass_with_identity();
-      continue;
+      exhausted = true;
     }
-    keep_columns(want);
+    keep_columns(std::min(m, want));
     // Slots: freed by ids no longer tracked, then given to newly tracked ids (lowest free).
     for (Index j = tracked; j < x_.cols(); ++j) slots_[static_cast<std::size_t>(j)] = -1;
     std::vector<bool> used(static_cast<std::size_t>(options_.max_pairs), false);

@@ -156,7 +156,8 @@ class CurvatureMonitor {
   // then CurvatureMonitorParams::table().to_spec(params).
   explicit CurvatureMonitor(const CurvatureMonitorParams& params, std::optional<double> step_size = std::nullopt);
 
-  // InputError (naming 'k') when the Lanczos path would be taken with k ≥ dim.
+  // InputError (naming 'k') when the Lanczos path would be taken with k ≥ dim, or (naming
+  // 'tracker') when the tracker is on and dim < 2.
   void check_dimension(Index dim) const;
 
   // lambda_max, lambda_min, cond_pos, rayleigh_g, index, index_low, index_high, index_tau,
