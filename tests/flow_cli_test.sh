@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `optdyn flow` end to end (doc/design.md, "The optdyn tool"): columns, record times (t₀, t₀+D, …, exactly T),
 # gradient-flow values against the closed form e^{−λt}, --record-params, the curvature monitor
-# (same columns as `optdyn run`, closed-form values, every K-th row), the status file, divergence
+# (same columns as `optdyn run`, closed-form values, every K-th row) and its tracker, the status file, divergence
 # (exit 3, rows kept), bad input (exit 2, one line naming the key, no file written), byte-identical
 # reruns (ODE and seeded SDE), `optdyn list flows|integrators`.
 # Usage: bash flow_cli_test.sh BIN_DIR SOURCE_DIR
@@ -94,6 +94,34 @@ assert s["monitor"].startswith("curvature:every=2,") and s["monitor_measurements
 assert s["hvps"] == 0, s  # the monitor's products are not the integration's
 PY
 pass "monitor columns (same as run), every K-th row, closed form"
+
+# --- curvature tracker (tracker=on): the same quadratic, threshold 0.2 → λ = 2 and 0.25 tracked
+# by identity in slots 0 and 1; run with gd:lr=0.5 has the default threshold 1.5/0.5 = 3 (only
+# λmax, which is always tracked); a flow has no step size: auto is refused (exit 2, no file) ---
+"$OPTDYN" flow --objective "quadratic:eigs=2/-0.5/0.25,rotate=true,seed=4" --flow gradient \
+  --integrator "dopri5:rtol=1e-12,atol=1e-14" --t-end 1 --record-dt 0.2 --x0 1,1,1 \
+  --monitor "curvature:every=1,tracker=on,tracker_threshold=0.2,tracker_pairs=2,tracker_tol=1e-10" \
+  --out "$WORK/trk.csv" 2>"$WORK/trk.err" || fail "tracker flow exited $?: $(cat "$WORK/trk.err")"
+"$OPTDYN" run --objective "quadratic:eigs=2/-0.5/0.25,rotate=true,seed=4" --optimizer gd:lr=0.5 --steps 3 --x0 1,1,1 \
+  --monitor "curvature:every=1,tracker=on,tracker_tol=1e-10" --out "$WORK/trk_run.csv" 2>/dev/null || fail "tracker run exited $?"
+"$PYTHON" - "$WORK/trk.csv" "$WORK/trk_run.csv" <<'PY' || fail "tracker columns differ from the closed form"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 6, len(rows)
+for r in rows:
+    assert abs(float(r["track_lambda0"]) - 2.0) <= 1e-9 and abs(float(r["track_lambda1"]) - 0.25) <= 1e-9, r
+    assert r["track_count"] == "2" and r["track_converged"] == "1", r
+    assert 0.0 <= float(r["track_grad_overlap"]) <= 1.0 + 1e-12, r
+for r in csv.DictReader(open(sys.argv[2])):
+    assert abs(float(r["track_lambda0"]) - 2.0) <= 1e-9 and r["track_lambda1"] == "nan" and r["track_count"] == "1", r
+PY
+"$OPTDYN" flow --objective "quadratic:eigs=2/-0.5/0.25" --flow gradient --integrator dopri5 --t-end 1 --x0 1,1,1 \
+  --monitor "curvature:every=1,tracker=on" --out "$WORK/trk_auto.csv" 2>"$WORK/trk_auto.err"
+rc=$?
+[ $rc -eq 2 ] || fail "tracker_threshold=auto in a flow exited $rc (want 2)"
+grep -q "key 'tracker_threshold'" "$WORK/trk_auto.err" || fail "message does not name tracker_threshold: $(cat "$WORK/trk_auto.err")"
+[ ! -e "$WORK/trk_auto.csv" ] || fail "a refused tracker flow left a file"
+pass "tracker columns by identity (flow and run), auto threshold refused in a flow"
 
 # --- divergence: explicit Euler with h = 3 > 2/λ on F = ½x² (x_n = (−2)^n) ------------------------
 "$OPTDYN" flow --objective "quadratic:eigs=1" --flow gradient --integrator euler:h=3 --t-end 300 --record-dt 3 \

@@ -423,7 +423,8 @@ BOOST_AUTO_TEST_CASE(curvature_monitor_params) {
   const std::string text = t.to_spec(p);
   BOOST_TEST(text ==
              "curvature:every=7,k=3,tol=1e-6,solver=spectra,dense=never,dense_threshold=40,zero_tol=1e-5,"
-             "index_probes=4,index_degree=120,index_seed=9");
+             "index_probes=4,index_degree=120,index_seed=9,tracker=off,tracker_threshold=auto,tracker_tol=1e-8,"
+             "tracker_pairs=4");
   BOOST_TEST(t.to_spec(t.from_spec(text)) == text);
   const CurvatureMonitor typed(p), named(text);
   BOOST_TEST(typed.spec() == named.spec());

@@ -143,6 +143,13 @@ const ParamTable<CurvatureMonitorParams>& CurvatureMonitorParams::table() {
                    "Lanczos path: >= 2 estimates the index by Chebyshev filters (KPM) with this many probes")
           .integer("index_degree", &P::index_degree, 2, 100000, "Chebyshev degree of the KPM index filters")
           .seed("index_seed", &P::index_seed, "seed of the KPM probes (the same probes at every measurement)")
+          .choice("tracker", &P::tracker, {{"off", TrackerMode::off}, {"on", TrackerMode::on}, {"only", TrackerMode::only}},
+                  "off | on | only: follow the top eigenpairs by warm-started LOBPCG (only: without the cold measurement)")
+          .real_or("tracker_threshold", &P::tracker_threshold, "auto", Range::any(),
+                   "track eigenvalues above this; auto: 1.5/lr of the optimizer")
+          .real("tracker_tol", &P::tracker_tol, Range::closed(1e-300, 0.5),
+                "tracker residual tolerance: |Hv - lambda v| <= tol * |lambda|")
+          .integer("tracker_pairs", &P::tracker_pairs, 1, 100, "most eigenpairs tracked (track_lambda0.. columns)")
           .rule([](const P& p, const Spec& s) {
             if (!p.every) s.reject("every", "missing value");
             if (p.index_probes == 1) s.reject("index_probes", "must be 0 (no estimate) or >= 2 (a standard error needs two probes)");
@@ -172,7 +179,9 @@ std::string CurvatureMonitor::synopsis() {
   bool first = true;
   for (const ParamInfo& p : table.info()) {
     // A required key (no default) is written bare with a placeholder; a choice with its words.
-    const bool choice = p.range.find('|') != std::string::npos && p.range.find('[') == std::string::npos;
+    // (a real-or-word key, e.g. tracker_threshold's "auto | …", shows its default word)
+    const bool choice = p.range.find('|') != std::string::npos && p.range.find('[') == std::string::npos &&
+                        p.range.find(" | ") == std::string::npos;
     const std::string entry = p.key + "=" + (p.default_value.empty() ? "K" : choice ? p.range : p.default_value);
     out += p.default_value.empty() ? (first ? "" : ",") + entry : "[," + entry + "]";
     first = false;
@@ -180,25 +189,49 @@ std::string CurvatureMonitor::synopsis() {
   return out;
 }
 
-CurvatureMonitor::CurvatureMonitor(const std::string& text) {
+CurvatureMonitor::CurvatureMonitor(const std::string& text, std::optional<double> step_size) {
   Spec spec = Spec::parse(text, "monitor");
   if (spec.name() != "curvature")
     throw InputError("monitor '" + spec.name() + "': unknown monitor (known: curvature)");
   spec.apply_schema(params());
   const CurvatureMonitorParams p = CurvatureMonitorParams::table().from_spec(spec);
-  every_ = *p.every;
-  options_ = p.options();
+  configure(p, step_size);
   canonical_ = spec.canonical();
 }
 
-CurvatureMonitor::CurvatureMonitor(const CurvatureMonitorParams& p) {
+CurvatureMonitor::CurvatureMonitor(const CurvatureMonitorParams& p, std::optional<double> step_size) {
   CurvatureMonitorParams::table().check(p);
-  every_ = *p.every;
-  options_ = p.options();
+  configure(p, step_size);
   canonical_ = CurvatureMonitorParams::table().to_spec(p);
 }
 
+void CurvatureMonitor::configure(const CurvatureMonitorParams& p, std::optional<double> step_size) {
+  every_ = *p.every;
+  options_ = p.options();
+  tracker_mode_ = p.tracker;
+  if (p.tracker == TrackerMode::off) return;
+  TrackerOptions to;
+  if (p.tracker_threshold) {
+    to.threshold = *p.tracker_threshold;
+  } else if (step_size && *step_size > 0.0 && std::isfinite(*step_size)) {
+    // 1.5/η: the eigenvalues that matter near GD's stability limit 2/η (the central-flows
+    // code's threshold; doc/references.md, "Hessian spectra").
+    to.threshold = 1.5 / *step_size;
+  } else {
+    throw InputError(
+        "monitor 'curvature': key 'tracker_threshold': auto (1.5/lr) needs an optimizer with a step size; give a "
+        "number");
+  }
+  to.tol = p.tracker_tol;
+  to.max_pairs = p.tracker_pairs;
+  to.max_iterations = options_.max_iterations;
+  to.seed = p.index_seed;
+  tracker_ = std::make_unique<CurvatureTracker>(to);
+}
+
 void CurvatureMonitor::check_dimension(Index dim) const {
+  if (tracker_ && dim < 2)
+    throw InputError("monitor 'curvature': key 'tracker': needs dimension >= 2, the objective has " + std::to_string(dim));
   const bool lanczos = options_.method == EigenMethod::lanczos ||
                        (options_.method == EigenMethod::automatic && dim > options_.dense_threshold);
   if (!lanczos) return;
@@ -220,21 +253,53 @@ const std::vector<std::string>& CurvatureMonitor::columns() {
   return names;
 }
 
+std::vector<std::string> CurvatureMonitor::column_names() const {
+  std::vector<std::string> names = columns();
+  if (!tracker_) return names;
+  for (Index s = 0; s < tracker_->options().max_pairs; ++s) names.push_back("track_lambda" + std::to_string(s));
+  for (const char* n : {"track_count", "track_hvps", "track_grad_overlap", "track_converged"}) names.emplace_back(n);
+  return names;
+}
+
 void CurvatureMonitor::archive(StateArchive& a) {
   a.constant("spec", canonical_);
   a.field("hvps", hvps_);
   a.field("measurements", measurements_);
+  if (tracker_) a.scope("tracker", [&] { tracker_->archive(a); });
+}
+
+std::vector<double> CurvatureMonitor::tracker_cells(const Objective& objective, const Vec& theta, const Vec* gradient) {
+  const HessianOperator hessian(objective, theta);
+  const FiniteHessian op(hessian);
+  const Vec g = gradient != nullptr ? *gradient : objective.gradient(theta);
+  const TrackerMeasurement m = tracker_->measure(op, &g);
+  hvps_ += m.products;
+  std::vector<double> cells(static_cast<std::size_t>(tracker_->options().max_pairs), kNaN);
+  for (const TrackedPair& p : m.pairs) cells[static_cast<std::size_t>(p.slot)] = p.value;
+  cells.push_back(static_cast<double>(m.pairs.size()));
+  cells.push_back(static_cast<double>(m.products));
+  cells.push_back(m.gradient_overlap);
+  cells.push_back(m.converged ? 1.0 : 0.0);
+  return cells;
 }
 
 std::vector<double> CurvatureMonitor::cells(const Objective& objective, const Vec& theta, bool measure,
                                             const Vec* gradient) {
-  if (!measure || !theta.allFinite()) return std::vector<double>(columns().size(), kNaN);
-  const CurvatureSnapshot s = measure_curvature(objective, theta, options_, gradient);
-  hvps_ += s.hvps;
+  if (!measure || !theta.allFinite()) return std::vector<double>(column_names().size(), kNaN);
+  std::vector<double> cells(columns().size(), kNaN);
+  if (tracker_mode_ != TrackerMode::only) {
+    const CurvatureSnapshot s = measure_curvature(objective, theta, options_, gradient);
+    hvps_ += s.hvps;
+    cells = {s.lambda_max, s.lambda_min, s.condition_positive, s.rayleigh_gradient,
+             s.index,      s.index_low,  s.index_high,         s.index_tau,
+             s.negative_count, static_cast<double>(s.hvps), s.converged ? 1.0 : 0.0};
+  }
   ++measurements_;
-  return {s.lambda_max, s.lambda_min, s.condition_positive, s.rayleigh_gradient,
-          s.index,      s.index_low,  s.index_high,         s.index_tau,
-          s.negative_count, static_cast<double>(s.hvps), s.converged ? 1.0 : 0.0};
+  if (tracker_) {
+    const std::vector<double> t = tracker_cells(objective, theta, gradient);
+    cells.insert(cells.end(), t.begin(), t.end());
+  }
+  return cells;
 }
 
 }  // namespace optdyn::analysis

@@ -10,7 +10,9 @@
 // (+ x0…x{D−1} with --record-params)
 // (+ lambda_max,lambda_min,cond_pos,rayleigh_g,index,index_low,index_high,index_tau,neg_count,curv_hvps,curv_converged with
 //  --monitor curvature:every=K[,...]; the keys are CurvatureMonitorParams (`optdyn help run` lists
-//  them), analysis/curvature_monitor.hpp defines each quantity).
+//  them), analysis/curvature_monitor.hpp defines each quantity; with tracker=on|only also
+//  track_lambda0…,track_count,track_hvps,track_grad_overlap,track_converged, the tracker's
+//  threshold defaulting to 1.5/lr of the optimizer).
 //  * Row 0 is the starting point; then every K-th step, and always the last step run.
 //  * evals = gradient evaluations the optimizer requested from its oracle so far (one per
 //    minibatch; Nesterov's look-ahead counts once per step). loss and grad_norm are the FULL
@@ -75,6 +77,7 @@
 #include "optdyn/analysis/held_out.hpp"
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/spec.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
@@ -172,7 +175,15 @@ int run_run(const po::variables_map& vm) {
     for (const std::string& column : {std::string("train_error"), held_out->prefix + "_loss", held_out->prefix + "_error"})
       extra.push_back(column);
   }
-  TrajectoryRecorder recorder(*f, out, {"step", "evals"}, extra, monitor_spec, record_params);
+  // The optimizer's base step size (its `lr` key; schedules not applied), for the monitor's
+  // tracker_threshold=auto = 1.5/lr. Methods without `lr` (line searches, Newton) have none.
+  std::optional<double> step_size;
+  {
+    const std::string resolved = optimizer->spec();
+    const Spec core = Spec::parse(resolved.substr(0, resolved.find('|')), "optimizer");
+    if (core.has("lr")) step_size = core.real("lr");
+  }
+  TrajectoryRecorder recorder(*f, out, {"step", "evals"}, extra, monitor_spec, record_params, step_size);
   // Output budget: at most (steps/every + 2) rows × columns cells (a CSV of ~100 GB).
   recorder.check_budget(std::floor(static_cast<double>(steps) / static_cast<double>(every)) + 2.0,
                         "--steps/--record-every",
@@ -364,7 +375,12 @@ Command run_command() {
       "resolves (index_degree=N, index_seed=S); there\n"
       "cond_pos is lambda_max/lambda_min if lambda_min is above the band), and the HVPs used. Measured at\n"
       "recorded steps that are multiples of K (and step 0); other rows hold nan. Monitor HVPs are\n"
-      "not counted in evals; their total is monitor_hvps in the status file.\n\n"
+      "not counted in evals; their total is monitor_hvps in the status file.\n"
+      "tracker=on follows the top eigenpairs from one measurement to the next (warm-started LOBPCG) and\n"
+      "adds track_lambda0..(one column per tracked eigenvector, through crossings),track_count,\n"
+      "track_hvps,track_grad_overlap (|P_V g|/|g|),track_converged; it tracks the eigenvalues above\n"
+      "tracker_threshold (auto: 1.5/lr), at least 1 and at most tracker_pairs, to\n"
+      "|Hv - lambda v| <= tracker_tol*|lambda|; tracker=only skips the cold measurement (its cells nan).\n\n"
       "--eval heldout:split=test|validation (classifiers: mlp, softmax_regression, logistic_regression\n"
       "with class labels) adds train_error,test_loss,test_error (split=test: the data's test split, n\n"
       "samples, 0 = the training n) or train_error,val_loss,val_error (split=validation: the last\n"

@@ -9,7 +9,8 @@
 namespace optdyn::tool {
 
 TrajectoryRecorder::TrajectoryRecorder(const Objective& objective, std::string path, std::vector<std::string> leading,
-                                       std::vector<std::string> extra, const std::string& monitor, bool record_params)
+                                       std::vector<std::string> extra, const std::string& monitor, bool record_params,
+                                       std::optional<double> step_size)
     : f_(objective), path_(std::move(path)), leading_(leading.size()), extra_(extra.size()), record_params_(record_params) {
   if (path_.empty()) throw InputError("--out: empty path");
   lock_ = harness::lock_output_file(path_);
@@ -18,14 +19,14 @@ TrajectoryRecorder::TrajectoryRecorder(const Objective& objective, std::string p
   // as the output (written in place) gets no status file, like stdout.
   if (!harness::written_in_place(path_)) status_file_.emplace(path_ + ".status.json", false);
   if (!monitor.empty()) {
-    monitor_.emplace(monitor);
+    monitor_.emplace(monitor, step_size);
     monitor_->check_dimension(f_.dim());
   }
   columns_ = std::move(leading);
   columns_.insert(columns_.end(), {"loss", "grad_norm"});
   columns_.insert(columns_.end(), extra.begin(), extra.end());
   if (monitor_) {
-    const auto& names = analysis::CurvatureMonitor::columns();
+    const std::vector<std::string> names = monitor_->column_names();
     columns_.insert(columns_.end(), names.begin(), names.end());
   }
   if (record_params_)

@@ -7,7 +7,8 @@
 //  * leading: what identifies the row (run: step,evals; flow: t);
 //  * loss, grad_norm: the FULL objective F(θ) and ‖∇F(θ)‖₂ at the recorded θ;
 //  * extra: command-specific cells computed after the monitor (run: avg_loss,avg_grad_norm);
-//  * the monitor columns of analysis::CurvatureMonitor with --monitor (NaN when not due);
+//  * the monitor columns of analysis::CurvatureMonitor with --monitor (NaN when not due),
+//    the tracker's (track_…) included with tracker=on|only;
 //  * the parameters with --record-params.
 //
 // The recorder's own objective evaluations (loss, gradient, monitor) are diagnostics: it
@@ -38,9 +39,11 @@ inline constexpr double kMaxCsvCells = 1e10;
 class TrajectoryRecorder {
  public:
   // `monitor` is the --monitor spec (empty: none); InputError naming its key when bad, or
-  // naming 'k' when it cannot run at this dimension.
+  // naming 'k' when it cannot run at this dimension. `step_size`: the optimizer's base η
+  // (the monitor's tracker_threshold=auto is 1.5/η), none for flows.
   TrajectoryRecorder(const Objective& objective, std::string path, std::vector<std::string> leading,
-                     std::vector<std::string> extra, const std::string& monitor, bool record_params);
+                     std::vector<std::string> extra, const std::string& monitor, bool record_params,
+                     std::optional<double> step_size = std::nullopt);
 
   const std::vector<std::string>& columns() const { return columns_; }
   bool has_monitor() const { return monitor_.has_value(); }

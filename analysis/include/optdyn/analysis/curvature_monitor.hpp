@@ -50,11 +50,29 @@
 // (unknown keys and bad values are InputErrors naming the key), it gives the column names,
 // whether a recorded step is due (step % every == 0, so always row 0), and the cells of one
 // row: the measurement when due and θ is finite, NaN in every cell otherwise.
+//
+// Tracker (issue 18; analysis/curvature_tracker.hpp): with `tracker=on` the monitor also
+// follows the Hessian's top eigenpairs from one measurement to the next (warm-started LOBPCG),
+// adding the columns
+//   track_lambda0 … track_lambda{P−1}   the tracked eigenvalues by identity: slot s holds one
+//                                       eigenvector's eigenvalue while it is tracked (through
+//                                       crossings), NaN while the slot is free; P = tracker_pairs
+//   track_count                         how many eigenvalues are tracked (λ > threshold, ≥ 1)
+//   track_hvps                          the tracker's Hessian-vector products (this measurement)
+//   track_grad_overlap                  ‖P_V g‖/‖g‖, g's share in the tracked subspace
+//   track_converged                     every block pair met ‖Hv − λv‖ ≤ tracker_tol·|λ|
+// threshold = tracker_threshold, or with `tracker_threshold=auto` (the default) 1.5/η with η
+// the optimizer's base step size (`optdyn run` with a step-size method; an InputError naming
+// the key otherwise, e.g. for `optdyn flow`). `tracker=only` skips the cold measurement (its
+// cells NaN): the tracker's products alone. The tracker's block is part of the monitor's
+// checkpoint state.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "optdyn/analysis/curvature_tracker.hpp"
 #include "optdyn/analysis/hessian_eigen.hpp"
 #include "optdyn/core/params.hpp"
 #include "optdyn/core/spec.hpp"
@@ -100,6 +118,8 @@ struct CurvatureSnapshot {
 CurvatureSnapshot measure_curvature(const Objective& objective, const Vec& theta, const CurvatureOptions& options = {},
                                     const Vec* gradient = nullptr);
 
+enum class TrackerMode { off, on, only };
+
 // The keys of `curvature:every=K,...`: `every` is required (no default), the others are the
 // CurvatureOptions of every measurement.
 struct CurvatureMonitorParams {
@@ -113,6 +133,10 @@ struct CurvatureMonitorParams {
   long index_probes = 0;
   long index_degree = 500;
   std::uint64_t index_seed = 0;
+  TrackerMode tracker = TrackerMode::off;
+  std::optional<double> tracker_threshold = std::nullopt;  // nullopt: auto, 1.5/η
+  double tracker_tol = 1e-8;
+  long tracker_pairs = 4;
   static const ParamTable<CurvatureMonitorParams>& table();
   // The measurement options these keys give.
   CurvatureOptions options() const;
@@ -126,17 +150,21 @@ class CurvatureMonitor {
   // table with its default (or its choices), as `optdyn help run` and the README print it.
   static std::string synopsis();
   // Parses and checks `curvature:every=K,...`; InputError naming the key otherwise.
-  explicit CurvatureMonitor(const std::string& spec);
+  // `step_size`: the optimizer's base η, for tracker_threshold=auto (1.5/η).
+  explicit CurvatureMonitor(const std::string& spec, std::optional<double> step_size = std::nullopt);
   // The same from typed keys (InputError naming the key, e.g. when `every` is unset); spec() is
   // then CurvatureMonitorParams::table().to_spec(params).
-  explicit CurvatureMonitor(const CurvatureMonitorParams& params);
+  explicit CurvatureMonitor(const CurvatureMonitorParams& params, std::optional<double> step_size = std::nullopt);
 
-  // InputError (naming 'k') when the Lanczos path would be taken with k ≥ dim.
+  // InputError (naming 'k') when the Lanczos path would be taken with k ≥ dim, or (naming
+  // 'tracker') when the tracker is on and dim < 2.
   void check_dimension(Index dim) const;
 
   // lambda_max, lambda_min, cond_pos, rayleigh_g, index, index_low, index_high, index_tau,
-  // neg_count, curv_hvps, curv_converged
+  // neg_count, curv_hvps, curv_converged (the cold measurement's columns)
   static const std::vector<std::string>& columns();
+  // The columns of this monitor: columns(), then the tracker's with tracker=on|only.
+  std::vector<std::string> column_names() const;
   bool due(long step) const { return step % every_ == 0; }
   // The cells of one row (columns() order): measured when `measure` and θ is finite, NaN
   // otherwise. Adds the products used to hvps().
@@ -144,18 +172,25 @@ class CurvatureMonitor {
 
   long every() const { return every_; }
   const CurvatureOptions& options() const { return options_; }
+  // The tracker (tracker=on|only), else nullptr.
+  const CurvatureTracker* tracker() const { return tracker_.get(); }
   std::string spec() const { return canonical_; }
   std::uint64_t hvps() const { return hvps_; }
   std::uint64_t measurements() const { return measurements_; }
-  // Saves or restores the totals above (checkpoints): a measurement keeps no other state,
-  // each one starts from its options alone.
+  // Saves or restores the totals above (checkpoints) and the tracker's block: a cold
+  // measurement keeps no other state, each one starts from its options alone.
   void archive(StateArchive& a);
 
  private:
+  void configure(const CurvatureMonitorParams& p, std::optional<double> step_size);
+  std::vector<double> tracker_cells(const Objective& objective, const Vec& theta, const Vec* gradient);
+
   long every_ = 1;
   CurvatureOptions options_;
   std::string canonical_;
   std::uint64_t hvps_ = 0, measurements_ = 0;
+  TrackerMode tracker_mode_ = TrackerMode::off;
+  std::unique_ptr<CurvatureTracker> tracker_;
 };
 
 }  // namespace optdyn::analysis
