@@ -100,6 +100,7 @@ declare -A BAD=(
   [convergence_rates]="dim=abc" [example_gd_stability]="dim=abc" [gradient_scaling]="width=abc"
   [saxe_modes]="levels=abc" [saddle_escape]="damping=-1" [flow_departure]="eos_lrs=0"
   [loss_concentration]="runs=1" [sgd_vs_sde]="ls=0" [reparameterization]="alphas=abc" [index_vs_loss]="starts=abc"
+  [pathologies]="reddi_c=2"
 )
 for src in "${2:?SOURCE_DIR}"/experiments/*.cpp; do
   name=$(basename "$src" .cpp)

@@ -50,6 +50,6 @@ $T compare --objective rosenbrock:a=10 --optimizer momentum:lr=0.002,mu=0.5 --st
 $T spectrum --objective "$MLP" --x0 init:xavier,seed=3 --k 4 --dense never --which both --out "$OUT/spectrum_ks"
 $T spectrum --objective "$MLP" --x0 init:xavier,seed=3 --k 4 --dense never --solver spectra --out "$OUT/spectrum_spectra"
 $T spectrum --objective quadratic:dim=60,kappa=20,seed=1 --x0 zeros --dense always --density --out "$OUT/spectrum_dense"
-for e in gradient_scaling saxe_modes convergence_rates saddle_escape flow_departure sgd_vs_sde reparameterization loss_concentration index_vs_loss; do
+for e in gradient_scaling saxe_modes convergence_rates saddle_escape flow_departure sgd_vs_sde reparameterization loss_concentration index_vs_loss pathologies; do
   $BIN/$e --out "$OUT/experiment_$e" --seed 0 --scale quick >/dev/null
 done

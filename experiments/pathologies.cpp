@@ -1,0 +1,213 @@
+// pathologies — the textbook failure modes of gradient methods on objectives built for them
+// (issue 17; Goodfellow, Bengio & Courville, Deep Learning §8.2; Pascanu, Mikolov & Bengio
+// 2013; Reddi, Kale & Kumar 2018). Panels, each a CSV:
+//
+//  (d) reddi.csv — Reddi et al.'s online counterexample (objectives/reddi_online.hpp), C =
+//      `reddi_c`: projected Adam and AMSGrad with β₁ = 0, β₂ = 1/(1 + C²), α_t = α/√t,
+//      α = ½√(1 − β₂) (their Theorem 1), x₁ = 1, the cyclic sampler with B = 1 handing out
+//      f_1, f_2, … in order; every `reddi_record` steps: x_t and the average regret R_t/t
+//      (closed form R_t = Σ s_k x_k + |Σ s_k|). Theorem 1: Adam's R_t/t stays ≥ 2(C − 2)/3;
+//      AMSGrad's → 0. Deterministic: one run per method.
+//  (c) rnn_jacobian.csv, rnn_training.csv — the recurrent chain of `rnn` (objectives/rnn.hpp,
+//      adding task, T = `rnn_steps`, H = `rnn_hidden`, n = `rnn_n`) from W = ρQ for each ρ of
+//      `rnn_radii`: ‖∂h_k/∂h_0‖₂ of sample 0 for k = 1 … T at the initial point (Pascanu et
+//      al. §2.1), and full-batch GD with lr = `rnn_lr` for `rnn_train_steps` steps with and
+//      without `|clip_norm:max=rnn_clip` (their Algorithm 1); `seeds` initialisations
+//      (Rng::derived(seed + s, ·)) per ρ, for bands. A run that diverges gets a nan row and stops.
+//  (b) cliff.csv — `cliff` (objectives/cliff.hpp, default keys): GD with lr = `cliff_lr` from
+//      (x, y) = (0, 1), plain, `|clip_norm:max=cliff_clip` and `|clip_value:max=cliff_clip`,
+//      `cliff_steps` steps: where each lands after the edge (Goodfellow et al. Fig. 8.3).
+//      Deterministic.
+// Not built yet: (a) ‖g‖² and gᵀHg along MLP training, (e) AdaGrad vs SGD on rare features,
+// (f) SGD leaving an exact saddle (papers/README.md, "pathologies").
+//
+// Every update is Optimizer::step; jobs (harness/job_table.hpp) are the runs, in a fixed
+// order, so the files are byte-identical for any --jobs and --threads.
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "harness/experiment.hpp"
+#include "harness/job_table.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/objectives/cliff.hpp"
+#include "optdyn/objectives/reddi_online.hpp"
+#include "optdyn/objectives/rnn.hpp"
+#include "optdyn/optimizers/oracle.hpp"
+#include "optdyn/optimizers/registry.hpp"
+
+namespace {
+
+using namespace optdyn;
+using harness::CsvCell;
+using harness::Experiment;
+using harness::ExperimentParam;
+using harness::JobResult;
+
+const double kNan = std::numeric_limits<double>::quiet_NaN();
+std::string num(double x) { return harness::format_double(x); }
+
+// One step; false (and θ left as it was before the step's update) when it diverged.
+bool step_or_diverge(Optimizer& opt, Vec& theta, Oracle& oracle) {
+  try {
+    opt.step(theta, oracle);
+    return true;
+  } catch (const DivergenceError&) {
+    return false;
+  }
+}
+
+// --- (d) Reddi et al.'s counterexample ---------------------------------------------------
+void run_reddi(const Spec& p, const std::string& method, JobResult& out) {
+  const double c = p.real_above("reddi_c", 2.0, 1e6);
+  const long steps = p.integer("reddi_steps", 3, 1L << 34), every = p.integer("reddi_record", 1, 1L << 34);
+  const auto f = make_reddi_online({.c = c});
+  const double beta2 = 1.0 / (1.0 + c * c);  // Reddi et al. Theorem 1
+  OptimizerPtr opt = make_optimizer(method + ":lr=" + num(0.5 * std::sqrt(1.0 - beta2)) + ",beta1=0,beta2=" + num(beta2) +
+                                    ",eps=1e-12|inverse_sqrt|project_box:lo=-1,hi=1");
+  opt->reset(1);
+  ObjectiveOracle oracle(*f, 1, Sampling::cyclic, 0);
+  Vec theta = Vec::Constant(1, 1.0);
+  double played = 0, total_slope = 0;  // Σ s_k x_k, Σ s_k: R_t = played + |total_slope|
+  for (long t = 1; t <= steps; ++t) {
+    const double s = f->slope(static_cast<std::uint64_t>(t));
+    played += s * theta[0];
+    total_slope += s;
+    if (t % every == 0 || t == steps)
+      out.row("reddi.csv", {method, static_cast<long long>(t), theta[0], (played + std::abs(total_slope)) / static_cast<double>(t)});
+    opt->step(theta, oracle);
+  }
+}
+
+// --- (c) the recurrent chain -------------------------------------------------------------
+std::unique_ptr<Rnn> rnn_of(const Spec& p, double radius, std::uint64_t data_seed) {
+  return make_rnn({.steps = p.integer("rnn_steps", 2, 100000),
+                   .hidden = p.integer("rnn_hidden", 1, 4096),
+                   .n = p.integer("rnn_n", 1, 1'000'000),
+                   .radius = radius,
+                   .seed = data_seed});
+}
+
+void run_rnn_jacobian(const Spec& p, double radius, std::uint64_t seed, JobResult& out) {
+  const auto f = rnn_of(p, radius, seed);
+  const Vec theta = f->initial_point(seed);
+  for (Index k = 1; k <= f->steps(); ++k)
+    out.row("rnn_jacobian.csv", {radius, static_cast<long long>(seed), static_cast<long long>(k),
+                                 f->hidden_jacobian_norm(theta, 0, k)});
+}
+
+void run_rnn_training(const Spec& p, double radius, bool clip, std::uint64_t seed, JobResult& out) {
+  const auto f = rnn_of(p, radius, seed);
+  const long steps = p.integer("rnn_train_steps", 1, 1L << 30), every = p.integer("rnn_record", 1, 1L << 30);
+  std::string spec = "gd:lr=" + num(p.positive("rnn_lr"));
+  if (clip) spec += "|clip_norm:max=" + num(p.positive("rnn_clip"));
+  OptimizerPtr opt = make_optimizer(spec);
+  opt->reset(f->dim());
+  ObjectiveOracle oracle(*f);
+  Vec theta = f->initial_point(seed), g;
+  const std::string label = clip ? "clip_norm" : "none";
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
+    if (!ok || !std::isfinite(loss) || k % every == 0 || k == steps)
+      out.row("rnn_training.csv", {radius, label, static_cast<long long>(seed), static_cast<long long>(k), loss,
+                                   ok && std::isfinite(loss) ? g.norm() : kNan});
+    if (!ok || !std::isfinite(loss)) break;
+  }
+}
+
+// --- (b) the cliff ---------------------------------------------------------------------------
+void run_cliff(const Spec& p, const std::string& label, JobResult& out) {
+  const auto f = make_cliff();
+  std::string spec = "gd:lr=" + num(p.positive("cliff_lr"));
+  if (label != "gd") spec += "|" + label + ":max=" + num(p.positive("cliff_clip"));
+  OptimizerPtr opt = make_optimizer(spec);
+  opt->reset(2);
+  ObjectiveOracle oracle(*f);
+  Vec theta(2), g;
+  theta << 0.0, 1.0;
+  const long steps = p.integer("cliff_steps", 1, 1L << 30);
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
+    out.row("cliff.csv", {label, static_cast<long long>(k), ok ? theta[0] : kNan, ok ? theta[1] : kNan, loss,
+                          ok ? g.norm() : kNan});
+    if (!ok) break;
+  }
+}
+
+// Every key the runs read, checked before any output is written (exit 2 naming the key).
+void check_parameters(const Spec& p) {
+  p.real_above("reddi_c", 2.0, 1e6);
+  p.integer("reddi_steps", 3, 1L << 34);
+  p.integer("reddi_record", 1, 1L << 34);
+  p.integer("seeds", 1, 10000);
+  for (const double r : p.real_list("rnn_radii", '/'))
+    if (!(r >= 0.0 && r <= 1e6)) throw InputError("experiment 'pathologies': key 'rnn_radii': " + num(r) + " is outside [0, 1e6]");
+  rnn_of(p, 1.0, 0);
+  p.integer("rnn_train_steps", 1, 1L << 30);
+  p.integer("rnn_record", 1, 1L << 30);
+  p.positive("rnn_lr");
+  p.positive("rnn_clip");
+  p.positive("cliff_lr");
+  p.positive("cliff_clip");
+  p.integer("cliff_steps", 1, 1L << 30);
+}
+
+void body(Experiment& ex) {
+  const Spec& p = ex.params();
+  check_parameters(p);
+  const std::vector<double> radii = p.real_list("rnn_radii", '/');
+  const long seeds = p.integer("seeds", 1, 10000);
+  std::vector<std::function<void(JobResult&)>> runs;  // in file and job order
+  for (const std::string m : {"adam", "amsgrad"}) runs.push_back([&p, m](JobResult& o) { run_reddi(p, m, o); });
+  for (const double r : radii)
+    for (long s = 0; s < seeds; ++s) {
+      const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+      runs.push_back([&p, r, seed](JobResult& o) { run_rnn_jacobian(p, r, seed, o); });
+      for (const bool clip : {false, true})
+        runs.push_back([&p, r, clip, seed](JobResult& o) { run_rnn_training(p, r, clip, seed, o); });
+    }
+  for (const std::string m : {"gd", "clip_norm", "clip_value"}) runs.push_back([&p, m](JobResult& o) { run_cliff(p, m, o); });
+
+  ex.csv("reddi.csv", {"method", "t", "x", "average_regret"});
+  ex.csv("rnn_jacobian.csv", {"radius", "seed", "k", "jacobian_norm"});
+  ex.csv("rnn_training.csv", {"radius", "clip", "seed", "step", "loss", "grad_norm"});
+  ex.csv("cliff.csv", {"method", "step", "x", "y", "loss", "grad_norm"});
+  ex.note("reddi_closed_form_adam_lower_bound", num(2.0 * (p.real("reddi_c") - 2.0) / 3.0));
+  harness::SweepAxes axes;
+  axes.add_grid("run", "range:0:" + std::to_string(runs.size() - 1));
+  ex.add_results(ex.run_jobs(harness::JobTable(axes, ex.seed()), [&](const harness::Job& job, JobResult& out) {
+    runs[std::stoul(job.value("run"))](out);
+  }));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<ExperimentParam> params = {
+      {"reddi_c", "3", "3", "C of Reddi et al.'s f_t (C > 2)"},
+      {"reddi_steps", "3000", "300000", "online rounds T"},
+      {"reddi_record", "30", "300", "record x_t and R_t/t every K rounds"},
+      {"seeds", "3", "20", "initialisations per spectral radius (RNN panels)"},
+      {"rnn_radii", "0.8/1/1.3", "0.8/1/1.3", "spectral radii ρ of W at the initial point, '/'-separated"},
+      {"rnn_steps", "20", "50", "T of the adding task"},
+      {"rnn_hidden", "8", "16", "hidden units H"},
+      {"rnn_n", "32", "128", "sequences"},
+      {"rnn_train_steps", "100", "1000", "full-batch GD steps"},
+      {"rnn_record", "5", "10", "record the RNN loss every K steps"},
+      {"rnn_lr", "0.1", "0.1", "GD learning rate on the RNN"},
+      {"rnn_clip", "1", "1", "clip_norm threshold of the clipped RNN runs"},
+      {"cliff_lr", "0.1", "0.1", "GD learning rate on the cliff"},
+      {"cliff_clip", "1", "1", "threshold of clip_norm and clip_value on the cliff"},
+      {"cliff_steps", "40", "40", "GD steps on the cliff"},
+  };
+  return optdyn::harness::run_experiment(
+      argc, argv,
+      {"pathologies",
+       "Reddi et al.'s Adam counterexample, the RNN Jacobian chain and clipped training, and GD on a cliff",
+       params},
+      body);
+}
