@@ -18,8 +18,19 @@
 //      (x, y) = (0, 1), plain, `|clip_norm:max=cliff_clip` and `|clip_value:max=cliff_clip`,
 //      `cliff_steps` steps: where each lands after the edge (Goodfellow et al. Fig. 8.3).
 //      Deterministic.
-// Not built yet: (a) ‖g‖² and gᵀHg along MLP training, (e) AdaGrad vs SGD on rare features,
-// (f) SGD leaving an exact saddle (papers/README.md, "pathologies").
+//  (a) mlp_curvature.csv — Goodfellow et al. Fig. 8.1: minibatch SGD (B = `mlp_batch`, lr =
+//      `mlp_lr`, shuffled epochs) on a tanh MLP (widths `mlp_widths`, cross-entropy, labels of
+//      a tanh teacher MLP, n = `mlp_n`) from init:xavier with `seeds` seeds; every
+//      `mlp_record` steps the full-batch F, ‖g‖², gᵀHg (one exact HVP) and gᵀHg/‖g‖².
+//      Their §8.2.1: the second-order change of F along −εg is −ε‖g‖² + ½ε²gᵀHg, so a growing
+//      gᵀHg against ‖g‖² is ill-conditioning showing up in training.
+//  (f) saddle.csv — an exact saddle: `noisy_quadratic:eigs=1/-0.5,rotate=false,n=saddle_n`
+//      (θ* = 0 a saddle of F, per-sample gradients −A s_i ≠ 0 there; objectives/noisy_quadratic.hpp),
+//      GD and SGD (B = 1, with replacement, `seeds` seeds), lr = `saddle_lr`, both from θ = θ*:
+//      ‖θ − θ*‖ and F every step. GD sees ∇F(θ*) = −A·mean(s_i), zero up to rounding (~1e-17),
+//      and stays; SGD's noise pushes θ along the negative-curvature direction (Ge et al. 2015;
+//      Jin et al. 2017 add the noise on purpose).
+// Not built: (e) AdaGrad vs SGD on rare informative features (papers/README.md, "pathologies").
 //
 // Every update is Optimizer::step; jobs (harness/job_table.hpp) are the runs, in a fixed
 // order, so the files are byte-identical for any --jobs and --threads.
@@ -33,6 +44,8 @@
 #include "harness/job_table.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/objectives/cliff.hpp"
+#include "optdyn/objectives/initial_point.hpp"
+#include "optdyn/objectives/registry.hpp"
 #include "optdyn/objectives/reddi_online.hpp"
 #include "optdyn/objectives/rnn.hpp"
 #include "optdyn/optimizers/oracle.hpp"
@@ -138,6 +151,49 @@ void run_cliff(const Spec& p, const std::string& label, JobResult& out) {
   }
 }
 
+// --- (a) ‖g‖² and gᵀHg along MLP training ------------------------------------------------
+std::string mlp_spec(const Spec& p) {
+  return "mlp:data=teacher-mlp,targets=labels,n=" + std::to_string(p.integer("mlp_n", 1, 1'000'000)) + ",widths=" +
+         p.text("mlp_widths") + ",act=tanh,loss=ce,teacher_widths=16,data_seed=1";
+}
+
+void run_mlp(const Spec& p, std::uint64_t seed, JobResult& out) {
+  const ObjectivePtr f = make_objective(mlp_spec(p));
+  const long steps = p.integer("mlp_steps", 1, 1L << 30), every = p.integer("mlp_record", 1, 1L << 30);
+  OptimizerPtr opt = make_optimizer("sgd:lr=" + num(p.positive("mlp_lr")));
+  opt->reset(f->dim());
+  ObjectiveOracle oracle(*f, p.integer("mlp_batch", 1, 1'000'000), Sampling::shuffle, seed);
+  Vec theta = initial_point(InitParams{.scheme = InitParams::Scheme::xavier, .seed = seed}, *f), g;
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    if (!ok || k % every == 0 || k == steps) {
+      const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
+      const double g2 = ok ? g.squaredNorm() : kNan, ghg = ok ? g.dot(f->hessian_vector(theta, g)) : kNan;
+      out.row("mlp_curvature.csv", {static_cast<long long>(seed), static_cast<long long>(k), loss, g2, ghg, ghg / g2});
+    }
+    if (!ok) break;
+  }
+}
+
+// --- (f) SGD's noise leaving an exact saddle ----------------------------------------------
+void run_saddle(const Spec& p, bool stochastic, std::uint64_t seed, JobResult& out) {
+  const ObjectivePtr f =
+      make_objective("noisy_quadratic:eigs=1/-0.5,rotate=false,noise=1,n=" + std::to_string(p.integer("saddle_n", 2, 1'000'000)));
+  const long steps = p.integer("saddle_steps", 1, 1L << 30);
+  OptimizerPtr opt = make_optimizer("gd:lr=" + num(p.positive("saddle_lr")));
+  opt->reset(f->dim());
+  ObjectiveOracle full(*f), sampled(*f, 1, Sampling::replacement, seed);
+  Oracle& oracle = stochastic ? static_cast<Oracle&>(sampled) : static_cast<Oracle&>(full);
+  Vec theta = Vec::Zero(f->dim());  // θ* = 0 (shift = 0): the saddle
+  const std::string label = stochastic ? "sgd" : "gd";
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    out.row("saddle.csv", {label, static_cast<long long>(seed), static_cast<long long>(k), ok ? theta.norm() : kNan,
+                           ok ? f->value(theta) : kNan});
+    if (!ok) break;
+  }
+}
+
 // Every key the runs read, checked before any output is written (exit 2 naming the key).
 void check_parameters(const Spec& p) {
   p.real_above("reddi_c", 2.0, 1e6);
@@ -154,6 +210,14 @@ void check_parameters(const Spec& p) {
   p.positive("cliff_lr");
   p.positive("cliff_clip");
   p.integer("cliff_steps", 1, 1L << 30);
+  make_objective(mlp_spec(p));
+  p.integer("mlp_steps", 1, 1L << 30);
+  p.integer("mlp_record", 1, 1L << 30);
+  p.integer("mlp_batch", 1, 1'000'000);
+  p.positive("mlp_lr");
+  p.integer("saddle_n", 2, 1'000'000);
+  p.integer("saddle_steps", 1, 1L << 30);
+  p.positive("saddle_lr");
 }
 
 void body(Experiment& ex) {
@@ -171,11 +235,23 @@ void body(Experiment& ex) {
         runs.push_back([&p, r, clip, seed](JobResult& o) { run_rnn_training(p, r, clip, seed, o); });
     }
   for (const std::string m : {"gd", "clip_norm", "clip_value"}) runs.push_back([&p, m](JobResult& o) { run_cliff(p, m, o); });
+  for (long s = 0; s < seeds; ++s) {
+    const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+    runs.push_back([&p, seed](JobResult& o) { run_mlp(p, seed, o); });
+  }
+  runs.push_back([&p, &ex](JobResult& o) { run_saddle(p, false, ex.seed(), o); });
+  for (long s = 0; s < seeds; ++s) {
+    const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+    runs.push_back([&p, seed](JobResult& o) { run_saddle(p, true, seed, o); });
+  }
 
   ex.csv("reddi.csv", {"method", "t", "x", "average_regret"});
   ex.csv("rnn_jacobian.csv", {"radius", "seed", "k", "jacobian_norm"});
   ex.csv("rnn_training.csv", {"radius", "clip", "seed", "step", "loss", "grad_norm"});
   ex.csv("cliff.csv", {"method", "step", "x", "y", "loss", "grad_norm"});
+  ex.csv("mlp_curvature.csv", {"seed", "step", "loss", "grad_norm_sq", "gHg", "gHg_over_g2"});
+  ex.csv("saddle.csv", {"method", "seed", "step", "distance", "loss"});
+  ex.note("mlp_spec", mlp_spec(p));
   ex.note("reddi_closed_form_adam_lower_bound", num(2.0 * (p.real("reddi_c") - 2.0) / 3.0));
   harness::SweepAxes axes;
   axes.add_grid("run", "range:0:" + std::to_string(runs.size() - 1));
@@ -203,11 +279,21 @@ int main(int argc, char** argv) {
       {"cliff_lr", "0.1", "0.1", "GD learning rate on the cliff"},
       {"cliff_clip", "1", "1", "threshold of clip_norm and clip_value on the cliff"},
       {"cliff_steps", "40", "40", "GD steps on the cliff"},
+      {"mlp_widths", "10-32-3", "10-64-3", "widths of the tanh MLP of panel (a)"},
+      {"mlp_n", "256", "1024", "samples (teacher-MLP labels) of panel (a)"},
+      {"mlp_batch", "16", "16", "SGD minibatch of panel (a)"},
+      {"mlp_lr", "0.1", "0.1", "SGD learning rate of panel (a)"},
+      {"mlp_steps", "300", "5000", "SGD steps of panel (a)"},
+      {"mlp_record", "10", "50", "record F, ‖g‖², gᵀHg every K steps"},
+      {"saddle_n", "50", "50", "samples of the noisy quadratic saddle (f)"},
+      {"saddle_lr", "0.1", "0.1", "learning rate of GD and SGD at the saddle (f)"},
+      {"saddle_steps", "150", "150", "steps from the saddle (f)"},
   };
   return optdyn::harness::run_experiment(
       argc, argv,
       {"pathologies",
-       "Reddi et al.'s Adam counterexample, the RNN Jacobian chain and clipped training, and GD on a cliff",
+       "‖g‖² and gᵀHg along MLP training, GD on a cliff, the RNN Jacobian chain and clipped training, Reddi et al.'s "
+       "Adam counterexample, SGD leaving an exact saddle",
        params},
       body);
 }

@@ -12,7 +12,10 @@ pathologies.pdf and pathologies.png. Missing or malformed input: one line on std
      (median over seeds, band min-max) with rho^k; full-batch GD training loss on the adding
      task with and without norm clipping (median, band min-max over seeds);
  (b) Goodfellow et al. (2016) Fig. 8.3: GD on the cliff objective, plain and clipped (norm,
-     value): paths over the contours of F, and F along the steps.
+     value): paths over the contours of F, and F along the steps;
+ (a) Goodfellow et al. (2016) Fig. 8.1: ||g||^2 and g^T H g along SGD training of a tanh MLP
+     (median, band min-max over seeds), and the loss;
+ (f) distance from an exact saddle of GD and SGD started on it (SGD: median, band min-max).
 """
 import math
 import os
@@ -29,6 +32,8 @@ FILES = {
     "rnn_jacobian.csv": ["radius", "seed", "k", "jacobian_norm"],
     "rnn_training.csv": ["radius", "clip", "seed", "step", "loss", "grad_norm"],
     "cliff.csv": ["method", "step", "x", "y", "loss", "grad_norm"],
+    "mlp_curvature.csv": ["seed", "step", "loss", "grad_norm_sq", "gHg", "gHg_over_g2"],
+    "saddle.csv": ["method", "seed", "step", "distance", "loss"],
 }
 FIGURE = figure_common.Figure("pathologies", FILES, text_columns=TEXT_COLUMNS)
 
@@ -58,8 +63,11 @@ def main(argv):
     jac = FIGURE.read_csv(data_dir, "rnn_jacobian.csv")
     train = FIGURE.read_csv(data_dir, "rnn_training.csv")
     cliff = FIGURE.read_csv(data_dir, "cliff.csv")
+    mlp = FIGURE.read_csv(data_dir, "mlp_curvature.csv")
+    saddle = FIGURE.read_csv(data_dir, "saddle.csv")
     figure_common.use_style()
-    fig, axes = plt.subplots(1, 5, figsize=(22, 4))
+    fig, grid = plt.subplots(2, 4, figsize=(18, 8))
+    axes = [grid[0][0], grid[0][1], grid[0][2], grid[0][3], grid[1][0]]
 
     ax = axes[0]
     for method in ("adam", "amsgrad"):
@@ -118,7 +126,32 @@ def main(argv):
     ax.set_title("(b) cliff: loss")
     ax.legend()
 
-    fig.suptitle("Pathologies: Adam's counterexample, the recurrent chain, cliffs", y=1.02, fontsize=11)
+    ax = grid[1][1]
+    for key, label in (("grad_norm_sq", r"$\|g\|^2$"), ("gHg", r"$g^\top H g$")):
+        s_, lo, med, hi = band(mlp, "step", key)
+        line, = ax.semilogy(s_, np.abs(med), label=label)
+        ax.fill_between(s_, np.abs(lo), np.abs(hi), color=line.get_color(), alpha=0.2)
+    ax.set_xlabel("SGD step")
+    ax.set_title(r"(a) MLP: $\|g\|^2$ and $g^\top Hg$ (abs.)")
+    ax.legend()
+    ax = grid[1][2]
+    s_, lo, med, hi = band(mlp, "step", "loss")
+    ax.plot(s_, med, color="k")
+    ax.fill_between(s_, lo, hi, color="k", alpha=0.2)
+    ax.set_xlabel("SGD step")
+    ax.set_ylabel("training loss (cross-entropy)")
+    ax.set_title("(a) MLP: loss")
+    ax = grid[1][3]
+    for method in ("gd", "sgd"):
+        s_, lo, med, hi = band([r for r in saddle if r["method"] == method], "step", "distance")
+        line, = ax.semilogy(s_, np.maximum(med, 1e-300), label=method)
+        ax.fill_between(s_, np.maximum(lo, 1e-300), np.maximum(hi, 1e-300), color=line.get_color(), alpha=0.2)
+    ax.set_xlabel("step")
+    ax.set_ylabel(r"$\|\theta - \theta^*\|$")
+    ax.set_title("(f) from an exact saddle")
+    ax.legend()
+
+    fig.suptitle("Pathologies: Adam's counterexample, the recurrent chain, cliffs, curvature along training, saddles", y=1.02, fontsize=11)
     fig.tight_layout()
     FIGURE.save(fig, out_dir)
 
