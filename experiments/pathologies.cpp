@@ -30,7 +30,14 @@
 //      ‖θ − θ*‖ and F every step. GD sees ∇F(θ*) = −A·mean(s_i), zero up to rounding (~1e-17),
 //      and stays; SGD's noise pushes θ along the negative-curvature direction (Ge et al. 2015;
 //      Jin et al. 2017 add the noise on purpose).
-// Not built: (e) AdaGrad vs SGD on rare informative features (papers/README.md, "pathologies").
+//  (e) sparse.csv — rare informative features (Duchi, Hazan & Singer 2011, §1 and §6): linear
+//      least squares F = (1/2n)‖Aθ − b‖² (objectives/least_squares.hpp) with binary features
+//      a_ij ~ Bernoulli(p_j), p_j = ½ for the first half of the `sparse_dim` features and
+//      `sparse_rare_p` for the second, b = A·1 (every feature equally informative), n =
+//      `sparse_n`; SGD (B = 1, shuffled, lr = `sparse_sgd_lr`) and AdaGrad (same batches,
+//      lr = `sparse_adagrad_lr`) from θ = 0, `seeds` data-and-sampling seeds; every
+//      `sparse_record` steps F and the mean |θ_j − 1| over the frequent and over the rare
+//      features.
 //
 // Every update is Optimizer::step; jobs (harness/job_table.hpp) are the runs, in a fixed
 // order, so the files are byte-identical for any --jobs and --threads.
@@ -43,8 +50,10 @@
 #include "harness/experiment.hpp"
 #include "harness/job_table.hpp"
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/rng.hpp"
 #include "optdyn/objectives/cliff.hpp"
 #include "optdyn/objectives/initial_point.hpp"
+#include "optdyn/objectives/least_squares.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/objectives/reddi_online.hpp"
 #include "optdyn/objectives/rnn.hpp"
@@ -194,6 +203,39 @@ void run_saddle(const Spec& p, bool stochastic, std::uint64_t seed, JobResult& o
   }
 }
 
+// --- (e) rare informative features ----------------------------------------------------------
+std::unique_ptr<LeastSquares> sparse_problem(const Spec& p, std::uint64_t seed) {
+  const Index n = p.integer("sparse_n", 1, 1'000'000), d = p.integer("sparse_dim", 2, 10000);
+  const double rare = p.real_above("sparse_rare_p", 0.0, 1.0);
+  Rng rng = Rng::derived(seed, 11);
+  Mat a(n, d);
+  for (Index i = 0; i < n; ++i)
+    for (Index j = 0; j < d; ++j) a(i, j) = rng.uniform() < (j < d / 2 ? 0.5 : rare) ? 1.0 : 0.0;  // a_ij ~ Bernoulli(p_j)
+  const Vec truth = Vec::Ones(d);
+  Vec b = a * truth;  // b = A·1, no noise
+  return std::make_unique<LeastSquares>(std::move(a), std::move(b), truth, "rare-feature least squares");
+}
+
+void run_sparse(const Spec& p, const std::string& method, std::uint64_t seed, JobResult& out) {
+  const auto f = sparse_problem(p, seed);
+  const Index d = f->dim();
+  const long steps = p.integer("sparse_steps", 1, 1L << 30), every = p.integer("sparse_record", 1, 1L << 30);
+  OptimizerPtr opt = make_optimizer(method == "sgd" ? "sgd:lr=" + num(p.positive("sparse_sgd_lr"))
+                                                    : "adagrad:lr=" + num(p.positive("sparse_adagrad_lr")));
+  opt->reset(d);
+  ObjectiveOracle oracle(*f, 1, Sampling::shuffle, seed);
+  Vec theta = Vec::Zero(d);
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    if (!ok || k % every == 0 || k == steps) {
+      const Vec err = (theta - f->theta_true()).cwiseAbs();
+      out.row("sparse.csv", {method, static_cast<long long>(seed), static_cast<long long>(k), ok ? f->value(theta) : kNan,
+                             ok ? err.head(d / 2).mean() : kNan, ok ? err.tail(d - d / 2).mean() : kNan});
+    }
+    if (!ok) break;
+  }
+}
+
 // Every key the runs read, checked before any output is written (exit 2 naming the key).
 void check_parameters(const Spec& p) {
   p.real_above("reddi_c", 2.0, 1e6);
@@ -218,6 +260,13 @@ void check_parameters(const Spec& p) {
   p.integer("saddle_n", 2, 1'000'000);
   p.integer("saddle_steps", 1, 1L << 30);
   p.positive("saddle_lr");
+  p.integer("sparse_n", 1, 1'000'000);
+  p.integer("sparse_dim", 2, 10000);
+  p.real_above("sparse_rare_p", 0.0, 1.0);
+  p.integer("sparse_steps", 1, 1L << 30);
+  p.integer("sparse_record", 1, 1L << 30);
+  p.positive("sparse_sgd_lr");
+  p.positive("sparse_adagrad_lr");
 }
 
 void body(Experiment& ex) {
@@ -239,6 +288,11 @@ void body(Experiment& ex) {
     const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
     runs.push_back([&p, seed](JobResult& o) { run_mlp(p, seed, o); });
   }
+  for (long s = 0; s < seeds; ++s)
+    for (const std::string m : {"sgd", "adagrad"}) {
+      const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+      runs.push_back([&p, m, seed](JobResult& o) { run_sparse(p, m, seed, o); });
+    }
   runs.push_back([&p, &ex](JobResult& o) { run_saddle(p, false, ex.seed(), o); });
   for (long s = 0; s < seeds; ++s) {
     const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
@@ -251,6 +305,7 @@ void body(Experiment& ex) {
   ex.csv("cliff.csv", {"method", "step", "x", "y", "loss", "grad_norm"});
   ex.csv("mlp_curvature.csv", {"seed", "step", "loss", "grad_norm_sq", "gHg", "gHg_over_g2"});
   ex.csv("saddle.csv", {"method", "seed", "step", "distance", "loss"});
+  ex.csv("sparse.csv", {"method", "seed", "step", "loss", "frequent_error", "rare_error"});
   ex.note("mlp_spec", mlp_spec(p));
   ex.note("reddi_closed_form_adam_lower_bound", num(2.0 * (p.real("reddi_c") - 2.0) / 3.0));
   harness::SweepAxes axes;
@@ -285,6 +340,13 @@ int main(int argc, char** argv) {
       {"mlp_lr", "0.1", "0.1", "SGD learning rate of panel (a)"},
       {"mlp_steps", "300", "5000", "SGD steps of panel (a)"},
       {"mlp_record", "10", "50", "record F, ‖g‖², gᵀHg every K steps"},
+      {"sparse_n", "500", "2000", "samples of the rare-feature problem (e)"},
+      {"sparse_dim", "20", "40", "features (first half frequent, p = ½; second half rare)"},
+      {"sparse_rare_p", "0.02", "0.01", "probability of a rare feature being on"},
+      {"sparse_steps", "2000", "20000", "SGD / AdaGrad steps (B = 1)"},
+      {"sparse_record", "50", "200", "record every K steps"},
+      {"sparse_sgd_lr", "0.02", "0.02", "SGD learning rate (e)"},
+      {"sparse_adagrad_lr", "0.3", "0.3", "AdaGrad learning rate (e)"},
       {"saddle_n", "50", "50", "samples of the noisy quadratic saddle (f)"},
       {"saddle_lr", "0.1", "0.1", "learning rate of GD and SGD at the saddle (f)"},
       {"saddle_steps", "150", "150", "steps from the saddle (f)"},
@@ -293,7 +355,7 @@ int main(int argc, char** argv) {
       argc, argv,
       {"pathologies",
        "‖g‖² and gᵀHg along MLP training, GD on a cliff, the RNN Jacobian chain and clipped training, Reddi et al.'s "
-       "Adam counterexample, SGD leaving an exact saddle",
+       "Adam counterexample, AdaGrad vs SGD on rare features, SGD leaving an exact saddle",
        params},
       body);
 }

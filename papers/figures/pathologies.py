@@ -15,6 +15,8 @@ pathologies.pdf and pathologies.png. Missing or malformed input: one line on std
      value): paths over the contours of F, and F along the steps;
  (a) Goodfellow et al. (2016) Fig. 8.1: ||g||^2 and g^T H g along SGD training of a tanh MLP
      (median, band min-max over seeds), and the loss;
+ (e) AdaGrad vs SGD on least squares with rare informative features: mean error of the
+     frequent and of the rare weights (median, band min-max over seeds);
  (f) distance from an exact saddle of GD and SGD started on it (SGD: median, band min-max).
 """
 import math
@@ -34,6 +36,7 @@ FILES = {
     "cliff.csv": ["method", "step", "x", "y", "loss", "grad_norm"],
     "mlp_curvature.csv": ["seed", "step", "loss", "grad_norm_sq", "gHg", "gHg_over_g2"],
     "saddle.csv": ["method", "seed", "step", "distance", "loss"],
+    "sparse.csv": ["method", "seed", "step", "loss", "frequent_error", "rare_error"],
 }
 FIGURE = figure_common.Figure("pathologies", FILES, text_columns=TEXT_COLUMNS)
 
@@ -66,7 +69,8 @@ def main(argv):
     mlp = FIGURE.read_csv(data_dir, "mlp_curvature.csv")
     saddle = FIGURE.read_csv(data_dir, "saddle.csv")
     figure_common.use_style()
-    fig, grid = plt.subplots(2, 4, figsize=(18, 8))
+    sparse = FIGURE.read_csv(data_dir, "sparse.csv")
+    fig, grid = plt.subplots(2, 5, figsize=(22, 8))
     axes = [grid[0][0], grid[0][1], grid[0][2], grid[0][3], grid[1][0]]
 
     ax = axes[0]
@@ -150,6 +154,17 @@ def main(argv):
     ax.set_ylabel(r"$\|\theta - \theta^*\|$")
     ax.set_title("(f) from an exact saddle")
     ax.legend()
+
+    ax = grid[1][4]
+    for method, color in (("sgd", "C0"), ("adagrad", "C1")):
+        for key, ls in (("frequent_error", "-"), ("rare_error", "--")):
+            s_, lo, med, hi = band([r for r in sparse if r["method"] == method], "step", key)
+            ax.semilogy(s_, med, color=color, ls=ls, label=f"{method}, {key.split('_')[0]}")
+            ax.fill_between(s_, lo, hi, color=color, alpha=0.15)
+    ax.set_xlabel("step (B = 1)")
+    ax.set_ylabel(r"mean $|\theta_j - 1|$")
+    ax.set_title("(e) rare informative features")
+    ax.legend(fontsize=6)
 
     fig.suptitle("Pathologies: Adam's counterexample, the recurrent chain, cliffs, curvature along training, saddles", y=1.02, fontsize=11)
     fig.tight_layout()
