@@ -80,7 +80,11 @@ BOOST_AUTO_TEST_CASE(project_box_keeps_gd_in_the_box) {
   const auto f = make_reddi_online({.c = 3});
   const std::vector<double> xs = play(*f, "gd:lr=0.7|project_box:lo=-1,hi=1", 60, 0.0);
   for (const double x : xs) BOOST_TEST(std::abs(x) <= 1.0);
-  BOOST_TEST(xs.back() == -1.0);  // GD's average gradient (C − 2)/3 > 0 pushes it to −1
+  // Every step on f_t = Cx (t mod 3 = 1) moves x by −0.7·3 = −2.1 from x ≤ 0.4: clamped to −1,
+  // then two steps of +0.7: x_t = −1, −0.3, 0.4 at t mod 3 = 2, 0, 1 (from t = 2 on).
+  for (std::size_t t = 2; t <= xs.size(); t += 3) BOOST_TEST(xs[t - 1] == -1.0);
+  BOOST_TEST(xs[59] == -0.3, boost::test_tools::tolerance(1e-14));  // t = 60
+  BOOST_TEST(xs[57] == 0.4, boost::test_tools::tolerance(1e-14));   // t = 58
   BOOST_CHECK_THROW(make_optimizer("gd|project_box:lo=1,hi=0"), InputError);
 }
 
