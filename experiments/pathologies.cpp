@@ -252,7 +252,11 @@ void check_parameters(const Spec& p) {
   p.positive("cliff_lr");
   p.positive("cliff_clip");
   p.integer("cliff_steps", 1, 1L << 30);
-  make_objective(mlp_spec(p));
+  try {
+    make_objective(mlp_spec(p));
+  } catch (const InputError& e) {  // name the experiment's key, not the objective's
+    throw InputError("experiment 'pathologies': key 'mlp_widths' or 'mlp_n': " + std::string(e.what()));
+  }
   p.integer("mlp_steps", 1, 1L << 30);
   p.integer("mlp_record", 1, 1L << 30);
   p.integer("mlp_batch", 1, 1'000'000);
@@ -329,7 +333,7 @@ int main(int argc, char** argv) {
       {"rnn_n", "32", "128", "sequences"},
       {"rnn_train_steps", "100", "400", "full-batch GD steps"},
       {"rnn_record", "5", "10", "record the RNN loss every K steps"},
-      {"rnn_lr", "1", "1", "GD learning rate on the RNN"},
+      {"rnn_lr", "0.5", "0.5", "GD learning rate on the RNN"},
       {"rnn_clip", "1", "1", "clip_norm threshold of the clipped RNN runs"},
       {"cliff_lr", "0.1", "0.1", "GD learning rate on the cliff"},
       {"cliff_clip", "1", "1", "threshold of clip_norm and clip_value on the cliff"},
