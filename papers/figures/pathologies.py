@@ -71,7 +71,7 @@ def main(argv):
     figure_common.use_style()
     sparse = FIGURE.read_csv(data_dir, "sparse.csv")
     fig, grid = plt.subplots(2, 5, figsize=(22, 8))
-    axes = [grid[0][0], grid[0][1], grid[0][2], grid[0][3], grid[1][0]]
+    axes = list(grid[0])
 
     ax = axes[0]
     for method in ("adam", "amsgrad"):
@@ -103,6 +103,7 @@ def main(argv):
             s, lo, med, hi = band(rows, "step", "loss")
             line, = ax.semilogy(s, med, ls=ls, label=rf"$\rho$ = {radius:g}, {clip}")
             ax.fill_between(s, lo, hi, color=line.get_color(), alpha=0.15)
+    ax.set_ylim(1e-2, 1e1)  # a run that blows up leaves through the top
     ax.set_xlabel("GD step")
     ax.set_ylabel("training loss (adding task)")
     ax.set_title("(c) RNN training, with and without clipping")
@@ -130,7 +131,7 @@ def main(argv):
     ax.set_title("(b) cliff: loss")
     ax.legend()
 
-    ax = grid[1][1]
+    ax = grid[1][0]
     for key, label in (("grad_norm_sq", r"$\|g\|^2$"), ("gHg", r"$g^\top H g$")):
         s_, lo, med, hi = band(mlp, "step", key)
         line, = ax.semilogy(s_, np.abs(med), label=label)
@@ -138,7 +139,7 @@ def main(argv):
     ax.set_xlabel("SGD step")
     ax.set_title(r"(a) MLP: $\|g\|^2$ and $g^\top Hg$ (abs.)")
     ax.legend()
-    ax = grid[1][2]
+    ax = grid[1][1]
     s_, lo, med, hi = band(mlp, "step", "loss")
     ax.plot(s_, med, color="k")
     ax.fill_between(s_, lo, hi, color="k", alpha=0.2)
@@ -146,8 +147,8 @@ def main(argv):
     ax.set_ylabel("training loss (cross-entropy)")
     ax.set_title("(a) MLP: loss")
     ax = grid[1][3]
-    for method in ("gd", "sgd"):
-        s_, lo, med, hi = band([r for r in saddle if r["method"] == method], "step", "distance")
+    for method in ("gd", "sgd"):  # from step 1 (step 0 is the saddle itself, distance 0)
+        s_, lo, med, hi = band([r for r in saddle if r["method"] == method and r["step"] > 0], "step", "distance")
         line, = ax.semilogy(s_, np.maximum(med, 1e-300), label=method)
         ax.fill_between(s_, np.maximum(lo, 1e-300), np.maximum(hi, 1e-300), color=line.get_color(), alpha=0.2)
     ax.set_xlabel("step")
@@ -155,7 +156,7 @@ def main(argv):
     ax.set_title("(f) from an exact saddle")
     ax.legend()
 
-    ax = grid[1][4]
+    ax = grid[1][2]
     for method, color in (("sgd", "C0"), ("adagrad", "C1")):
         for key, ls in (("frequent_error", "-"), ("rare_error", "--")):
             s_, lo, med, hi = band([r for r in sparse if r["method"] == method], "step", key)
@@ -166,6 +167,7 @@ def main(argv):
     ax.set_title("(e) rare informative features")
     ax.legend(fontsize=6)
 
+    grid[1][4].axis("off")
     fig.suptitle("Pathologies: Adam's counterexample, the recurrent chain, cliffs, curvature along training, saddles", y=1.02, fontsize=11)
     fig.tight_layout()
     FIGURE.save(fig, out_dir)
