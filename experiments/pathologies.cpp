@@ -12,8 +12,9 @@
 //      adding task, T = `rnn_steps`, H = `rnn_hidden`, n = `rnn_n`) from W = ρQ for each ρ of
 //      `rnn_radii`: ‖∂h_k/∂h_0‖₂ of sample 0 for k = 1 … T at the initial point (Pascanu et
 //      al. §2.1), and full-batch GD with lr = `rnn_lr` for `rnn_train_steps` steps with and
-//      without `|clip_norm:max=rnn_clip` (their Algorithm 1); `seeds` initialisations
-//      (Rng::derived(seed + s, ·)) per ρ, for bands. A run that diverges gets a nan row and stops.
+//      without `|clip_norm:max=rnn_clip` (their Algorithm 1); `seeds` seeds per ρ (seed + s
+//      for both the data and Rnn::initial_point), for bands. A run whose step diverges gets a
+//      nan row and stops; one whose loss overflows to inf after a step keeps that row and stops.
 //  (b) cliff.csv — `cliff` (objectives/cliff.hpp, default keys): GD with lr = `cliff_lr` from
 //      (x, y) = (0, 1), plain, `|clip_norm:max=cliff_clip` and `|clip_value:max=cliff_clip`,
 //      `cliff_steps` steps: where each lands after the edge (Goodfellow et al. Fig. 8.3).
@@ -30,7 +31,7 @@
 //      ‖θ − θ*‖ and F every step. GD sees ∇F(θ*) = −A·mean(s_i), zero up to rounding (~1e-17),
 //      and stays; SGD's noise pushes θ along the negative-curvature direction (Ge et al. 2015;
 //      Jin et al. 2017 add the noise on purpose).
-//  (e) sparse.csv — rare informative features (Duchi, Hazan & Singer 2011, §1 and §6): linear
+//  (e) sparse.csv — rare informative features (Duchi, Hazan & Singer 2011: the motivation of AdaGrad): linear
 //      least squares F = (1/2n)‖Aθ − b‖² (objectives/least_squares.hpp) with binary features
 //      a_ij ~ Bernoulli(p_j), p_j = ½ for the first half of the `sparse_dim` features and
 //      `sparse_rare_p` for the second, b = A·1 (every feature equally informative), n =
