@@ -83,7 +83,7 @@ std::string modifier_spec(const std::string& name) {
       {"weight_decay", "weight_decay:wd=0.1"},  {"robbins_monro", "robbins_monro:alpha=0.7,t0=3"},
       {"step_lr", "step_lr:every=3,gamma=0.5"}, {"cosine", "cosine:t_max=10"},
       {"warmup", "warmup:steps=4"},             {"average", "average:start=3"},
-      {"teleport", "teleport:every=3,steps=2"},
+      {"teleport", "teleport:every=3,steps=2"}, {"project_box", "project_box:lo=-0.5,hi=0.5"},
   };
   const auto it = special.find(name);
   return it != special.end() ? it->second : name;

@@ -28,6 +28,9 @@
 #include "optdyn/objectives/quadratic.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/objectives/rosenbrock.hpp"
+#include "optdyn/objectives/cliff.hpp"
+#include "optdyn/objectives/reddi_online.hpp"
+#include "optdyn/objectives/rnn.hpp"
 #include "optdyn/objectives/saddles.hpp"
 #include "optdyn/objectives/softmax_regression.hpp"
 #include "optdyn/objectives/spherical_pspin.hpp"
@@ -147,6 +150,17 @@ BOOST_AUTO_TEST_CASE(analytic_objectives) {
   check_objective(PlateauSaddleParams{}, make_plateau_saddle);
   check_objective(PlateauSaddleParams{.dim = 6, .flat = 3, .eps = -0.05}, make_plateau_saddle);
   check_rejected(PlateauSaddleParams{.dim = 4, .flat = 5}, make_plateau_saddle, "flat");
+  check_objective(CliffParams{}, make_cliff);
+  check_objective(CliffParams{.a = 2, .b = 0.5, .m = 1, .height = 3, .width = 0.4, .c = 0.2, .tilt = -1}, make_cliff);
+  check_rejected(CliffParams{.width = 0}, make_cliff, "width");
+  check_rejected(CliffParams{.height = -1}, make_cliff, "height");
+  check_objective(ReddiOnlineParams{}, make_reddi_online);
+  check_objective(ReddiOnlineParams{.c = 10}, make_reddi_online);
+  check_rejected(ReddiOnlineParams{.c = 2}, make_reddi_online, "c");
+  check_objective(RnnParams{.steps = 5, .hidden = 3, .n = 4, .radius = 1.5, .seed = 2}, make_rnn, 0.5);
+  check_rejected(RnnParams{.steps = 1}, make_rnn, "steps");
+  check_rejected(RnnParams{.hidden = 0}, make_rnn, "hidden");
+  check_rejected(RnnParams{.radius = -1}, make_rnn, "radius");
   // The range of flat is [0, dim], in the words the Spec getter used before.
   BOOST_TEST(message_of([] { make_objective("plateau_saddle:dim=4,flat=5"); }) ==
              "objective 'plateau_saddle': key 'flat': 5 is outside [0, 4]");

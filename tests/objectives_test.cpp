@@ -66,6 +66,10 @@ const std::vector<Case>& cases() {
       {"mlp:data=gaussian,targets=labels,n=20,widths=3-5-1,act=tanh,loss=bce,l2=0.01", 0.5},
       {"mlp:data=gaussian,n=20,widths=2-3-3-2,act=relu,loss=mse", 0.5},
       {"mlp:data=gaussian,n=10,widths=3-4-2,act=linear,loss=mse,bias=false", 0.5},
+      {"cliff", 1.0},
+      {"cliff:c=0.2,width=0.7,tilt=-0.4,height=3", 1.0},  // evaluation points on the face
+      {"reddi_online:c=5", 1.0},
+      {"rnn:steps=6,hidden=3,n=5,seed=2", 0.5},
   };
   return all;
 }

@@ -29,6 +29,7 @@
 #include "optdyn/optimizers/averaging.hpp"
 #include "optdyn/optimizers/bfgs.hpp"
 #include "optdyn/optimizers/clipping.hpp"
+#include "optdyn/optimizers/projection.hpp"
 #include "optdyn/optimizers/coordinate_descent.hpp"
 #include "optdyn/optimizers/delta_bar_delta.hpp"
 #include "optdyn/optimizers/gauss_newton.hpp"
@@ -289,6 +290,7 @@ std::vector<ModifierCase> modifier_cases() {
       make_case(make_inverse_sqrt, {InverseSqrtParams{}}, "", InverseSqrtParams{}),
       make_case(make_warmup, {{.steps = 5}}, "steps", WarmupParams{.steps = 0}),
       make_case(make_average, {{.start = 3}}, "start", AverageParams{.start = -1}),
+      make_case(make_project_box, {{.lo = -2, .hi = 0.5}}, "hi", ProjectBoxParams{.lo = 1, .hi = 0}),
       on(make_case(make_teleport, {{.every = 2, .steps = 2, .lr = 0.3}}, "lr", TeleportParams{.lr = 0}), kReluMlp),
   };
 }

@@ -103,6 +103,7 @@ declare -A BAD=(
   [central_flow]="window=4"
   [generalization]="patience=0"
   [optimizer_zoo]="lrs=abc"
+  [pathologies]="reddi_c=2"
 )
 for src in "${2:?SOURCE_DIR}"/experiments/*.cpp; do
   name=$(basename "$src" .cpp)

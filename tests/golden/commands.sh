@@ -57,6 +57,6 @@ $T run --objective "$MLP" --optimizer sgd:lr=0.1 --steps 20 --batch 20 --seed 5 
     --record-every 5 --eval heldout:split=test,n=300,every=5 --out "$OUT/run_mlp_test_split.csv"
 for e in gradient_scaling saxe_modes saxe_depth convergence_rates saddle_escape flow_departure \
     sgd_vs_sde reparameterization loss_concentration index_vs_loss central_flow generalization \
-    optimizer_zoo; do
+    optimizer_zoo pathologies; do
   $BIN/$e --out "$OUT/experiment_$e" --seed 0 --scale quick >/dev/null
 done

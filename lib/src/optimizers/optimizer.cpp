@@ -59,6 +59,8 @@ void Optimizer::step(Vec& theta, Oracle& oracle) {
   update(theta, g_, last_lr_, t_);
   if (!theta.allFinite())
     throw DivergenceError(name() + " update at step " + std::to_string(t_) + ": non-finite parameters");
+  for (auto& m : modifiers_)
+    if (m->constrains_iterate()) m->constrain_iterate(theta, t_);
   for (auto& m : modifiers_) m->after_step(theta, t_);
 }
 

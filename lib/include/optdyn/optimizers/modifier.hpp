@@ -8,6 +8,7 @@
 //   for each modifier, in spec order:  g ← m.transform_gradient(p, g, t)   (clipping, L2 decay)
 //   η_t = lr · Π_m m.lr_factor(t)                                         (schedules)
 //   core update: θ ← θ + Δ(g, η_t, state)
+//   for each modifier that constrains θ:  m.constrain_iterate(θ, t)        (projection onto a set)
 //   for each modifier:  m.after_step(θ, t)                                (iterate averaging)
 //
 // Spec syntax: modifiers follow the core optimizer separated by '|', e.g.
@@ -51,6 +52,10 @@ class Modifier {
   // Multiplies the learning rate of step t (t counts from 1).
   virtual double lr_factor(std::uint64_t t) const { return 1.0; }
   virtual void after_step(const Vec& theta, std::uint64_t t) {}
+  // Maps θ back onto a feasible set right after the core update (projection.hpp: projected
+  // online gradient methods). Called only when constrains_iterate().
+  virtual bool constrains_iterate() const { return false; }
+  virtual void constrain_iterate(Vec& theta, std::uint64_t t) {}
   // Moves θ before step t's gradient is taken (teleport.hpp), querying `oracle` as it needs;
   // the optimizer's state is left as it is. Called only when moves_iterate().
   virtual bool moves_iterate() const { return false; }

@@ -1,0 +1,366 @@
+// pathologies — the textbook failure modes of gradient methods on objectives built for them
+// (issue 17; Goodfellow, Bengio & Courville, Deep Learning §8.2; Pascanu, Mikolov & Bengio
+// 2013; Reddi, Kale & Kumar 2018). Panels, each a CSV:
+//
+//  (d) reddi.csv — Reddi et al.'s online counterexample (objectives/reddi_online.hpp), C =
+//      `reddi_c`: projected Adam and AMSGrad with β₁ = 0, β₂ = 1/(1 + C²), α_t = α/√t,
+//      α = ½√(1 − β₂) (their Theorem 1), x₁ = 1, the cyclic sampler with B = 1 handing out
+//      f_1, f_2, … in order; every `reddi_record` steps: x_t and the average regret R_t/t
+//      (closed form R_t = Σ s_k x_k + |Σ s_k|). Theorem 1: Adam's R_t/t stays ≥ 2(C − 2)/3;
+//      AMSGrad's → 0. Deterministic: one run per method.
+//  (c) rnn_jacobian.csv, rnn_training.csv — the recurrent chain of `rnn` (objectives/rnn.hpp,
+//      adding task, T = `rnn_steps`, H = `rnn_hidden`, n = `rnn_n`) from W = ρQ for each ρ of
+//      `rnn_radii`: ‖∂h_k/∂h_0‖₂ of sample 0 for k = 1 … T at the initial point (Pascanu et
+//      al. §2.1), and full-batch GD with lr = `rnn_lr` for `rnn_train_steps` steps with and
+//      without `|clip_norm:max=rnn_clip` (their Algorithm 1); `seeds` seeds per ρ (seed + s
+//      for both the data and Rnn::initial_point), for bands. A run whose step diverges gets a
+//      nan row and stops; one whose loss overflows to inf after a step keeps that row and stops.
+//  (b) cliff.csv — `cliff` (objectives/cliff.hpp, default keys): GD with lr = `cliff_lr` from
+//      (x, y) = (0, 1), plain, `|clip_norm:max=cliff_clip` and `|clip_value:max=cliff_clip`,
+//      `cliff_steps` steps: where each lands after the edge (Goodfellow et al. Fig. 8.3).
+//      Deterministic.
+//  (a) mlp_curvature.csv — Goodfellow et al. Fig. 8.1: minibatch SGD (B = `mlp_batch`, lr =
+//      `mlp_lr`, shuffled epochs) on a tanh MLP (widths `mlp_widths`, cross-entropy, labels of
+//      a tanh teacher MLP, n = `mlp_n`) from init:xavier with `seeds` seeds; every
+//      `mlp_record` steps the full-batch F, ‖g‖², gᵀHg (one exact HVP) and gᵀHg/‖g‖².
+//      Their §8.2.1: the second-order change of F along −εg is −ε‖g‖² + ½ε²gᵀHg, so a growing
+//      gᵀHg against ‖g‖² is ill-conditioning showing up in training.
+//  (f) saddle.csv — an exact saddle: `noisy_quadratic:eigs=1/-0.5,rotate=false,n=saddle_n`
+//      (θ* = 0 a saddle of F, per-sample gradients −A s_i ≠ 0 there; objectives/noisy_quadratic.hpp),
+//      GD and SGD (B = 1, with replacement, `seeds` seeds), lr = `saddle_lr`, both from θ = θ*:
+//      ‖θ − θ*‖ and F every step. GD sees ∇F(θ*) = −A·mean(s_i), zero up to rounding (~1e-17),
+//      and stays; SGD's noise pushes θ along the negative-curvature direction (Ge et al. 2015;
+//      Jin et al. 2017 add the noise on purpose).
+//  (e) sparse.csv — rare informative features (Duchi, Hazan & Singer 2011: the motivation of AdaGrad): linear
+//      least squares F = (1/2n)‖Aθ − b‖² (objectives/least_squares.hpp) with binary features
+//      a_ij ~ Bernoulli(p_j), p_j = ½ for the first half of the `sparse_dim` features and
+//      `sparse_rare_p` for the second, b = A·1 (every feature equally informative), n =
+//      `sparse_n`; SGD (B = 1, shuffled, lr = `sparse_sgd_lr`) and AdaGrad (same batches,
+//      lr = `sparse_adagrad_lr`) from θ = 0, `seeds` data-and-sampling seeds; every
+//      `sparse_record` steps F and the mean |θ_j − 1| over the frequent and over the rare
+//      features.
+//
+// Every update is Optimizer::step; jobs (harness/job_table.hpp) are the runs, in a fixed
+// order, so the files are byte-identical for any --jobs and --threads.
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "harness/experiment.hpp"
+#include "harness/job_table.hpp"
+#include "optdyn/core/error.hpp"
+#include "optdyn/core/rng.hpp"
+#include "optdyn/objectives/cliff.hpp"
+#include "optdyn/objectives/initial_point.hpp"
+#include "optdyn/objectives/least_squares.hpp"
+#include "optdyn/objectives/registry.hpp"
+#include "optdyn/objectives/reddi_online.hpp"
+#include "optdyn/objectives/rnn.hpp"
+#include "optdyn/optimizers/oracle.hpp"
+#include "optdyn/optimizers/registry.hpp"
+
+namespace {
+
+using namespace optdyn;
+using harness::CsvCell;
+using harness::Experiment;
+using harness::ExperimentParam;
+using harness::JobResult;
+
+const double kNan = std::numeric_limits<double>::quiet_NaN();
+std::string num(double x) { return harness::format_double(x); }
+
+// One step; false (and θ left as it was before the step's update) when it diverged.
+bool step_or_diverge(Optimizer& opt, Vec& theta, Oracle& oracle) {
+  try {
+    opt.step(theta, oracle);
+    return true;
+  } catch (const DivergenceError&) {
+    return false;
+  }
+}
+
+// --- (d) Reddi et al.'s counterexample ---------------------------------------------------
+void run_reddi(const Spec& p, const std::string& method, JobResult& out) {
+  const double c = p.real_above("reddi_c", 2.0, 1e6);
+  const long steps = p.integer("reddi_steps", 3, 1L << 34), every = p.integer("reddi_record", 1, 1L << 34);
+  const auto f = make_reddi_online({.c = c});
+  const double beta2 = 1.0 / (1.0 + c * c);  // Reddi et al. Theorem 1
+  OptimizerPtr opt = make_optimizer(method + ":lr=" + num(0.5 * std::sqrt(1.0 - beta2)) + ",beta1=0,beta2=" + num(beta2) +
+                                    ",eps=1e-12|inverse_sqrt|project_box:lo=-1,hi=1");
+  opt->reset(1);
+  ObjectiveOracle oracle(*f, 1, Sampling::cyclic, 0);
+  Vec theta = Vec::Constant(1, 1.0);
+  double played = 0, total_slope = 0;  // Σ s_k x_k, Σ s_k: R_t = played + |total_slope|
+  for (long t = 1; t <= steps; ++t) {
+    const double s = f->slope(static_cast<std::uint64_t>(t));
+    played += s * theta[0];
+    total_slope += s;
+    if (t % every == 0 || t == steps)
+      out.row("reddi.csv", {method, static_cast<long long>(t), theta[0], (played + std::abs(total_slope)) / static_cast<double>(t)});
+    opt->step(theta, oracle);
+  }
+}
+
+// --- (c) the recurrent chain -------------------------------------------------------------
+std::unique_ptr<Rnn> rnn_of(const Spec& p, double radius, std::uint64_t data_seed) {
+  return make_rnn({.steps = p.integer("rnn_steps", 2, 100000),
+                   .hidden = p.integer("rnn_hidden", 1, 4096),
+                   .n = p.integer("rnn_n", 1, 1'000'000),
+                   .radius = radius,
+                   .seed = data_seed});
+}
+
+void run_rnn_jacobian(const Spec& p, double radius, std::uint64_t seed, JobResult& out) {
+  const auto f = rnn_of(p, radius, seed);
+  const Vec theta = f->initial_point(seed);
+  for (Index k = 1; k <= f->steps(); ++k)
+    out.row("rnn_jacobian.csv", {radius, static_cast<long long>(seed), static_cast<long long>(k),
+                                 f->hidden_jacobian_norm(theta, 0, k)});
+}
+
+void run_rnn_training(const Spec& p, double radius, bool clip, std::uint64_t seed, JobResult& out) {
+  const auto f = rnn_of(p, radius, seed);
+  const long steps = p.integer("rnn_train_steps", 1, 1L << 30), every = p.integer("rnn_record", 1, 1L << 30);
+  std::string spec = "gd:lr=" + num(p.positive("rnn_lr"));
+  if (clip) spec += "|clip_norm:max=" + num(p.positive("rnn_clip"));
+  OptimizerPtr opt = make_optimizer(spec);
+  opt->reset(f->dim());
+  ObjectiveOracle oracle(*f);
+  Vec theta = f->initial_point(seed), g;
+  const std::string label = clip ? "clip_norm" : "none";
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
+    if (!ok || !std::isfinite(loss) || k % every == 0 || k == steps)
+      out.row("rnn_training.csv", {radius, label, static_cast<long long>(seed), static_cast<long long>(k), loss,
+                                   ok && std::isfinite(loss) ? g.norm() : kNan});
+    if (!ok || !std::isfinite(loss)) break;
+  }
+}
+
+// --- (b) the cliff ---------------------------------------------------------------------------
+void run_cliff(const Spec& p, const std::string& label, JobResult& out) {
+  const auto f = make_cliff();
+  std::string spec = "gd:lr=" + num(p.positive("cliff_lr"));
+  if (label != "gd") spec += "|" + label + ":max=" + num(p.positive("cliff_clip"));
+  OptimizerPtr opt = make_optimizer(spec);
+  opt->reset(2);
+  ObjectiveOracle oracle(*f);
+  Vec theta(2), g;
+  theta << 0.0, 1.0;
+  const long steps = p.integer("cliff_steps", 1, 1L << 30);
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
+    out.row("cliff.csv", {label, static_cast<long long>(k), ok ? theta[0] : kNan, ok ? theta[1] : kNan, loss,
+                          ok ? g.norm() : kNan});
+    if (!ok) break;
+  }
+}
+
+// --- (a) ‖g‖² and gᵀHg along MLP training ------------------------------------------------
+std::string mlp_spec(const Spec& p) {
+  return "mlp:data=teacher-mlp,targets=labels,n=" + std::to_string(p.integer("mlp_n", 1, 1'000'000)) + ",widths=" +
+         p.text("mlp_widths") + ",act=tanh,loss=ce,teacher_widths=16,data_seed=1";
+}
+
+void run_mlp(const Spec& p, std::uint64_t seed, JobResult& out) {
+  const ObjectivePtr f = make_objective(mlp_spec(p));
+  const long steps = p.integer("mlp_steps", 1, 1L << 30), every = p.integer("mlp_record", 1, 1L << 30);
+  OptimizerPtr opt = make_optimizer("sgd:lr=" + num(p.positive("mlp_lr")));
+  opt->reset(f->dim());
+  ObjectiveOracle oracle(*f, p.integer("mlp_batch", 1, 1'000'000), Sampling::shuffle, seed);
+  Vec theta = initial_point(InitParams{.scheme = InitParams::Scheme::xavier, .seed = seed}, *f), g;
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    if (!ok || k % every == 0 || k == steps) {
+      const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
+      const double g2 = ok ? g.squaredNorm() : kNan, ghg = ok ? g.dot(f->hessian_vector(theta, g)) : kNan;
+      out.row("mlp_curvature.csv", {static_cast<long long>(seed), static_cast<long long>(k), loss, g2, ghg, ghg / g2});
+    }
+    if (!ok) break;
+  }
+}
+
+// --- (f) SGD's noise leaving an exact saddle ----------------------------------------------
+void run_saddle(const Spec& p, bool stochastic, std::uint64_t seed, JobResult& out) {
+  const ObjectivePtr f =
+      make_objective("noisy_quadratic:eigs=1/-0.5,rotate=false,noise=1,n=" + std::to_string(p.integer("saddle_n", 2, 1'000'000)));
+  const long steps = p.integer("saddle_steps", 1, 1L << 30);
+  OptimizerPtr opt = make_optimizer("gd:lr=" + num(p.positive("saddle_lr")));
+  opt->reset(f->dim());
+  ObjectiveOracle full(*f), sampled(*f, 1, Sampling::replacement, seed);
+  Oracle& oracle = stochastic ? static_cast<Oracle&>(sampled) : static_cast<Oracle&>(full);
+  Vec theta = Vec::Zero(f->dim());  // θ* = 0 (shift = 0): the saddle
+  const std::string label = stochastic ? "sgd" : "gd";
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    out.row("saddle.csv", {label, static_cast<long long>(seed), static_cast<long long>(k), ok ? theta.norm() : kNan,
+                           ok ? f->value(theta) : kNan});
+    if (!ok) break;
+  }
+}
+
+// --- (e) rare informative features ----------------------------------------------------------
+std::unique_ptr<LeastSquares> sparse_problem(const Spec& p, std::uint64_t seed) {
+  const Index n = p.integer("sparse_n", 1, 1'000'000), d = p.integer("sparse_dim", 2, 10000);
+  const double rare = p.real_above("sparse_rare_p", 0.0, 1.0);
+  Rng rng = Rng::derived(seed, 11);
+  Mat a(n, d);
+  for (Index i = 0; i < n; ++i)
+    for (Index j = 0; j < d; ++j) a(i, j) = rng.uniform() < (j < d / 2 ? 0.5 : rare) ? 1.0 : 0.0;  // a_ij ~ Bernoulli(p_j)
+  const Vec truth = Vec::Ones(d);
+  Vec b = a * truth;  // b = A·1, no noise
+  return std::make_unique<LeastSquares>(std::move(a), std::move(b), truth, "rare-feature least squares");
+}
+
+void run_sparse(const Spec& p, const std::string& method, std::uint64_t seed, JobResult& out) {
+  const auto f = sparse_problem(p, seed);
+  const Index d = f->dim();
+  const long steps = p.integer("sparse_steps", 1, 1L << 30), every = p.integer("sparse_record", 1, 1L << 30);
+  OptimizerPtr opt = make_optimizer(method == "sgd" ? "sgd:lr=" + num(p.positive("sparse_sgd_lr"))
+                                                    : "adagrad:lr=" + num(p.positive("sparse_adagrad_lr")));
+  opt->reset(d);
+  ObjectiveOracle oracle(*f, 1, Sampling::shuffle, seed);
+  Vec theta = Vec::Zero(d);
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+    if (!ok || k % every == 0 || k == steps) {
+      const Vec err = (theta - f->theta_true()).cwiseAbs();
+      out.row("sparse.csv", {method, static_cast<long long>(seed), static_cast<long long>(k), ok ? f->value(theta) : kNan,
+                             ok ? err.head(d / 2).mean() : kNan, ok ? err.tail(d - d / 2).mean() : kNan});
+    }
+    if (!ok) break;
+  }
+}
+
+// Every key the runs read, checked before any output is written (exit 2 naming the key).
+void check_parameters(const Spec& p) {
+  p.real_above("reddi_c", 2.0, 1e6);
+  p.integer("reddi_steps", 3, 1L << 34);
+  p.integer("reddi_record", 1, 1L << 34);
+  p.integer("seeds", 1, 10000);
+  for (const double r : p.real_list("rnn_radii", '/'))
+    if (!(r >= 0.0 && r <= 1e6)) throw InputError("experiment 'pathologies': key 'rnn_radii': " + num(r) + " is outside [0, 1e6]");
+  rnn_of(p, 1.0, 0);
+  p.integer("rnn_train_steps", 1, 1L << 30);
+  p.integer("rnn_record", 1, 1L << 30);
+  p.positive("rnn_lr");
+  p.positive("rnn_clip");
+  p.positive("cliff_lr");
+  p.positive("cliff_clip");
+  p.integer("cliff_steps", 1, 1L << 30);
+  try {
+    make_objective(mlp_spec(p));
+  } catch (const InputError& e) {  // name the experiment's key, not the objective's
+    throw InputError("experiment 'pathologies': key 'mlp_widths' or 'mlp_n': " + std::string(e.what()));
+  }
+  p.integer("mlp_steps", 1, 1L << 30);
+  p.integer("mlp_record", 1, 1L << 30);
+  p.integer("mlp_batch", 1, 1'000'000);
+  p.positive("mlp_lr");
+  p.integer("saddle_n", 2, 1'000'000);
+  p.integer("saddle_steps", 1, 1L << 30);
+  p.positive("saddle_lr");
+  p.integer("sparse_n", 1, 1'000'000);
+  p.integer("sparse_dim", 2, 10000);
+  p.real_above("sparse_rare_p", 0.0, 1.0);
+  p.integer("sparse_steps", 1, 1L << 30);
+  p.integer("sparse_record", 1, 1L << 30);
+  p.positive("sparse_sgd_lr");
+  p.positive("sparse_adagrad_lr");
+}
+
+void body(Experiment& ex) {
+  const Spec& p = ex.params();
+  check_parameters(p);
+  const std::vector<double> radii = p.real_list("rnn_radii", '/');
+  const long seeds = p.integer("seeds", 1, 10000);
+  std::vector<std::function<void(JobResult&)>> runs;  // in file and job order
+  for (const std::string m : {"adam", "amsgrad"}) runs.push_back([&p, m](JobResult& o) { run_reddi(p, m, o); });
+  for (const double r : radii)
+    for (long s = 0; s < seeds; ++s) {
+      const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+      runs.push_back([&p, r, seed](JobResult& o) { run_rnn_jacobian(p, r, seed, o); });
+      for (const bool clip : {false, true})
+        runs.push_back([&p, r, clip, seed](JobResult& o) { run_rnn_training(p, r, clip, seed, o); });
+    }
+  for (const std::string m : {"gd", "clip_norm", "clip_value"}) runs.push_back([&p, m](JobResult& o) { run_cliff(p, m, o); });
+  for (long s = 0; s < seeds; ++s) {
+    const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+    runs.push_back([&p, seed](JobResult& o) { run_mlp(p, seed, o); });
+  }
+  for (long s = 0; s < seeds; ++s)
+    for (const std::string m : {"sgd", "adagrad"}) {
+      const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+      runs.push_back([&p, m, seed](JobResult& o) { run_sparse(p, m, seed, o); });
+    }
+  runs.push_back([&p, &ex](JobResult& o) { run_saddle(p, false, ex.seed(), o); });
+  for (long s = 0; s < seeds; ++s) {
+    const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+    runs.push_back([&p, seed](JobResult& o) { run_saddle(p, true, seed, o); });
+  }
+
+  ex.csv("reddi.csv", {"method", "t", "x", "average_regret"});
+  ex.csv("rnn_jacobian.csv", {"radius", "seed", "k", "jacobian_norm"});
+  ex.csv("rnn_training.csv", {"radius", "clip", "seed", "step", "loss", "grad_norm"});
+  ex.csv("cliff.csv", {"method", "step", "x", "y", "loss", "grad_norm"});
+  ex.csv("mlp_curvature.csv", {"seed", "step", "loss", "grad_norm_sq", "gHg", "gHg_over_g2"});
+  ex.csv("saddle.csv", {"method", "seed", "step", "distance", "loss"});
+  ex.csv("sparse.csv", {"method", "seed", "step", "loss", "frequent_error", "rare_error"});
+  ex.note("mlp_spec", mlp_spec(p));
+  ex.note("reddi_closed_form_adam_lower_bound", num(2.0 * (p.real("reddi_c") - 2.0) / 3.0));
+  harness::SweepAxes axes;
+  axes.add_grid("run", "range:0:" + std::to_string(runs.size() - 1));
+  ex.add_results(ex.run_jobs(harness::JobTable(axes, ex.seed()), [&](const harness::Job& job, JobResult& out) {
+    runs[std::stoul(job.value("run"))](out);
+  }));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<ExperimentParam> params = {
+      {"reddi_c", "3", "3", "C of Reddi et al.'s f_t (C > 2)"},
+      {"reddi_steps", "3000", "300000", "online rounds T"},
+      {"reddi_record", "30", "300", "record x_t and R_t/t every K rounds"},
+      {"seeds", "3", "10", "initialisations per spectral radius (RNN panels)"},
+      {"rnn_radii", "0.8/1/1.3", "0.8/1/1.3", "spectral radii ρ of W at the initial point, '/'-separated"},
+      {"rnn_steps", "20", "50", "T of the adding task"},
+      {"rnn_hidden", "8", "16", "hidden units H"},
+      {"rnn_n", "32", "128", "sequences"},
+      {"rnn_train_steps", "100", "400", "full-batch GD steps"},
+      {"rnn_record", "5", "10", "record the RNN loss every K steps"},
+      {"rnn_lr", "0.5", "0.5", "GD learning rate on the RNN"},
+      {"rnn_clip", "1", "1", "clip_norm threshold of the clipped RNN runs"},
+      {"cliff_lr", "0.1", "0.1", "GD learning rate on the cliff"},
+      {"cliff_clip", "1", "1", "threshold of clip_norm and clip_value on the cliff"},
+      {"cliff_steps", "40", "40", "GD steps on the cliff"},
+      {"mlp_widths", "10-32-3", "10-64-3", "widths of the tanh MLP of panel (a)"},
+      {"mlp_n", "256", "1024", "samples (teacher-MLP labels) of panel (a)"},
+      {"mlp_batch", "16", "16", "SGD minibatch of panel (a)"},
+      {"mlp_lr", "0.1", "0.1", "SGD learning rate of panel (a)"},
+      {"mlp_steps", "300", "5000", "SGD steps of panel (a)"},
+      {"mlp_record", "10", "50", "record F, ‖g‖², gᵀHg every K steps"},
+      {"sparse_n", "500", "2000", "samples of the rare-feature problem (e)"},
+      {"sparse_dim", "20", "40", "features (first half frequent, p = ½; second half rare)"},
+      {"sparse_rare_p", "0.02", "0.01", "probability of a rare feature being on"},
+      {"sparse_steps", "2000", "20000", "SGD / AdaGrad steps (B = 1)"},
+      {"sparse_record", "50", "200", "record every K steps"},
+      {"sparse_sgd_lr", "0.02", "0.02", "SGD learning rate (e)"},
+      {"sparse_adagrad_lr", "0.3", "0.3", "AdaGrad learning rate (e)"},
+      {"saddle_n", "50", "50", "samples of the noisy quadratic saddle (f)"},
+      {"saddle_lr", "0.1", "0.1", "learning rate of GD and SGD at the saddle (f)"},
+      {"saddle_steps", "150", "150", "steps from the saddle (f)"},
+  };
+  return optdyn::harness::run_experiment(
+      argc, argv,
+      {"pathologies",
+       "‖g‖² and gᵀHg along MLP training, GD on a cliff, the RNN Jacobian chain and clipped training, Reddi et al.'s "
+       "Adam counterexample, AdaGrad vs SGD on rare features, SGD leaving an exact saddle",
+       params},
+      body);
+}
