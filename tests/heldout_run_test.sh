@@ -7,7 +7,8 @@
 #  * the held-out columns hold numbers exactly at the steps that are multiples of every=K;
 #  * early stopping: the rule (Goodfellow et al. 2016, Algorithm 7.1) re-traced here by awk over
 #    the run's own val_loss column gives the step the run stopped at and its best step, and the
-#    status file says why it stopped.
+#    status file says why it stopped; a rule that fires at the last step stops nothing, and one
+#    that fires as --diverge-above ends the run leaves the divergence's reason.
 # Usage: bash heldout_run_test.sh BIN_DIR SOURCE_DIR
 set -u
 BIN=${1:?usage: heldout_run_test.sh BIN_DIR SOURCE_DIR}
@@ -59,6 +60,22 @@ grep -q '"stopped_early": true' <<<"$status" || fail "stopped_early is not true"
 grep -q '"reason": "early stopping: no improvement of the held-out loss' <<<"$status" || fail "reason does not say why"
 [[ $(tail -1 run.csv | cut -d, -f1) == "$stop_step" ]] || fail "the last row is not the stopping step"
 echo "ok: early stopping at step $stop_step with best step $best_step, as traced by hand"
+
+# The rule never overwrites another ending. min_delta=10 makes it fire at the first evaluation
+# after step 0 (step 1 with every=1): at the last step it stops nothing, and after
+# --diverge-above has ended the run the reason stays the divergence.
+FIRE=(--eval heldout:split=validation,fraction=0.5,every=1 --early-stopping early_stopping:patience=1,min_delta=10)
+"$OPTDYN" run --objective "$SOFTMAX" --optimizer gd:lr=0.5 --steps 1 "${FIRE[@]}" --out last.csv ||
+  fail "a run whose rule fires at its last step exited $?"
+grep -q '"status": "ok"' last.csv.status.json && grep -q '"reason": ""' last.csv.status.json &&
+  grep -q '"stopped_early": false' last.csv.status.json || fail "rule at the last step: $(cat last.csv.status.json)"
+"$OPTDYN" run --objective "$SOFTMAX" --optimizer gd:lr=0.5 --steps 5 --diverge-above 0 "${FIRE[@]}" \
+  --out diverged.csv 2>err.txt
+rc=$?
+[[ $rc -eq 3 ]] || fail "a run above --diverge-above exited $rc (expected 3)"
+grep -q '"status": "diverged"' diverged.csv.status.json && grep -q '"reason": "loss .* above --diverge-above' diverged.csv.status.json &&
+  grep -q '"stopped_early": false' diverged.csv.status.json || fail "divergence reason lost: $(cat diverged.csv.status.json)"
+echo "ok: early stopping keeps a divergence's reason and stops nothing at the last step"
 
 # The test split of Fashion-MNIST, when the data are installed: log 10 at θ = 0.
 if "$OPTDYN" run --objective "mlp:widths=784-8-10,n=100" --optimizer gd:lr=0.1 --steps 2 \
