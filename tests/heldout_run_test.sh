@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `optdyn run --eval` and `--early-stopping` (analysis/held_out.hpp, harness/early_stopping.hpp):
 #  * bad input exits 2 naming the option, before any file is written (not a classifier, no
-#    test split, --early-stopping without --eval, a bad key);
+#    test split, a test split the objective itself trains on, --early-stopping without --eval,
+#    a bad key);
 #  * at θ = 0 every output is 0, so each held-out loss is log k exactly (k classes) — a closed
 #    form, at step 0 of a run from x0=zeros;
 #  * the held-out columns hold numbers exactly at the steps that are multiples of every=K;
@@ -84,6 +85,9 @@ if "$OPTDYN" run --objective "mlp:widths=784-8-10,n=100" --optimizer gd:lr=0.1 -
   awk -F, 'NR == 2 { d = $6 - log(10); if (d > 1e-14 || d < -1e-14) exit 1 }' test.csv || fail "test_loss at 0 is not log 10"
   grep -q '"eval": "heldout:split=test,fraction=0.1,n=300,every=1"' test.csv.status.json || fail "eval spec in status"
   echo "ok: test split columns, test_loss = log 10 at θ = 0"
+  expect_exit2 "--eval" --objective "mlp:widths=784-8-10,n=100,split=test" --optimizer gd:lr=0.1 --steps 2 \
+    --eval heldout:split=test,n=300
+  echo "ok: --eval split=test of an objective trained on the test split exits 2"
 else
   grep -q "fashion" err.txt || fail "test-split run failed: $(cat err.txt)"
   echo "skip: Fashion-MNIST not installed (test split)"
