@@ -77,7 +77,8 @@ HeldOut make_held_out(const Objective& objective, const HeldOutParams& params, c
   HeldOutParams::table().check(params);
   if (!is_classifier(objective))
     throw InputError(option + ": objective '" + objective.spec() +
-                     "' is not a classifier (an mlp, deep_linear, softmax_regression or logistic_regression with class labels)");
+                     "' is not a classifier (an mlp, deep_linear, softmax_regression or logistic_regression with "
+                     "class labels)");
   HeldOut out = params.split == HeldOutParams::Split::test
                     ? test_split(objective, option, params.n)
                     : validation_split(dynamic_cast<const Mlp&>(objective), option, params.fraction);
