@@ -361,7 +361,8 @@ void write_scaling_rule(Experiment& ex, const Problem& p, const std::vector<Samp
   const bool quad = p.name == "quad";
   const QuadForms forms = quad ? quad_forms(p) : QuadForms{};
   // The scaling-rule SDE has η₀/B₀ = κη₀/(κB₀); on quad its moments are those of (η₀, B₀).
-  Problem base{p.name, nullptr, p.x0, p.centre, p.lr0, p.lr0, p.t, p.batch0, p.batch0};
+  Problem base{.name = p.name, .f = nullptr, .x0 = p.x0, .centre = p.centre, .coordinate = p.coordinate,
+               .lr = p.lr0, .lr0 = p.lr0, .t = p.t, .batch = p.batch0, .batch0 = p.batch0};
   const QuadForms base_forms = quad ? QuadForms{forms.a, forms.sigma_b * static_cast<double>(p.batch) /
                                                              static_cast<double>(p.batch0)}
                                     : QuadForms{};
