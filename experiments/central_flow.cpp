@@ -30,6 +30,7 @@
 #include "harness/experiment.hpp"
 #include "optdyn/analysis/hessian_eigen.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
+#include "optdyn/analysis/sample_spread.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/flows/central_flow.hpp"
@@ -118,10 +119,7 @@ double median_relative_error(const std::vector<double>& loss, const std::vector<
   for (std::size_t i = 0; i < steps.size(); ++i)
     if (steps[i] * lr >= from && std::isfinite(loss[i]) && std::isfinite(avg_loss[i]))
       errors.push_back(std::abs(loss[i] - avg_loss[i]) / avg_loss[i]);
-  if (errors.empty()) return kNan;
-  std::sort(errors.begin(), errors.end());
-  const std::size_t m = errors.size() / 2;
-  return errors.size() % 2 ? errors[m] : 0.5 * (errors[m - 1] + errors[m]);
+  return errors.empty() ? kNan : analysis::sample_quantile(errors, 0.5);
 }
 
 void run(Experiment& ex) {
@@ -133,8 +131,12 @@ void run(Experiment& ex) {
   if (T / lr > 1e6) throw InputError(kPrefix + "key 'T': T/lr = " + format_number(T / lr) + " steps exceeds 1e6");
   ObjectivePtr f = make_objective(p.text("objective"));
   const Vec theta0 = initial_point(p.text("x0"), *f);
-  const std::string cf_spec = "central:lr=" + format_number(lr) + ",k=" + p.text("k") + ",critical=" +
-                              p.text("critical") + ",relax=" + p.text("relax");
+  // The central flow's keys, read here so a bad value names the experiment's key (ranges as in
+  // flows/central_flow.cpp's table) and no text is pasted into the flow's spec.
+  const long k_top = p.integer("k", 1, 16);
+  const double critical = p.real_above("critical", 0.0, 1.0), relax = p.positive("relax");
+  const std::string cf_spec = "central:lr=" + format_number(lr) + ",k=" + std::to_string(k_top) +
+                              ",critical=" + format_number(critical) + ",relax=" + format_number(relax);
   FlowPtr central = make_flow(cf_spec, *f);
   FlowPtr gradient = make_flow("gradient", *f);
   const std::string gf_integrator = p.text("gf_integrator"), cf_integrator = p.text("cf_integrator");
@@ -155,10 +157,21 @@ void run(Experiment& ex) {
   std::vector<double> gd_loss{f->value(theta0)};
   Vec theta = theta0;
   std::string gd_status;
-  for (long k = 1; k <= n && gd_status.empty(); ++k) {
-    gd->step(theta, oracle);
+  // The step throws DivergenceError on a non-finite loss or θ (core/error.hpp); a non-finite
+  // loss at the last iterate is caught here. Either ends GD with the iterates so far, whose
+  // records are written before the experiment ends as diverged (exit 3).
+  for (long k = 1; k <= n; ++k) {
+    try {
+      gd->step(theta, oracle);
+    } catch (const DivergenceError& e) {
+      gd_status = "diverged at step " + std::to_string(k) + " (" + e.what() + ")";
+      break;
+    }
     const double loss = f->value(theta);
-    if (!std::isfinite(loss) || !theta.allFinite()) gd_status = "diverged at step " + std::to_string(k);
+    if (!std::isfinite(loss) || !theta.allFinite()) {
+      gd_status = "diverged at step " + std::to_string(k);
+      break;
+    }
     iterates.push_back(theta);
     gd_loss.push_back(loss);
   }

@@ -134,6 +134,11 @@ void run_curve(const Setup& s, long width, long batch, const Job& job, JobResult
     test_at.push_back(te);
     last_train = tr, last_test = te;
   });
+  // No finite validation loss at any epoch (NaN is never an improvement): the run broke down
+  // like one with non-finite parameters, and ends the same way (exit 3).
+  if (stopping.best_step() < 0)
+    throw DivergenceError(kPrefix + "no finite validation loss in any epoch (width " + std::to_string(width) +
+                          ", batch " + std::to_string(batch) + ", replicate " + std::to_string(job.replicate) + ")");
   const auto& best = test_at.at(static_cast<std::size_t>(stopping.best_step()));
   out.row("early_stopping.csv",
           {static_cast<long long>(width), static_cast<long long>(batch), static_cast<long long>(job.replicate),

@@ -419,12 +419,14 @@ void write_summary(Experiment& ex, const Problem& p, const std::vector<std::stri
         if (std::isnan(v)) ++diverged;
         else finite.push_back(v);
       }
-    const double mean = finite.empty() ? kNan : analysis::estimate_mean(finite).mean;
-    double se = kNan;  // s/√M
+    // Mean and s.e. s/√M over the finite runs; one finite run has a mean but no spread.
+    double mean = kNan, se = kNan;
     if (finite.size() >= 2) {
-      double ss = 0.0;
-      for (double v : finite) ss += (v - mean) * (v - mean);
-      se = std::sqrt(ss / static_cast<double>(finite.size() - 1) / static_cast<double>(finite.size()));
+      const analysis::MeanEstimate e = analysis::estimate_mean(finite);
+      mean = e.mean;
+      se = e.std_error;
+    } else if (finite.size() == 1) {
+      mean = finite.front();
     }
     const auto lr = tuned.lr.find({p.name, o});
     ex.csv("summary.csv").row({p.name, o, lr == tuned.lr.end() ? kNan : lr->second,

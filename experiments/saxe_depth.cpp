@@ -21,8 +21,8 @@
 // is η = λP):
 //   grid:   the fewest iterations over λ = λ_scaled·2^e, grid_top − lr_grid < e ≤ grid_top
 //           (the paper's optimal learning rate per depth, searched around the scaled step
-//           below: from it upwards while runs succeed, then downwards while they improve); walked from the largest rate down, stopped once a
-//           stable rate misses the cap or needs twice the best time;
+//           below: from it upwards while runs succeed, then downwards while they improve),
+//           stopped once a stable rate misses the cap or needs twice the best time;
 //   scaled: one run at λ = scaled_c/(L s_max^{2−2/L}), the inverse curvature of the loss at
 //           the solution along the balanced direction of the strongest mode
 //           (∂²E/∂a² summed over the L layers at a_l = s^{1/L}: L s^{2−2/L}; doc/references.md).

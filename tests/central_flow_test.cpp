@@ -3,9 +3,11 @@
 // central differences of HVPs along OTHER directions, the semidefinite complementarity solver
 // (flows/psd_complementarity.hpp) against a brute-force grid and the KKT conditions, and the flow on
 // a quadratic-plus-quartic objective whose central flow is known in closed form
-// (doc/references.md, "Central flows": the circle example).
+// (doc/references.md, "Central flows": the circle example), with one critical eigenvalue and
+// with two (two circles on separate coordinates).
 #define BOOST_TEST_MODULE central_flow
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <cmath>
 #include <Eigen/Eigenvalues>
 #include <numbers>
@@ -234,4 +236,76 @@ BOOST_AUTO_TEST_CASE(registry_and_bad_keys) {
   optdyn::testing::expect_input_error([&] { make_flow("central:lr=0.1,k=4", f); }, {"'k'"});
   optdyn::testing::expect_input_error([&] { make_flow("central:lr=-1", f); }, {"lr"});
   optdyn::testing::expect_input_error([&] { make_flow("central:lr=0.1,critical=1.5", f); }, {"critical"});
+}
+
+namespace {
+
+// Two CircleQuartic blocks on separate coordinates, θ = (x₁, w₁, x₂, w₂): F = F₁(x₁, w₁) + F₂(x₂, w₂).
+// With both on their edges a_i + ‖w_i‖² = 2/η the eigenvalue 2/η is double (eigenvectors e_{x₁},
+// e_{x₂}), the third derivatives do not couple the blocks (∇³F[e_{x₁}, e_{x₂}] = 0), so X is
+// diag(⟨w₁, b₁⟩/r₁², ⟨w₂, b₂⟩/r₂²) in that basis and each block slides on its own circle.
+class TwoCircles : public Objective {
+ public:
+  TwoCircles(double a1, Vec b1, double a2, Vec b2) : first_(a1, std::move(b1)), second_(a2, std::move(b2)) {}
+  Index dim() const override { return first_.dim() + second_.dim(); }
+  std::string spec() const override { return "two_circles"; }
+
+ protected:
+  double evaluate(const Vec& th, Batch, Vec* g) const override {
+    const Index d1 = first_.dim(), d2 = second_.dim();
+    if (!g) return first_.value(th.head(d1)) + second_.value(th.tail(d2));
+    Vec g1, g2;
+    const double value = first_.value_and_gradient(th.head(d1), g1) + second_.value_and_gradient(th.tail(d2), g2);
+    g->resize(dim());
+    *g << g1, g2;
+    return value;
+  }
+  void evaluate_hvp(const Vec& th, Batch, const Vec& v, Vec& out) const override {
+    const Index d1 = first_.dim(), d2 = second_.dim();
+    out.resize(dim());
+    out << first_.hessian_vector(th.head(d1), v.head(d1)), second_.hessian_vector(th.tail(d2), v.tail(d2));
+  }
+
+ private:
+  CircleQuartic first_, second_;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(two_critical_eigenvalues_slide_on_two_circles) {
+  // Block i: a_i, b_i = (β_i, 0), radius r_i = √(2/η − a_i), w_i = r_i(cos φ_i, sin φ_i) with cos φ_i > 0
+  // (X_ii > 0: both constraints active).
+  const double eta = 0.5, a1 = 1.0, a2 = 2.5, beta1 = 1.0, beta2 = 0.6;
+  const double r1 = std::sqrt(2.0 / eta - a1), r2 = std::sqrt(2.0 / eta - a2);
+  const Vec b1 = (Vec(2) << beta1, 0.0).finished(), b2 = (Vec(2) << beta2, 0.0).finished();
+  const TwoCircles f(a1, b1, a2, b2);
+  auto on_circles = [&](double phi1, double phi2) {
+    return (Vec(6) << 0.0, r1 * std::cos(phi1), r1 * std::sin(phi1), 0.0, r2 * std::cos(phi2), r2 * std::sin(phi2))
+        .finished();
+  };
+  // (a) one evaluation: the double eigenvalue 2/η leaves the solver's basis of its eigenspace
+  // free, so X is diag(X₁₁, X₂₂) up to a rotation: compare its eigenvalues, and the field
+  // (basis-free) with each block's single-circle field ẇ_i = b_i − (⟨b_i, w_i⟩/r_i²) w_i, ẋ_i = 0.
+  const double phi1 = 0.9, phi2 = -0.7;
+  const Vec th = on_circles(phi1, phi2);
+  CentralFlow flow(CentralFlowParams{.lr = eta}, "central", f);
+  const CentralFlowPoint q = flow.evaluate(th);
+  BOOST_TEST_REQUIRE(q.critical == 2);
+  const Vec w1 = th.segment(1, 2), w2 = th.tail(2);
+  const double x11 = b1.dot(w1) / (r1 * r1), x22 = b2.dot(w2) / (r2 * r2);
+  const Vec x_eig = Eigen::SelfAdjointEigenSolver<Mat>(q.x).eigenvalues();  // ascending
+  BOOST_TEST(x_eig(0) == std::min(x11, x22), boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(x_eig(1) == std::max(x11, x22), boost::test_tools::tolerance(1e-9));
+  Vec field(6);
+  field << 0.0, b1 - x11 * w1, 0.0, b2 - x22 * w2;
+  BOOST_TEST(relative_error(q.field, field) < 1e-9);
+  // F + ½ Σ λ_i X_ii with λ₁ = λ₂ = 2/η: F + tr X/η (tr X against the closed form above)
+  BOOST_TEST(q.predicted_loss == q.loss + q.x.trace() / eta, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(q.x.trace() == x11 + x22, boost::test_tools::tolerance(1e-9));
+  // (b) the flow: each block follows its own circle_angle, the closed form of the single block.
+  FlowPtr central = make_flow("central:lr=0.5,relax=0.01", f);
+  const double phi01 = 1.2, phi02 = -0.8, T = 2.0;
+  const Vec z = integrate_flow(*central, on_circles(phi01, phi02), T, "rk4:h=0.002");
+  const Vec exact = on_circles(circle_angle(phi01, beta1, r1, T), circle_angle(phi02, beta2, r2, T));
+  BOOST_TEST(relative_error(z, exact) < 1e-8);
 }

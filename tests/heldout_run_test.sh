@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # `optdyn run --eval` and `--early-stopping` (analysis/held_out.hpp, harness/early_stopping.hpp):
 #  * bad input exits 2 naming the option, before any file is written (not a classifier, no
-#    test split, --early-stopping without --eval, a bad key);
+#    test split, a test split the objective itself trains on, --early-stopping without --eval,
+#    a bad key);
 #  * at θ = 0 every output is 0, so each held-out loss is log k exactly (k classes) — a closed
 #    form, at step 0 of a run from x0=zeros;
 #  * the held-out columns hold numbers exactly at the steps that are multiples of every=K;
 #  * early stopping: the rule (Goodfellow et al. 2016, Algorithm 7.1) re-traced here by awk over
 #    the run's own val_loss column gives the step the run stopped at and its best step, and the
-#    status file says why it stopped.
+#    status file says why it stopped; a rule that fires at the last step stops nothing, and one
+#    that fires as --diverge-above ends the run leaves the divergence's reason.
 # Usage: bash heldout_run_test.sh BIN_DIR SOURCE_DIR
 set -u
 BIN=${1:?usage: heldout_run_test.sh BIN_DIR SOURCE_DIR}
@@ -60,6 +62,22 @@ grep -q '"reason": "early stopping: no improvement of the held-out loss' <<<"$st
 [[ $(tail -1 run.csv | cut -d, -f1) == "$stop_step" ]] || fail "the last row is not the stopping step"
 echo "ok: early stopping at step $stop_step with best step $best_step, as traced by hand"
 
+# The rule never overwrites another ending. min_delta=10 makes it fire at the first evaluation
+# after step 0 (step 1 with every=1): at the last step it stops nothing, and after
+# --diverge-above has ended the run the reason stays the divergence.
+FIRE=(--eval heldout:split=validation,fraction=0.5,every=1 --early-stopping early_stopping:patience=1,min_delta=10)
+"$OPTDYN" run --objective "$SOFTMAX" --optimizer gd:lr=0.5 --steps 1 "${FIRE[@]}" --out last.csv ||
+  fail "a run whose rule fires at its last step exited $?"
+grep -q '"status": "ok"' last.csv.status.json && grep -q '"reason": ""' last.csv.status.json &&
+  grep -q '"stopped_early": false' last.csv.status.json || fail "rule at the last step: $(cat last.csv.status.json)"
+"$OPTDYN" run --objective "$SOFTMAX" --optimizer gd:lr=0.5 --steps 5 --diverge-above 0 "${FIRE[@]}" \
+  --out diverged.csv 2>err.txt
+rc=$?
+[[ $rc -eq 3 ]] || fail "a run above --diverge-above exited $rc (expected 3)"
+grep -q '"status": "diverged"' diverged.csv.status.json && grep -q '"reason": "loss .* above --diverge-above' diverged.csv.status.json &&
+  grep -q '"stopped_early": false' diverged.csv.status.json || fail "divergence reason lost: $(cat diverged.csv.status.json)"
+echo "ok: early stopping keeps a divergence's reason and stops nothing at the last step"
+
 # The test split of Fashion-MNIST, when the data are installed: log 10 at θ = 0.
 if "$OPTDYN" run --objective "mlp:widths=784-8-10,n=100" --optimizer gd:lr=0.1 --steps 2 \
      --eval heldout:split=test,n=300 --out test.csv 2>err.txt; then
@@ -67,6 +85,9 @@ if "$OPTDYN" run --objective "mlp:widths=784-8-10,n=100" --optimizer gd:lr=0.1 -
   awk -F, 'NR == 2 { d = $6 - log(10); if (d > 1e-14 || d < -1e-14) exit 1 }' test.csv || fail "test_loss at 0 is not log 10"
   grep -q '"eval": "heldout:split=test,fraction=0.1,n=300,every=1"' test.csv.status.json || fail "eval spec in status"
   echo "ok: test split columns, test_loss = log 10 at θ = 0"
+  expect_exit2 "--eval" --objective "mlp:widths=784-8-10,n=100,split=test" --optimizer gd:lr=0.1 --steps 2 \
+    --eval heldout:split=test,n=300
+  echo "ok: --eval split=test of an objective trained on the test split exits 2"
 else
   grep -q "fashion" err.txt || fail "test-split run failed: $(cat err.txt)"
   echo "skip: Fashion-MNIST not installed (test split)"

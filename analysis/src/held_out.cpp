@@ -43,6 +43,10 @@ HeldOut test_split(const Objective& objective, const std::string& option, long n
   if (!spec.has("split") || spec.text("data") != "fashion-mnist")
     throw InputError(option + ": split=test needs data=fashion-mnist (objective '" + objective.spec() +
                      "' has no test split; use split=validation)");
+  // Held-out means not trained on: the training objective must be the train split.
+  if (spec.text("split") != "train")
+    throw InputError(option + ": split=test needs an objective on split=train (objective '" + objective.spec() +
+                     "' trains on split=" + spec.text("split") + " itself)");
   const long train_n = static_cast<long>(objective.num_samples());
   spec.set("split", "test");
   spec.set("n", std::to_string(n > 0 ? n : std::min(train_n, 10000L)));
@@ -73,7 +77,8 @@ HeldOut make_held_out(const Objective& objective, const HeldOutParams& params, c
   HeldOutParams::table().check(params);
   if (!is_classifier(objective))
     throw InputError(option + ": objective '" + objective.spec() +
-                     "' is not a classifier (an mlp, softmax_regression or logistic_regression with class labels)");
+                     "' is not a classifier (an mlp, deep_linear, softmax_regression or logistic_regression with "
+                     "class labels)");
   HeldOut out = params.split == HeldOutParams::Split::test
                     ? test_split(objective, option, params.n)
                     : validation_split(dynamic_cast<const Mlp&>(objective), option, params.fraction);

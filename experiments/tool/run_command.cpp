@@ -247,6 +247,7 @@ int run_run(const po::variables_map& vm) {
   };
 
   std::string status = "ok", reason;
+  bool stopped_early = false;  // by the early-stopping rule, before the last step and not diverged
   int interrupted_by = 0;
   long k = static_cast<long>(progress.step);  // the step being run (or just run): 0, or where a resumed run stood
   // Non-finite numbers anywhere (the step's loss or gradient, θ, a line search, a linear
@@ -271,7 +272,12 @@ int run_run(const po::variables_map& vm) {
         }
       }
       if (status != "ok" || k % every == 0 || k == steps) record(k);
-      if (stopping && stopping->stop()) reason = stopping->reason();
+      // Early stopping ends a run that is still ok before its last step; it never overwrites
+      // a divergence's reason, and a rule that fires at the last step stops nothing.
+      if (status == "ok" && k < steps && stopping && stopping->stop()) {
+        stopped_early = true;
+        reason = stopping->reason();
+      }
       if (status != "ok" || k == steps || !reason.empty()) break;
       if (stop && stop->signal() != 0) {
         interrupted_by = stop->signal();
@@ -318,7 +324,7 @@ int run_run(const po::variables_map& vm) {
   if (stopping) {
     // The run's result under early stopping: the best held-out point, not the last one.
     j["early_stopping"] = stopping->spec();
-    j["stopped_early"] = stopping->stop();
+    j["stopped_early"] = stopped_early;
     j["evaluations"] = stopping->evaluations();
     j["best_step"] = stopping->best_step();
     j["best_" + held_out->prefix + "_" + harness::monitor_name(stopping->params().monitor)] =

@@ -5,7 +5,7 @@
 //
 //  * split=test: the same objective on the data's test split (data=fashion-mnist only: the
 //    spec with split=test), n = `n` test samples (0: as many as the training set has, at most
-//    the 10,000 test images). The trained objective is unchanged.
+//    the 10,000 test images). The trained objective is unchanged and must be on split=train.
 //  * split=validation: a deterministic validation part of the training data: the LAST
 //    m = ⌈fraction·n⌉ of its n samples (in the data's own order; with sample=random that
 //    order is already a seeded shuffle). The run then trains on the first n − m samples only:
@@ -35,8 +35,8 @@ struct HeldOut {
 };
 
 // InputError starting with `option` ("--eval") when the objective is not a classifier, when
-// split=test is asked of data without a test split, or when the validation part would leave
-// the training or the validation set empty.
+// split=test is asked of data without a test split or of an objective not on split=train, or
+// when the validation part would leave the training or the validation set empty.
 HeldOut make_held_out(const Objective& objective, const HeldOutParams& params, const std::string& option);
 // The same from the spec text `heldout:split=...` (InputError naming the key when bad).
 HeldOut make_held_out(const Objective& objective, const std::string& spec, const std::string& option);
