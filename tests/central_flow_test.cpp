@@ -309,3 +309,19 @@ BOOST_AUTO_TEST_CASE(two_critical_eigenvalues_slide_on_two_circles) {
   const Vec exact = on_circles(circle_angle(phi01, beta1, r1, T), circle_angle(phi02, beta2, r2, T));
   BOOST_TEST(relative_error(z, exact) < 1e-8);
 }
+
+// On a quadratic ∇³F = 0: an eigenvalue above 2/η can not be held at the edge by any
+// oscillation, so the central flow must refuse (not return X ~ 1e27 from rounding noise).
+BOOST_AUTO_TEST_CASE(a_quadratic_beyond_the_edge_is_a_flow_evaluation_error) {
+  ObjectivePtr f = make_objective("quadratic:eigs=10/7/1/0.5,rotate=false");
+  for (const char* spec : {"central:lr=0.5", "central:lr=0.5,k=2"}) {  // 2/η = 4: 10 and 7 above it
+    FlowPtr flow = make_flow(spec, *f);
+    Vec dz;
+    BOOST_CHECK_THROW(flow->derivative(Vec::Ones(4), dz, 0.0), FlowEvaluationError);
+  }
+  // Below the edge it is gradient flow, exactly.
+  FlowPtr calm = make_flow("central:lr=0.1", *f);
+  Vec dz;
+  calm->derivative(Vec::Ones(4), dz, 0.0);
+  BOOST_TEST((dz + f->gradient(Vec::Ones(4))).norm() == 0.0);
+}

@@ -79,12 +79,21 @@ CentralFlowPoint CentralFlow::evaluate(const Vec& theta) const {
       t.col(i + m * j) = mean;
       t.col(j + m * i) = mean;
     }
+  // A T_ij below the resolution of the difference estimate is 0: ‖T_ij‖·(1 + ‖θ‖∞) ≤ 1e-8·2/η
+  // means the eigenvalues change by less than 1e-8 of the edge over a move of θ's own size
+  // (on a quadratic ∇³F = 0, and its rounding noise would otherwise give X ~ 1e27).
+  const double floor = 1e-8 * edge / (1.0 + theta.lpNorm<Eigen::Infinity>());
+  for (Index col = 0; col < t.cols(); ++col)
+    if (t.col(col).norm() <= floor) t.col(col).setZero();
   // C = κ(2/η·I − Λ) + a, a_ij = ⟨T_ij, ∇F⟩;  G = ½ TᵀT, so 𝒢(X) = ½ Σ_kl ⟨T_ij, T_kl⟩ X_kl.
   const Vec a = t.transpose() * g;
   Mat c = Eigen::Map<const Mat>(a.data(), m, m);
   for (Index i = 0; i < m; ++i) c(i, i) += kappa * (edge - top.values(i));
   const Mat gram = 0.5 * (t.transpose() * t);
   const PsdComplementarityResult x = solve_psd_complementarity(c, gram, params_.sdcp_tol);
+  if (!x.converged && gram.isZero(0.0))
+    throw FlowEvaluationError("central flow: an eigenvalue is above 2/lr and ∇³F[u,u] vanishes along the critical "
+                              "eigenvectors: no oscillation can hold the sharpness at 2/lr");
   if (!x.converged)
     throw FlowEvaluationError("central flow: the complementarity problem for X did not converge (residual " +
                               std::to_string(x.residual) + ")");
