@@ -211,7 +211,7 @@ struct Samples {
 std::vector<Problem> problems(const Spec& p) {
   std::vector<Problem> out;
   for (const std::string name : {"quad", "mlp"}) {
-    Problem q{name, make_objective(p.text(name + "_objective"))};
+    Problem q{.name = name, .f = make_objective(p.text(name + "_objective"))};
     if (q.f->num_samples() < 2) throw InputError(kPrefix + "key '" + name + "_objective': needs a finite sum");
     q.x0 = initial_point(p.text(name + "_x0"), *q.f);
     q.lr = p.positive(name + "_lr");
