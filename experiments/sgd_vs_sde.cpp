@@ -71,8 +71,8 @@ struct Problem {
   ObjectivePtr f;
   Vec x0, centre;  // θ₀; c (θ* or 0)
   Index coordinate = 0;  // i of the test function x_i
-  double lr, lr0, t;  // η; η₀ of the scaling-rule runs
-  long batch, batch0;
+  double lr = 0, lr0 = 0, t = 0;  // η; η₀ of the scaling-rule runs
+  long batch = 0, batch0 = 0;
 };
 
 // A method at parameter l (κ for lsr): its step h on the SDE's clock and how to run it.
@@ -211,7 +211,9 @@ struct Samples {
 std::vector<Problem> problems(const Spec& p) {
   std::vector<Problem> out;
   for (const std::string name : {"quad", "mlp"}) {
-    Problem q{.name = name, .f = make_objective(p.text(name + "_objective"))};
+    Problem q;
+    q.name = name;
+    q.f = make_objective(p.text(name + "_objective"));
     if (q.f->num_samples() < 2) throw InputError(kPrefix + "key '" + name + "_objective': needs a finite sum");
     q.x0 = initial_point(p.text(name + "_x0"), *q.f);
     q.lr = p.positive(name + "_lr");
