@@ -2,9 +2,7 @@
 
 #include "optdyn/core/blas.hpp"
 
-#ifndef OPTDYN_GIT_COMMIT
-#define OPTDYN_GIT_COMMIT "unknown"
-#endif
+#include "optdyn_git_commit.hpp"  // OPTDYN_GIT_COMMIT, written at build time (cmake/git_commit.cmake)
 #ifndef OPTDYN_BUILD_TYPE
 #define OPTDYN_BUILD_TYPE "unknown"
 #endif
