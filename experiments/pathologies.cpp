@@ -82,6 +82,18 @@ bool step_or_diverge(Optimizer& opt, Vec& theta, Oracle& oracle) {
   }
 }
 
+// The panels' one driver: k = 0 … steps of `opt`, calling record(k, ok) at k = 0, at every
+// `every`-th k, at the last, and at a step that diverged (ok = false, θ as before it), after
+// which it stops; record returning false stops it too.
+void drive(Optimizer& opt, Vec& theta, Oracle& oracle, long steps, long every,
+           const std::function<bool(long k, bool ok)>& record) {
+  for (long k = 0; k <= steps; ++k) {
+    const bool ok = k == 0 || step_or_diverge(opt, theta, oracle);
+    if ((!ok || k % every == 0 || k == steps) && !record(k, ok)) break;
+    if (!ok) break;
+  }
+}
+
 // --- (d) Reddi et al.'s counterexample ---------------------------------------------------
 void run_reddi(const Spec& p, const std::string& method, JobResult& out) {
   const double c = p.real_above("reddi_c", 2.0, 1e6);
@@ -131,14 +143,14 @@ void run_rnn_training(const Spec& p, double radius, bool clip, std::uint64_t see
   ObjectiveOracle oracle(*f);
   Vec theta = f->initial_point(seed), g;
   const std::string label = clip ? "clip_norm" : "none";
-  for (long k = 0; k <= steps; ++k) {
-    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+  // The loss is checked at every step (a non-finite one ends the run, recorded); rows at every K.
+  drive(*opt, theta, oracle, steps, 1, [&](long k, bool ok) {
     const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
     if (!ok || !std::isfinite(loss) || k % every == 0 || k == steps)
       out.row("rnn_training.csv", {radius, label, static_cast<long long>(seed), static_cast<long long>(k), loss,
                                    ok && std::isfinite(loss) ? g.norm() : kNan});
-    if (!ok || !std::isfinite(loss)) break;
-  }
+    return ok && std::isfinite(loss);
+  });
 }
 
 // --- (b) the cliff ---------------------------------------------------------------------------
@@ -152,13 +164,12 @@ void run_cliff(const Spec& p, const std::string& label, JobResult& out) {
   Vec theta(2), g;
   theta << 0.0, 1.0;
   const long steps = p.integer("cliff_steps", 1, 1L << 30);
-  for (long k = 0; k <= steps; ++k) {
-    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+  drive(*opt, theta, oracle, steps, 1, [&](long k, bool ok) {
     const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
     out.row("cliff.csv", {label, static_cast<long long>(k), ok ? theta[0] : kNan, ok ? theta[1] : kNan, loss,
                           ok ? g.norm() : kNan});
-    if (!ok) break;
-  }
+    return true;
+  });
 }
 
 // --- (a) ‖g‖² and gᵀHg along MLP training ------------------------------------------------
@@ -174,15 +185,12 @@ void run_mlp(const Spec& p, std::uint64_t seed, JobResult& out) {
   opt->reset(f->dim());
   ObjectiveOracle oracle(*f, p.integer("mlp_batch", 1, 1'000'000), Sampling::shuffle, seed);
   Vec theta = initial_point(InitParams{.scheme = InitParams::Scheme::xavier, .seed = seed}, *f), g;
-  for (long k = 0; k <= steps; ++k) {
-    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
-    if (!ok || k % every == 0 || k == steps) {
-      const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
-      const double g2 = ok ? g.squaredNorm() : kNan, ghg = ok ? g.dot(f->hessian_vector(theta, g)) : kNan;
-      out.row("mlp_curvature.csv", {static_cast<long long>(seed), static_cast<long long>(k), loss, g2, ghg, ghg / g2});
-    }
-    if (!ok) break;
-  }
+  drive(*opt, theta, oracle, steps, every, [&](long k, bool ok) {
+    const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
+    const double g2 = ok ? g.squaredNorm() : kNan, ghg = ok ? g.dot(f->hessian_vector(theta, g)) : kNan;
+    out.row("mlp_curvature.csv", {static_cast<long long>(seed), static_cast<long long>(k), loss, g2, ghg, ghg / g2});
+    return true;
+  });
 }
 
 // --- (f) SGD's noise leaving an exact saddle ----------------------------------------------
@@ -196,12 +204,11 @@ void run_saddle(const Spec& p, bool stochastic, std::uint64_t seed, JobResult& o
   Oracle& oracle = stochastic ? static_cast<Oracle&>(sampled) : static_cast<Oracle&>(full);
   Vec theta = Vec::Zero(f->dim());  // θ* = 0 (shift = 0): the saddle
   const std::string label = stochastic ? "sgd" : "gd";
-  for (long k = 0; k <= steps; ++k) {
-    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
+  drive(*opt, theta, oracle, steps, 1, [&](long k, bool ok) {
     out.row("saddle.csv", {label, static_cast<long long>(seed), static_cast<long long>(k), ok ? theta.norm() : kNan,
                            ok ? f->value(theta) : kNan});
-    if (!ok) break;
-  }
+    return true;
+  });
 }
 
 // --- (e) rare informative features ----------------------------------------------------------
@@ -226,15 +233,12 @@ void run_sparse(const Spec& p, const std::string& method, std::uint64_t seed, Jo
   opt->reset(d);
   ObjectiveOracle oracle(*f, 1, Sampling::shuffle, seed);
   Vec theta = Vec::Zero(d);
-  for (long k = 0; k <= steps; ++k) {
-    const bool ok = k == 0 || step_or_diverge(*opt, theta, oracle);
-    if (!ok || k % every == 0 || k == steps) {
-      const Vec err = (theta - f->theta_true()).cwiseAbs();
-      out.row("sparse.csv", {method, static_cast<long long>(seed), static_cast<long long>(k), ok ? f->value(theta) : kNan,
-                             ok ? err.head(d / 2).mean() : kNan, ok ? err.tail(d - d / 2).mean() : kNan});
-    }
-    if (!ok) break;
-  }
+  drive(*opt, theta, oracle, steps, every, [&](long k, bool ok) {
+    const Vec err = (theta - f->theta_true()).cwiseAbs();
+    out.row("sparse.csv", {method, static_cast<long long>(seed), static_cast<long long>(k), ok ? f->value(theta) : kNan,
+                           ok ? err.head(d / 2).mean() : kNan, ok ? err.tail(d - d / 2).mean() : kNan});
+    return true;
+  });
 }
 
 // Every key the runs read, checked before any output is written (exit 2 naming the key).
