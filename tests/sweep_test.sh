@@ -52,8 +52,16 @@ mv S shards
 same_sweep w1 shards && pass "3 shards + --merge: the same bytes as 1 worker" || fail "3 shards merged differ"
 
 # Shards running at the same time into one directory.
-for i in 0 1 2; do "$OPTDYN" sweep --out S --shard "$i/3" --jobs 1 "${SWEEP[@]}" 2>/dev/null & done
-wait
+# (Repeated: a shard that looked for sweep.json before scanning the directory could see neither
+# a sweep nor an empty directory while another shard created both, and refuse with exit 2.)
+for round in 1 2 3; do
+  rm -rf S
+  pids=()
+  for i in 0 1 2; do "$OPTDYN" sweep --out S --shard "$i/3" --jobs 1 "${SWEEP[@]}" 2>"concurrent$i.log" & pids+=($!); done
+  for i in 0 1 2; do
+    wait "${pids[$i]}" || fail "concurrent shard $i/3 (round $round): exit $?: $(tail -1 "concurrent$i.log")"
+  done
+done
 "$OPTDYN" sweep --out S --merge "${SWEEP[@]}" 2>/dev/null
 mv S concurrent
 same_sweep w1 concurrent && pass "3 concurrent shards + --merge: the same bytes" || fail "concurrent shards differ"

@@ -129,7 +129,10 @@ SweepDirectory::SweepDirectory(const SweepOptions& options, const nlohmann::orde
     fs::create_directories(dir_, ec);
     if (ec) throw InputError("--out '" + dir_.string() + "': cannot create directory: " + ec.message());
     check_not_a_link(dir_, dir_.string());
-    if (!fs::exists(dir_ / kDefinitionName, ec) && !empty_but_a_definition_in_the_making(dir_))
+    // Scan first, then look for sweep.json: a shard that links sweep.json creates 'jobs' only
+    // after it, so anything else seen in the scan means sweep.json exists by the second test.
+    // (The other order raced: sweep.json missing, then a shard's sweep.json and 'jobs' seen.)
+    if (!empty_but_a_definition_in_the_making(dir_) && !fs::exists(dir_ / kDefinitionName, ec))
       throw InputError("--out '" + dir_.string() + "': directory is not empty and holds no sweep (a shard writes into a new, empty or the same sweep's directory)");
     if (!create_definition(dir_ / kDefinitionName, definition_text(definition))) check_definition(dir_, definition);
     make_jobs_folder(dir_);
