@@ -19,6 +19,7 @@
 #include "optdyn/flows/flow_params.hpp"
 #include "optdyn/flows/psd_complementarity.hpp"
 #include "optdyn/flows/registry.hpp"
+#include "optdyn/flows/rmsprop_central_flow.hpp"
 #include "optdyn/integrators/registry.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/objectives/third_derivative.hpp"
@@ -324,4 +325,119 @@ BOOST_AUTO_TEST_CASE(a_quadratic_beyond_the_edge_is_a_flow_evaluation_error) {
   Vec dz;
   calm->derivative(Vec::Ones(4), dz, 0.0);
   BOOST_TEST((dz + f->gradient(Vec::Ones(4))).norm() == 0.0);
+}
+
+// --- the central flow of RMSprop (flows/rmsprop_central_flow.hpp) -----------------------------
+
+namespace {
+
+// λmax(P⁻¹H) with P = diag(D)/η, by Eigen's dense generalized solver (not the flow's scaling).
+double preconditioned_sharpness(const Objective& f, const Vec& theta, const Vec& nu, double eta, double eps) {
+  const Vec p = (nu.cwiseSqrt().array() + eps).matrix() / eta;
+  const Mat h = f.hessian(theta);
+  Eigen::GeneralizedSelfAdjointEigenSolver<Mat> eig(0.5 * (h + h.transpose()), Mat(p.asDiagonal()));
+  return eig.eigenvalues().maxCoeff();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(rmsprop_central_flow_with_frozen_unit_preconditioner_is_the_central_flow_of_gd) {
+  // α = 1 freezes ν (b = 0); ν = (1 − ε)² makes D = 1, P = I/η: RMSprop is GD with step η, and
+  // with UᵀPU = I (u = √η·unit) X_GD = ηX.
+  const double eta = 0.5, a = 1.0, r = std::sqrt(2.0 / eta - a), eps = 1e-8;
+  const CircleQuartic f(a, (Vec(2) << 1.3, 0.0).finished());
+  const RmspropCentralFlow flow(RmspropCentralFlowParams{.lr = eta, .alpha = 1.0, .eps = eps}, "rmsprop_central", f);
+  const CentralFlow gd(CentralFlowParams{.lr = eta}, "central", f);
+  for (const double phi : {0.9, -0.4}) {
+    const Vec th = (Vec(3) << 0.0, r * std::cos(phi), r * std::sin(phi)).finished();
+    Vec z(6);
+    z << th, Vec::Constant(3, (1.0 - eps) * (1.0 - eps));
+    const RmspropCentralFlowPoint q = flow.evaluate(z);
+    const CentralFlowPoint reference = gd.evaluate(th);
+    BOOST_TEST_REQUIRE(q.critical == 1);
+    BOOST_TEST(q.eigenvalues(0) == eta * reference.eigenvalues(0), boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(eta * q.x(0, 0) == reference.x(0, 0), boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(relative_error(q.field.head(3), reference.field) < 1e-9, "phi " << phi);
+    BOOST_TEST(q.field.tail(3).norm() == 0.0);
+    BOOST_TEST(q.predicted_loss == reference.predicted_loss, boost::test_tools::tolerance(1e-9));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(rmsprop_central_flow_below_the_edge_is_the_rmsprop_ode) {
+  // No critical eigenvalue: the field is the stable flow, Barakat & Bianchi's ODE with the rate
+  // b = (1 − α)/(α η) (an independent implementation, adaptive_moment_odes.cpp).
+  ObjectivePtr f = make_objective("mlp:data=gaussian,n=20,widths=4-5-2,act=tanh,loss=mse");
+  const Index d = f->dim();
+  Rng rng(3);
+  const Vec th = 0.5 * rng.normal_vector(d);
+  const double eta = 1e-3, alpha = 0.9;
+  FlowPtr central = make_flow("rmsprop_central:lr=0.001,alpha=0.9,eps=1e-6", *f);
+  FlowPtr ode = make_flow("rmsprop_ode:b=" + std::to_string((1 - alpha) / (alpha * eta)) + ",eps=1e-6", *f);
+  const Vec z = central->initial_state(th);
+  BOOST_TEST(relative_error(z.tail(d), Vec((1 - alpha) * f->gradient(th).array().square())) < 1e-15);
+  const RmspropCentralFlowPoint q = dynamic_cast<const RmspropCentralFlow&>(*central).evaluate(z);
+  BOOST_TEST_REQUIRE(q.critical == 0);
+  BOOST_TEST(q.eigenvalues(0) == preconditioned_sharpness(*f, th, z.tail(d), eta, 1e-6),
+             boost::test_tools::tolerance(1e-10));
+  Vec dz_central, dz_ode;
+  central->derivative(z, dz_central, 0.0);
+  ode->derivative(z, dz_ode, 1.0);
+  BOOST_TEST(relative_error(dz_central, dz_ode) < 1e-6);  // std::to_string rounds b to 6 digits
+}
+
+BOOST_AUTO_TEST_CASE(rmsprop_central_flow_holds_the_preconditioned_sharpness_on_the_edge) {
+  // At a state with λmax(P⁻¹H) = 2 exactly (η chosen for it) where the stable flow raises it, the
+  // central field must keep it there: d/dt λmax(P⁻¹H) = 0, by central differences of Eigen's
+  // generalized eigenvalue along the field (a check of X, of ν's oscillation term and of Ṗ at once),
+  // while along the stable field it grows. Dense path and Krylov–Schur path (dense_max = 1).
+  ObjectivePtr f = make_objective("mlp:data=gaussian,n=20,widths=4-5-2,act=tanh,loss=mse");
+  const Index d = f->dim();
+  const double alpha = 0.9, eps = 1e-6;
+  int checked = 0;
+  for (std::uint64_t seed = 1; seed <= 12 && checked < 2; ++seed) {
+    Rng rng(seed);
+    const Vec th = 0.8 * rng.normal_vector(d);
+    const Vec nu = f->gradient(th).array().square() + 0.01;
+    const double eta = 2.0 / preconditioned_sharpness(*f, th, nu, 1.0, eps);  // λmax(P⁻¹H) = η·λmax(D⁻¹H)
+    Vec z(2 * d);
+    z << th, nu;
+    auto sharpness_rate = [&](const Vec& dz) {
+      const double h = 1e-4 / dz.norm();
+      const Vec zp = z + h * dz, zm = z - h * dz;
+      return (preconditioned_sharpness(*f, zp.head(d), zp.tail(d).cwiseMax(0.0), eta, eps) -
+              preconditioned_sharpness(*f, zm.head(d), zm.tail(d).cwiseMax(0.0), eta, eps)) / (2 * h);
+    };
+    const RmspropCentralFlowParams params{.lr = eta, .alpha = alpha, .eps = eps, .k = 1, .critical = 0.999};
+    const RmspropCentralFlow flow(params, "rmsprop_central", *f);
+    const RmspropCentralFlowPoint q = flow.evaluate(z);
+    BOOST_TEST_REQUIRE(q.critical == 1);
+    BOOST_TEST(q.eigenvalues(0) == 2.0, boost::test_tools::tolerance(1e-10));
+    Vec stable(2 * d);  // the stable flow's field: −∇F/D, b(∇F² − ν)
+    const Vec g = f->gradient(th), dvec = nu.cwiseSqrt().array() + eps;
+    stable << -g.cwiseQuotient(dvec), ((1 - alpha) / (alpha * eta)) * (g.array().square() - nu.array()).matrix();
+    const double rate_stable = sharpness_rate(stable);
+    if (rate_stable <= 0.0) {  // X = 0 here, the check would be empty
+      BOOST_TEST(q.x(0, 0) == 0.0);
+      continue;
+    }
+    ++checked;
+    BOOST_TEST(q.x(0, 0) > 0.0);
+    BOOST_TEST_MESSAGE("seed " << seed << ": dλ/dt stable " << rate_stable << ", central " << sharpness_rate(q.field));
+    BOOST_TEST(std::abs(sharpness_rate(q.field)) < 1e-5 * rate_stable, "seed " << seed);
+    RmspropCentralFlowParams krylov = params;
+    krylov.dense_max = 1;
+    const RmspropCentralFlowPoint qk = RmspropCentralFlow(krylov, "rmsprop_central", *f).evaluate(z);
+    BOOST_TEST(relative_error(qk.field, q.field) < 1e-7, "seed " << seed);
+  }
+  BOOST_TEST(checked == 2);
+}
+
+BOOST_AUTO_TEST_CASE(rmsprop_central_flow_registry_and_bad_keys) {
+  const CircleQuartic f(1.0, (Vec(2) << 1.0, 0.0).finished());
+  FlowPtr flow = make_flow("rmsprop_central:lr=0.25", f);
+  BOOST_TEST(flow->spec().find("rmsprop_central:lr=0.25,alpha=0.99") == 0u);
+  BOOST_TEST(flow->state_dim() == 6);
+  optdyn::testing::expect_input_error([&] { make_flow("rmsprop_central:lr=0.1,k=4", f); }, {"'k'"});
+  optdyn::testing::expect_input_error([&] { make_flow("rmsprop_central:alpha=1.5", f); }, {"alpha"});
+  optdyn::testing::expect_input_error([&] { make_flow("rmsprop_central:eps=0", f); }, {"eps"});
 }

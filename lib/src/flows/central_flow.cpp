@@ -7,40 +7,66 @@
 #include <string>
 
 #include "optdyn/core/error.hpp"
+#include "central_flow_parts.hpp"
 #include "optdyn/flows/psd_complementarity.hpp"
 #include "optdyn/flows/registry.hpp"
 #include "optdyn/linalg/krylov_schur.hpp"
 #include "optdyn/objectives/third_derivative.hpp"
 
 namespace optdyn {
+namespace central_flow_parts {
+
+TopEigenpairs dense_top_eigenpairs(const Mat& symmetric, Index k) {
+  Eigen::SelfAdjointEigenSolver<Mat> eig(0.5 * (symmetric + symmetric.transpose()));
+  return {eig.eigenvalues().tail(k).reverse(), eig.eigenvectors().rightCols(k).rowwise().reverse()};
+}
+
+TopEigenpairs krylov_top_eigenpairs(const LinearOperator& op, Index k, double tol) {
+  KrylovSchurOptions options;
+  options.largest = k;
+  options.tol = tol;
+  const KrylovSchurResult r = krylov_schur(op, options);
+  if (!r.converged) throw FlowEvaluationError("central flow: the top Hessian eigenpairs did not converge");
+  return {r.eigenvalues.head(k), r.eigenvectors.leftCols(k)};
+}
+
+Mat critical_third_derivatives(const Objective& f, const Vec& theta, const Mat& u, double edge) {
+  const Index m = u.cols();
+  Mat t(theta.size(), m * m);
+  for (Index j = 0; j < m; ++j) t.middleCols(j * m, m) = third_derivatives(f, theta, u, u.col(j));
+  for (Index j = 0; j < m; ++j)  // symmetrise T_ij = T_ji (equal up to the difference error)
+    for (Index i = j + 1; i < m; ++i) {
+      const Vec mean = 0.5 * (t.col(i + m * j) + t.col(j + m * i));
+      t.col(i + m * j) = mean;
+      t.col(j + m * i) = mean;
+    }
+  const double floor = 1e-8 * edge / (1.0 + theta.lpNorm<Eigen::Infinity>());
+  for (Index col = 0; col < t.cols(); ++col)
+    if (t.col(col).norm() <= floor) t.col(col).setZero();
+  return t;
+}
+
+Mat oscillation_covariance(const Mat& c, const Mat& gram, double tol, const char* flow) {
+  const PsdComplementarityResult x = solve_psd_complementarity(c, gram, tol);
+  if (!x.converged && gram.isZero(0.0))
+    throw FlowEvaluationError(std::string(flow) + ": an eigenvalue is above the edge and ∇³F[u,u] vanishes along the "
+                              "critical eigenvectors: no oscillation can hold the sharpness at the edge");
+  if (!x.converged)
+    throw FlowEvaluationError(std::string(flow) + ": the complementarity problem for X did not converge (residual " +
+                              std::to_string(x.residual) + ")");
+  return x.x;
+}
+
+}  // namespace central_flow_parts
+
 namespace {
 
-struct TopEigenpairs {
-  Vec values;   // descending
-  Mat vectors;  // D × k, unit columns
-};
+using namespace central_flow_parts;
 
-// The k largest eigenpairs of ∇²F(θ): dense for D ≤ dense_max, else Krylov–Schur (seeded, so
-// deterministic) on the bound Hessian.
+// The k largest eigenpairs of ∇²F(θ): dense for D ≤ dense_max, else Krylov–Schur on the bound Hessian.
 TopEigenpairs top_eigenpairs(const Objective& f, const Vec& theta, const CentralFlowParams& p) {
-  const Index d = f.dim();
-  TopEigenpairs out;
-  if (d <= p.dense_max) {
-    const Mat h = f.hessian(theta);
-    Eigen::SelfAdjointEigenSolver<Mat> eig(0.5 * (h + h.transpose()));
-    out.values = eig.eigenvalues().tail(p.k).reverse();
-    out.vectors = eig.eigenvectors().rightCols(p.k).rowwise().reverse();
-    return out;
-  }
-  const BoundCurvature h = f.bind(theta);
-  KrylovSchurOptions options;
-  options.largest = p.k;
-  options.tol = p.eig_tol;
-  const KrylovSchurResult r = krylov_schur(h, options);
-  if (!r.converged) throw FlowEvaluationError("central flow: the top Hessian eigenpairs did not converge");
-  out.values = r.eigenvalues.head(p.k);
-  out.vectors = r.eigenvectors.leftCols(p.k);
-  return out;
+  if (f.dim() <= p.dense_max) return dense_top_eigenpairs(f.hessian(theta), p.k);
+  return krylov_top_eigenpairs(f.bind(theta), p.k, p.eig_tol);
 }
 
 }  // namespace
@@ -71,38 +97,18 @@ CentralFlowPoint CentralFlow::evaluate(const Vec& theta) const {
 
   // T_ij = ∇³F[u_i, u_j] (pair (i, j) in column i + m·j), from the HVPs along each u_j.
   const Mat u = top.vectors.leftCols(m);
-  Mat t(theta.size(), m * m);
-  for (Index j = 0; j < m; ++j) t.middleCols(j * m, m) = third_derivatives(f, theta, u, u.col(j));
-  for (Index j = 0; j < m; ++j)  // symmetrise T_ij = T_ji (equal up to the difference error)
-    for (Index i = j + 1; i < m; ++i) {
-      const Vec mean = 0.5 * (t.col(i + m * j) + t.col(j + m * i));
-      t.col(i + m * j) = mean;
-      t.col(j + m * i) = mean;
-    }
-  // A T_ij below the resolution of the difference estimate is 0: ‖T_ij‖·(1 + ‖θ‖∞) ≤ 1e-8·2/η
-  // means the eigenvalues change by less than 1e-8 of the edge over a move of θ's own size
-  // (on a quadratic ∇³F = 0, and its rounding noise would otherwise give X ~ 1e27).
-  const double floor = 1e-8 * edge / (1.0 + theta.lpNorm<Eigen::Infinity>());
-  for (Index col = 0; col < t.cols(); ++col)
-    if (t.col(col).norm() <= floor) t.col(col).setZero();
+  const Mat t = critical_third_derivatives(f, theta, u, edge);
   // C = κ(2/η·I − Λ) + a, a_ij = ⟨T_ij, ∇F⟩;  G = ½ TᵀT, so 𝒢(X) = ½ Σ_kl ⟨T_ij, T_kl⟩ X_kl.
   const Vec a = t.transpose() * g;
   Mat c = Eigen::Map<const Mat>(a.data(), m, m);
   for (Index i = 0; i < m; ++i) c(i, i) += kappa * (edge - top.values(i));
   const Mat gram = 0.5 * (t.transpose() * t);
-  const PsdComplementarityResult x = solve_psd_complementarity(c, gram, params_.sdcp_tol);
-  if (!x.converged && gram.isZero(0.0))
-    throw FlowEvaluationError("central flow: an eigenvalue is above 2/lr and ∇³F[u,u] vanishes along the critical "
-                              "eigenvectors: no oscillation can hold the sharpness at 2/lr");
-  if (!x.converged)
-    throw FlowEvaluationError("central flow: the complementarity problem for X did not converge (residual " +
-                              std::to_string(x.residual) + ")");
-  out.x = x.x;
+  out.x = oscillation_covariance(c, gram, params_.sdcp_tol, "central flow");
   // θ̇ = −∇F − ½ Σ_ij X_ij T_ij
-  const Vec xv = Eigen::Map<const Vec>(x.x.data(), m * m);
+  const Vec xv = Eigen::Map<const Vec>(out.x.data(), m * m);
   out.field.noalias() -= 0.5 * (t * xv);
   // predicted loss F + ½⟨Σ, H⟩ = F + ½ Σ_i λ_i X_ii (u_i eigenvectors)
-  for (Index i = 0; i < m; ++i) out.predicted_loss += 0.5 * top.values(i) * x.x(i, i);
+  for (Index i = 0; i < m; ++i) out.predicted_loss += 0.5 * top.values(i) * out.x(i, i);
   return out;
 }
 
