@@ -110,6 +110,41 @@ double first_settled(const std::vector<double>& sharp, const std::vector<long>& 
   return kNan;
 }
 
+// GD's oscillation about its time average over a window, along the top eigenvectors u_i (λ_i) of
+// ∇²F(θ̄) (Lanczos): with δ_j = θ_j − θ̄ and x_ij = u_iᵀδ_j, the variance Σ_i ⟨x_i²⟩ (the central
+// flow's tr X is its prediction: X = E[x xᵀ], doc/references.md "Central flows"), the whole
+// ⟨‖δ‖²⟩, the quadratic term ⟨½Σ_i λ_i x_i²⟩ (the prediction ½⟨Σ, H⟩ = tr X/η on the edge) and
+// the actual loss gap ⟨F(θ_j)⟩ − F(θ̄), which the quadratic term approximates to second order.
+struct Oscillation {
+  double var_top = kNan, var_all = kNan, quad_top = kNan, gap = kNan, lambda_top = kNan;
+};
+
+Oscillation oscillation(const Objective& f, const std::vector<Vec>& iterates, const std::vector<double>& loss, long first,
+                        long last, const Vec& mean, long k_top, double tol) {
+  analysis::EigenOptions o;
+  o.k = k_top;
+  o.tol = tol;
+  o.method = analysis::EigenMethod::lanczos;
+  const analysis::EigenResult r = analysis::extreme_eigenpairs(analysis::HessianOperator(f, mean), o);
+  if (!r.converged) throw std::runtime_error(kPrefix + "Lanczos did not converge for the top eigenpairs at θ̄");
+  Oscillation out;
+  out.var_top = out.var_all = out.quad_top = 0.0;
+  double loss_sum = 0.0;
+  for (long j = first; j <= last; ++j) {
+    const Vec delta = iterates[j] - mean;
+    const Vec x = r.eigenvectors.transpose() * delta;  // x_i = u_iᵀ δ_j
+    out.var_top += x.squaredNorm();
+    out.var_all += delta.squaredNorm();
+    out.quad_top += 0.5 * x.cwiseAbs2().dot(r.eigenvalues);  // ½ Σ_i λ_i x_i²
+    loss_sum += loss[j];
+  }
+  const double w = static_cast<double>(last - first + 1);
+  out.var_top /= w, out.var_all /= w, out.quad_top /= w;
+  out.gap = loss_sum / w - f.value(mean);
+  out.lambda_top = r.eigenvalues[0];
+  return out;
+}
+
 // Median relative error |loss − GD's time-averaged loss| / GD's time-averaged loss over the records
 // from time `from` on where both are numbers (NaN if none). The median, because GD's catapults
 // (loss spikes of 2–3× within a window) would dominate a mean.
@@ -178,6 +213,7 @@ void run(Experiment& ex) {
   Track gd_track(steps.size()), gf(steps.size()), cf(steps.size());
   std::vector<Vec> avg(steps.size());
   std::vector<double> avg_loss(steps.size(), kNan);
+  std::vector<Oscillation> osc(steps.size());
   const long half = window / 2, reached = static_cast<long>(iterates.size()) - 1;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const long k = steps[i];
@@ -191,6 +227,7 @@ void run(Experiment& ex) {
     for (long j = k - half; j <= k + half; ++j) sum += iterates[j], loss_sum += gd_loss[j];
     avg[i] = sum / static_cast<double>(window);
     avg_loss[i] = loss_sum / static_cast<double>(window);
+    osc[i] = oscillation(*f, iterates, gd_loss, k - half, k + half, avg[i], k_top, tol);
   }
   const std::string gf_status = run_flow(*gradient, gf_integrator, theta0, steps, lr, tol, gf);
   const std::string cf_status = run_flow(*central, cf_integrator, theta0, steps, lr, tol, cf);
@@ -200,14 +237,16 @@ void run(Experiment& ex) {
   };
   harness::CsvWriter& rows = ex.csv(
       "trajectories.csv", {"step", "t", "loss_gd", "loss_gd_avg", "loss_gf", "loss_cf", "loss_cf_predicted", "sharp_gd",
-                           "sharp_gf", "sharp_cf", "trace_x", "dist_avg_gf", "dist_avg_cf"});
+                           "sharp_gf", "sharp_cf", "trace_x", "dist_avg_gf", "dist_avg_cf", "osc_var_top", "osc_var_all",
+                           "osc_quad_top", "loss_gap_gd", "sharp_gd_avg"});
   const double gd_cross = first_cross(gd_track.sharp, steps, lr);
   const double settled = first_settled(gd_track.sharp, steps, lr, gd_cross);
   double max_gf = 0.0, max_cf = 0.0;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const double d_gf = distance(gf, i), d_cf = distance(cf, i);
     rows.row({static_cast<long long>(steps[i]), steps[i] * lr, gd_track.loss[i], avg_loss[i], gf.loss[i], cf.loss[i],
-              cf.predicted[i], gd_track.sharp[i], gf.sharp[i], cf.sharp[i], cf.trace_x[i], d_gf, d_cf});
+              cf.predicted[i], gd_track.sharp[i], gf.sharp[i], cf.sharp[i], cf.trace_x[i], d_gf, d_cf, osc[i].var_top, osc[i].var_all, osc[i].quad_top, osc[i].gap,
+              osc[i].lambda_top});
     if (std::isfinite(d_gf)) max_gf = std::max(max_gf, d_gf);
     if (std::isfinite(d_cf)) max_cf = std::max(max_cf, d_cf);
   }
