@@ -157,6 +157,20 @@ double median_relative_error(const std::vector<double>& loss, const std::vector<
   return errors.empty() ? kNan : analysis::sample_quantile(errors, 0.5);
 }
 
+// Mean over the records from time `from` on where every series in `all` is a number (NaN if none):
+// the time average over many catapult cycles, which a median over short windows does not see.
+double mean_from(const std::vector<double>& values, const std::vector<std::vector<double>>& all,
+                 const std::vector<long>& steps, double lr, double from) {
+  double sum = 0.0;
+  long count = 0;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    bool ok = steps[i] * lr >= from;
+    for (const auto& series : all) ok = ok && std::isfinite(series[i]);
+    if (ok) sum += values[i], ++count;
+  }
+  return count ? sum / static_cast<double>(count) : kNan;
+}
+
 void run(Experiment& ex) {
   const Spec& p = ex.params();
   const double lr = p.positive("lr"), T = p.positive("T"), tol = p.real("lanczos_tol", 1e-14, 1e-2);
@@ -258,18 +272,37 @@ void run(Experiment& ex) {
   const double err_gf_settled = median_relative_error(gf.loss, avg_loss, steps, lr, settled);
   const double err_cf_settled = median_relative_error(cf.predicted, avg_loss, steps, lr, settled);
   const double err_cf_plain_settled = median_relative_error(cf.loss, avg_loss, steps, lr, settled);
+  // The same from the settling on, as time means: (mean prediction − mean GD loss)/mean GD loss (signed),
+  // GD's measured oscillation variance over the central flow's tr X (ratio of means), and the
+  // fraction of windows where GD barely oscillates (variance < 0.1 tr X).
+  std::vector<double> var_top(steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) var_top[i] = osc[i].var_top;
+  const std::vector<std::vector<double>> both{avg_loss, cf.predicted, gf.loss, var_top};
+  const double mean_avg = mean_from(avg_loss, both, steps, lr, settled);
+  const double mean_err_cf = mean_from(cf.predicted, both, steps, lr, settled) / mean_avg - 1.0;
+  const double mean_err_cf_plain = mean_from(cf.loss, both, steps, lr, settled) / mean_avg - 1.0;
+  const double mean_err_gf = mean_from(gf.loss, both, steps, lr, settled) / mean_avg - 1.0;
+  const double var_ratio = mean_from(var_top, both, steps, lr, settled) / mean_from(cf.trace_x, both, steps, lr, settled);
+  std::vector<double> quiet(steps.size(), kNan);
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (std::isfinite(var_top[i]) && cf.trace_x[i] > 0.0) quiet[i] = var_top[i] < 0.1 * cf.trace_x[i] ? 1.0 : 0.0;
+  const double quiet_fraction = mean_from(quiet, {quiet}, steps, lr, settled);
   ex.csv("summary.csv", {"lr", "two_over_lr", "steps", "dim", "gd_cross_t", "gf_cross_t", "cf_cross_t", "gd_settled_t",
                          "rel_loss_err_gf", "rel_loss_err_cf", "rel_loss_err_gf_settled", "rel_loss_err_cf_settled",
                          "rel_loss_err_cf_plain_settled", "max_dist_avg_gf", "max_dist_avg_cf", "final_dist_avg_gf",
                          "final_dist_avg_cf", "final_loss_gd", "final_loss_gf", "final_loss_cf", "final_sharp_gd",
-                         "final_sharp_gf", "final_sharp_cf"})
+                         "final_sharp_gf", "final_sharp_cf", "mean_err_gf_settled", "mean_err_cf_settled",
+                         "mean_err_cf_plain_settled", "osc_var_ratio_settled", "quiet_fraction_settled"})
       .row({lr, 2.0 / lr, static_cast<long long>(n), static_cast<long long>(f->dim()), gd_cross,
             first_cross(gf.sharp, steps, lr), first_cross(cf.sharp, steps, lr), settled, err_gf, err_cf, err_gf_settled,
             err_cf_settled, err_cf_plain_settled, max_gf, max_cf, last ? distance(gf, last - 1) : kNan,
             last ? distance(cf, last - 1) : kNan, gd_track.loss.back(), gf.loss.back(), cf.loss.back(),
-            gd_track.sharp.back(), gf.sharp.back(), cf.sharp.back()});
+            gd_track.sharp.back(), gf.sharp.back(), cf.sharp.back(), mean_err_gf, mean_err_cf, mean_err_cf_plain,
+            var_ratio, quiet_fraction});
   ex.note("rel_loss_err_gf_settled", format_number(err_gf_settled, 4));
   ex.note("rel_loss_err_cf_settled", format_number(err_cf_settled, 4));
+  ex.note("mean_err_cf_settled", format_number(mean_err_cf, 4));
+  ex.note("osc_var_ratio_settled", format_number(var_ratio, 4));
   ex.note("max_dist_avg_gf", format_number(max_gf, 4));
   ex.note("max_dist_avg_cf", format_number(max_cf, 4));
   if (!gd_status.empty()) throw DivergenceError(kPrefix + "gd " + gd_status);
