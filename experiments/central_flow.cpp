@@ -13,11 +13,15 @@
 // of GD's iterate and of both flows, the central flow's prediction of GD's time-averaged loss
 // F(θ_cf) + ½⟨Σ, ∇²F⟩ and tr X, GD's time average over a centred window of `window` steps (its
 // iterate θ̄_k and its loss, NaN where the window does not fit), and the distances ‖θ̄_k − θ_gf(t_k)‖,
-// ‖θ̄_k − θ_cf(t_k)‖ (trajectories.csv). summary.csv: where each sharpness reaches 2/η (to 1e-3),
+// ‖θ̄_k − θ_cf(t_k)‖, and GD's measured oscillation over the window (its variance along the top-k
+// eigenvectors of H(θ̄_k), the quadratic term ½Σλ_i x_i² and the loss gap ⟨F⟩ − F(θ̄), see
+// `oscillation`) (trajectories.csv). summary.csv: where each sharpness reaches 2/η (to 1e-3),
 // where GD's sharpness is back below 2/η after its overshoot ("settled"), the median relative error
 // against GD's time-averaged loss of gradient flow's loss and of the central flow's prediction,
 // from the crossing and from the settling (and of the central flow's plain F(θ_cf)), and the
-// largest and final distances. The paper's claim: the central flow predicts GD's time-averaged
+// largest and final distances; and from the settling, as time means over the catapult cycles in it,
+// the signed relative error of each predictor's mean against GD's mean loss, GD's variance over
+// tr X and the fraction of windows where GD barely oscillates. The paper's claim: the central flow predicts GD's time-averaged
 // loss and stays close to its time-averaged iterate where gradient flow does not.
 //
 // No randomness besides the objective's data seed and the init seed in the specs.
@@ -158,7 +162,7 @@ double median_relative_error(const std::vector<double>& loss, const std::vector<
 }
 
 // Mean over the records from time `from` on where every series in `all` is a number (NaN if none):
-// the time average over many catapult cycles, which a median over short windows does not see.
+// a time average over whole catapult cycles, which a median over short windows does not see.
 double mean_from(const std::vector<double>& values, const std::vector<std::vector<double>>& all,
                  const std::vector<long>& steps, double lr, double from) {
   double sum = 0.0;
