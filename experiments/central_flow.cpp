@@ -13,11 +13,15 @@
 // of GD's iterate and of both flows, the central flow's prediction of GD's time-averaged loss
 // F(θ_cf) + ½⟨Σ, ∇²F⟩ and tr X, GD's time average over a centred window of `window` steps (its
 // iterate θ̄_k and its loss, NaN where the window does not fit), and the distances ‖θ̄_k − θ_gf(t_k)‖,
-// ‖θ̄_k − θ_cf(t_k)‖ (trajectories.csv). summary.csv: where each sharpness reaches 2/η (to 1e-3),
+// ‖θ̄_k − θ_cf(t_k)‖, and GD's measured oscillation over the window (its variance along the top-k
+// eigenvectors of H(θ̄_k), the quadratic term ½Σλ_i x_i² and the loss gap ⟨F⟩ − F(θ̄), see
+// `oscillation`) (trajectories.csv). summary.csv: where each sharpness reaches 2/η (to 1e-3),
 // where GD's sharpness is back below 2/η after its overshoot ("settled"), the median relative error
 // against GD's time-averaged loss of gradient flow's loss and of the central flow's prediction,
 // from the crossing and from the settling (and of the central flow's plain F(θ_cf)), and the
-// largest and final distances. The paper's claim: the central flow predicts GD's time-averaged
+// largest and final distances; and from the settling, as time means over the catapult cycles in it,
+// the signed relative error of each predictor's mean against GD's mean loss, GD's variance over
+// tr X and the fraction of windows where GD barely oscillates. The paper's claim: the central flow predicts GD's time-averaged
 // loss and stays close to its time-averaged iterate where gradient flow does not.
 //
 // No randomness besides the objective's data seed and the init seed in the specs.
@@ -110,6 +114,41 @@ double first_settled(const std::vector<double>& sharp, const std::vector<long>& 
   return kNan;
 }
 
+// GD's oscillation about its time average over a window, along the top eigenvectors u_i (λ_i) of
+// ∇²F(θ̄) (Lanczos): with δ_j = θ_j − θ̄ and x_ij = u_iᵀδ_j, the variance Σ_i ⟨x_i²⟩ (the central
+// flow's tr X is its prediction: X = E[x xᵀ], doc/references.md "Central flows"), the whole
+// ⟨‖δ‖²⟩, the quadratic term ⟨½Σ_i λ_i x_i²⟩ (the prediction ½⟨Σ, H⟩ = tr X/η on the edge) and
+// the actual loss gap ⟨F(θ_j)⟩ − F(θ̄), which the quadratic term approximates to second order.
+struct Oscillation {
+  double var_top = kNan, var_all = kNan, quad_top = kNan, gap = kNan, lambda_top = kNan;
+};
+
+Oscillation oscillation(const Objective& f, const std::vector<Vec>& iterates, const std::vector<double>& loss, long first,
+                        long last, const Vec& mean, long k_top, double tol) {
+  analysis::EigenOptions o;
+  o.k = k_top;
+  o.tol = tol;
+  o.method = analysis::EigenMethod::lanczos;
+  const analysis::EigenResult r = analysis::extreme_eigenpairs(analysis::HessianOperator(f, mean), o);
+  if (!r.converged) throw std::runtime_error(kPrefix + "Lanczos did not converge for the top eigenpairs at θ̄");
+  Oscillation out;
+  out.var_top = out.var_all = out.quad_top = 0.0;
+  double loss_sum = 0.0;
+  for (long j = first; j <= last; ++j) {
+    const Vec delta = iterates[j] - mean;
+    const Vec x = r.eigenvectors.transpose() * delta;  // x_i = u_iᵀ δ_j
+    out.var_top += x.squaredNorm();
+    out.var_all += delta.squaredNorm();
+    out.quad_top += 0.5 * x.cwiseAbs2().dot(r.eigenvalues);  // ½ Σ_i λ_i x_i²
+    loss_sum += loss[j];
+  }
+  const double w = static_cast<double>(last - first + 1);
+  out.var_top /= w, out.var_all /= w, out.quad_top /= w;
+  out.gap = loss_sum / w - f.value(mean);
+  out.lambda_top = r.eigenvalues[0];
+  return out;
+}
+
 // Median relative error |loss − GD's time-averaged loss| / GD's time-averaged loss over the records
 // from time `from` on where both are numbers (NaN if none). The median, because GD's catapults
 // (loss spikes of 2–3× within a window) would dominate a mean.
@@ -120,6 +159,20 @@ double median_relative_error(const std::vector<double>& loss, const std::vector<
     if (steps[i] * lr >= from && std::isfinite(loss[i]) && std::isfinite(avg_loss[i]))
       errors.push_back(std::abs(loss[i] - avg_loss[i]) / avg_loss[i]);
   return errors.empty() ? kNan : analysis::sample_quantile(errors, 0.5);
+}
+
+// Mean over the records from time `from` on where every series in `all` is a number (NaN if none):
+// a time average over whole catapult cycles, which a median over short windows does not see.
+double mean_from(const std::vector<double>& values, const std::vector<std::vector<double>>& all,
+                 const std::vector<long>& steps, double lr, double from) {
+  double sum = 0.0;
+  long count = 0;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    bool ok = steps[i] * lr >= from;
+    for (const auto& series : all) ok = ok && std::isfinite(series[i]);
+    if (ok) sum += values[i], ++count;
+  }
+  return count ? sum / static_cast<double>(count) : kNan;
 }
 
 void run(Experiment& ex) {
@@ -178,6 +231,7 @@ void run(Experiment& ex) {
   Track gd_track(steps.size()), gf(steps.size()), cf(steps.size());
   std::vector<Vec> avg(steps.size());
   std::vector<double> avg_loss(steps.size(), kNan);
+  std::vector<Oscillation> osc(steps.size());
   const long half = window / 2, reached = static_cast<long>(iterates.size()) - 1;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const long k = steps[i];
@@ -191,6 +245,7 @@ void run(Experiment& ex) {
     for (long j = k - half; j <= k + half; ++j) sum += iterates[j], loss_sum += gd_loss[j];
     avg[i] = sum / static_cast<double>(window);
     avg_loss[i] = loss_sum / static_cast<double>(window);
+    osc[i] = oscillation(*f, iterates, gd_loss, k - half, k + half, avg[i], k_top, tol);
   }
   const std::string gf_status = run_flow(*gradient, gf_integrator, theta0, steps, lr, tol, gf);
   const std::string cf_status = run_flow(*central, cf_integrator, theta0, steps, lr, tol, cf);
@@ -200,14 +255,16 @@ void run(Experiment& ex) {
   };
   harness::CsvWriter& rows = ex.csv(
       "trajectories.csv", {"step", "t", "loss_gd", "loss_gd_avg", "loss_gf", "loss_cf", "loss_cf_predicted", "sharp_gd",
-                           "sharp_gf", "sharp_cf", "trace_x", "dist_avg_gf", "dist_avg_cf"});
+                           "sharp_gf", "sharp_cf", "trace_x", "dist_avg_gf", "dist_avg_cf", "osc_var_top", "osc_var_all",
+                           "osc_quad_top", "loss_gap_gd", "sharp_gd_avg"});
   const double gd_cross = first_cross(gd_track.sharp, steps, lr);
   const double settled = first_settled(gd_track.sharp, steps, lr, gd_cross);
   double max_gf = 0.0, max_cf = 0.0;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const double d_gf = distance(gf, i), d_cf = distance(cf, i);
     rows.row({static_cast<long long>(steps[i]), steps[i] * lr, gd_track.loss[i], avg_loss[i], gf.loss[i], cf.loss[i],
-              cf.predicted[i], gd_track.sharp[i], gf.sharp[i], cf.sharp[i], cf.trace_x[i], d_gf, d_cf});
+              cf.predicted[i], gd_track.sharp[i], gf.sharp[i], cf.sharp[i], cf.trace_x[i], d_gf, d_cf, osc[i].var_top, osc[i].var_all, osc[i].quad_top, osc[i].gap,
+              osc[i].lambda_top});
     if (std::isfinite(d_gf)) max_gf = std::max(max_gf, d_gf);
     if (std::isfinite(d_cf)) max_cf = std::max(max_cf, d_cf);
   }
@@ -219,18 +276,37 @@ void run(Experiment& ex) {
   const double err_gf_settled = median_relative_error(gf.loss, avg_loss, steps, lr, settled);
   const double err_cf_settled = median_relative_error(cf.predicted, avg_loss, steps, lr, settled);
   const double err_cf_plain_settled = median_relative_error(cf.loss, avg_loss, steps, lr, settled);
+  // The same from the settling on, as time means: (mean prediction − mean GD loss)/mean GD loss (signed),
+  // GD's measured oscillation variance over the central flow's tr X (ratio of means), and the
+  // fraction of windows where GD barely oscillates (variance < 0.1 tr X).
+  std::vector<double> var_top(steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i) var_top[i] = osc[i].var_top;
+  const std::vector<std::vector<double>> both{avg_loss, cf.predicted, gf.loss, var_top};
+  const double mean_avg = mean_from(avg_loss, both, steps, lr, settled);
+  const double mean_err_cf = mean_from(cf.predicted, both, steps, lr, settled) / mean_avg - 1.0;
+  const double mean_err_cf_plain = mean_from(cf.loss, both, steps, lr, settled) / mean_avg - 1.0;
+  const double mean_err_gf = mean_from(gf.loss, both, steps, lr, settled) / mean_avg - 1.0;
+  const double var_ratio = mean_from(var_top, both, steps, lr, settled) / mean_from(cf.trace_x, both, steps, lr, settled);
+  std::vector<double> quiet(steps.size(), kNan);
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (std::isfinite(var_top[i]) && cf.trace_x[i] > 0.0) quiet[i] = var_top[i] < 0.1 * cf.trace_x[i] ? 1.0 : 0.0;
+  const double quiet_fraction = mean_from(quiet, {quiet}, steps, lr, settled);
   ex.csv("summary.csv", {"lr", "two_over_lr", "steps", "dim", "gd_cross_t", "gf_cross_t", "cf_cross_t", "gd_settled_t",
                          "rel_loss_err_gf", "rel_loss_err_cf", "rel_loss_err_gf_settled", "rel_loss_err_cf_settled",
                          "rel_loss_err_cf_plain_settled", "max_dist_avg_gf", "max_dist_avg_cf", "final_dist_avg_gf",
                          "final_dist_avg_cf", "final_loss_gd", "final_loss_gf", "final_loss_cf", "final_sharp_gd",
-                         "final_sharp_gf", "final_sharp_cf"})
+                         "final_sharp_gf", "final_sharp_cf", "mean_err_gf_settled", "mean_err_cf_settled",
+                         "mean_err_cf_plain_settled", "osc_var_ratio_settled", "quiet_fraction_settled"})
       .row({lr, 2.0 / lr, static_cast<long long>(n), static_cast<long long>(f->dim()), gd_cross,
             first_cross(gf.sharp, steps, lr), first_cross(cf.sharp, steps, lr), settled, err_gf, err_cf, err_gf_settled,
             err_cf_settled, err_cf_plain_settled, max_gf, max_cf, last ? distance(gf, last - 1) : kNan,
             last ? distance(cf, last - 1) : kNan, gd_track.loss.back(), gf.loss.back(), cf.loss.back(),
-            gd_track.sharp.back(), gf.sharp.back(), cf.sharp.back()});
+            gd_track.sharp.back(), gf.sharp.back(), cf.sharp.back(), mean_err_gf, mean_err_cf, mean_err_cf_plain,
+            var_ratio, quiet_fraction});
   ex.note("rel_loss_err_gf_settled", format_number(err_gf_settled, 4));
   ex.note("rel_loss_err_cf_settled", format_number(err_cf_settled, 4));
+  ex.note("mean_err_cf_settled", format_number(mean_err_cf, 4));
+  ex.note("osc_var_ratio_settled", format_number(var_ratio, 4));
   ex.note("max_dist_avg_gf", format_number(max_gf, 4));
   ex.note("max_dist_avg_cf", format_number(max_cf, 4));
   if (!gd_status.empty()) throw DivergenceError(kPrefix + "gd " + gd_status);

@@ -23,6 +23,8 @@
 #include "optdyn/integrators/registry.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/objectives/third_derivative.hpp"
+#include "optdyn/optimizers/oracle.hpp"
+#include "optdyn/optimizers/registry.hpp"
 #include "support/finite_differences.hpp"
 #include "support/input_errors.hpp"
 
@@ -202,6 +204,38 @@ BOOST_AUTO_TEST_CASE(sigma_squared_on_the_edge_is_the_projection_coefficient) {
   BOOST_TEST(relative_error(q.field.tail(2), b - (b.dot(w) / (r * r)) * w) < 1e-9);
   BOOST_TEST(std::abs(q.field(0)) < 1e-12);
   BOOST_TEST(q.predicted_loss == q.loss + q.x(0, 0) / eta, boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(x_is_the_variance_of_gds_period_two_orbit_and_the_loss_its_time_average) {
+  // Σ's normalisation against GD itself (the paper's code: Σ = U X Uᵀ with UᵀPU = I, P = I/η, and
+  // predicted loss F + tr X_paper; ours: unit u, X = η X_paper = E[(uᵀδ)²], F + ½λX = F + X/η).
+  // On the circle objective GD has an exact period-2 orbit: w = r b̂ on the edge, x = ±x* with
+  // x*² = β/r, since x ↦ (1 − η(2/η))x = −x and w ↦ w − η(x*² w − b) = w. Its time average is
+  // θ̄ = (0, r b̂), E[x²] = x*², E[F] = ½(2/η)x*² − βr. A factor 2 in X (amplitude² against
+  // variance) or in the predicted loss (λX against ½λX) fails here.
+  const double eta = 0.1, a = 1.0, beta = 0.7, r = std::sqrt(2.0 / eta - a), xstar = std::sqrt(beta / r);
+  const CircleQuartic f(a, (Vec(2) << beta, 0.0).finished());
+  OptimizerPtr gd = make_optimizer("gd:lr=0.1");
+  gd->reset(f.dim());
+  ObjectiveOracle oracle(f);
+  Vec theta = (Vec(3) << xstar, r, 0.0).finished();
+  const int steps = 20;  // ten periods
+  double x2_sum = 0.0, loss_sum = 0.0;
+  Vec mean = Vec::Zero(3);
+  for (int k = 0; k < steps; ++k) {
+    x2_sum += theta(0) * theta(0), loss_sum += f.value(theta), mean += theta;
+    gd->step(theta, oracle);
+  }
+  mean /= steps;
+  const double x2 = x2_sum / steps, avg_loss = loss_sum / steps;
+  BOOST_TEST_REQUIRE(std::abs(mean(0)) < 1e-10);  // GD is on its orbit
+  BOOST_TEST_REQUIRE(std::abs(x2 - xstar * xstar) < 1e-10);
+  CentralFlow flow(CentralFlowParams{.lr = eta, .k = 1}, "central", f);
+  const CentralFlowPoint q = flow.evaluate(mean);
+  BOOST_TEST_REQUIRE(q.critical == 1);
+  BOOST_TEST(q.x(0, 0) == x2, boost::test_tools::tolerance(1e-8));  // X = E[x²] of GD
+  BOOST_TEST(q.predicted_loss == avg_loss, boost::test_tools::tolerance(1e-8));  // F(θ̄) + X/η = E[F(θ_k)]
+  BOOST_TEST(q.field.norm() < 1e-8);  // θ̄ is a fixed point of the central flow
 }
 
 BOOST_AUTO_TEST_CASE(central_flow_on_the_circle_matches_the_closed_form) {
