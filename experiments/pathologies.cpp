@@ -19,12 +19,17 @@
 //      (x, y) = (0, 1), plain, `|clip_norm:max=cliff_clip` and `|clip_value:max=cliff_clip`,
 //      `cliff_steps` steps: where each lands after the edge (Goodfellow et al. Fig. 8.3).
 //      Deterministic.
-//  (a) mlp_curvature.csv — Goodfellow et al. Fig. 8.1: minibatch SGD (B = `mlp_batch`, lr =
-//      `mlp_lr`, shuffled epochs) on a tanh MLP (widths `mlp_widths`, cross-entropy, labels of
-//      a tanh teacher MLP, n = `mlp_n`) from init:xavier with `seeds` seeds; every
-//      `mlp_record` steps the full-batch F, ‖g‖², gᵀHg (one exact HVP) and gᵀHg/‖g‖².
-//      Their §8.2.1: the second-order change of F along −εg is −ε‖g‖² + ½ε²gᵀHg, so a growing
-//      gᵀHg against ‖g‖² is ill-conditioning showing up in training.
+//  (a) mlp_curvature.csv — Goodfellow et al. Fig. 8.1: minibatch SGD (B = `mlp_batch`,
+//      shuffled epochs) from init:xavier with `seeds` seeds on two tanh MLPs (cross-entropy):
+//      on Fashion-MNIST (the first `fmnist_n` training images, widths `fmnist_widths`, every
+//      lr of `fmnist_lrs`, `fmnist_steps` steps) and, as the contrast, on the labels of a tanh
+//      teacher MLP (n = `mlp_n`, widths `mlp_widths`, lr = `mlp_lr`, `mlp_steps` steps). Every
+//      `mlp_record` / `fmnist_record` steps: the full-batch F, 0-1 error, ‖g‖² = ‖∇F‖², gᵀHg
+//      (one exact HVP), gᵀHg/‖g‖², the mean ‖g_B‖² of the minibatch gradients the steps since
+//      the last row used (what the book's Fig. 8.1 plots), and λmax (Lanczos) when
+//      `mlp_lambda_max`. Their §8.2.1: the second-order change of F along −εg is
+//      −ε‖g‖² + ½ε²gᵀHg, so a growing gᵀHg against ‖g‖² is ill-conditioning showing up in
+//      training; E‖g_B‖² = ‖∇F‖² + tr Σ/B·(n − B)/(n − 1) (doc/references.md, "Minibatch noise").
 //  (f) saddle.csv — an exact saddle: `noisy_quadratic:eigs=1/-0.5,rotate=false,n=saddle_n`
 //      (θ* = 0 a saddle of F, per-sample gradients −A s_i ≠ 0 there; objectives/noisy_quadratic.hpp),
 //      GD and SGD (B = 1, with replacement, `seeds` seeds), lr = `saddle_lr`, both from θ = θ*:
@@ -187,7 +192,8 @@ std::string mlp_spec(const Spec& p, const std::string& data) {
          p.text("fmnist_widths") + ",act=tanh,loss=ce";
 }
 
-// λmax(∇²F(θ)) by Lanczos (k = 1, HVPs only); NaN when it did not converge.
+// λmax(∇²F(θ)) by Lanczos (k = 1, HVPs only; relative tolerance 1e-6); NaN when it did not
+// converge. λmax ≥ gᵀHg/‖g‖² for every g (Rayleigh quotient).
 double sharpness(const Objective& f, const Vec& theta) {
   analysis::EigenOptions o;
   o.k = 1;
@@ -395,11 +401,11 @@ int main(int argc, char** argv) {
       {"cliff_lr", "0.1", "0.1", "GD learning rate on the cliff"},
       {"cliff_clip", "1", "1", "threshold of clip_norm and clip_value on the cliff"},
       {"cliff_steps", "40", "40", "GD steps on the cliff"},
-      {"mlp_widths", "10-32-3", "10-64-3", "widths of the tanh MLP of panel (a)"},
+      {"mlp_widths", "10-32-3", "10-64-3", "widths of the tanh teacher-label MLP of panel (a)"},
       {"mlp_n", "256", "1024", "samples (teacher-MLP labels) of panel (a)"},
-      {"mlp_batch", "16", "16", "SGD minibatch of panel (a)"},
-      {"mlp_lr", "0.1", "0.1", "SGD learning rate of panel (a)"},
-      {"mlp_steps", "300", "5000", "SGD steps of panel (a)"},
+      {"mlp_batch", "16", "16", "SGD minibatch of panel (a) (both data sets)"},
+      {"mlp_lr", "0.1", "0.1", "SGD learning rate on the teacher labels of panel (a)"},
+      {"mlp_steps", "300", "5000", "SGD steps on the teacher labels of panel (a)"},
       {"mlp_record", "10", "50", "record F, ‖g‖², gᵀHg every K steps"},
       {"fmnist_widths", "784-16-10", "784-16-10", "widths of the tanh MLP on Fashion-MNIST of panel (a)"},
       {"fmnist_n", "512", "4096", "Fashion-MNIST training images of panel (a) (the first n)"},
