@@ -19,12 +19,17 @@
 //      (x, y) = (0, 1), plain, `|clip_norm:max=cliff_clip` and `|clip_value:max=cliff_clip`,
 //      `cliff_steps` steps: where each lands after the edge (Goodfellow et al. Fig. 8.3).
 //      Deterministic.
-//  (a) mlp_curvature.csv — Goodfellow et al. Fig. 8.1: minibatch SGD (B = `mlp_batch`, lr =
-//      `mlp_lr`, shuffled epochs) on a tanh MLP (widths `mlp_widths`, cross-entropy, labels of
-//      a tanh teacher MLP, n = `mlp_n`) from init:xavier with `seeds` seeds; every
-//      `mlp_record` steps the full-batch F, ‖g‖², gᵀHg (one exact HVP) and gᵀHg/‖g‖².
-//      Their §8.2.1: the second-order change of F along −εg is −ε‖g‖² + ½ε²gᵀHg, so a growing
-//      gᵀHg against ‖g‖² is ill-conditioning showing up in training.
+//  (a) mlp_curvature.csv — Goodfellow et al. Fig. 8.1: minibatch SGD (B = `mlp_batch`,
+//      shuffled epochs) from init:xavier with `seeds` seeds on two tanh MLPs (cross-entropy):
+//      on Fashion-MNIST (the first `fmnist_n` training images, widths `fmnist_widths`, every
+//      lr of `fmnist_lrs`, `fmnist_steps` steps) and, as the contrast, on the labels of a tanh
+//      teacher MLP (n = `mlp_n`, widths `mlp_widths`, lr = `mlp_lr`, `mlp_steps` steps). Every
+//      `mlp_record` / `fmnist_record` steps: the full-batch F, 0-1 error, ‖g‖² = ‖∇F‖², gᵀHg
+//      (one exact HVP), gᵀHg/‖g‖², the mean ‖g_B‖² of the minibatch gradients the steps since
+//      the last row used (what the book's Fig. 8.1 plots), and λmax (Lanczos) when
+//      `mlp_lambda_max`. Their §8.2.1: the second-order change of F along −εg is
+//      −ε‖g‖² + ½ε²gᵀHg, so a growing gᵀHg against ‖g‖² is ill-conditioning showing up in
+//      training; E‖g_B‖² = ‖∇F‖² + tr Σ/B·(n − B)/(n − 1) (doc/references.md, "Minibatch noise").
 //  (f) saddle.csv — an exact saddle: `noisy_quadratic:eigs=1/-0.5,rotate=false,n=saddle_n`
 //      (θ* = 0 a saddle of F, per-sample gradients −A s_i ≠ 0 there; objectives/noisy_quadratic.hpp),
 //      GD and SGD (B = 1, with replacement, `seeds` seeds), lr = `saddle_lr`, both from θ = θ*:
@@ -50,6 +55,9 @@
 
 #include "harness/experiment.hpp"
 #include "harness/job_table.hpp"
+#include "optdyn/analysis/classification_metrics.hpp"
+#include "optdyn/analysis/hessian_eigen.hpp"
+#include "optdyn/analysis/hessian_operator.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
 #include "optdyn/objectives/cliff.hpp"
@@ -173,22 +181,59 @@ void run_cliff(const Spec& p, const std::string& label, JobResult& out) {
 }
 
 // --- (a) ‖g‖² and gᵀHg along MLP training ------------------------------------------------
-std::string mlp_spec(const Spec& p) {
-  return "mlp:data=teacher-mlp,targets=labels,n=" + std::to_string(p.integer("mlp_n", 1, 1'000'000)) + ",widths=" +
-         p.text("mlp_widths") + ",act=tanh,loss=ce,teacher_widths=16,data_seed=1";
+// The two data sets of panel (a): labels of a tanh teacher MLP (`teacher`: realisable, so the
+// cross-entropy can go to 0) and Fashion-MNIST (`fashion-mnist`: real images, not fitted
+// exactly by a small network at these n).
+std::string mlp_spec(const Spec& p, const std::string& data) {
+  if (data == "teacher")
+    return "mlp:data=teacher-mlp,targets=labels,n=" + std::to_string(p.integer("mlp_n", 1, 1'000'000)) + ",widths=" +
+           p.text("mlp_widths") + ",act=tanh,loss=ce,teacher_widths=16,data_seed=1";
+  return "mlp:data=fashion-mnist,n=" + std::to_string(p.integer("fmnist_n", 1, 60'000)) + ",widths=" +
+         p.text("fmnist_widths") + ",act=tanh,loss=ce";
 }
 
-void run_mlp(const Spec& p, std::uint64_t seed, JobResult& out) {
-  const ObjectivePtr f = make_objective(mlp_spec(p));
-  const long steps = p.integer("mlp_steps", 1, 1L << 30), every = p.integer("mlp_record", 1, 1L << 30);
-  OptimizerPtr opt = make_optimizer("sgd:lr=" + num(p.positive("mlp_lr")));
+// λmax(∇²F(θ)) by Lanczos (k = 1, HVPs only; relative tolerance 1e-6); NaN when it did not
+// converge. λmax ≥ gᵀHg/‖g‖² for every g (Rayleigh quotient).
+double sharpness(const Objective& f, const Vec& theta) {
+  analysis::EigenOptions o;
+  o.k = 1;
+  o.tol = 1e-6;
+  o.method = analysis::EigenMethod::lanczos;
+  const analysis::EigenResult r = analysis::extreme_eigenpairs(analysis::HessianOperator(f, theta), o);
+  return r.converged ? r.eigenvalues[0] : kNan;
+}
+
+// One SGD run: every `mlp_record` steps the full-batch F, 0-1 error, ‖∇F‖², gᵀHg and their
+// ratio, the mean of ‖g_B‖² over the minibatch gradients the steps since the last row used
+// (the book's Fig. 8.1 plots the norms of these individual gradient evaluations), and λmax
+// when `mlp_lambda_max` is on.
+void run_mlp(const Spec& p, const std::string& data, double lr, std::uint64_t seed, JobResult& out) {
+  const ObjectivePtr f = make_objective(mlp_spec(p, data));
+  const long steps = p.integer(data == "teacher" ? "mlp_steps" : "fmnist_steps", 1, 1L << 30),
+             every = p.integer(data == "teacher" ? "mlp_record" : "fmnist_record", 1, 1L << 30);
+  const bool with_lambda_max = p.boolean("mlp_lambda_max");
+  OptimizerPtr opt = make_optimizer("sgd:lr=" + num(lr));
   opt->reset(f->dim());
-  ObjectiveOracle oracle(*f, p.integer("mlp_batch", 1, 1'000'000), Sampling::shuffle, seed);
+  ObjectiveOracle sampled(*f, p.integer("mlp_batch", 1, 1'000'000), Sampling::shuffle, seed);
+  double batch_sum = 0;  // Σ ‖g_B‖² over the steps since the last row
+  long batch_count = 0;
+  FunctionOracle oracle(f->dim(), [&](const Vec& theta, Vec& g) {  // the step's own gradient, seen on its way
+    const double loss = sampled.gradient(theta, g);
+    batch_sum += g.squaredNorm();
+    ++batch_count;
+    return loss;
+  });
   Vec theta = initial_point(InitParams{.scheme = InitParams::Scheme::xavier, .seed = seed}, *f), g;
   drive(*opt, theta, oracle, steps, every, [&](long k, bool ok) {
     const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
     const double g2 = ok ? g.squaredNorm() : kNan, ghg = ok ? g.dot(f->hessian_vector(theta, g)) : kNan;
-    out.row("mlp_curvature.csv", {static_cast<long long>(seed), static_cast<long long>(k), loss, g2, ghg, ghg / g2});
+    const auto metrics = analysis::classification_metrics(*f, theta);
+    out.row("mlp_curvature.csv",
+            {data, lr, static_cast<long long>(seed), static_cast<long long>(k), loss, ok && metrics ? metrics->error : kNan,
+             g2, ghg, ghg / g2, batch_count > 0 ? batch_sum / static_cast<double>(batch_count) : kNan,
+             ok && with_lambda_max ? sharpness(*f, theta) : kNan});
+    batch_sum = 0;
+    batch_count = 0;
     return true;
   });
 }
@@ -257,15 +302,21 @@ void check_parameters(const Spec& p) {
   p.positive("cliff_lr");
   p.positive("cliff_clip");
   p.integer("cliff_steps", 1, 1L << 30);
-  try {
-    make_objective(mlp_spec(p));
-  } catch (const InputError& e) {  // name the experiment's key, not the objective's
-    throw InputError("experiment 'pathologies': key 'mlp_widths' or 'mlp_n': " + std::string(e.what()));
+  for (const std::string data : {"teacher", "fashion-mnist"}) {
+    const std::string prefix = data == "teacher" ? "mlp" : "fmnist";
+    try {
+      make_objective(mlp_spec(p, data));
+    } catch (const InputError& e) {  // name the experiment's key, not the objective's
+      throw InputError("experiment 'pathologies': key '" + prefix + "_widths' or '" + prefix + "_n': " + std::string(e.what()));
+    }
+    p.integer(prefix + "_steps", 1, 1L << 30);
+    p.integer(prefix + "_record", 1, 1L << 30);
   }
-  p.integer("mlp_steps", 1, 1L << 30);
-  p.integer("mlp_record", 1, 1L << 30);
   p.integer("mlp_batch", 1, 1'000'000);
   p.positive("mlp_lr");
+  for (const double lr : p.real_list("fmnist_lrs", '/'))
+    if (!(lr > 0.0 && lr <= 1e6)) throw InputError("experiment 'pathologies': key 'fmnist_lrs': " + num(lr) + " is outside (0, 1e6]");
+  p.boolean("mlp_lambda_max");
   p.integer("saddle_n", 2, 1'000'000);
   p.integer("saddle_steps", 1, 1L << 30);
   p.positive("saddle_lr");
@@ -295,8 +346,13 @@ void body(Experiment& ex) {
   for (const std::string m : {"gd", "clip_norm", "clip_value"}) runs.push_back([&p, m](JobResult& o) { run_cliff(p, m, o); });
   for (long s = 0; s < seeds; ++s) {
     const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
-    runs.push_back([&p, seed](JobResult& o) { run_mlp(p, seed, o); });
+    runs.push_back([&p, seed](JobResult& o) { run_mlp(p, "teacher", p.real("mlp_lr"), seed, o); });
   }
+  for (const double lr : p.real_list("fmnist_lrs", '/'))
+    for (long s = 0; s < seeds; ++s) {
+      const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+      runs.push_back([&p, lr, seed](JobResult& o) { run_mlp(p, "fashion-mnist", lr, seed, o); });
+    }
   for (long s = 0; s < seeds; ++s)
     for (const std::string m : {"sgd", "adagrad"}) {
       const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
@@ -312,10 +368,12 @@ void body(Experiment& ex) {
   ex.csv("rnn_jacobian.csv", {"radius", "seed", "k", "jacobian_norm"});
   ex.csv("rnn_training.csv", {"radius", "clip", "seed", "step", "loss", "grad_norm"});
   ex.csv("cliff.csv", {"method", "step", "x", "y", "loss", "grad_norm"});
-  ex.csv("mlp_curvature.csv", {"seed", "step", "loss", "grad_norm_sq", "gHg", "gHg_over_g2"});
+  ex.csv("mlp_curvature.csv", {"data", "lr", "seed", "step", "loss", "error", "grad_norm_sq", "gHg", "gHg_over_g2",
+                               "batch_grad_norm_sq", "lambda_max"});
   ex.csv("saddle.csv", {"method", "seed", "step", "distance", "loss"});
   ex.csv("sparse.csv", {"method", "seed", "step", "loss", "frequent_error", "rare_error"});
-  ex.note("mlp_spec", mlp_spec(p));
+  ex.note("mlp_spec", mlp_spec(p, "teacher"));
+  ex.note("fmnist_spec", mlp_spec(p, "fashion-mnist"));
   ex.note("reddi_closed_form_adam_lower_bound", num(2.0 * (p.real("reddi_c") - 2.0) / 3.0));
   harness::SweepAxes axes;
   axes.add_grid("run", "range:0:" + std::to_string(runs.size() - 1));
@@ -343,12 +401,18 @@ int main(int argc, char** argv) {
       {"cliff_lr", "0.1", "0.1", "GD learning rate on the cliff"},
       {"cliff_clip", "1", "1", "threshold of clip_norm and clip_value on the cliff"},
       {"cliff_steps", "40", "40", "GD steps on the cliff"},
-      {"mlp_widths", "10-32-3", "10-64-3", "widths of the tanh MLP of panel (a)"},
+      {"mlp_widths", "10-32-3", "10-64-3", "widths of the tanh teacher-label MLP of panel (a)"},
       {"mlp_n", "256", "1024", "samples (teacher-MLP labels) of panel (a)"},
-      {"mlp_batch", "16", "16", "SGD minibatch of panel (a)"},
-      {"mlp_lr", "0.1", "0.1", "SGD learning rate of panel (a)"},
-      {"mlp_steps", "300", "5000", "SGD steps of panel (a)"},
+      {"mlp_batch", "16", "16", "SGD minibatch of panel (a) (both data sets)"},
+      {"mlp_lr", "0.1", "0.1", "SGD learning rate on the teacher labels of panel (a)"},
+      {"mlp_steps", "300", "5000", "SGD steps on the teacher labels of panel (a)"},
       {"mlp_record", "10", "50", "record F, ‖g‖², gᵀHg every K steps"},
+      {"fmnist_widths", "784-16-10", "784-16-10", "widths of the tanh MLP on Fashion-MNIST of panel (a)"},
+      {"fmnist_n", "512", "4096", "Fashion-MNIST training images of panel (a) (the first n)"},
+      {"fmnist_lrs", "0.1", "0.03/0.1/0.3", "SGD learning rates on Fashion-MNIST of panel (a), '/'-separated"},
+      {"fmnist_steps", "300", "3000", "SGD steps on Fashion-MNIST of panel (a)"},
+      {"fmnist_record", "10", "100", "record every K steps on Fashion-MNIST"},
+      {"mlp_lambda_max", "false", "true", "λmax of the Hessian by Lanczos at every row of panel (a)"},
       {"sparse_n", "500", "2000", "samples of the rare-feature problem (e)"},
       {"sparse_dim", "20", "40", "features (first half frequent, p = ½; second half rare)"},
       {"sparse_rare_p", "0.02", "0.01", "probability of a rare feature being on"},

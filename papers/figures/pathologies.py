@@ -13,8 +13,11 @@ pathologies.pdf and pathologies.png. Missing or malformed input: one line on std
      task with and without norm clipping (median, band min-max over seeds);
  (b) Goodfellow et al. (2016) Fig. 8.3: GD on the cliff objective, plain and clipped (norm,
      value): paths over the contours of F, and F along the steps;
- (a) Goodfellow et al. (2016) Fig. 8.1: ||g||^2 and g^T H g along SGD training of a tanh MLP
-     (median, band min-max over seeds), and the loss;
+ (a) Goodfellow et al. (2016) Fig. 8.1: along SGD training of a tanh MLP on Fashion-MNIST (one
+     colour per learning rate) and on a teacher's labels (grey, the contrast): the mean squared
+     norm of the minibatch gradients the steps used (solid; the book's quantity, band min-max
+     over seeds) and of the full gradient (dashed); the loss (solid) and 0-1 error (dotted);
+     g^T H g / ||g||^2 (solid) and lambda_max (dashed, where recorded) against 2/lr (dotted);
  (e) AdaGrad vs SGD on least squares with rare informative features: mean error of the
      frequent and of the rare weights (median, band min-max over seeds);
  (f) distance from an exact saddle of GD and SGD started on it (SGD: median, band min-max).
@@ -28,13 +31,14 @@ import figure_common  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-TEXT_COLUMNS = {"method", "clip"}
+TEXT_COLUMNS = {"method", "clip", "data"}
 FILES = {
     "reddi.csv": ["method", "t", "x", "average_regret"],
     "rnn_jacobian.csv": ["radius", "seed", "k", "jacobian_norm"],
     "rnn_training.csv": ["radius", "clip", "seed", "step", "loss", "grad_norm"],
     "cliff.csv": ["method", "step", "x", "y", "loss", "grad_norm"],
-    "mlp_curvature.csv": ["seed", "step", "loss", "grad_norm_sq", "gHg", "gHg_over_g2"],
+    "mlp_curvature.csv": ["data", "lr", "seed", "step", "loss", "error", "grad_norm_sq", "gHg", "gHg_over_g2",
+                          "batch_grad_norm_sq", "lambda_max"],
     "saddle.csv": ["method", "seed", "step", "distance", "loss"],
     "sparse.csv": ["method", "seed", "step", "loss", "frequent_error", "rare_error"],
 }
@@ -131,21 +135,44 @@ def main(argv):
     ax.set_title("(b) cliff: loss")
     ax.legend()
 
+    cases = sorted({(r["data"], r["lr"]) for r in mlp}, key=lambda c: (c[0] == "teacher", c[1]))
+    colours = {c: ("0.5" if c[0] == "teacher" else f"C{i}") for i, c in enumerate(cases)}
+    label = {c: f"{'F-MNIST' if c[0] == 'fashion-mnist' else c[0]}, lr {c[1]:g}" for c in cases}
     ax = grid[1][0]
-    for key, label in (("grad_norm_sq", r"$\|g\|^2$"), ("gHg", r"$g^\top H g$")):
-        s_, lo, med, hi = band(mlp, "step", key)
-        line, = ax.semilogy(s_, np.abs(med), label=label)
-        ax.fill_between(s_, np.abs(lo), np.abs(hi), color=line.get_color(), alpha=0.2)
+    for c in cases:
+        rows = [r for r in mlp if (r["data"], r["lr"]) == c]
+        s_, lo, med, hi = band(rows, "step", "batch_grad_norm_sq")
+        ax.semilogy(s_, med, color=colours[c], label=label[c] + r": $\|g_B\|^2$")
+        ax.fill_between(s_, lo, hi, color=colours[c], alpha=0.15)
+        s_, _, med, _ = band(rows, "step", "grad_norm_sq")
+        ax.semilogy(s_, med, color=colours[c], ls="--", lw=0.8)
     ax.set_xlabel("SGD step")
-    ax.set_title(r"(a) MLP: $\|g\|^2$ and $g^\top Hg$ (abs.)")
-    ax.legend()
+    ax.set_title(r"(a) minibatch $\|g_B\|^2$ (solid), full $\|\nabla F\|^2$ (dashed)")
+    ax.legend(fontsize=6)
     ax = grid[1][1]
-    s_, lo, med, hi = band(mlp, "step", "loss")
-    ax.plot(s_, med, color="k")
-    ax.fill_between(s_, lo, hi, color="k", alpha=0.2)
+    for c in cases:
+        rows = [r for r in mlp if (r["data"], r["lr"]) == c]
+        s_, lo, med, hi = band(rows, "step", "loss")
+        ax.plot(s_, med, color=colours[c], label=label[c])
+        ax.fill_between(s_, lo, hi, color=colours[c], alpha=0.15)
+        s_, _, med, _ = band(rows, "step", "error")
+        ax.plot(s_, med, color=colours[c], ls=":")
     ax.set_xlabel("SGD step")
-    ax.set_ylabel("training loss (cross-entropy)")
-    ax.set_title("(a) MLP: loss")
+    ax.set_ylabel("training loss (solid), 0-1 error (dotted)")
+    ax.set_title("(a) MLP: loss and error")
+    ax.legend(fontsize=6)
+    ax = grid[1][4]
+    for c in cases:
+        rows = [r for r in mlp if (r["data"], r["lr"]) == c]
+        s_, _, med, _ = band(rows, "step", "gHg_over_g2")
+        ax.semilogy(s_, med, color=colours[c], label=label[c])
+        if any(not math.isnan(r["lambda_max"]) for r in rows):
+            s_, _, med, _ = band(rows, "step", "lambda_max")
+            ax.semilogy(s_, med, color=colours[c], ls="--")
+        ax.axhline(2.0 / c[1], color=colours[c], ls=":", lw=0.8)
+    ax.set_xlabel("SGD step")
+    ax.set_title(r"(a) $g^\top Hg/\|g\|^2$, $\lambda_{max}$ (dashed), $2/\eta$ (dotted)")
+    ax.legend(fontsize=6)
     ax = grid[1][3]
     for method in ("gd", "sgd"):  # from step 1 (step 0 is the saddle itself, distance 0)
         s_, lo, med, hi = band([r for r in saddle if r["method"] == method and r["step"] > 0], "step", "distance")
@@ -167,7 +194,6 @@ def main(argv):
     ax.set_title("(e) rare informative features")
     ax.legend(fontsize=6)
 
-    grid[1][4].axis("off")
     fig.suptitle("Pathologies: Adam's counterexample, the recurrent chain, cliffs, curvature along training, saddles", y=1.02, fontsize=11)
     fig.tight_layout()
     FIGURE.save(fig, out_dir)
