@@ -17,6 +17,10 @@ central_flow.pdf and central_flow.png. Missing or malformed input: one line on s
      variance GD actually has about its time average along the top Hessian eigenvectors at it;
      the title gives the ratio of their time means after the dotted line and the fraction of
      windows where GD barely oscillates (variance < 0.1 tr X).
+ (e)-(h) the same for RMSprop (torch's convention) against its stable flow (rmsprop_ode with the
+     central flow's rate of nu, from the same (theta_0, nu_1)) and its central flow
+     (rmsprop_central): loss, the preconditioned sharpness lambda_max(P^-1 H) with its edge 2,
+     the distance of RMSprop's time average from each flow, and tr X.
 """
 import os
 import sys
@@ -31,6 +35,10 @@ FILES = {
     "summary.csv": ["lr", "two_over_lr", "gd_cross_t", "gd_settled_t", "rel_loss_err_gf_settled",
                     "rel_loss_err_cf_settled", "rel_loss_err_cf_plain_settled", "mean_err_cf_settled",
                     "mean_err_cf_plain_settled", "osc_var_ratio_settled", "quiet_fraction_settled"],
+    "rmsprop_trajectories.csv": ["step", "t", "loss_rms", "loss_rms_avg", "loss_sf", "loss_cf", "loss_cf_predicted",
+                                 "psharp_rms", "psharp_sf", "psharp_cf", "trace_x", "dist_avg_sf", "dist_avg_cf"],
+    "rmsprop_summary.csv": ["lr", "alpha", "rms_cross_t", "rel_loss_err_sf", "rel_loss_err_cf", "rel_loss_err_cf_plain",
+                            "mean_err_sf", "mean_err_cf", "mean_err_cf_plain"],
 }
 FIGURE = figure_common.Figure("central_flow", FILES)
 
@@ -41,6 +49,53 @@ def finite(rows, key):
     return [p[0] for p in pts], [p[1] for p in pts]
 
 
+def rmsprop_row(axes, rows, s):
+    """Panels (e)-(h): RMSprop against its stable flow and its central flow."""
+    rows = sorted(rows, key=lambda r: r["t"])
+    ax = axes[0]
+    ax.semilogy(*finite(rows, "loss_rms"), color="0.6", linewidth=0.7, label="RMSprop")
+    ax.semilogy(*finite(rows, "loss_rms_avg"), color="k", linewidth=1.4, label="RMSprop, time average")
+    ax.semilogy(*finite(rows, "loss_sf"), color="C0", linestyle="--", label="stable flow")
+    ax.semilogy(*finite(rows, "loss_cf_predicted"), color="C3", label=r"central flow: $F + \frac{1}{2}\langle\Sigma, H\rangle$")
+    ax.semilogy(*finite(rows, "loss_cf"), color="C3", linestyle=":", label=r"central flow: $F(\theta_{cf})$")
+    ax.set_xlabel(r"time $t = k\eta$")
+    ax.set_ylabel("training loss (mse)")
+    ax.set_title(f"(e) RMSprop, $\\eta$ = {s['lr']:g}, $\\alpha$ = {s['alpha']:g}; median rel. error vs its average:\n"
+                 f"stable flow {s['rel_loss_err_sf']:.3f}, central flow {s['rel_loss_err_cf']:.3f} "
+                 f"(prediction), {s['rel_loss_err_cf_plain']:.3f} ($F(\\theta_{{cf}})$)")
+    ax.legend(loc="lower left", frameon=False)
+    ax.grid(True, which="major", alpha=0.3)
+
+    ax = axes[1]
+    ax.semilogy(*finite(rows, "psharp_rms"), color="0.6", linewidth=0.7, label="RMSprop")
+    ax.semilogy(*finite(rows, "psharp_sf"), color="C0", linestyle="--", label="stable flow")
+    ax.semilogy(*finite(rows, "psharp_cf"), color="C3", label="central flow")
+    ax.axhline(2.0, color="k", linestyle=":", linewidth=0.9, label="2")
+    ax.set_xlabel(r"time $t = k\eta$")
+    ax.set_ylabel(r"preconditioned sharpness $\lambda_{\max}(P^{-1}\nabla^2 F)$")
+    ax.set_title("(f) preconditioned sharpness, $P = (\\sqrt{\\nu} + \\epsilon)/\\eta$")
+    ax.legend(loc="upper left", frameon=False)
+    ax.grid(True, which="major", alpha=0.3)
+
+    ax = axes[2]
+    ax.plot(*finite(rows, "dist_avg_sf"), color="C0", linestyle="--", label="to the stable flow")
+    ax.plot(*finite(rows, "dist_avg_cf"), color="C3", label="to the central flow")
+    ax.set_xlabel(r"time $t = k\eta$")
+    ax.set_ylabel(r"$\|\bar\theta_k - X(k\eta)\|$")
+    ax.set_title("(g) distance of RMSprop's time average from each flow")
+    ax.legend(loc="upper left", frameon=False)
+    ax.grid(True, which="major", alpha=0.3)
+
+    ax = axes[3]
+    ax.plot(*finite(rows, "trace_x"), color="C3", label=r"central flow: tr $X$ ($U^\top P U = I$)")
+    ax.set_xlabel(r"time $t = k\eta$")
+    ax.set_ylabel("oscillation variance")
+    ax.set_title(f"(h) tr $X$; time-mean loss error from the crossing:\nstable flow {100 * s['mean_err_sf']:+.1f}%, "
+                 f"central flow {100 * s['mean_err_cf']:+.1f}% (prediction), {100 * s['mean_err_cf_plain']:+.1f}% ($F$)")
+    ax.legend(loc="upper right", frameon=False)
+    ax.grid(True, which="major", alpha=0.3)
+
+
 def main(argv):
     data_dir, out_dir = FIGURE.arguments(argv, __doc__)
     rows = sorted(FIGURE.read_csv(data_dir, "trajectories.csv"), key=lambda r: r["t"])
@@ -48,7 +103,8 @@ def main(argv):
     lr = s["lr"]
 
     figure_common.use_style(legend_fontsize=7.0)
-    fig, axes = plt.subplots(1, 4, figsize=(18.5, 4.4))
+    fig, grid = plt.subplots(2, 4, figsize=(18.5, 9.4))
+    axes = grid[0]
 
     ax = axes[0]
     ax.semilogy(*finite(rows, "loss_gd"), color="0.6", linewidth=0.7, label="GD")
@@ -101,8 +157,10 @@ def main(argv):
     ax.legend(loc="upper left", frameon=False)
     ax.grid(True, which="major", alpha=0.3)
 
-    fig.suptitle("Gradient descent at the edge of stability: gradient flow against the central flow "
-                 "(Cohen, Damian et al. 2025)", y=1.02, fontsize=11)
+    rmsprop_row(grid[1], FIGURE.read_csv(data_dir, "rmsprop_trajectories.csv"),
+                FIGURE.read_csv(data_dir, "rmsprop_summary.csv")[0])
+    fig.suptitle("Gradient descent (top) and RMSprop (bottom) at the edge of stability: their stable flows against "
+                 "their central flows (Cohen, Damian et al. 2025)", y=1.01, fontsize=11)
     fig.tight_layout()
     FIGURE.save(fig, out_dir)
 
