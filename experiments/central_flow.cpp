@@ -241,19 +241,25 @@ struct RmspropSetup {
 RmspropSetup read_rmsprop_setup(const Spec& p, const Objective& f, long k_top, double critical, double relax) {
   RmspropSetup r;
   r.lr = p.positive("rms_lr");
-  r.alpha = p.real_below("rms_alpha", 0.0, 1.0);
-  if (r.alpha == 0.0) throw InputError(kPrefix + "key 'rms_alpha': 0 is outside (0, 1) (ν's rate (1 − α)/(αη) would be infinite)");
+  r.alpha = p.real("rms_alpha");
+  if (!(r.alpha > 0.0 && r.alpha < 1.0))
+    throw InputError(kPrefix + "key 'rms_alpha': " + format_number(r.alpha) + " is outside (0, 1)");
   r.eps = p.positive("rms_eps");
   const double T = p.positive("rms_T");
   if (T / r.lr > 1e6) throw InputError(kPrefix + "key 'rms_T': rms_T/rms_lr = " + format_number(T / r.lr) + " steps exceeds 1e6");
   r.steps = std::lround(T / r.lr);
+  if (r.steps == 0) throw InputError(kPrefix + "key 'rms_T': rms_T/rms_lr = " + format_number(T / r.lr) + " rounds to 0 steps");
   const std::string common = "lr=" + format_number(r.lr) + ",alpha=" + format_number(r.alpha) + ",eps=" + format_number(r.eps);
   r.optimizer = "rmsprop:" + common + ",convention=torch";
-  r.central = make_flow("rmsprop_central:" + common + ",k=" + std::to_string(k_top) + ",critical=" +
-                            format_number(critical) + ",relax=" + format_number(relax), f);
-  // The stable flow −P⁻¹∇F with the central flow's rate of ν: Barakat & Bianchi's ODE with
-  // b = (1 − α)/(αη), started, like the central flow, from (θ₀, (1 − α)∇F(θ₀)²).
-  r.stable = make_flow("rmsprop_ode:b=" + format_number((1.0 - r.alpha) / (r.alpha * r.lr)) + ",eps=" + format_number(r.eps), f);
+  try {  // a value the flows refuse (e.g. eps > 1, an lr whose rate b underflows) names the experiment's keys
+    r.central = make_flow("rmsprop_central:" + common + ",k=" + std::to_string(k_top) + ",critical=" +
+                              format_number(critical) + ",relax=" + format_number(relax), f);
+    // The stable flow −P⁻¹∇F with the central flow's rate of ν: Barakat & Bianchi's ODE with
+    // b = (1 − α)/(αη), started, like the central flow, from (θ₀, (1 − α)∇F(θ₀)²).
+    r.stable = make_flow("rmsprop_ode:b=" + format_number((1.0 - r.alpha) / (r.alpha * r.lr)) + ",eps=" + format_number(r.eps), f);
+  } catch (const InputError& e) {
+    throw InputError(kPrefix + "keys 'rms_lr', 'rms_alpha', 'rms_eps': " + e.what());
+  }
   r.cf_integrator = integrator_key(p, "rms_cf_integrator");
   r.sf_integrator = integrator_key(p, "rms_sf_integrator");
   return r;
@@ -334,13 +340,13 @@ std::string run_rmsprop(Experiment& ex, const Objective& f, const Vec& theta0, c
       ex.csv("rmsprop_trajectories.csv", {"step", "t", "loss_rms", "loss_rms_avg", "loss_sf", "loss_cf",
                                           "loss_cf_predicted", "psharp_rms", "psharp_sf", "psharp_cf", "trace_x",
                                           "dist_avg_sf", "dist_avg_cf"});
-  double max_sf = 0.0, max_cf = 0.0;
+  double max_sf = kNan, max_cf = kNan;  // NaN when no distance was computed
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const double d_sf = distance(sf, i), d_cf = distance(cf, i);
     rows.row({static_cast<long long>(steps[i]), steps[i] * lr, opt.loss[i], avg_loss[i], sf.loss[i], cf.loss[i],
               cf.predicted[i], opt.sharp[i], sf.sharp[i], cf.sharp[i], cf.trace_x[i], d_sf, d_cf});
-    if (std::isfinite(d_sf)) max_sf = std::max(max_sf, d_sf);
-    if (std::isfinite(d_cf)) max_cf = std::max(max_cf, d_cf);
+    if (std::isfinite(d_sf)) max_sf = std::isnan(max_sf) ? d_sf : std::max(max_sf, d_sf);
+    if (std::isfinite(d_cf)) max_cf = std::isnan(max_cf) ? d_cf : std::max(max_cf, d_cf);
   }
   std::size_t last = steps.size();
   while (last > 0 && !std::isfinite(distance(cf, last - 1) + distance(sf, last - 1))) --last;
@@ -392,6 +398,7 @@ void run(Experiment& ex) {
   // both integrator specs checked before anything is written
   const std::string gf_integrator = integrator_key(p, "gf_integrator"), cf_integrator = integrator_key(p, "cf_integrator");
   const long n = std::lround(T / lr);
+  if (n == 0) throw InputError(kPrefix + "key 'T': T/lr = " + format_number(T / lr) + " rounds to 0 steps");
   std::vector<long> steps;
   for (long k = 0; k <= n; k += every) steps.push_back(k);
   if (steps.back() != n) steps.push_back(n);
@@ -455,14 +462,14 @@ void run(Experiment& ex) {
                            "osc_quad_top", "loss_gap_gd", "sharp_gd_avg"});
   const double gd_cross = first_cross(gd_track.sharp, steps, lr, 2.0 / lr);
   const double settled = first_settled(gd_track.sharp, steps, lr, gd_cross);
-  double max_gf = 0.0, max_cf = 0.0;
+  double max_gf = kNan, max_cf = kNan;  // NaN when no distance was computed
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const double d_gf = distance(gf, i), d_cf = distance(cf, i);
     rows.row({static_cast<long long>(steps[i]), steps[i] * lr, gd_track.loss[i], avg_loss[i], gf.loss[i], cf.loss[i],
               cf.predicted[i], gd_track.sharp[i], gf.sharp[i], cf.sharp[i], cf.trace_x[i], d_gf, d_cf, osc[i].var_top, osc[i].var_all, osc[i].quad_top, osc[i].gap,
               osc[i].lambda_top});
-    if (std::isfinite(d_gf)) max_gf = std::max(max_gf, d_gf);
-    if (std::isfinite(d_cf)) max_cf = std::max(max_cf, d_cf);
+    if (std::isfinite(d_gf)) max_gf = std::isnan(max_gf) ? d_gf : std::max(max_gf, d_gf);
+    if (std::isfinite(d_cf)) max_cf = std::isnan(max_cf) ? d_cf : std::max(max_cf, d_cf);
   }
   std::size_t last = steps.size();
   while (last > 0 && !std::isfinite(distance(cf, last - 1) + distance(gf, last - 1))) --last;

@@ -475,3 +475,21 @@ BOOST_AUTO_TEST_CASE(rmsprop_central_flow_registry_and_bad_keys) {
   optdyn::testing::expect_input_error([&] { make_flow("rmsprop_central:alpha=1.5", f); }, {"alpha"});
   optdyn::testing::expect_input_error([&] { make_flow("rmsprop_central:eps=0", f); }, {"eps"});
 }
+
+BOOST_AUTO_TEST_CASE(rmsprop_central_flow_refuses_what_its_stability_model_cannot_describe) {
+  // A coordinate that never had a gradient has ν = 0, P = ε/η and λ(P⁻¹H) ≈ ηH_dd/ε: with ∇³F = 0
+  // along it nothing can hold the edge (it once returned X ~ 1e27 from difference noise and a loss
+  // of 1e92 as "ok"). Rosenbrock from 0 (∂F/∂y = 0 there) and a quadratic from its minimiser.
+  ObjectivePtr rosenbrock = make_objective("rosenbrock");
+  ObjectivePtr quadratic = make_objective("quadratic:dim=5,lmax=100,kappa=10");
+  for (const Objective* f : {rosenbrock.get(), quadratic.get()}) {
+    FlowPtr flow = make_flow("rmsprop_central:lr=0.001", *f);
+    Vec dz;
+    BOOST_CHECK_THROW(flow->derivative(flow->initial_state(Vec::Zero(f->dim())), dz, 0.0), FlowEvaluationError);
+  }
+  // An overflowing scaling √(η/D) gives NaN eigenvalues: an error, not "below the edge".
+  FlowPtr huge = make_flow("rmsprop_central:lr=1e308", *rosenbrock);
+  Vec dz;
+  BOOST_CHECK_THROW(huge->derivative(huge->initial_state((Vec(2) << -1.0, 1.5).finished()), dz, 0.0),
+                    FlowEvaluationError);
+}

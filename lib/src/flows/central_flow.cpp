@@ -2,11 +2,15 @@
 // "Central flows"); the field, its conventions and choices are stated in central_flow.hpp.
 #include "optdyn/flows/central_flow.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <Eigen/Eigenvalues>
 #include <limits>
 #include <string>
 
 #include "optdyn/core/error.hpp"
+#include "optdyn/core/text.hpp"
 #include "central_flow_parts.hpp"
 #include "optdyn/flows/psd_complementarity.hpp"
 #include "optdyn/flows/registry.hpp"
@@ -30,7 +34,7 @@ TopEigenpairs krylov_top_eigenpairs(const LinearOperator& op, Index k, double to
   return {r.eigenvalues.head(k), r.eigenvectors.leftCols(k)};
 }
 
-Mat critical_third_derivatives(const Objective& f, const Vec& theta, const Mat& u, double edge) {
+Mat critical_third_derivatives(const Objective& f, const Vec& theta, const Mat& u, const Vec& lambda, double edge) {
   const Index m = u.cols();
   Mat t(theta.size(), m * m);
   for (Index j = 0; j < m; ++j) t.middleCols(j * m, m) = third_derivatives(f, theta, u, u.col(j));
@@ -40,10 +44,18 @@ Mat critical_third_derivatives(const Objective& f, const Vec& theta, const Mat& 
       t.col(i + m * j) = mean;
       t.col(j + m * i) = mean;
     }
-  const double floor = 1e-8 * edge / (1.0 + theta.lpNorm<Eigen::Infinity>());
-  for (Index col = 0; col < t.cols(); ++col)
-    if (t.col(col).norm() <= floor) t.col(col).setZero();
+  const double scale = 1.0 + theta.lpNorm<Eigen::Infinity>();
+  for (Index j = 0; j < m; ++j)
+    for (Index i = 0; i < m; ++i) {
+      const double floor = std::max(1e-8 * edge, 1e-10 * std::sqrt(std::abs(lambda(i) * lambda(j)))) / scale;
+      if (t.col(i + m * j).norm() <= floor) t.col(i + m * j).setZero();
+    }
   return t;
+}
+
+void check_finite_eigenvalues(const Vec& values, const char* flow) {
+  if (!values.allFinite())
+    throw FlowEvaluationError(std::string(flow) + ": the top eigenvalues are not finite (the Hessian or its scaling overflowed)");
 }
 
 Mat oscillation_covariance(const Mat& c, const Mat& gram, double tol, const char* flow) {
@@ -53,7 +65,7 @@ Mat oscillation_covariance(const Mat& c, const Mat& gram, double tol, const char
                               "critical eigenvectors: no oscillation can hold the sharpness at the edge");
   if (!x.converged)
     throw FlowEvaluationError(std::string(flow) + ": the complementarity problem for X did not converge (residual " +
-                              std::to_string(x.residual) + ")");
+                              format_number(x.residual, 3) + ")");
   return x.x;
 }
 
@@ -76,7 +88,8 @@ CentralFlow::CentralFlow(const CentralFlowParams& p, std::string spec, const Obj
   const Index limit = f.dim() <= p.dense_max ? f.dim() : f.dim() - 1;
   if (p.k > limit)
     throw InputError("flow 'central': key 'k': " + std::to_string(p.k) + " eigenvalues of a dimension-" +
-                     std::to_string(f.dim()) + " objective (at most " + std::to_string(limit) + ")");
+                     std::to_string(f.dim()) + " objective (at most " + std::to_string(limit) +
+                     (f.dim() > p.dense_max ? ": Krylov–Schur above dense_max needs k < dim)" : ")"));
 }
 
 CentralFlowPoint CentralFlow::evaluate(const Vec& theta) const {
@@ -87,6 +100,7 @@ CentralFlowPoint CentralFlow::evaluate(const Vec& theta) const {
   Vec g;
   out.loss = f.value_and_gradient(theta, g);
   const TopEigenpairs top = top_eigenpairs(f, theta, params_);
+  check_finite_eigenvalues(top.values, "central flow");
   out.eigenvalues = top.values;
   Index m = 0;
   while (m < params_.k && top.values(m) >= params_.critical * edge) ++m;
@@ -97,7 +111,7 @@ CentralFlowPoint CentralFlow::evaluate(const Vec& theta) const {
 
   // T_ij = ∇³F[u_i, u_j] (pair (i, j) in column i + m·j), from the HVPs along each u_j.
   const Mat u = top.vectors.leftCols(m);
-  const Mat t = critical_third_derivatives(f, theta, u, edge);
+  const Mat t = critical_third_derivatives(f, theta, u, top.values.head(m), edge);
   // C = κ(2/η·I − Λ) + a, a_ij = ⟨T_ij, ∇F⟩;  G = ½ TᵀT, so 𝒢(X) = ½ Σ_kl ⟨T_ij, T_kl⟩ X_kl.
   const Vec a = t.transpose() * g;
   Mat c = Eigen::Map<const Mat>(a.data(), m, m);

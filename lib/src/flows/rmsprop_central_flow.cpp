@@ -36,6 +36,20 @@ Mat pair_products(const Mat& u) {
   return q;
 }
 
+// X, with a word on coordinates that never had a gradient when there is none: there ν = 0, P = ε/η,
+// λ(P⁻¹H) ≈ ηH_dd/ε, and the flow's linear stability, which assumes a slowly varying ν, does not
+// describe RMSprop (whose ν jumps to (1 − α)g² with the first gradient).
+Mat solve_for_x(const Mat& c, const Mat& gram, const Vec& nu, double tol) {
+  try {
+    return oscillation_covariance(c, gram, tol, "rmsprop central flow");
+  } catch (const FlowEvaluationError& e) {
+    const Index zeros = (nu.array() == 0.0).count();
+    if (zeros == 0) throw;
+    throw FlowEvaluationError(std::string(e.what()) + " (" + std::to_string(zeros) +
+                              " coordinates have ν = 0, where P = eps/lr and λ(P⁻¹H) ≈ lr·H_dd/eps)");
+  }
+}
+
 }  // namespace
 
 RmspropCentralFlow::RmspropCentralFlow(const RmspropCentralFlowParams& p, std::string spec, const Objective& f)
@@ -43,7 +57,8 @@ RmspropCentralFlow::RmspropCentralFlow(const RmspropCentralFlowParams& p, std::s
   const Index limit = f.dim() <= p.dense_max ? f.dim() : f.dim() - 1;
   if (p.k > limit)
     throw InputError("flow 'rmsprop_central': key 'k': " + std::to_string(p.k) + " eigenvalues of a dimension-" +
-                     std::to_string(f.dim()) + " objective (at most " + std::to_string(limit) + ")");
+                     std::to_string(f.dim()) + " objective (at most " + std::to_string(limit) +
+                     (f.dim() > p.dense_max ? ": Krylov–Schur above dense_max needs k < dim)" : ")"));
 }
 
 Vec RmspropCentralFlow::initial_state(const Vec& theta0) const {
@@ -69,6 +84,7 @@ RmspropCentralFlowPoint RmspropCentralFlow::evaluate(const Vec& z) const {
   const Vec dvec = root.array() + p.eps;             // D = √ν + ε, P = D/η
   const Vec s = (eta / dvec.array()).sqrt();         // P^{-1/2}
   const TopEigenpairs top = top_preconditioned_eigenpairs(f, theta, s, p);
+  check_finite_eigenvalues(top.values, "rmsprop central flow");
   out.eigenvalues = top.values;
   Index m = 0;
   while (m < p.k && top.values(m) >= p.critical * 2.0) ++m;
@@ -82,7 +98,7 @@ RmspropCentralFlowPoint RmspropCentralFlow::evaluate(const Vec& z) const {
   if (m == 0) return out;
 
   const Mat u = s.asDiagonal() * top.vectors.leftCols(m);  // Hu_i = λ_i P u_i, UᵀPU = I
-  const Mat t = critical_third_derivatives(f, theta, u, 2.0);
+  const Mat t = critical_third_derivatives(f, theta, u, top.values.head(m), 2.0);
   const Mat q = pair_products(u);
   // Ḋ = ν̇/(2√ν): r = 1/(2√ν), 0 where ν = 0 (a gradient that was always 0).
   const Vec r = root.unaryExpr([](double x) { return x > 0.0 ? 0.5 / x : 0.0; });
@@ -95,7 +111,7 @@ RmspropCentralFlowPoint RmspropCentralFlow::evaluate(const Vec& z) const {
   const Vec weight = r.cwiseProduct(dvec.cwiseAbs2());
   const Mat gram = symmetric_part(0.5 * (t.transpose() * dvec.cwiseInverse().asDiagonal() * t) +
                                   (8.0 * b / (eta * eta * eta)) * (q.transpose() * weight.asDiagonal() * q));
-  out.x = oscillation_covariance(c, gram, p.sdcp_tol, "rmsprop central flow");
+  out.x = solve_for_x(c, gram, nu, p.sdcp_tol);
   // θ̇ = −D⁻¹[∇F + ½ Σ X_ij T_ij];  ν̇ += b Σ X_kl (Hu_k)∘(Hu_l), Hu_k = λ_k (D/η)∘u_k.
   const Vec xv = Eigen::Map<const Vec>(out.x.data(), m * m);
   out.field.head(d) -= 0.5 * (t * xv).cwiseQuotient(dvec);

@@ -13,7 +13,7 @@
 //   θ̇ = −D⁻¹[∇F + ½ Σ_ij X_ij ∇³F[u_i, u_j]]
 //   ν̇ = b[∇F² + diag(H Σ H) − ν],   b = (1 − α)/(α η),   diag(HΣH) = Σ_ij X_ij (Hu_i)∘(Hu_j)
 //
-// (E over the oscillation of g(θ + δ)² = ∇F² + diag(HΣH) to second order). The rate b is the
+// (E over the oscillation of g(θ + δ)² ≈ ∇F² + diag(HΣH), see below). The rate b is the
 // authors' code's (1 − α)/α per step, which matches the discrete average's lag α/(1 − α) for a
 // linearly drifting g²; Barakat & Bianchi's rmsprop_ode uses (1 − α)/η. X ⪰ 0 solves
 //
@@ -26,8 +26,14 @@
 // With α = 1 (ν frozen) and D = 1 this is the central flow of GD (central_flow.hpp) with
 // X_GD = ηX. Predicted time-averaged loss: F + ½⟨Σ, H⟩ = F + ½ Σ_i λ_i X_ii.
 //
-// Start: ν(0) = (1 − α)∇F(θ₀)², RMSprop's ν after its first update (whose step it uses).
-// A coordinate with ν_d = 0 (a gradient that has always been 0) contributes Ḋ_d = 0.
+// ν's equation is expanded about ∇F(θ), as in the authors' code: the cross term
+// ∇F∘Σ X_ij ∇³F[u_i, u_j] of E g(θ + δ)² (of the order of the θ-correction) is left out.
+// Start: ν(0) = (1 − α)∇F(θ₀)², RMSprop's ν after its first update (whose step it uses); α = 1
+// freezes ν, at 0 from that start (useful only with a state given directly, as in the tests).
+// A coordinate with ν_d = 0 (a gradient that has always been 0) contributes Ḋ_d = 0; there
+// P = ε/η and λ(P⁻¹H) ≈ ηH_dd/ε, which the flow cannot hold at 2 without ∇³F or a ν to raise: a
+// FlowEvaluationError (e.g. Rosenbrock from 0, a quadratic from its minimiser). The stability
+// model assumes a slowly varying ν; RMSprop's ν jumps with a coordinate's first gradient.
 #include <string>
 
 #include "optdyn/core/params.hpp"
