@@ -287,6 +287,20 @@ void run_sparse(const Spec& p, const std::string& method, std::uint64_t seed, Jo
 }
 
 // Every key the runs read, checked before any output is written (exit 2 naming the key).
+// The Fashion-MNIST learning rates of panel (a): a '/'-separated list of distinct values in (0, 1e6],
+// or "none" (no Fashion-MNIST runs, e.g. on a machine without the data set).
+std::vector<double> fashion_mnist_lrs(const Spec& p) {
+  if (p.text("fmnist_lrs") == "none") return {};
+  const std::vector<double> lrs = p.real_list("fmnist_lrs", '/');
+  for (std::size_t i = 0; i < lrs.size(); ++i) {
+    if (!(lrs[i] > 0.0 && lrs[i] <= 1e6))
+      throw InputError("experiment 'pathologies': key 'fmnist_lrs': " + num(lrs[i]) + " is outside (0, 1e6]");
+    for (std::size_t j = 0; j < i; ++j)
+      if (lrs[j] == lrs[i]) throw InputError("experiment 'pathologies': key 'fmnist_lrs': " + num(lrs[i]) + " is listed twice");
+  }
+  return lrs;
+}
+
 void check_parameters(const Spec& p) {
   p.real_above("reddi_c", 2.0, 1e6);
   p.integer("reddi_steps", 3, 1L << 34);
@@ -302,20 +316,22 @@ void check_parameters(const Spec& p) {
   p.positive("cliff_lr");
   p.positive("cliff_clip");
   p.integer("cliff_steps", 1, 1L << 30);
+  const std::vector<double> fmnist_lrs = fashion_mnist_lrs(p);
   for (const std::string data : {"teacher", "fashion-mnist"}) {
+    if (data == "fashion-mnist" && fmnist_lrs.empty()) continue;  // fmnist_lrs=none
     const std::string prefix = data == "teacher" ? "mlp" : "fmnist";
+    const std::string spec = mlp_spec(p, data);  // its keys' own errors name them
     try {
-      make_objective(mlp_spec(p, data));
-    } catch (const InputError& e) {  // name the experiment's key, not the objective's
-      throw InputError("experiment 'pathologies': key '" + prefix + "_widths' or '" + prefix + "_n': " + std::string(e.what()));
+      make_objective(spec);
+    } catch (const InputError& e) {  // name the experiment's keys, and the objective (a missing data file)
+      throw InputError("experiment 'pathologies': keys '" + prefix + "_widths', '" + prefix + "_n' (objective '" + spec +
+                       "'" + (data == "fashion-mnist" ? "; fmnist_lrs=none runs panel (a) without it" : "") + "): " + e.what());
     }
     p.integer(prefix + "_steps", 1, 1L << 30);
     p.integer(prefix + "_record", 1, 1L << 30);
   }
   p.integer("mlp_batch", 1, 1'000'000);
   p.positive("mlp_lr");
-  for (const double lr : p.real_list("fmnist_lrs", '/'))
-    if (!(lr > 0.0 && lr <= 1e6)) throw InputError("experiment 'pathologies': key 'fmnist_lrs': " + num(lr) + " is outside (0, 1e6]");
   p.boolean("mlp_lambda_max");
   p.integer("saddle_n", 2, 1'000'000);
   p.integer("saddle_steps", 1, 1L << 30);
@@ -348,7 +364,7 @@ void body(Experiment& ex) {
     const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
     runs.push_back([&p, seed](JobResult& o) { run_mlp(p, "teacher", p.real("mlp_lr"), seed, o); });
   }
-  for (const double lr : p.real_list("fmnist_lrs", '/'))
+  for (const double lr : fashion_mnist_lrs(p))
     for (long s = 0; s < seeds; ++s) {
       const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
       runs.push_back([&p, lr, seed](JobResult& o) { run_mlp(p, "fashion-mnist", lr, seed, o); });
@@ -373,7 +389,7 @@ void body(Experiment& ex) {
   ex.csv("saddle.csv", {"method", "seed", "step", "distance", "loss"});
   ex.csv("sparse.csv", {"method", "seed", "step", "loss", "frequent_error", "rare_error"});
   ex.note("mlp_spec", mlp_spec(p, "teacher"));
-  ex.note("fmnist_spec", mlp_spec(p, "fashion-mnist"));
+  if (!fashion_mnist_lrs(p).empty()) ex.note("fmnist_spec", mlp_spec(p, "fashion-mnist"));
   ex.note("reddi_closed_form_adam_lower_bound", num(2.0 * (p.real("reddi_c") - 2.0) / 3.0));
   harness::SweepAxes axes;
   axes.add_grid("run", "range:0:" + std::to_string(runs.size() - 1));
@@ -409,7 +425,7 @@ int main(int argc, char** argv) {
       {"mlp_record", "10", "50", "record F, ‖g‖², gᵀHg every K steps"},
       {"fmnist_widths", "784-16-10", "784-16-10", "widths of the tanh MLP on Fashion-MNIST of panel (a)"},
       {"fmnist_n", "512", "4096", "Fashion-MNIST training images of panel (a) (the first n)"},
-      {"fmnist_lrs", "0.1", "0.03/0.1/0.3", "SGD learning rates on Fashion-MNIST of panel (a), '/'-separated"},
+      {"fmnist_lrs", "0.1", "0.03/0.1/0.3", "SGD learning rates on Fashion-MNIST of panel (a), '/'-separated, or none"},
       {"fmnist_steps", "300", "3000", "SGD steps on Fashion-MNIST of panel (a)"},
       {"fmnist_record", "10", "100", "record every K steps on Fashion-MNIST"},
       {"mlp_lambda_max", "false", "true", "λmax of the Hessian by Lanczos at every row of panel (a)"},
