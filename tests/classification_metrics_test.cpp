@@ -97,6 +97,28 @@ BOOST_AUTO_TEST_CASE(mlp_cross_entropy_with_l2) {
   check_against_loop("mlp:widths=6-5-4,loss=ce,l2=0.3,data=teacher-linear,targets=labels,n=200,data_seed=3", 0.7);
 }
 
+BOOST_AUTO_TEST_CASE(penalty_dominating_the_loss) {
+  // l2 = 1e6: F(θ) ≈ 5e5‖θ‖² ≈ 1.4e7 beside a loss of a few units, so F − (l2/2)‖θ‖² would keep
+  // only ~6 of the loss's digits; the data term computed directly matches the loop to 1e-12.
+  check_against_loop("mlp:widths=6-5-4,loss=ce,l2=1e6,data=teacher-linear,targets=labels,n=200,data_seed=3", 0.7);
+}
+
+BOOST_AUTO_TEST_CASE(data_loss_is_value_without_penalty) {
+  // l2 = 0: data_loss is value() bit for bit; either way it counts one full-batch value.
+  const ObjectivePtr objective = make_objective("mlp:widths=5-4-3,loss=ce,data=teacher-linear,targets=labels,n=90");
+  const auto& mlp = dynamic_cast<const Mlp&>(*objective);
+  Rng rng(11);
+  Vec theta(objective->dim());
+  for (Index j = 0; j < theta.size(); ++j) theta(j) = rng.normal();
+  objective->reset_counters();
+  const double loss = mlp.data_loss(theta);
+  BOOST_TEST(objective->counters().values == 1u);
+  BOOST_TEST(objective->counters().samples == 90u);
+  BOOST_TEST(objective->counters().gradients == 0u);
+  BOOST_TEST(loss == objective->value(theta));
+  BOOST_CHECK_THROW(mlp.data_loss(Vec::Zero(3)), InputError);
+}
+
 BOOST_AUTO_TEST_CASE(mlp_mse_on_one_hot_labels) {
   check_against_loop("mlp:widths=5-4-3,loss=mse,data=teacher-linear,targets=labels,n=150,data_seed=5", 0.8);
 }

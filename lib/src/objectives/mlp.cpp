@@ -342,9 +342,23 @@ Mat Mlp::predict(const Vec& theta, const Mat& inputs) const {
 
 // --- value and gradient --------------------------------------------------------------------
 
-// Per block b (core/sample_blocks.hpp) the partials ∇ of (1/B) Σ_{i∈b} ℓ_i and (1/B) Σ_{i∈b} ℓ_i
-// (B the samples of the batch), each added in block order; then the l2 term, once.
+// F = data term + (l2/2)‖θ‖², ∇F = its gradient + l2 θ.
 double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
+  double value = data_term(theta, batch, gradient);
+  if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
+  if (gradient && arch_.l2 != 0.0) *gradient += arch_.l2 * theta;  // ∇(l2/2)‖θ‖² = l2 θ
+  return value;
+}
+
+double Mlp::data_loss(const Vec& theta) const {
+  check_point(theta, {});
+  count_value({});
+  return data_term(theta, {}, nullptr);
+}
+
+// Per block b (core/sample_blocks.hpp) the partials ∇ of (1/B) Σ_{i∈b} ℓ_i and (1/B) Σ_{i∈b} ℓ_i
+// (B the samples of the batch), each added in block order.
+double Mlp::data_term(const Vec& theta, Batch batch, Vec* gradient) const {
   const SampleBlocks blocks = prepare_blocks(batch);
   const double inv_b = 1.0 / static_cast<double>(blocks.n);
   std::vector<double> values(static_cast<std::size_t>(blocks.count()));
@@ -363,10 +377,7 @@ double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
   } else {
     for_each_block(blocks.count(), [&](Index b) { block(b, nullptr); });
   }
-  double value = sum_over_blocks(blocks.count(), [&](Index b) { return values[static_cast<std::size_t>(b)]; });
-  if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
-  if (gradient && arch_.l2 != 0.0) *gradient += arch_.l2 * theta;  // ∇(l2/2)‖θ‖² = l2 θ
-  return value;
+  return sum_over_blocks(blocks.count(), [&](Index b) { return values[static_cast<std::size_t>(b)]; });
 }
 
 SampleBlocks Mlp::prepare_blocks(Batch batch) const {

@@ -129,6 +129,13 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   // Network outputs f(x; θ) (before any softmax), one column per input column.
   Mat predict(const Vec& theta, const Mat& inputs) const;
 
+  // The data term alone: (1/n) Σ_i L(f(x_i; θ), y_i) over all n samples, WITHOUT the
+  // (l2/2)‖θ‖² penalty — the same sum, in the same order, as value(θ) before it adds the
+  // penalty (so equal to value(θ) bit for bit when l2 = 0), free of the cancellation of
+  // value(θ) − (l2/2)‖θ‖² when the penalty dominates. Counted as one full-batch value
+  // (values + 1, samples + n). InputError when θ does not have length dim().
+  double data_loss(const Vec& theta) const;
+
   // The targets the loss uses (k × n; bce: 1 × n of 0/1; ce: one-hot or probabilities).
   const Mat& loss_targets() const { return targets_; }
 
@@ -159,6 +166,8 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, Batch batch, FisherKind kind,
                                                            Rng* rng) const override;
   void check_point(const Vec& theta, Batch batch) const;
+  // (1/B) Σ_{i∈batch} L_i (no penalty); with `gradient` also its gradient (resized here).
+  double data_term(const Vec& theta, Batch batch, Vec* gradient) const;
   // The blocks of an evaluation over `batch` (all n samples when empty).
   SampleBlocks sample_blocks(Batch batch) const;
   // sample_blocks(batch), after building the compressed input if it is used (call it before
