@@ -14,6 +14,7 @@
 #include "optdyn/analysis/held_out.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/core/sample_blocks.hpp"
 #include "optdyn/objectives/mlp.hpp"
 #include "optdyn/objectives/registry.hpp"
 
@@ -117,6 +118,27 @@ BOOST_AUTO_TEST_CASE(data_loss_is_value_without_penalty) {
   BOOST_TEST(objective->counters().gradients == 0u);
   BOOST_TEST(loss == objective->value(theta));
   BOOST_CHECK_THROW(mlp.data_loss(Vec::Zero(3)), InputError);
+}
+
+BOOST_AUTO_TEST_CASE(outputs_of_the_loss_pass) {
+  // Three sample blocks of 32 (n = 90): the outputs data_loss hands back with the loss are every
+  // sample's, in order, equal to predict()'s one dense pass up to rounding, and the loss is unchanged.
+  set_block_samples(32);
+  const ObjectivePtr objective = make_objective("mlp:widths=5-4-3,loss=ce,data=teacher-linear,targets=labels,n=90");
+  set_block_samples(kDefaultBlockSamples);
+  const auto& mlp = dynamic_cast<const Mlp&>(*objective);
+  BOOST_TEST(mlp.samples_per_block() == 32);
+  Rng rng(12);
+  Vec theta(objective->dim());
+  for (Index j = 0; j < theta.size(); ++j) theta(j) = rng.normal();
+  Mat outputs;
+  const double loss = mlp.data_loss(theta, &outputs);
+  BOOST_TEST(loss == mlp.data_loss(theta));
+  const Mat dense = mlp.predict(theta, mlp.data().inputs);
+  BOOST_REQUIRE(outputs.rows() == 3);
+  BOOST_REQUIRE(outputs.cols() == 90);
+  BOOST_TEST((outputs - dense).cwiseAbs().maxCoeff() <= 1e-13 * (1.0 + dense.cwiseAbs().maxCoeff()));
+  for (Index i : {0, 31, 32, 63, 64, 89}) BOOST_TEST((outputs.col(i) - outputs_by_hand(mlp, theta, i)).norm() < 1e-12);
 }
 
 BOOST_AUTO_TEST_CASE(mlp_mse_on_one_hot_labels) {

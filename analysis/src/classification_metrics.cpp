@@ -30,10 +30,10 @@ std::optional<ClassificationMetrics> classification_metrics(const Objective& obj
   const Mlp* mlp = classifier_mlp(objective);
   if (mlp == nullptr) return std::nullopt;
   // (1/n) Σ L_i, the Mlp's data term itself (not F(θ) − (l2/2)‖θ‖², which loses the loss's
-  // digits to cancellation when the penalty dominates).
-  const double loss = mlp->data_loss(theta);
+  // digits to cancellation when the penalty dominates), and the outputs of the same forward pass.
+  Mat outputs;
+  const double loss = mlp->data_loss(theta, &outputs);
   const Dataset& data = mlp->data();
-  const Mat outputs = mlp->predict(theta, data.inputs);
   Index wrong = 0;
   for (Index i = 0; i < data.size(); ++i)
     if (predicted_class(outputs, i) != data.labels[static_cast<std::size_t>(i)]) ++wrong;

@@ -132,9 +132,11 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   // The data term alone: (1/n) Σ_i L(f(x_i; θ), y_i) over all n samples, WITHOUT the
   // (l2/2)‖θ‖² penalty — the same sum, in the same order, as value(θ) before it adds the
   // penalty (so equal to value(θ) bit for bit when l2 = 0), free of the cancellation of
-  // value(θ) − (l2/2)‖θ‖² when the penalty dominates. Counted as one full-batch value
+  // value(θ) − (l2/2)‖θ‖² when the penalty dominates. With `outputs`, also the network outputs
+  // f(x_i; θ) of that same forward pass (k × n, one column per sample; predict(θ, X) up to
+  // rounding: the blocks' products may sum in another order). Counted as one full-batch value
   // (values + 1, samples + n). InputError when θ does not have length dim().
-  double data_loss(const Vec& theta) const;
+  double data_loss(const Vec& theta, Mat* outputs = nullptr) const;
 
   // The targets the loss uses (k × n; bce: 1 × n of 0/1; ce: one-hot or probabilities).
   const Mat& loss_targets() const { return targets_; }
@@ -166,8 +168,9 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, Batch batch, FisherKind kind,
                                                            Rng* rng) const override;
   void check_point(const Vec& theta, Batch batch) const;
-  // (1/B) Σ_{i∈batch} L_i (no penalty); with `gradient` also its gradient (resized here).
-  double data_term(const Vec& theta, Batch batch, Vec* gradient) const;
+  // (1/B) Σ_{i∈batch} L_i (no penalty); with `gradient` also its gradient, with `outputs` the
+  // network outputs of the batch's samples (both resized here).
+  double data_term(const Vec& theta, Batch batch, Vec* gradient, Mat* outputs = nullptr) const;
   // The blocks of an evaluation over `batch` (all n samples when empty).
   SampleBlocks sample_blocks(Batch batch) const;
   // sample_blocks(batch), after building the compressed input if it is used (call it before
