@@ -223,7 +223,8 @@ const std::vector<std::pair<std::string, MlpLoss>>& mlp_loss_choices();
 
 // An Mlp of `architecture` on the data `data` describes (for bce the data are asked for 2
 // classes and the labels 0/1 become the single target row), after the network budget checks;
-// `spec` is the objective's spec string, `name` its registry name (for messages). Used by
+// `spec` is the objective's resolved spec (recorded without the data keys that do not apply,
+// recorded_data_spec), `name` its registry name (for messages). Used by
 // mlp, deep_linear, logistic_regression and softmax_regression.
 std::unique_ptr<Mlp> make_mlp_objective(MlpArchitecture architecture, const DataParams& data, std::string spec,
                                         const std::string& name);
