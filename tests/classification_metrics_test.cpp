@@ -14,6 +14,7 @@
 #include "optdyn/analysis/held_out.hpp"
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/rng.hpp"
+#include "optdyn/core/sample_blocks.hpp"
 #include "optdyn/objectives/mlp.hpp"
 #include "optdyn/objectives/registry.hpp"
 
@@ -95,6 +96,49 @@ void check_against_loop(const std::string& spec, double theta_scale) {
 BOOST_AUTO_TEST_CASE(mlp_cross_entropy_with_l2) {
   // The l2 penalty is excluded from the loss (it is not part of the data fit).
   check_against_loop("mlp:widths=6-5-4,loss=ce,l2=0.3,data=teacher-linear,targets=labels,n=200,data_seed=3", 0.7);
+}
+
+BOOST_AUTO_TEST_CASE(penalty_dominating_the_loss) {
+  // l2 = 1e6: F(θ) ≈ 5e5‖θ‖² ≈ 1.4e7 beside a loss of a few units, so F − (l2/2)‖θ‖² would keep
+  // only ~6 of the loss's digits; the data term computed directly matches the loop to 1e-12.
+  check_against_loop("mlp:widths=6-5-4,loss=ce,l2=1e6,data=teacher-linear,targets=labels,n=200,data_seed=3", 0.7);
+}
+
+BOOST_AUTO_TEST_CASE(data_loss_is_value_without_penalty) {
+  // l2 = 0: data_loss is value() bit for bit; either way it counts one full-batch value.
+  const ObjectivePtr objective = make_objective("mlp:widths=5-4-3,loss=ce,data=teacher-linear,targets=labels,n=90");
+  const auto& mlp = dynamic_cast<const Mlp&>(*objective);
+  Rng rng(11);
+  Vec theta(objective->dim());
+  for (Index j = 0; j < theta.size(); ++j) theta(j) = rng.normal();
+  objective->reset_counters();
+  const double loss = mlp.data_loss(theta);
+  BOOST_TEST(objective->counters().values == 1u);
+  BOOST_TEST(objective->counters().samples == 90u);
+  BOOST_TEST(objective->counters().gradients == 0u);
+  BOOST_TEST(loss == objective->value(theta));
+  BOOST_CHECK_THROW(mlp.data_loss(Vec::Zero(3)), InputError);
+}
+
+BOOST_AUTO_TEST_CASE(outputs_of_the_loss_pass) {
+  // Three sample blocks of 32 (n = 90): the outputs data_loss hands back with the loss are every
+  // sample's, in order, equal to predict()'s one dense pass up to rounding, and the loss is unchanged.
+  set_block_samples(32);
+  const ObjectivePtr objective = make_objective("mlp:widths=5-4-3,loss=ce,data=teacher-linear,targets=labels,n=90");
+  set_block_samples(kDefaultBlockSamples);
+  const auto& mlp = dynamic_cast<const Mlp&>(*objective);
+  BOOST_TEST(mlp.samples_per_block() == 32);
+  Rng rng(12);
+  Vec theta(objective->dim());
+  for (Index j = 0; j < theta.size(); ++j) theta(j) = rng.normal();
+  Mat outputs;
+  const double loss = mlp.data_loss(theta, &outputs);
+  BOOST_TEST(loss == mlp.data_loss(theta));
+  const Mat dense = mlp.predict(theta, mlp.data().inputs);
+  BOOST_REQUIRE(outputs.rows() == 3);
+  BOOST_REQUIRE(outputs.cols() == 90);
+  BOOST_TEST((outputs - dense).cwiseAbs().maxCoeff() <= 1e-13 * (1.0 + dense.cwiseAbs().maxCoeff()));
+  for (Index i : {0, 31, 32, 63, 64, 89}) BOOST_TEST((outputs.col(i) - outputs_by_hand(mlp, theta, i)).norm() < 1e-12);
 }
 
 BOOST_AUTO_TEST_CASE(mlp_mse_on_one_hot_labels) {

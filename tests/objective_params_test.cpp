@@ -89,8 +89,9 @@ void check_objective(const P& p, Make make_typed, double scale = 1.0) {
   const ObjectiveEntry& entry = objective_registry().find(table.name());
   BOOST_TEST(entry.help == table.help());
   same_info(entry.params, table.info());
-  // The defaults: the registry's resolved bare name is to_spec of the default struct.
-  BOOST_TEST(objective_registry().resolve(table.name()).canonical() == table.to_spec(P{}));
+  // The defaults: the registry's resolved bare name, as recorded, is to_spec of the default struct.
+  const Spec resolved = objective_registry().resolve(table.name());
+  BOOST_TEST(table.recorded_text(resolved, table.from_spec(resolved)) == table.to_spec(P{}));
 
   const auto typed = make_typed(p);
   const ObjectivePtr named = make_objective(text);
@@ -304,6 +305,32 @@ BOOST_AUTO_TEST_CASE(data_keys_round_trip_and_defaults) {
     BOOST_TEST(in(logistic).default_value ==
                (k.key == "data" ? "teacher-linear" : k.key == "targets" ? "labels" : k.default_value));
   }
+}
+
+// The data path is recorded only for the source that reads it: the spec an objective reports
+// (status files, manifests) names no directory of the machine for generated data.
+BOOST_AUTO_TEST_CASE(data_path_recorded_only_for_fashion_mnist) {
+  using M = MlpParams;
+  using S = DataSource;
+  const std::string gaussian = "mlp:widths=3-4-3,data=gaussian,n=20,targets=labels";
+  const ObjectivePtr named = make_objective(gaussian);
+  BOOST_TEST(named->spec().find("path=") == std::string::npos);
+  BOOST_TEST(named->spec().find("split=train") != std::string::npos);  // other keys stay
+  BOOST_TEST(make_objective(named->spec())->spec() == named->spec());  // re-parsed: the same
+  const auto typed = make_mlp({.widths = {3, 4, 3}, .data = {.source = S::gaussian, .n = 20,
+                                                             .targets = DataParams::Targets::labels}});
+  BOOST_TEST(typed->spec() == named->spec());
+  for (const std::string name : {"logistic_regression", "deep_linear"})
+    BOOST_TEST(make_objective(name)->spec().find("path=") == std::string::npos, name);
+  // data=fashion-mnist reads it: recorded, the default or as given.
+  BOOST_TEST(M::table().to_spec({}).find(std::string(",path=") + kFashionMnistDefaultDir + ",") != std::string::npos);
+  BOOST_TEST(M::table().to_spec({.data = {.source = S::fashion_mnist, .path = "/data/fm"}}).find(",path=/data/fm,") !=
+             std::string::npos);
+  const Spec fashion = M::table().resolve("mlp:path=/data/fm");
+  BOOST_TEST(M::table().recorded_text(fashion, M::table().from_spec(fashion)) == fashion.canonical());
+  // A table without recorded_when keys records the canonical text itself.
+  const Spec quadratic = objective_registry().resolve("quadratic:dim=3,kappa=1e2");
+  BOOST_TEST(make_objective("quadratic:dim=3,kappa=1e2")->spec() == quadratic.canonical());
 }
 
 BOOST_AUTO_TEST_CASE(data_source_rules_name_the_key) {

@@ -20,6 +20,7 @@
 
 #include "optdyn/core/error.hpp"
 #include "optdyn/core/params.hpp"
+#include "optdyn/core/spec.hpp"
 #include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/adadelta.hpp"
 #include "optdyn/optimizers/adagrad.hpp"
@@ -454,6 +455,28 @@ BOOST_AUTO_TEST_CASE(rules_from_structs) {
   expect_input_error([] { (void)make_optimizer("sgd:nesterov=true"); }, {"optimizer 'sgd': key 'nesterov'"});
   expect_input_error([] { (void)make_optimizer("gd|robbins_monro:alpha=0.3"); },
                      {"modifier 'robbins_monro': key 'alpha': 0.3 is outside (0.5, 1]"});
+}
+
+// base_step_size() against the spec's own `lr` key, read back from the resolved text: every
+// entry's defaults and non-default structs; schedules leave it alone.
+BOOST_AUTO_TEST_CASE(base_step_size_is_the_specs_lr) {
+  for (const auto& c : optimizer_cases()) {
+    std::vector<std::string> specs = c.nondefault;
+    specs.push_back(c.defaults);
+    for (const std::string& spec : specs) {
+      BOOST_TEST_CONTEXT(spec) {
+        const OptimizerPtr opt = make_optimizer(spec);
+        const Spec core = Spec::parse(spec, "optimizer");
+        const bool lr_key = core.has("lr");
+        BOOST_TEST(opt->base_step_size().has_value() == lr_key);
+        if (lr_key && opt->base_step_size()) BOOST_TEST(*opt->base_step_size() == core.real("lr"));
+      }
+    }
+  }
+  BOOST_TEST(*make_optimizer("gd:lr=0.25|warmup:steps=5|cosine:t_max=10")->base_step_size() == 0.25);
+  BOOST_TEST(*make_optimizer("delta_bar_delta:lr=0.03")->base_step_size() == 0.03);  // ε₀
+  BOOST_TEST(!make_optimizer("bfgs")->base_step_size().has_value());
+  BOOST_TEST(!make_optimizer("levenberg_marquardt")->base_step_size().has_value());
 }
 
 BOOST_AUTO_TEST_CASE(chain_parsed_once) {

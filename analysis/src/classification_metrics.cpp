@@ -29,15 +29,11 @@ bool is_classifier(const Objective& objective) { return classifier_mlp(objective
 std::optional<ClassificationMetrics> classification_metrics(const Objective& objective, const Vec& theta) {
   const Mlp* mlp = classifier_mlp(objective);
   if (mlp == nullptr) return std::nullopt;
-  // (1/n) Σ L_i = F(θ) − (l2/2)‖θ‖² (mlp.hpp: F is the mean loss plus the penalty). The
-  // subtraction's rounding error is about ε·F(θ): the loss loses log10 of penalty/loss digits
-  // when the penalty dominates. The Mlp has no counted value of its data term alone, and summing
-  // the losses of predict()'s outputs here would be a second loss implementation.
-  double loss = objective.value(theta);
-  const double l2 = mlp->architecture().l2;
-  if (l2 != 0.0) loss -= 0.5 * l2 * theta.squaredNorm();
+  // (1/n) Σ L_i, the Mlp's data term itself (not F(θ) − (l2/2)‖θ‖², which loses the loss's
+  // digits to cancellation when the penalty dominates), and the outputs of the same forward pass.
+  Mat outputs;
+  const double loss = mlp->data_loss(theta, &outputs);
   const Dataset& data = mlp->data();
-  const Mat outputs = mlp->predict(theta, data.inputs);
   Index wrong = 0;
   for (Index i = 0; i < data.size(); ++i)
     if (predicted_class(outputs, i) != data.labels[static_cast<std::size_t>(i)]) ++wrong;

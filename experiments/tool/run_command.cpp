@@ -77,7 +77,6 @@
 #include "optdyn/analysis/held_out.hpp"
 #include "optdyn/core/budget.hpp"
 #include "optdyn/core/error.hpp"
-#include "optdyn/core/spec.hpp"
 #include "optdyn/core/text.hpp"
 #include "optdyn/objectives/initial_point.hpp"
 #include "optdyn/objectives/registry.hpp"
@@ -175,15 +174,9 @@ int run_run(const po::variables_map& vm) {
     for (const std::string& column : {std::string("train_error"), held_out->prefix + "_loss", held_out->prefix + "_error"})
       extra.push_back(column);
   }
-  // The optimizer's base step size (its `lr` key; schedules not applied), for the monitor's
-  // tracker_threshold=auto = 1.5/lr. Methods without `lr` (line searches, Newton) have none.
-  std::optional<double> step_size;
-  {
-    const std::string resolved = optimizer->spec();
-    const Spec core = Spec::parse(resolved.substr(0, resolved.find('|')), "optimizer");
-    if (core.has("lr")) step_size = core.real("lr");
-  }
-  TrajectoryRecorder recorder(*f, out, {"step", "evals"}, extra, monitor_spec, record_params, step_size);
+  // The monitor's tracker_threshold=auto is 1.5/η with η the optimizer's base step size.
+  TrajectoryRecorder recorder(*f, out, {"step", "evals"}, extra, monitor_spec, record_params,
+                              optimizer->base_step_size());
   // Output budget: at most (steps/every + 2) rows × columns cells (a CSV of ~100 GB).
   recorder.check_budget(std::floor(static_cast<double>(steps) / static_cast<double>(every)) + 2.0,
                         "--steps/--record-every",

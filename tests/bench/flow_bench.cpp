@@ -1,7 +1,7 @@
 // Flow integration benchmarks (issue 4): where the time of a gradient-flow integration goes.
 //
 //  * BM_GradientFlowDopri5: θ̇ = −∇f on an MLP 784-64-10 tanh, softmax cross-entropy,
-//    n = 1000 Fashion-MNIST images (uniform random pixels with random labels when the data
+//    n = 1000 Fashion-MNIST images (fashion_mnist_mlp.hpp: random stand-ins when the data
 //    directory is absent; the label says which), integrated by dopri5 to t = T. The flow is
 //    wrapped so that every call of F (one backprop gradient) is timed: the counter
 //    `gradient_share` = time inside F / wall time of the integration is the share of the
@@ -13,40 +13,22 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <vector>
 
-#include "optdyn/data/fashion_mnist.hpp"
+#include "fashion_mnist_mlp.hpp"
 #include "optdyn/flows/registry.hpp"
 #include "optdyn/integrators/registry.hpp"
-#include "optdyn/objectives/initial_point.hpp"
-#include "optdyn/objectives/registry.hpp"
 
 namespace {
 
 using namespace optdyn;
 using Clock = std::chrono::steady_clock;
 
-struct Setup {
-  ObjectivePtr f;
-  FlowPtr flow;
-  Vec theta0;
-  std::string source;
-};
-
-const Setup& setup() {
-  static const Setup s = [] {
-    Setup out;
-    const bool have_data = std::filesystem::exists(kFashionMnistDefaultDir);
-    out.source = have_data ? "fashion-mnist" : "random";
-    out.f = make_objective(have_data ? "mlp:data=fashion-mnist,n=1000,widths=784-64-10,act=tanh,loss=ce"
-                                     : "mlp:data=gaussian,n=1000,widths=784-64-10,act=tanh,loss=ce,targets=labels");
-    out.flow = make_flow("gradient", *out.f);
-    out.theta0 = initial_point("init:xavier,seed=1", *out.f);
-    return out;
-  }();
-  return s;
+// The gradient flow of the shared network (fashion_mnist_mlp.hpp).
+const Flow& gradient_flow() {
+  static const FlowPtr flow = make_flow("gradient", *fashion_mnist_bench_mlp().f);
+  return *flow;
 }
 
 // Forwards to a flow and accumulates the wall time spent in F.
@@ -70,9 +52,9 @@ class TimedFlow : public Flow {
 };
 
 void BM_GradientFlowDopri5(benchmark::State& state) {
-  const Setup& s = setup();
+  const BenchMlp& s = fashion_mnist_bench_mlp();
   const double T = 2.0;
-  TimedFlow flow(*s.flow);
+  TimedFlow flow(gradient_flow());
   IntegrationStats stats;
   double wall = 0.0;
   for (auto _ : state) {
@@ -96,7 +78,8 @@ void BM_GradientFlowDopri5(benchmark::State& state) {
 }
 
 void BM_ImplicitEulerNewtonKrylov(benchmark::State& state) {
-  const Setup& s = setup();
+  const BenchMlp& s = fashion_mnist_bench_mlp();
+  const Flow& flow = gradient_flow();
   const double h = double(state.range(0)) / 10.0;
   const int steps = 5;
   IntegrationStats stats;
@@ -105,7 +88,7 @@ void BM_ImplicitEulerNewtonKrylov(benchmark::State& state) {
     Vec z = s.theta0;
     const std::vector<double> times = {steps * h};
     s.f->reset_counters();
-    const IntegrationResult r = integ->integrate(*s.flow, z, 0.0, times, [](double, const Vec&) { return true; });
+    const IntegrationResult r = integ->integrate(flow, z, 0.0, times, [](double, const Vec&) { return true; });
     stats = r.stats;
     if (r.status != IntegrationStatus::ok) state.SkipWithError(r.message.c_str());
   }

@@ -4,8 +4,8 @@
 // random start, the curvature monitor's solver) at the same point and the same residual
 // tolerance ‖Hv − λv‖ ≤ tol·|λ|, in the same run.
 //
-// Setup (flow_bench's network): MLP 784-64-10 tanh, softmax cross-entropy, the first 1,000
-// Fashion-MNIST training images (uniform random pixels with random labels when the data
+// Setup (fashion_mnist_mlp.hpp, flow_bench's network): MLP 784-64-10 tanh, softmax
+// cross-entropy, the first 1,000 Fashion-MNIST training images (random stand-ins when the data
 // directory is absent; the label says which), θ₀ = init:xavier,seed=1. The step size puts the
 // run at the edge of stability from its first step: η = 2 / (0.95 λmax(θ₀)), so λmax(θ₀) is 5%
 // above GD's stability threshold 2/η and the run hovers around it (Cohen et al. 2021; the
@@ -24,15 +24,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <string>
 
+#include "fashion_mnist_mlp.hpp"
 #include "optdyn/analysis/curvature_tracker.hpp"
 #include "optdyn/analysis/hessian_operator.hpp"
-#include "optdyn/data/fashion_mnist.hpp"
 #include "optdyn/linalg/krylov_schur.hpp"
-#include "optdyn/objectives/initial_point.hpp"
-#include "optdyn/objectives/registry.hpp"
 #include "optdyn/optimizers/oracle.hpp"
 #include "optdyn/optimizers/registry.hpp"
 
@@ -40,25 +37,6 @@ namespace {
 
 using namespace optdyn;
 using Clock = std::chrono::steady_clock;
-
-struct Setup {
-  ObjectivePtr f;
-  Vec theta0;
-  std::string source;
-};
-
-const Setup& setup() {
-  static const Setup s = [] {
-    Setup out;
-    const bool have_data = std::filesystem::exists(kFashionMnistDefaultDir);
-    out.source = have_data ? "fashion-mnist" : "random";
-    out.f = make_objective(have_data ? "mlp:data=fashion-mnist,n=1000,widths=784-64-10,act=tanh,loss=ce"
-                                     : "mlp:data=gaussian,n=1000,widths=784-64-10,act=tanh,loss=ce,targets=labels");
-    out.theta0 = initial_point("init:xavier,seed=1", *out.f);
-    return out;
-  }();
-  return s;
-}
 
 KrylovSchurResult cold_lambda_max(const SymmetricOperator& h, double tol, std::uint64_t seed) {
   KrylovSchurOptions ko;
@@ -69,7 +47,7 @@ KrylovSchurResult cold_lambda_max(const SymmetricOperator& h, double tol, std::u
 }
 
 void BM_TrackLambdaMax(benchmark::State& state) {
-  const Setup& s = setup();
+  const BenchMlp& s = fashion_mnist_bench_mlp();
   const long steps = state.range(0);
   const double tol = std::pow(10.0, -static_cast<double>(state.range(1)));
   const double factor = static_cast<double>(state.range(2)) / 100.0;

@@ -342,12 +342,28 @@ Mat Mlp::predict(const Vec& theta, const Mat& inputs) const {
 
 // --- value and gradient --------------------------------------------------------------------
 
-// Per block b (core/sample_blocks.hpp) the partials ∇ of (1/B) Σ_{i∈b} ℓ_i and (1/B) Σ_{i∈b} ℓ_i
-// (B the samples of the batch), each added in block order; then the l2 term, once.
+// F = data term + (l2/2)‖θ‖², ∇F = its gradient + l2 θ.
 double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
+  double value = data_term(theta, batch, gradient);
+  if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
+  if (gradient && arch_.l2 != 0.0) *gradient += arch_.l2 * theta;  // ∇(l2/2)‖θ‖² = l2 θ
+  return value;
+}
+
+double Mlp::data_loss(const Vec& theta, Mat* outputs) const {
+  check_point(theta, {});
+  count_value({});
+  return data_term(theta, {}, nullptr, outputs);
+}
+
+// Per block b (core/sample_blocks.hpp) the partials ∇ of (1/B) Σ_{i∈b} ℓ_i and (1/B) Σ_{i∈b} ℓ_i
+// (B the samples of the batch), each added in block order; each block's outputs into its
+// columns of `outputs` when asked.
+double Mlp::data_term(const Vec& theta, Batch batch, Vec* gradient, Mat* outputs) const {
   const SampleBlocks blocks = prepare_blocks(batch);
   const double inv_b = 1.0 / static_cast<double>(blocks.n);
   std::vector<double> values(static_cast<std::size_t>(blocks.count()));
+  if (outputs) outputs->resize(arch_.widths.back(), blocks.n);
   auto block = [&](Index b, double* partial_gradient) {
     Samples s;
     select_block(data_.inputs, targets_, batch, blocks, b, s);
@@ -355,6 +371,7 @@ double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
     forward(arch_, layout_, theta, s.x(), fp, sparse_input(batch, b));
     Mat g;
     values[static_cast<std::size_t>(b)] = output_loss(arch_.loss, fp.output, s.y(), inv_b, gradient ? &g : nullptr, nullptr);
+    if (outputs) outputs->middleCols(blocks.begin(b), blocks.length(b)) = fp.output;
     if (gradient) backward(arch_, layout_, theta, fp, std::move(g), partial_gradient);
   };
   if (gradient) {
@@ -363,10 +380,9 @@ double Mlp::evaluate(const Vec& theta, Batch batch, Vec* gradient) const {
   } else {
     for_each_block(blocks.count(), [&](Index b) { block(b, nullptr); });
   }
-  double value = sum_over_blocks(blocks.count(), [&](Index b) { return values[static_cast<std::size_t>(b)]; });
-  if (arch_.l2 != 0.0) value += 0.5 * arch_.l2 * theta.squaredNorm();
-  if (gradient && arch_.l2 != 0.0) *gradient += arch_.l2 * theta;  // ∇(l2/2)‖θ‖² = l2 θ
-  return value;
+  // Every process holds all outputs (its blocks wrote theirs in place; the rest are shared).
+  if (outputs) block_backend().gather(blocks.count(), blocks.offsets(outputs->rows()), [](Index, double*) {}, outputs->data());
+  return sum_over_blocks(blocks.count(), [&](Index b) { return values[static_cast<std::size_t>(b)]; });
 }
 
 SampleBlocks Mlp::prepare_blocks(Batch batch) const {

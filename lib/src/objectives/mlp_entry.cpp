@@ -29,7 +29,7 @@ std::unique_ptr<Mlp> make_mlp_objective(MlpArchitecture arch, const DataParams& 
   const Index outputs = arch.loss == MlpLoss::binary_cross_entropy ? 2 : arch.widths.back();
   Dataset d = make_dataset(data, arch.widths.front(), outputs, owner);
   check_network_size(arch.widths, d.size(), arch.bias, owner);
-  return std::make_unique<Mlp>(std::move(arch), std::move(d), std::move(spec));
+  return std::make_unique<Mlp>(std::move(arch), std::move(d), recorded_data_spec(spec, data));
 }
 
 namespace {

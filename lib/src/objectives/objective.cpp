@@ -105,8 +105,7 @@ Mat Objective::hessian(const Vec& theta) const {
 
 double Objective::batch_value(const Vec& theta, Batch batch) const {
   check_arguments(theta, batch);
-  ++counters_.values;
-  counters_.samples += samples_in(batch);
+  count_value(batch);
   return evaluate(theta, batch, nullptr);
 }
 
@@ -125,6 +124,11 @@ void Objective::batch_hessian_vector(const Vec& theta, Batch batch, const Vec& v
                      std::to_string(v.size()) + ", expected " + std::to_string(dim()));
   count_hvp(batch);
   evaluate_hvp(theta, batch, v, out);
+}
+
+void Objective::count_value(Batch batch) const {
+  ++counters_.values;
+  counters_.samples += samples_in(batch);
 }
 
 void Objective::count_hvp(Batch batch) const {

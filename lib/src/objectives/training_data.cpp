@@ -80,6 +80,9 @@ ParamTable<DataParams> keys_table() {
 // every data key), so that a key written with its owner's default text is never an error.
 ParamTable<DataParams> rules_table(Spec defaults) {
   ParamTable<DataParams> t = keys_table();
+  // The default path names a directory of this machine: recorded (manifests, status files)
+  // only for the source that reads it. (keys_table() writes every key: the defaults' texts.)
+  t.recorded_when("path", [](const DataParams& p) { return p.source == DataSource::fashion_mnist; });
   t.rule([defaults = std::move(defaults)](const DataParams& p, const Spec& s) {
     const std::string source = source_name(p.source);
     // A key that only some sources read: a non-default value with another source is an error
@@ -149,6 +152,10 @@ Dataset make_dataset(const Spec& given, Index input_dim, Index output_dim, const
   }
   const DataParams data = rules_table(std::move(defaults)).from_spec(spec);
   return make_dataset(data, input_dim, output_dim, prefix_of(spec));
+}
+
+std::string recorded_data_spec(const std::string& spec, const DataParams& data) {
+  return DataParams::table().recorded_text(Spec::parse(spec, "objective"), data);
 }
 
 Dataset make_dataset(const DataParams& p, Index input_dim, Index output_dim, const std::string& owner) {

@@ -20,7 +20,7 @@ namespace {
 class DeltaBarDelta : public Optimizer {
  public:
   DeltaBarDelta(const DeltaBarDeltaParams& p, std::string spec)
-      : Optimizer(std::move(spec), 1.0), lr0_(p.lr), kappa_(p.kappa), phi_(p.phi), theta_(p.theta) {}
+      : Optimizer(std::move(spec), 1.0, p.lr), lr0_(p.lr), kappa_(p.kappa), phi_(p.phi), theta_(p.theta) {}
 
  protected:
   void reset_state(Index dim) override {

@@ -38,7 +38,7 @@ namespace {
 class LevenbergMarquardt final : public Optimizer {
  public:
   LevenbergMarquardt(const LevenbergMarquardtParams& p, std::string spec)
-      : Optimizer(std::move(spec), 1.0),
+      : Optimizer(std::move(spec), 1.0, std::nullopt),
         lambda0_(p.lambda0),
         nu_(p.nu),
         marquardt_rule_(p.rule == LevenbergMarquardtParams::Rule::marquardt),

@@ -26,7 +26,7 @@ namespace {
 
 class LinearCg final : public Optimizer {
  public:
-  LinearCg(const LinearCgParams&, std::string spec) : Optimizer(std::move(spec), 1.0) {}
+  LinearCg(const LinearCgParams&, std::string spec) : Optimizer(std::move(spec), 1.0, std::nullopt) {}
 
  protected:
   void reset_state(Index dim) override {

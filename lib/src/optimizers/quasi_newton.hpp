@@ -25,7 +25,7 @@ namespace optdyn {
 // conjugacy): full batch only. Keys: wolfe_keys (line_search_keys.hpp).
 class LineSearchMethod : public Optimizer {
  protected:
-  LineSearchMethod(const LineSearchOptions& search, std::string spec) : Optimizer(std::move(spec), 1.0), search_(search) {}
+  LineSearchMethod(const LineSearchOptions& search, std::string spec) : Optimizer(std::move(spec), 1.0, std::nullopt), search_(search) {}
 
   std::vector<OracleAccess> required_access() const override {
     if (search_.kind == LineSearchKind::exact_quadratic)

@@ -10,10 +10,10 @@
 //    tie); with one output (bce, logistic regression) ŷ_i = 1 when f(x_i) > 0 (p = σ(f) > ½), else 0.
 //  * error = (1/n) Σ_i 1[ŷ_i ≠ y_i] over all n samples of the objective's data.
 //  * loss = (1/n) Σ_i L(f(x_i; θ), y_i), the MEAN per-sample loss of the objective (mlp.hpp:
-//    ce, bce or mse) WITHOUT the (l2/2)‖θ‖² penalty, which is not part of the data fit: equal to
-//    objective.value(θ) when l2 = 0.
-//  * The loss is one counted full-batch value of the objective (its counters: values + 1,
-//    samples + n); the predictions are one uncounted forward pass.
+//    ce, bce or mse) WITHOUT the (l2/2)‖θ‖² penalty, which is not part of the data fit: the
+//    Mlp's data term computed directly (Mlp::data_loss), equal to objective.value(θ) when l2 = 0.
+//  * Loss and predictions come from one forward pass, counted as one full-batch value of the
+//    objective (its counters: values + 1, samples + n).
 #include <optional>
 
 #include "optdyn/core/types.hpp"

@@ -19,8 +19,9 @@
 // The table is the spec-string front end and the only place keys are checked:
 //  * from_spec(spec) reads a resolved Spec into P (every value range-checked, with the Spec's
 //    one-line errors naming the key), then runs the cross-key rules;
-//  * to_spec(p) writes `name:key=value,...` with every key in table order; numbers in their
-//    shortest round-trip form, so from_spec(to_spec(p)) == p exactly;
+//  * to_spec(p) writes `name:key=value,...` with every key in table order (except a key
+//    recorded_when() leaves out for p); numbers in their shortest round-trip form, so
+//    from_spec(to_spec(p)) == p exactly;
 //  * check(p) applies the same checks to a struct built in C++ (LBFGS++'s check_param());
 //  * info() is what `optdyn list`, Spec::apply_schema and manifests see (defaults are
 //    to_spec of P{}, so they cannot disagree with the struct).
@@ -198,9 +199,11 @@ class ParamTable {
   // data keys that every data-driven objective carries flat in its spec), with its rules.
   template <class Q>
   ParamTable& embed(Q P::*section, const ParamTable<Q>& keys) {
-    for (const auto& f : keys.fields_)
+    for (const auto& f : keys.fields_) {
       add(f.key, f.help, f.range, [read = f.read, section](const Spec& s, P& p) { read(s, p.*section); },
           [write = f.write, section](const P& p) { return write(p.*section); });
+      if (f.recorded) fields_.back().recorded = [applies = f.recorded, section](const P& p) { return applies(p.*section); };
+    }
     for (const auto& r : keys.rules_) rules_.push_back([r, section](const P& p, const Spec& s) { r(p.*section, s); });
     return *this;
   }
@@ -208,6 +211,15 @@ class ParamTable {
   template <class F>
   ParamTable& with(F&& declare) {
     declare(*this);
+    return *this;
+  }
+  // The declared `key` is written (to_spec, recorded_text) only when `applies(p)`: a key that
+  // p's configuration does not read, whose value is then its default (a rule rejects any
+  // other), and whose default names the machine (the data's path, read by data=fashion-mnist
+  // only). It is still read and checked.
+  ParamTable& recorded_when(std::string_view key, std::function<bool(const P&)> applies) {
+    for (auto& f : fields_)
+      if (f.key == key) f.recorded = std::move(applies);
     return *this;
   }
 
@@ -241,13 +253,14 @@ class ParamTable {
     return spec;
   }
 
-  // `name:key=value,...`, every key (optional keys only when set), in table order.
+  // `name:key=value,...`, every key (optional keys only when set; recorded_when keys only
+  // when they apply), in table order.
   std::string to_spec(const P& p) const {
     std::string out = name_;
     bool first = true;
     for (const auto& f : fields_) {
       const std::string v = f.write(p);
-      if (v.empty()) continue;
+      if (v.empty() || !f.records(p)) continue;
       out += (first ? ":" : ",") + f.key + "=" + v;
       first = false;
     }
@@ -275,17 +288,33 @@ class ParamTable {
               return make(from_spec(s), s.canonical(), std::forward<Args>(args)...);
             }};
   }
+  // The resolved spec's text as recorded: s.canonical() without the recorded_when keys that
+  // do not apply to p (s's own spelling of every other value is kept; keys of s this table
+  // does not declare are kept too). What an owner of such keys records (make_mlp_objective).
+  std::string recorded_text(const Spec& s, const P& p) const {
+    std::string out = s.name();
+    bool first = true;
+    for (const auto& [key, value] : s.entries()) {
+      const auto field = std::find_if(fields_.begin(), fields_.end(), [&](const Field& f) { return f.key == key; });
+      if (field != fields_.end() && !field->records(p)) continue;
+      out += (first ? ":" : ",") + key + "=" + value;
+      first = false;
+    }
+    return out;
+  }
 
  private:
   struct Field {
     std::string key, help, range;
     std::function<void(const Spec&, P&)> read;
     std::function<std::string(const P&)> write;
+    std::function<bool(const P&)> recorded;  // empty: always written (recorded_when)
+    bool records(const P& p) const { return !recorded || recorded(p); }
   };
 
   template <class Read, class Write>
   ParamTable& add(std::string key, std::string help, std::string range, Read read, Write write) {
-    fields_.push_back({std::move(key), std::move(help), std::move(range), std::move(read), std::move(write)});
+    fields_.push_back({std::move(key), std::move(help), std::move(range), std::move(read), std::move(write), {}});
     return *this;
   }
   template <class E>

@@ -129,6 +129,15 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   // Network outputs f(x; θ) (before any softmax), one column per input column.
   Mat predict(const Vec& theta, const Mat& inputs) const;
 
+  // The data term alone: (1/n) Σ_i L(f(x_i; θ), y_i) over all n samples, WITHOUT the
+  // (l2/2)‖θ‖² penalty — the same sum, in the same order, as value(θ) before it adds the
+  // penalty (so equal to value(θ) bit for bit when l2 = 0), free of the cancellation of
+  // value(θ) − (l2/2)‖θ‖² when the penalty dominates. With `outputs`, also the network outputs
+  // f(x_i; θ) of that same forward pass (k × n, one column per sample; predict(θ, X) up to
+  // rounding: the blocks' products may sum in another order). Counted as one full-batch value
+  // (values + 1, samples + n). InputError when θ does not have length dim().
+  double data_loss(const Vec& theta, Mat* outputs = nullptr) const;
+
   // The targets the loss uses (k × n; bce: 1 × n of 0/1; ce: one-hot or probabilities).
   const Mat& loss_targets() const { return targets_; }
 
@@ -159,6 +168,9 @@ class Mlp : public Objective, private LeastSquaresAccess, private ProbabilisticA
   std::vector<DenseLayerStatistics> dense_layer_statistics(const Vec& theta, Batch batch, FisherKind kind,
                                                            Rng* rng) const override;
   void check_point(const Vec& theta, Batch batch) const;
+  // (1/B) Σ_{i∈batch} L_i (no penalty); with `gradient` also its gradient, with `outputs` the
+  // network outputs of the batch's samples (both resized here).
+  double data_term(const Vec& theta, Batch batch, Vec* gradient, Mat* outputs = nullptr) const;
   // The blocks of an evaluation over `batch` (all n samples when empty).
   SampleBlocks sample_blocks(Batch batch) const;
   // sample_blocks(batch), after building the compressed input if it is used (call it before
@@ -211,7 +223,8 @@ const std::vector<std::pair<std::string, MlpLoss>>& mlp_loss_choices();
 
 // An Mlp of `architecture` on the data `data` describes (for bce the data are asked for 2
 // classes and the labels 0/1 become the single target row), after the network budget checks;
-// `spec` is the objective's spec string, `name` its registry name (for messages). Used by
+// `spec` is the objective's resolved spec (recorded without the data keys that do not apply,
+// recorded_data_spec), `name` its registry name (for messages). Used by
 // mlp, deep_linear, logistic_regression and softmax_regression.
 std::unique_ptr<Mlp> make_mlp_objective(MlpArchitecture architecture, const DataParams& data, std::string spec,
                                         const std::string& name);

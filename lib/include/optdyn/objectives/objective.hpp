@@ -139,6 +139,9 @@ class Objective {
 
   // Samples a call over `batch` touches (n for the empty batch of a finite sum).
   std::uint64_t samples_in(Batch batch) const;
+  // Counts one value over `batch` (values + 1, samples + its samples), as batch_value does: for
+  // a subclass's public evaluation of part of F (Mlp::data_loss).
+  void count_value(Batch batch) const;
 
  private:
   friend class BoundCurvature;

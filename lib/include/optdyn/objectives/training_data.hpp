@@ -36,7 +36,9 @@ enum class DataSource { fashion_mnist, gaussian, teacher_linear, teacher_mlp, hi
 // whiten_eps: only with whiten) are InputErrors when set to a value other than the OWNER's
 // default for another source, instead of being silently ignored: the table's rules.
 // data_seed is accepted (unused) by fashion-mnist with sample=first, so that a front end may
-// set it for every objective.
+// set it for every objective. `path` is recorded in the objective's spec (to_spec, the spec
+// text of status files and manifests) only with data=fashion-mnist: for the other sources it is
+// the unused default, a directory of the machine.
 struct DataParams {
   enum class Split { train, test };
   enum class Sample { first, random };
@@ -77,6 +79,11 @@ void data_keys(ParamTable<P>& table) {
 // use them, file-backed sets check them. InputErrors start with `owner` ("objective 'mlp': ")
 // and name the key (widths, n, levels, features, teacher_widths, whiten, whiten_eps).
 Dataset make_dataset(const DataParams& data, Index input_dim, Index output_dim, const std::string& owner);
+
+// An objective's resolved spec `spec` (its own keys and the data keys `data` was read from) as
+// it is recorded: without the data keys that do not apply to `data`'s source (path unless
+// data=fashion-mnist; DataParams' table, recorded_when).
+std::string recorded_data_spec(const std::string& spec, const DataParams& data);
 
 // The data keys (DataParams::table().info()).
 std::vector<ParamInfo> dataset_params();

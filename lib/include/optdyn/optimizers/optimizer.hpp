@@ -31,6 +31,7 @@
 // next step reuses it instead of asking the oracle again, so evals counts each gradient once.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,10 @@ class Optimizer {
   const Vec& last_gradient() const { return g_; }
   // The learning rate of the last step, after schedules.
   double last_lr() const { return last_lr_; }
+  // The nominal step size η of the spec: its `lr` key, schedules not applied (delta-bar-delta:
+  // the initial rate ε₀); nullopt for a method that chooses its own step (line searches,
+  // Levenberg–Marquardt, linear CG). The curvature tracker's tracker_threshold=auto is 1.5/η.
+  std::optional<double> base_step_size() const { return base_step_size_; }
 
   void add_modifier(ModifierPtr modifier);
 
@@ -84,7 +89,13 @@ class Optimizer {
   void archive(StateArchive& a);
 
  protected:
-  explicit Optimizer(std::string core_spec, double lr) : core_spec_(std::move(core_spec)), lr_(lr) {}
+  // A method with step size `lr`: the core receives η_t = lr × (schedule factors), and
+  // base_step_size() is lr.
+  Optimizer(std::string core_spec, double lr) : Optimizer(std::move(core_spec), lr, lr) {}
+  // `lr` as above; base_step_size() reports `nominal` instead: nullopt for a method that
+  // chooses its own step (lr = 1), a rate of its own for one that adapts it (delta-bar-delta).
+  Optimizer(std::string core_spec, double lr, std::optional<double> nominal)
+      : core_spec_(std::move(core_spec)), lr_(lr), base_step_size_(nominal) {}
 
   // Sizes and zeroes the state.
   virtual void reset_state(Index dim) = 0;
@@ -120,6 +131,7 @@ class Optimizer {
 
   std::string core_spec_;
   double lr_;
+  std::optional<double> base_step_size_;
   std::vector<ModifierPtr> modifiers_;
   Vec g_;
   Index dim_ = -1;
