@@ -548,7 +548,7 @@ int main(int argc, char** argv) {
            {"rms_lr", "0.01", "0.01", "RMSprop's step size η (its edge: λmax(P⁻¹H) = 2)"},
            {"rms_alpha", "0.99", "0.99", "RMSprop's decay α of ν"},
            {"rms_eps", "1e-8", "1e-8", "RMSprop's ε (D = √ν + ε)"},
-           {"rms_T", "2", "10", "RMSprop's time horizon (⌊T/η⌉ steps)"},
+           {"rms_T", "2", "4", "RMSprop's time horizon (⌊T/η⌉ steps)"},
            {"rms_cf_integrator", "rk4:h=0.01", "rk4:h=0.005", "integrator of RMSprop's central flow"},
            {"rms_sf_integrator", "dopri5:rtol=1e-8,atol=1e-10", "dopri5:rtol=1e-10,atol=1e-12",
             "integrator of RMSprop's stable flow (rmsprop_ode)"},
