@@ -30,6 +30,12 @@
 //      `mlp_lambda_max`. Their §8.2.1: the second-order change of F along −εg is
 //      −ε‖g‖² + ½ε²gᵀHg, so a growing gᵀHg against ‖g‖² is ill-conditioning showing up in
 //      training; E‖g_B‖² = ‖∇F‖² + tr Σ/B·(n − B)/(n − 1) (doc/references.md, "Minibatch noise").
+//      Third, data = "gd-eos": full-batch GD on the tanh regression MLP `eos_objective` (mse; the
+//      net of central_flow) from init:gaussian with the run's seed, every lr of `eos_lrs`,
+//      `eos_steps` steps, a row every `eos_record`: GD reaches the edge of stability (λmax → 2/η,
+//      Cohen et al. 2021), after which it carries an oscillation along the top eigenvector whose
+//      gradient ≈ (2/η)·δ keeps ‖∇F‖² up while the loss falls. ‖g_B‖² is then the full ‖∇F‖²
+//      (B = n) and the 0-1 error NaN (regression).
 //  (f) saddle.csv — an exact saddle: `noisy_quadratic:eigs=1/-0.5,rotate=false,n=saddle_n`
 //      (θ* = 0 a saddle of F, per-sample gradients −A s_i ≠ 0 there; objectives/noisy_quadratic.hpp),
 //      GD and SGD (B = 1, with replacement, `seeds` seeds), lr = `saddle_lr`, both from θ = θ*:
@@ -185,6 +191,7 @@ void run_cliff(const Spec& p, const std::string& label, JobResult& out) {
 // cross-entropy can go to 0) and Fashion-MNIST (`fashion-mnist`: real images, not fitted
 // exactly by a small network at these n).
 std::string mlp_spec(const Spec& p, const std::string& data) {
+  if (data == "gd-eos") return p.text("eos_objective");
   if (data == "teacher")
     return "mlp:data=teacher-mlp,targets=labels,n=" + std::to_string(p.integer("mlp_n", 1, 1'000'000)) + ",widths=" +
            p.text("mlp_widths") + ",act=tanh,loss=ce,teacher_widths=16,data_seed=1";
@@ -207,14 +214,21 @@ double sharpness(const Objective& f, const Vec& theta) {
 // ratio, the mean of ‖g_B‖² over the minibatch gradients the steps since the last row used
 // (the book's Fig. 8.1 plots the norms of these individual gradient evaluations), and λmax
 // when `mlp_lambda_max` is on.
+// The keys of a data set of panel (a): its step count and record interval.
+std::string panel_a_prefix(const std::string& data) {
+  return data == "teacher" ? "mlp" : data == "fashion-mnist" ? "fmnist" : "eos";
+}
+
 void run_mlp(const Spec& p, const std::string& data, double lr, std::uint64_t seed, JobResult& out) {
   const ObjectivePtr f = make_objective(mlp_spec(p, data));
-  const long steps = p.integer(data == "teacher" ? "mlp_steps" : "fmnist_steps", 1, 1L << 30),
-             every = p.integer(data == "teacher" ? "mlp_record" : "fmnist_record", 1, 1L << 30);
+  const std::string prefix = panel_a_prefix(data);
+  const long steps = p.integer(prefix + "_steps", 1, 1L << 30), every = p.integer(prefix + "_record", 1, 1L << 30);
   const bool with_lambda_max = p.boolean("mlp_lambda_max");
-  OptimizerPtr opt = make_optimizer("sgd:lr=" + num(lr));
+  const bool full_batch = data == "gd-eos";
+  OptimizerPtr opt = make_optimizer((full_batch ? "gd:lr=" : "sgd:lr=") + num(lr));
   opt->reset(f->dim());
-  ObjectiveOracle sampled(*f, p.integer("mlp_batch", 1, 1'000'000), Sampling::shuffle, seed);
+  ObjectiveOracle sampled = full_batch ? ObjectiveOracle(*f)
+                                       : ObjectiveOracle(*f, p.integer("mlp_batch", 1, 1'000'000), Sampling::shuffle, seed);
   double batch_sum = 0;  // Σ ‖g_B‖² over the steps since the last row
   long batch_count = 0;
   FunctionOracle oracle(f->dim(), [&](const Vec& theta, Vec& g) {  // the step's own gradient, seen on its way
@@ -223,7 +237,9 @@ void run_mlp(const Spec& p, const std::string& data, double lr, std::uint64_t se
     ++batch_count;
     return loss;
   });
-  Vec theta = initial_point(InitParams{.scheme = InitParams::Scheme::xavier, .seed = seed}, *f), g;
+  Vec theta = full_batch ? initial_point("init:gaussian,seed=" + std::to_string(seed), *f)
+                         : initial_point(InitParams{.scheme = InitParams::Scheme::xavier, .seed = seed}, *f);
+  Vec g;
   drive(*opt, theta, oracle, steps, every, [&](long k, bool ok) {
     const double loss = ok ? f->value_and_gradient(theta, g) : kNan;
     const double g2 = ok ? g.squaredNorm() : kNan, ghg = ok ? g.dot(f->hessian_vector(theta, g)) : kNan;
@@ -287,16 +303,17 @@ void run_sparse(const Spec& p, const std::string& method, std::uint64_t seed, Jo
 }
 
 // Every key the runs read, checked before any output is written (exit 2 naming the key).
-// The Fashion-MNIST learning rates of panel (a): a '/'-separated list of distinct values in (0, 1e6],
-// or "none" (no Fashion-MNIST runs, e.g. on a machine without the data set).
-std::vector<double> fashion_mnist_lrs(const Spec& p) {
-  if (p.text("fmnist_lrs") == "none") return {};
-  const std::vector<double> lrs = p.real_list("fmnist_lrs", '/');
+// The learning rates of a data set of panel (a), key `key` (fmnist_lrs, eos_lrs): a '/'-separated
+// list of distinct values in (0, 1e6], or "none" (no such runs, e.g. on a machine without
+// Fashion-MNIST).
+std::vector<double> panel_a_lrs(const Spec& p, const std::string& key) {
+  if (p.text(key) == "none") return {};
+  const std::vector<double> lrs = p.real_list(key, '/');
   for (std::size_t i = 0; i < lrs.size(); ++i) {
     if (!(lrs[i] > 0.0 && lrs[i] <= 1e6))
-      throw InputError("experiment 'pathologies': key 'fmnist_lrs': " + num(lrs[i]) + " is outside (0, 1e6]");
+      throw InputError("experiment 'pathologies': key '" + key + "': " + num(lrs[i]) + " is outside (0, 1e6]");
     for (std::size_t j = 0; j < i; ++j)
-      if (lrs[j] == lrs[i]) throw InputError("experiment 'pathologies': key 'fmnist_lrs': " + num(lrs[i]) + " is listed twice");
+      if (lrs[j] == lrs[i]) throw InputError("experiment 'pathologies': key '" + key + "': " + num(lrs[i]) + " is listed twice");
   }
   return lrs;
 }
@@ -316,16 +333,16 @@ void check_parameters(const Spec& p) {
   p.positive("cliff_lr");
   p.positive("cliff_clip");
   p.integer("cliff_steps", 1, 1L << 30);
-  const std::vector<double> fmnist_lrs = fashion_mnist_lrs(p);
-  for (const std::string data : {"teacher", "fashion-mnist"}) {
-    if (data == "fashion-mnist" && fmnist_lrs.empty()) continue;  // fmnist_lrs=none
-    const std::string prefix = data == "teacher" ? "mlp" : "fmnist";
+  for (const std::string data : {"teacher", "fashion-mnist", "gd-eos"}) {
+    const std::string prefix = panel_a_prefix(data);
+    if (data != "teacher" && panel_a_lrs(p, prefix + "_lrs").empty()) continue;  // fmnist_lrs=none, eos_lrs=none
     const std::string spec = mlp_spec(p, data);  // its keys' own errors name them
     try {
       make_objective(spec);
     } catch (const InputError& e) {  // name the experiment's keys, and the objective (a missing data file)
-      throw InputError("experiment 'pathologies': keys '" + prefix + "_widths', '" + prefix + "_n' (objective '" + spec +
-                       "'" + (data == "fashion-mnist" ? "; fmnist_lrs=none runs panel (a) without it" : "") + "): " + e.what());
+      const std::string keys = data == "gd-eos" ? "key 'eos_objective'" : "keys '" + prefix + "_widths', '" + prefix + "_n'";
+      throw InputError("experiment 'pathologies': " + keys + " (objective '" + spec + "'" +
+                       (data == "fashion-mnist" ? "; fmnist_lrs=none runs panel (a) without it" : "") + "): " + e.what());
     }
     p.integer(prefix + "_steps", 1, 1L << 30);
     p.integer(prefix + "_record", 1, 1L << 30);
@@ -364,11 +381,12 @@ void body(Experiment& ex) {
     const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
     runs.push_back([&p, seed](JobResult& o) { run_mlp(p, "teacher", p.real("mlp_lr"), seed, o); });
   }
-  for (const double lr : fashion_mnist_lrs(p))
-    for (long s = 0; s < seeds; ++s) {
-      const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
-      runs.push_back([&p, lr, seed](JobResult& o) { run_mlp(p, "fashion-mnist", lr, seed, o); });
-    }
+  for (const std::string data : {"fashion-mnist", "gd-eos"})
+    for (const double lr : panel_a_lrs(p, panel_a_prefix(data) + "_lrs"))
+      for (long s = 0; s < seeds; ++s) {
+        const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
+        runs.push_back([&p, data, lr, seed](JobResult& o) { run_mlp(p, data, lr, seed, o); });
+      }
   for (long s = 0; s < seeds; ++s)
     for (const std::string m : {"sgd", "adagrad"}) {
       const std::uint64_t seed = ex.seed() + static_cast<std::uint64_t>(s);
@@ -389,7 +407,7 @@ void body(Experiment& ex) {
   ex.csv("saddle.csv", {"method", "seed", "step", "distance", "loss"});
   ex.csv("sparse.csv", {"method", "seed", "step", "loss", "frequent_error", "rare_error"});
   ex.note("mlp_spec", mlp_spec(p, "teacher"));
-  if (!fashion_mnist_lrs(p).empty()) ex.note("fmnist_spec", mlp_spec(p, "fashion-mnist"));
+  if (!panel_a_lrs(p, "fmnist_lrs").empty()) ex.note("fmnist_spec", mlp_spec(p, "fashion-mnist"));
   ex.note("reddi_closed_form_adam_lower_bound", num(2.0 * (p.real("reddi_c") - 2.0) / 3.0));
   harness::SweepAxes axes;
   axes.add_grid("run", "range:0:" + std::to_string(runs.size() - 1));
@@ -428,6 +446,12 @@ int main(int argc, char** argv) {
       {"fmnist_lrs", "0.1", "0.03/0.1/0.3", "SGD learning rates on Fashion-MNIST of panel (a), '/'-separated, or none"},
       {"fmnist_steps", "300", "3000", "SGD steps on Fashion-MNIST of panel (a)"},
       {"fmnist_record", "10", "100", "record every K steps on Fashion-MNIST"},
+      {"eos_objective", "mlp:widths=5-10-10-1,act=tanh,loss=mse,data=teacher-mlp,teacher_widths=20,noise=1,n=100,data_seed=1",
+       "mlp:widths=5-10-10-1,act=tanh,loss=mse,data=teacher-mlp,teacher_widths=20,noise=1,n=100,data_seed=1",
+       "regression MLP of panel (a)'s full-batch GD at the edge of stability"},
+      {"eos_lrs", "0.2", "0.05/0.1/0.2", "full-batch GD learning rates of panel (a), '/'-separated, or none"},
+      {"eos_steps", "600", "3000", "full-batch GD steps of panel (a)"},
+      {"eos_record", "10", "10", "record every K steps (full-batch GD)"},
       {"mlp_lambda_max", "false", "true", "λmax of the Hessian by Lanczos at every row of panel (a)"},
       {"sparse_n", "500", "2000", "samples of the rare-feature problem (e)"},
       {"sparse_dim", "20", "40", "features (first half frequent, p = ½; second half rare)"},

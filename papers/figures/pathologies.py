@@ -137,7 +137,8 @@ def main(argv):
 
     cases = sorted({(r["data"], r["lr"]) for r in mlp}, key=lambda c: (c[0] == "teacher", c[1]))
     colours = {c: ("0.5" if c[0] == "teacher" else f"C{i}") for i, c in enumerate(cases)}
-    label = {c: f"{'F-MNIST' if c[0] == 'fashion-mnist' else c[0]}, lr {c[1]:g}" for c in cases}
+    names = {"fashion-mnist": "F-MNIST SGD", "teacher": "teacher SGD", "gd-eos": "full-batch GD (mse)"}
+    label = {c: f"{names.get(c[0], c[0])}, lr {c[1]:g}" for c in cases}
     ax = grid[1][0]
     for c in cases:
         rows = [r for r in mlp if (r["data"], r["lr"]) == c]
@@ -146,7 +147,7 @@ def main(argv):
         ax.fill_between(s_, lo, hi, color=colours[c], alpha=0.15)
         s_, _, med, _ = band(rows, "step", "grad_norm_sq")
         ax.semilogy(s_, med, color=colours[c], ls="--", lw=0.8)
-    ax.set_xlabel("SGD step")
+    ax.set_xlabel("step")
     ax.set_title(r"(a) minibatch $\|g_B\|^2$ (solid), full $\|\nabla F\|^2$ (dashed)")
     ax.legend(fontsize=6)
     ax = grid[1][1]
@@ -157,7 +158,8 @@ def main(argv):
         ax.fill_between(s_, lo, hi, color=colours[c], alpha=0.15)
         s_, _, med, _ = band(rows, "step", "error")
         ax.plot(s_, med, color=colours[c], ls=":")
-    ax.set_xlabel("SGD step")
+    ax.set_xlabel("step")
+    ax.set_yscale("log")
     ax.set_ylabel("training loss (solid), 0-1 error (dotted)")
     ax.set_title("(a) MLP: loss and error")
     ax.legend(fontsize=6)
@@ -170,7 +172,7 @@ def main(argv):
             s_, _, med, _ = band(rows, "step", "lambda_max")
             ax.semilogy(s_, med, color=colours[c], ls="--")
         ax.axhline(2.0 / c[1], color=colours[c], ls=":", lw=0.8)
-    ax.set_xlabel("SGD step")
+    ax.set_xlabel("step")
     ax.set_title(r"(a) $g^\top Hg/\|g\|^2$, $\lambda_{max}$ (dashed), $2/\eta$ (dotted)")
     ax.legend(fontsize=6)
     ax = grid[1][3]
