@@ -29,7 +29,7 @@
 //      the last row used (what the book's Fig. 8.1 plots), and λmax (Lanczos) when
 //      `mlp_lambda_max`. Their §8.2.1: the second-order change of F along −εg is
 //      −ε‖g‖² + ½ε²gᵀHg, so a growing gᵀHg against ‖g‖² is ill-conditioning showing up in
-//      training; E‖g_B‖² = ‖∇F‖² + tr Σ/B·(n − B)/(n − 1) (doc/references.md, "Minibatch noise").
+//      training; E‖g_B‖² = ‖∇F‖² + tr Σ/B·(n − B)/(n − 1) (doc/references.md, "Generalization and early stopping").
 //      Third, data = "gd-eos": full-batch GD on the tanh regression MLP `eos_objective` (mse; the
 //      net of central_flow) from init:gaussian with the run's seed, every lr of `eos_lrs`,
 //      `eos_steps` steps, a row every `eos_record`: GD reaches the edge of stability (λmax → 2/η,

@@ -202,6 +202,12 @@ BOOST_AUTO_TEST_CASE(gradient_and_modified_gd) {
                                 {.lr = 0.95, .k = 1, .critical = 0.8, .relax = 2.0, .eig_tol = 1e-9, .sdcp_tol = 1e-11,
                                  .dense_max = 2},
                                 &bad_central, "lr", *q, (Vec(3) << 0.5, -0.2, 0.1).finished(), 0.2);
+  // RMSprop's central flow on Rosenbrock (every ∂F/∂θ_i ≠ 0 at kStart, so ν > 0).
+  const RmspropCentralFlowParams bad_rmsprop{.alpha = 1.5};
+  check_flow<RmspropCentralFlowParams>(make_rmsprop_central_flow,
+                                       {.lr = 0.002, .alpha = 0.9, .eps = 1e-6, .k = 1, .critical = 0.8, .relax = 2.0,
+                                        .eig_tol = 1e-9, .sdcp_tol = 1e-11, .dense_max = 2},
+                                       &bad_rmsprop, "alpha", *f, kStart, 0.05);
 }
 
 BOOST_AUTO_TEST_CASE(momentum_flows) {
@@ -369,7 +375,7 @@ BOOST_AUTO_TEST_CASE(every_entry_is_covered) {
   for (const auto& e : integrator_registry().entries()) integrators.insert(e.name);
   BOOST_TEST((flows == tested_flows));
   BOOST_TEST((integrators == tested_integrators));
-  BOOST_TEST(flows.size() == 14u);
+  BOOST_TEST(flows.size() == 15u);
   BOOST_TEST(integrators.size() == 11u);
   BOOST_TEST(std::variant_size_v<FlowParams> == flows.size());
   BOOST_TEST(std::variant_size_v<IntegratorParams> == integrators.size());

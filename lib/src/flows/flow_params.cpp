@@ -12,6 +12,7 @@ namespace {
 FlowPtr make_one(const Objective& f, const GradientFlowParams& p) { return make_gradient_flow(f, p); }
 FlowPtr make_one(const Objective& f, const ModifiedGdFlowParams& p) { return make_modified_gd_flow(f, p); }
 FlowPtr make_one(const Objective& f, const CentralFlowParams& p) { return make_central_flow(f, p); }
+FlowPtr make_one(const Objective& f, const RmspropCentralFlowParams& p) { return make_rmsprop_central_flow(f, p); }
 FlowPtr make_one(const Objective& f, const HeavyBallFlowParams& p) { return make_heavy_ball_flow(f, p); }
 FlowPtr make_one(const Objective& f, const HbHighResFlowParams& p) { return make_hb_high_res_flow(f, p); }
 FlowPtr make_one(const Objective& f, const NagScHighResFlowParams& p) { return make_nag_sc_high_res_flow(f, p); }

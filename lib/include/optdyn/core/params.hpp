@@ -294,8 +294,10 @@ class ParamTable {
   std::string recorded_text(const Spec& s, const P& p) const {
     std::string out = s.name();
     bool first = true;
-    for (const auto& [key, value] : s.entries()) {
-      const auto field = std::find_if(fields_.begin(), fields_.end(), [&](const Field& f) { return f.key == key; });
+    for (const auto& entry : s.entries()) {
+      const auto& [key, value] = entry;
+      // (a lambda may not capture a structured binding in C++20: clang refuses it)
+      const auto field = std::find_if(fields_.begin(), fields_.end(), [&entry](const Field& f) { return f.key == entry.first; });
       if (field != fields_.end() && !field->records(p)) continue;
       out += (first ? ":" : ",") + key + "=" + value;
       first = false;

@@ -17,13 +17,14 @@
 #include "optdyn/flows/momentum_flows.hpp"
 #include "optdyn/flows/natural_gradient_flow.hpp"
 #include "optdyn/flows/newton_flow.hpp"
+#include "optdyn/flows/rmsprop_central_flow.hpp"
 #include "optdyn/flows/saddle_free_flow.hpp"
 #include "optdyn/flows/sgd_sde.hpp"
 
 namespace optdyn {
 
 using FlowParams =
-    std::variant<GradientFlowParams, ModifiedGdFlowParams, CentralFlowParams, HeavyBallFlowParams, HbHighResFlowParams,
+    std::variant<GradientFlowParams, ModifiedGdFlowParams, CentralFlowParams, RmspropCentralFlowParams, HeavyBallFlowParams, HbHighResFlowParams,
                  NagScHighResFlowParams, NagCHighResFlowParams, NesterovOdeFlowParams, RmspropOdeFlowParams,
                  AdamOdeFlowParams, NewtonFlowParams, SaddleFreeFlowParams, NaturalGradientFlowParams, SgdSdeFlowParams>;
 
